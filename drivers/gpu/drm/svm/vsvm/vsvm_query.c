@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <drm/drm_print.h>
+#include <drm/drm_svm.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+/**
+ * vsvm_device_query_ioctl() - DRM_IOCTL_VSVM_DEVICE_QUERY
+ * @drm: the device
+ * @data: &struct drm_vsvm_device_query, copied in by drm_ioctl()
+ * @file: the caller's DRM file
+ *
+ * Fills in the device's index, the number of devices, the VRAM size and
+ * the uAPI version.
+ *
+ * Returns: 0 on success, -EINVAL for non-zero flags, pad or reserved
+ * fields or any extension (none is defined), -EFAULT for an unreadable
+ * extension pointer.
+ */
+int vsvm_device_query_ioctl(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	struct drm_vsvm_device_query *args = data;
+	int ret;
+
+	if (args->flags || args->pad ||
+	    memchr_inv(args->reserved, 0, sizeof(args->reserved))) {
+		drm_dbg(drm, "device query: non-zero flags, pad or reserved\n");
+		return -EINVAL;
+	}
+
+	ret = drm_svm_user_extensions(args->extensions, NULL, 0, NULL);
+	if (ret) {
+		drm_dbg(drm, "device query: bad extension chain (%d)\n", ret);
+		return ret;
+	}
+
+	args->index = vdev->index;
+	args->num_devices = vsvm_num_devices();
+	args->vram_size = vdev->vram_size;
+	args->uapi_major = DRM_VSVM_UAPI_MAJOR;
+	args->uapi_minor = DRM_VSVM_UAPI_MINOR;
+
+	return 0;
+}
