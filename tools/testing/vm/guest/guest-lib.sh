@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Test plans run inside the drm_svm VM. Sourced by /init.
+#
+# Protocol on ttyS1 (parsed by tools/testing/vm/report.py):
+#   @@RESULT <suite> <name> pass|fail|skip [message]
+#   @@BEGIN <suite>:<name>      output of a test program follows
+#   @@END <suite>:<name> <exit status>
+#   @@DONE                      the plan ran to its end
+
+IGT_DIR=/usr/libexec/svm/igt
+PEER_DIR=/usr/libexec/svm/peer
+KMEMLEAK=/sys/kernel/debug/kmemleak
+
+cmdline_arg() {
+	sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" /proc/cmdline
+}
+
+# Progress for the console log, so that a splat can be tied to a test.
+say() {
+	echo "svm-guest: $*" > /dev/kmsg
+}
+
+result() {
+	echo "@@RESULT $*" >&3
+}
+
+# logrun ID CMD...: run CMD with its output framed on the result channel.
+logrun() {
+	local id=$1 rc
+	shift
+	say "start $id"
+	echo "@@BEGIN $id" >&3
+	"$@" >&3 2>&1 < /dev/null
+	rc=$?
+	echo "@@END $id $rc" >&3
+	say "end $id rc=$rc"
+	return $rc
+}
+
+guest_start() {
+	exec 3> /dev/ttyS1
+	# Objects allocated during boot are not ours to report.
+	[ -w $KMEMLEAK ] && echo clear > $KMEMLEAK
+	# Use the full 2M huge page pool the hugetlbfs tests expect.
+	echo 32 > /proc/sys/vm/nr_hugepages
+	say "plan $(cmdline_arg svm.plan) on $(uname -r)"
+}
+
+guest_finish() {
+	if [ -w $KMEMLEAK ]; then
+		# kmemleak only reports objects older than 5 s.
+		sleep 6
+		echo scan > $KMEMLEAK
+		echo scan > $KMEMLEAK
+		logrun kmemleak:report cat $KMEMLEAK
+	fi
+	echo "@@DONE" >&3
+	sync
+	reboot -f
+}
+
+run_shell() {
+	modprobe vsvm
+	echo "drm_svm VM shell: modules loaded; 'exit' powers off."
+	setsid cttyhack sh -l
+}
+
+run_demo() {
+	modprobe vsvm num_devices=2 || { result demo load fail "modprobe"; return; }
+	logrun demo:svm_demo svm_demo
+	rmmod vsvm drm_svm
+}
+
+# selected SUITE: is SUITE in the svm.only list (empty list = everything)?
+selected() {
+	[ -z "$ONLY" ] && return 0
+	case ",$ONLY," in *,"$1",*) return 0 ;; esac
+	return 1
+}
+
+run_tests() {
+	ONLY=$1
+	selected modload && test_modload
+	selected kunit && test_kunit
+	selected igt && test_igt
+	selected peer && test_peer
+}
+
+# Render nodes whose parent is a vsvm platform device (vsvm0, vsvm1, ...).
+count_vsvm_nodes() {
+	local n=0 d
+	for d in /sys/class/drm/renderD*; do
+		[ -e "$d/device" ] || continue
+		case "$(basename "$(readlink "$d/device")")" in
+		vsvm[0-9]*) n=$((n + 1)) ;;
+		esac
+	done
+	echo $n
+}
+
+# Load and unload the modules repeatedly with different device counts;
+# every load must create exactly that many render nodes and every unload
+# remove them all.
+test_modload() {
+	local i n ok=1 got
+
+	for i in 1 2 3 4 5; do
+		for n in 1 2 4; do
+			if ! modprobe vsvm num_devices=$n; then
+				result modload "load-$n" fail "modprobe failed"
+				ok=0
+				continue
+			fi
+			got=$(count_vsvm_nodes)
+			[ "$got" = "$n" ] || {
+				result modload "nodes-$n" fail "$got render nodes"
+				ok=0
+			}
+			rmmod vsvm drm_svm || ok=0
+			got=$(count_vsvm_nodes)
+			[ "$got" = 0 ] || {
+				result modload "unload-$n" fail "$got nodes left"
+				ok=0
+			}
+		done
+	done
+	[ $ok = 1 ] && result modload reload-15x pass
+	[ $ok = 1 ] || result modload reload-15x fail
+
+	modload_reject num_devices=0 "num_devices=0 out of range"
+	modload_reject num_devices=9 "num_devices=9 out of range"
+	modload_reject vram_mb=0 "vram_mb=0 must be"
+	modload_reject vram_mb=3 "vram_mb=3 must be"
+}
+
+# modload_reject PARAM MESSAGE: loading with PARAM must fail with EINVAL,
+# log MESSAGE and leave no vsvm module behind.
+modload_reject() {
+	local name="reject-${1%%=*}-${1#*=}" out
+
+	if out=$(modprobe vsvm "$1" 2>&1); then
+		rmmod vsvm
+		result modload "$name" fail "loaded with $1"
+	elif ! echo "$out" | grep -q "Invalid argument"; then
+		result modload "$name" fail "modprobe said: $out"
+	elif ! dmesg | tail -n 20 | grep -q "vsvm: $2"; then
+		result modload "$name" fail "no log line 'vsvm: $2'"
+	elif [ -e /sys/module/vsvm ]; then
+		result modload "$name" fail "module stayed loaded"
+	else
+		result modload "$name" pass
+	fi
+	rmmod drm_svm 2>/dev/null
+}
+
+test_kunit() {
+	local d
+
+	if ! modprobe drm_svm_test; then
+		result kunit load fail "modprobe drm_svm_test failed"
+		return
+	fi
+	for d in /sys/kernel/debug/kunit/drm_svm*; do
+		logrun "kunit:${d##*/}" cat "$d/results"
+	done
+	rmmod drm_svm_test drm_svm
+}
+
+test_igt() {
+	local t
+
+	if ! modprobe vsvm num_devices=2; then
+		result igt load fail "modprobe vsvm failed"
+		return
+	fi
+	for t in "$IGT_DIR"/*; do
+		[ -x "$t" ] || continue
+		logrun "igt:${t##*/}" "$t"
+	done
+	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
+}
+
+# The kernel's own HMM selftest, as the correctness and performance peer.
+# The coherent devices use the memory the host reserved with memmap=.
+test_peer() {
+	local spm major i
+
+	spm=$(cmdline_arg svm.spm)
+	if [ -n "$spm" ]; then
+		modprobe test_hmm spm_addr_dev0=${spm%,*} spm_addr_dev1=${spm#*,}
+	else
+		modprobe test_hmm
+	fi || { result peer load fail "modprobe test_hmm failed"; return; }
+	# devtmpfs normally creates the nodes; minors 2 and 3 are the
+	# device-coherent mirrors, present only when test_hmm got spm memory.
+	major=$(awk '$2 == "HMM_DMIRROR" { print $1 }' /proc/devices)
+	for i in 0 1 ${spm:+2 3}; do
+		[ -e /dev/hmm_dmirror$i ] ||
+			mknod /dev/hmm_dmirror$i c "$major" $i
+	done
+	logrun peer:hmm-tests "$PEER_DIR/hmm-tests"
+	# test_hmm stays loaded: its 6.12 unload path never drops the
+	# reference on its struct devices, which kmemleak then reports. That
+	# leak is the peer module's, not ours, and is not what we test.
+}

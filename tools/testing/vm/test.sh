@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# "make test": host-side checks, then the test plan in the VM, judged
+# together by report.py.
+#
+#   test.sh --out DIR [--timeout SECONDS] [--only LIST]
+#
+# LIST selects suites: host, modload, kunit, igt, peer (default: all).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+out= timeout=900 only=
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--out) out=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--only) only=$2; shift ;;
+	*) echo "test.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$out" ] || { echo "usage: test.sh --out DIR" >&2; exit 2; }
+mkdir -p "$out"
+host=$out/host-results.log
+: > "$host"
+
+selected() {
+	[ -z "$only" ] && return 0
+	case ",$only," in *,"$1",*) return 0 ;; esac
+	return 1
+}
+
+# check NAME CMD...: run a host check, record its verdict and show the
+# output of a failing one.
+check() {
+	local name=$1 log=$out/host-$1.log
+	shift
+	if "$@" > "$log" 2>&1; then
+		echo "@@RESULT host $name pass" >> "$host"
+	else
+		echo "@@RESULT host $name fail see $log" >> "$host"
+		echo "----- host check $name failed -----"
+		tail -n 40 "$log" | sed 's/^/  /'
+	fi
+}
+
+# sources KIND: the tracked and new C files of the kernel code or the tools.
+sources() {
+	local pat
+	case "$1" in
+	kernel) pat=("drivers/*.[ch]" "include/*.h") ;;
+	tools) pat=("tools/svm/*.[ch]") ;;
+	esac
+	(cd "$repo" && git ls-files -co --exclude-standard "${pat[@]}")
+}
+
+kernel_doc() {
+	local ksrc warnings
+	ksrc=$("$here/kernel.sh" src)
+	# shellcheck disable=SC2046
+	warnings=$(cd "$repo" && "$ksrc/scripts/kernel-doc" -none -Wall \
+		$(sources kernel) 2>&1)
+	echo "$warnings"
+	[ -z "$warnings" ]
+}
+
+# checkpatch --strict on the kernel code; the userspace tools call libdrm,
+# whose API is CamelCase.
+checkpatch() {
+	local cp
+	cp="$("$here/kernel.sh" src)/scripts/checkpatch.pl --no-tree --strict"
+	cp+=" --terse --show-types -f"
+	# shellcheck disable=SC2046
+	(cd "$repo" && $cp $(sources kernel) &&
+		$cp --ignore CAMELCASE $(sources tools))
+}
+
+if selected host; then
+	echo "test.sh: host checks"
+	check intree-build "$here/kernel.sh" intree
+	check kernel-doc kernel_doc
+	check checkpatch checkpatch
+	check igt-harness make -C "$repo/tests/igt" O="$repo/build/igt" check
+fi
+
+vm_only=$(echo ",$only," | sed 's/,host,/,/g; s/^,//; s/,$//')
+if [ -n "$only" ] && [ -z "$vm_only" ]; then
+	vm_only=none
+fi
+exec "$here/run-vm.sh" --out "$out" --plan test --only "$vm_only" \
+	--timeout "$timeout" --host-results "$host"
