@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# drm_svm top-level Makefile. See README.md for what each target does.
+#
+#   make run        build everything, boot the VM with 2 virtual GPUs, run the demo
+#   make test       KUnit + IGT tests + host checks + the peer suite, in the VM
+#
+# Variables: KASAN=1 (KASAN kernel variant), DRM_SVM_CACHE (kernel cache,
+# default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds), ONLY
+# (comma-separated test selection for "make test", e.g. ONLY=kunit,igt).
+
+KASAN		?= 0
+VM_TIMEOUT	?= 900
+ONLY		?=
+export KASAN DRM_SVM_CACHE
+
+VM		:= tools/testing/vm
+OUT		:= $(CURDIR)/build
+SVM_SRC		:= $(CURDIR)/drivers/gpu/drm/svm
+# Evaluated when first used, after "kernel" has installed the source.
+KDIR		= $(shell $(VM)/kernel.sh dir)
+KSRC		= $(shell $(VM)/kernel.sh src)
+
+# Out-of-tree: our headers must win over the copies hooked into the kernel
+# tree, so they go in NOSTDINC_FLAGS, which precedes the kernel's includes.
+KMOD_ARGS	= -C $(KDIR) M=$(SVM_SRC) \
+		  CONFIG_DRM_SVM=m CONFIG_DRM_VSVM=m CONFIG_DRM_SVM_KUNIT_TEST=m \
+		  NOSTDINC_FLAGS="-I$(CURDIR)/include -I$(CURDIR)/include/uapi \
+				  -I$(KSRC)/include/uapi/drm"
+
+.PHONY: all deps kernel modules intree userspace initramfs run test \
+	vm-shell clean clean-cache help
+
+all: initramfs
+
+help: ## list the targets
+	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/  \1\t\2/p' $(MAKEFILE_LIST) | expand -t 14
+
+deps: ## install the Debian packages the build needs
+	@$(VM)/deps.sh
+
+kernel: deps ## build the cached test kernel (no-op when cached)
+	@$(VM)/kernel.sh build
+
+modules: kernel ## build drm_svm.ko, vsvm.ko, drm_svm_test.ko out-of-tree
+	$(MAKE) $(KMOD_ARGS) W=1 modules
+
+# Build drivers/gpu/drm/svm/ inside the kernel tree, as upstream would.
+intree: kernel ## build drivers/gpu/drm/svm inside the kernel tree
+	@$(VM)/kernel.sh intree
+
+userspace: kernel ## build IGT tests, tools and hmm-tests
+	$(MAKE) -C tests/igt O=$(OUT)/igt UAPI=$(CURDIR)/include/uapi/drm all
+	$(MAKE) -C tools/svm O=$(OUT)/tools UAPI=$(CURDIR)/include/uapi/drm
+	@$(VM)/build-peer.sh $(OUT)/peer
+
+initramfs: modules userspace ## assemble the guest initramfs
+	@$(VM)/mkinitramfs.sh $(OUT)
+
+run: initramfs ## boot the VM with 2 virtual GPUs and run the demo
+	@$(VM)/run-vm.sh --out $(OUT)/run --plan demo --timeout $(VM_TIMEOUT)
+
+test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
+	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
+
+vm-shell: initramfs ## interactive shell in the VM, modules loaded
+	@$(VM)/run-vm.sh --out $(OUT)/shell --plan shell --interactive
+
+clean: ## remove build outputs of the work tree
+	-@[ -d "$(KDIR)" ] && $(MAKE) $(KMOD_ARGS) clean >/dev/null
+	-$(MAKE) -C tests/igt O=$(OUT)/igt clean >/dev/null
+	rm -rf $(OUT)
+
+clean-cache: ## remove the kernel cache
+	rm -rf $(or $(DRM_SVM_CACHE),$(HOME)/.cache/drm-svm)
