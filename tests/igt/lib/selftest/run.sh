@@ -1,0 +1,235 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Self-test of the IGT-compatible harness: runs igt_selftest in several
+# ways and checks its verdict lines, messages and exit codes. Prints one
+# "ok N - ..." or "not ok N - ..." line per check, then a summary, and
+# exits non-zero if any check failed.
+#
+# Usage: run.sh BIN_DIR	(the directory holding igt_selftest)
+
+set -u
+
+bin=${1:?usage: run.sh BIN_DIR}/igt_selftest
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+unset SELFTEST_CRASH SELFTEST_TIMEOUT SELFTEST_FIXTURE_FAIL IGT_SUBTEST_TIMEOUT
+
+n=0
+failed=0
+
+# run CMD...: run it, keeping stdout, stderr and the exit code.
+run() {
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# check DESCRIPTION CMD...: one numbered result line for CMD's success,
+# followed by what CMD printed to explain a failure.
+check() {
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/diag"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		cat "$tmp/diag"
+		failed=$((failed + 1))
+	fi
+}
+
+exit_is() {
+	[ "$rc" = "$1" ] && return 0
+	echo "# exit code $rc, wanted $1"
+	return 1
+}
+
+# verdicts_are RC VERDICT...: the last run exited with RC and printed
+# exactly "Subtest VERDICT" for each VERDICT, in order; times left out.
+verdicts_are() {
+	want_rc=$1
+	shift
+	want=
+	[ $# -gt 0 ] && want=$(printf 'Subtest %s\n' "$@")
+	got=$(grep '^Subtest ' "$tmp/out" | sed 's/ ([0-9]*\.[0-9]*s)$//')
+	exit_is "$want_rc" && [ "$got" = "$want" ] && return 0
+	echo "# got:"
+	printf '%s\n' "$got" | sed 's/^/#   /'
+	echo "# wanted:"
+	printf '%s\n' "$want" | sed 's/^/#   /'
+	return 1
+}
+
+# has out|err REGEX: the last run's stdout or stderr matches REGEX.
+has() {
+	grep -q -e "$2" "$tmp/$1" && return 0
+	echo "# no match for '$2' in std$1:"
+	sed 's/^/#   /' "$tmp/$1"
+	return 1
+}
+
+lacks() {
+	! grep -q -e "$2" "$tmp/$1"
+}
+
+same_lines() {
+	[ "$(cat "$tmp/out")" = "$(printf '%s\n' "$@")" ] && return 0
+	echo "# got:"
+	sed 's/^/#   /' "$tmp/out"
+	return 1
+}
+
+if [ ! -x "$bin" ]; then
+	echo "not ok 1 - $bin is not built"
+	echo "selftest: 0 passed, 1 failed"
+	exit 1
+fi
+
+all="pass pass-formatted ioctl-wrappers fail-ioctl-errno fail-assert
+     fail-assert-eq skip-require pass-children fail-child crash timeout
+     skip-group-a skip-group-b fixture-fail-a fixture-fail-b after-groups"
+
+# Whole run: every verdict, in order; one failure makes it exit 98.
+run "$bin"
+check "whole run: verdicts and exit 98" verdicts_are 98 \
+	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
+	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
+	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
+	"crash: SKIP" "timeout: SKIP" "skip-group-a: SKIP" \
+	"skip-group-b: SKIP" "fixture-fail-a: SKIP" "fixture-fail-b: SKIP" \
+	"after-groups: SUCCESS"
+check "whole run: IGT-Version line" has out \
+	'^IGT-Version: 1\.28-drm_svm ([a-z0-9_]*) (Linux: [^ ]* [a-z0-9_]*)$'
+check "whole run: Starting subtest line" has out '^Starting subtest: pass$'
+check "whole run: verdict times" has out \
+	'^Subtest pass: SUCCESS ([0-9][0-9]*\.[0-9][0-9][0-9]s)$'
+check "whole run: fixture skips are untimed" has out \
+	'^Subtest skip-group-a: SKIP$'
+check "whole run: no debug output without --debug" lacks out 'DEBUG'
+
+# One subtest at a time: its verdict and the exit code it alone gives.
+for spec in pass:SUCCESS:0 pass-formatted:SUCCESS:0 \
+	    ioctl-wrappers:SUCCESS:0 fail-ioctl-errno:FAIL:98 \
+	    fail-assert:FAIL:98 fail-assert-eq:FAIL:98 skip-require:SKIP:77 \
+	    pass-children:SUCCESS:0 fail-child:FAIL:98 crash:SKIP:77 \
+	    timeout:SKIP:77 skip-group-a:SKIP:77 skip-group-b:SKIP:77 \
+	    fixture-fail-a:SKIP:77 after-groups:SUCCESS:0; do
+	name=${spec%%:*}
+	rest=${spec#*:}
+	run "$bin" --run-subtest "$name"
+	check "--run-subtest $name: ${rest%%:*}, exit ${rest#*:}" \
+		verdicts_are "${rest#*:}" "$name: ${rest%%:*}"
+done
+
+# Failure and skip reports.
+run "$bin" --run-subtest fail-assert
+check "assert: location" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: Test assertion failure function test_fail_assert, file .*igt_selftest\.c:[0-9]*:$'
+check "assert: expression" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: Failed assertion: value == 2$'
+check "assert: errno" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: Last errno: 22, Invalid argument$'
+
+run "$bin" --run-subtest fail-assert-eq
+check "assert_eq: expression" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: Failed assertion: one == two$'
+check "assert_eq: values" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: error: 1 != 2$'
+check "assert_eq: no errno when it is 0" lacks err 'Last errno'
+
+run "$bin" --run-subtest fail-ioctl-errno
+check "do_ioctl_err: errno values" has err 'CRITICAL: error: 22 != 2$'
+
+run "$bin" --run-subtest skip-require
+check "require: reason" has out '^Test requirement: have_feature$'
+check "require: location" has out \
+	'^Test requirement not met in function test_skip_require, file .*:[0-9]*:$'
+
+run "$bin" --run-subtest fail-child
+check "igt_fork: failing child reported" has out \
+	'^child 1 failed with exit status 98$'
+check "igt_fork: child's assertion" has err \
+	'CRITICAL: Failed assertion: child != 1$'
+
+# Selection: wildcards, lists, exclusion, nothing matched.
+run "$bin" --run-subtest 'pass*'
+check "--run-subtest 'pass*'" verdicts_are 0 \
+	"pass: SUCCESS" "pass-formatted: SUCCESS" "pass-children: SUCCESS"
+
+run "$bin" --run-subtest 'skip-require,pass'
+check "--run-subtest 'skip-require,pass': file order" verdicts_are 0 \
+	"pass: SUCCESS" "skip-require: SKIP"
+
+run "$bin" --run-subtest 'skip-*'
+check "--run-subtest 'skip-*': all skipped, exit 77" verdicts_are 77 \
+	"skip-require: SKIP" "skip-group-a: SKIP" "skip-group-b: SKIP"
+
+run "$bin" --run-subtest '*,!fail-*,!pass*,!ioctl-*'
+check "--run-subtest with '!' exclusions" verdicts_are 0 \
+	"skip-require: SKIP" "crash: SKIP" "timeout: SKIP" \
+	"skip-group-a: SKIP" "skip-group-b: SKIP" "fixture-fail-a: SKIP" \
+	"fixture-fail-b: SKIP" "after-groups: SUCCESS"
+
+run "$bin" --run-subtest no-such-subtest
+check "unknown subtest: exit 79" exit_is 79
+check "unknown subtest: message" has err \
+	'CRITICAL: Unknown subtest: no-such-subtest$'
+
+# Listing and the other options.
+run "$bin" --list-subtests
+check "--list-subtests: exit 0" exit_is 0
+# shellcheck disable=SC2086 # word splitting of $all is wanted
+check "--list-subtests: names only" same_lines $all
+
+run "$bin" --list-subtests --run-subtest 'skip-group-*'
+check "--list-subtests with a pattern" same_lines skip-group-a skip-group-b
+
+run "$bin" --describe=pass
+check "--describe: exit 0" exit_is 0
+check "--describe: location" has out '^SUB pass .*igt_selftest\.c:[0-9]*:$'
+check "--describe: text" has out \
+	'^  Every passing assertion and requirement\.$'
+
+run "$bin" --run-subtest pass --debug
+check "--debug: igt_debug() shown" has out \
+	'^(igt_selftest:[0-9]*) DEBUG: selftest debug marker$'
+
+run "$bin" --no-such-option
+check "unknown option: exit 79" exit_is 79
+check "unknown option: usage" has err '^Usage: igt_selftest \[OPTIONS\]$'
+
+run "$bin" --help
+check "--help: exit 0" exit_is 0
+
+run "$bin" --help-description
+check "--help-description" same_lines \
+	"Self-test of the IGT-compatible harness."
+
+# Verdicts that end the run: crash, timeout, failed fixture.
+run env SELFTEST_CRASH=1 "$bin"
+check "crash: CRASH, exit 98, run stops" verdicts_are 98 \
+	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
+	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
+	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
+	"crash: CRASH"
+check "crash: signal named" has err '^Received signal SIGSEGV\.$'
+
+run env SELFTEST_CRASH=1 "$bin" --run-subtest crash
+check "crash alone: CRASH, exit 98" verdicts_are 98 "crash: CRASH"
+
+run env SELFTEST_TIMEOUT=1 IGT_SUBTEST_TIMEOUT=1 "$bin" --run-subtest timeout
+check "timeout: TIMEOUT, exit 78" verdicts_are 78 "timeout: TIMEOUT"
+
+run env SELFTEST_FIXTURE_FAIL=1 "$bin" --run-subtest 'fixture-fail-*'
+check "failed fixture: its group's subtests FAIL" verdicts_are 98 \
+	"fixture-fail-a: FAIL" "fixture-fail-b: FAIL"
+check "failed fixture: assertion reported" has err \
+	'CRITICAL: Failed assertion: 0 == 1$'
+
+run env SELFTEST_FIXTURE_FAIL=1 "$bin" --run-subtest 'after-groups'
+check "failed fixture: later subtests run, exit still 98" verdicts_are 98 \
+	"after-groups: SUCCESS"
+
+echo "selftest: $((n - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
