@@ -5,7 +5,237 @@
 #ifndef __DRM_SVM_H__
 #define __DRM_SVM_H__
 
+#include <linux/interval_tree.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
+
+#include <drm/drm_gpuvm.h>
+
+struct drm_device;
+struct drm_file;
+struct drm_svm_device;
+struct drm_svm_mirror;
+struct drm_svm_mm;
+struct drm_svm_vm_bind;
+struct drm_svm_vm_create;
+struct drm_svm_vm_destroy;
+
+/**
+ * struct drm_svm_ops - What a driver provides to the SVM core
+ *
+ * Locks named here are described in the DOC: Locking chapter: the
+ * mirror's lock (&drm_svm_mirror.lock) and the notifier lock, the per-mm
+ * rw_semaphore shared by every mirror of a process.
+ */
+struct drm_svm_ops {
+	/**
+	 * @vm_alloc: Allocate a driver VM that embeds &struct drm_svm_mirror
+	 * (required). Only allocation: the core initializes the mirror.
+	 * Called from the VM create ioctl with no lock held.
+	 *
+	 * Returns: the embedded mirror, or an ERR_PTR().
+	 */
+	struct drm_svm_mirror *(*vm_alloc)(struct drm_svm_device *sdev);
+
+	/**
+	 * @vm_free: Free a VM allocated by @vm_alloc (required). Called when
+	 * the last reference to the mirror is gone, after the core has torn
+	 * it down; no lock held.
+	 */
+	void (*vm_free)(struct drm_svm_mirror *mirror);
+
+	/**
+	 * @invalidate: Stop the device from using GPU addresses
+	 * [@start, @end) of @mirror (required): clear the page table entries
+	 * and flush the device TLB, then return. The core guarantees the CPU
+	 * pages may be freed as soon as this returns.
+	 *
+	 * Called with the notifier lock held for write, from the mmu notifier
+	 * (possibly in reclaim) and from bind and unbind. It must not take
+	 * &drm_svm_mirror.lock, allocate memory other than with GFP_NOWAIT,
+	 * or wait for anything that may itself wait for reclaim.
+	 */
+	void (*invalidate)(struct drm_svm_mirror *mirror, u64 start, u64 end);
+
+	/**
+	 * @map_prepare: Prepare page table memory for GPU addresses
+	 * [@start, @end) before @map is called for them (optional). Called
+	 * with &drm_svm_mirror.lock held and no other lock, so it may
+	 * allocate with GFP_KERNEL.
+	 *
+	 * Returns: 0 on success, negative error code on failure.
+	 */
+	int (*map_prepare)(struct drm_svm_mirror *mirror, u64 start, u64 end);
+
+	/**
+	 * @map: Point @npages GPU pages from @gpu_addr at the pages in
+	 * @hmm_pfns (required). @order is 0 for one entry per page, or
+	 * PMD_ORDER when the core found the whole run to be one aligned
+	 * huge mapping on the CPU side (then @npages is 1 << PMD_ORDER and
+	 * one huge entry may map it all). A page is writable by the device
+	 * only when its entry has HMM_PFN_WRITE.
+	 *
+	 * Called with &drm_svm_mirror.lock and the notifier lock (read) held;
+	 * the same rules as for @invalidate apply. Entries mapped here stay
+	 * valid until @invalidate covers them.
+	 *
+	 * Returns: 0 on success, negative error code on failure.
+	 */
+	int (*map)(struct drm_svm_mirror *mirror, u64 gpu_addr,
+		   const unsigned long *hmm_pfns, unsigned long npages,
+		   unsigned int order);
+};
+
+/**
+ * struct drm_svm_device - Per-device SVM state, embedded in the driver's
+ * device
+ */
+struct drm_svm_device {
+	/** @drm: The DRM device */
+	struct drm_device *drm;
+	/** @ops: The driver's callbacks */
+	const struct drm_svm_ops *ops;
+	/**
+	 * @chunk_sizes: Fault chunk sizes, largest first, powers of two, the
+	 * last one PAGE_SIZE (see DOC: Range chunks)
+	 */
+	const unsigned long *chunk_sizes;
+	/** @num_chunk_sizes: Entries in @chunk_sizes */
+	unsigned int num_chunk_sizes;
+	/** @va_end: End of the GPU address space the device can map */
+	u64 va_end;
+};
+
+/**
+ * struct drm_svm_stats - Counters of one mirror
+ *
+ * Updated with the mirror's lock held (@invalidations: with the notifier
+ * lock held for write); read without lock.
+ */
+struct drm_svm_stats {
+	/** @faults: GPU faults reported to the core */
+	u64 faults;
+	/** @chunks: Chunks faulted in (faults that needed work) */
+	u64 chunks;
+	/** @pages_mapped: Pages handed to &drm_svm_ops.map */
+	u64 pages_mapped;
+	/** @huge_mapped: Huge (PMD-sized) entries handed to &drm_svm_ops.map */
+	u64 huge_mapped;
+	/** @retries: Fault passes restarted by a concurrent invalidation */
+	u64 retries;
+	/** @invalidations: Calls to &drm_svm_ops.invalidate */
+	u64 invalidations;
+};
+
+/**
+ * struct drm_svm_mirror - A GPU VM mirroring one process's address space
+ *
+ * Embedded in the driver's VM. The reference count is the one of @gpuvm
+ * (drm_svm_mirror_get(), drm_svm_mirror_put()).
+ */
+struct drm_svm_mirror {
+	/** @gpuvm: GPU VA space; each &drm_gpuva is a binding */
+	struct drm_gpuvm gpuvm;
+	/** @sdev: Device this VM belongs to */
+	struct drm_svm_device *sdev;
+	/**
+	 * @svm_mm: Per-process state shared with every mirror of the mm,
+	 * held until the mirror is freed
+	 */
+	struct drm_svm_mm *svm_mm;
+	/**
+	 * @lock: Protects the bindings (@gpuvm) and serializes fault
+	 * servicing on this mirror. Outermost SVM lock: taken before the
+	 * mmap lock and the notifier lock.
+	 */
+	struct mutex lock;
+	/** @closed: Set under @lock when the VM is destroyed */
+	bool closed;
+	/** @pfns: Scratch array for one chunk's pfns, used under @lock */
+	unsigned long *pfns;
+	/** @stats: Counters */
+	struct drm_svm_stats stats;
+};
+
+/**
+ * struct drm_svm_fault - One GPU page fault, as reported by the device
+ */
+struct drm_svm_fault {
+	/** @addr: GPU address that faulted */
+	u64 addr;
+	/** @access: DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC */
+	u32 access;
+	/**
+	 * @error: Out: 0 when a mapping now satisfies the access, otherwise
+	 * the negative errno that makes the fault fatal
+	 */
+	int error;
+};
+
+/**
+ * struct drm_svm_file - Per-file SVM state, embedded in the driver's file
+ * private data
+ */
+struct drm_svm_file {
+	/** @vms: VM handles of this file */
+	struct xarray vms;
+};
+
+int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
+			const struct drm_svm_ops *ops,
+			const unsigned long *chunk_sizes,
+			unsigned int num_chunk_sizes, u64 va_end);
+
+void drm_svm_file_init(struct drm_svm_file *sfile);
+void drm_svm_file_fini(struct drm_svm_file *sfile);
+struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
+					   u32 vm_id);
+
+int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
+			    struct drm_svm_file *sfile,
+			    struct drm_svm_vm_create *args);
+int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
+			     struct drm_svm_file *sfile,
+			     struct drm_svm_vm_destroy *args);
+int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
+			  struct drm_svm_file *sfile,
+			  struct drm_svm_vm_bind *args);
+
+struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev);
+void drm_svm_mirror_close(struct drm_svm_mirror *mirror);
+int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
+			u64 gpu_addr, u64 range, u32 flags);
+int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			  u64 range);
+int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
+			 struct drm_svm_fault *faults, unsigned int count);
+
+/**
+ * drm_svm_mirror_get() - Take a reference on a mirror
+ * @mirror: the mirror
+ *
+ * Returns: @mirror.
+ */
+static inline struct drm_svm_mirror *
+drm_svm_mirror_get(struct drm_svm_mirror *mirror)
+{
+	drm_gpuvm_get(&mirror->gpuvm);
+	return mirror;
+}
+
+/**
+ * drm_svm_mirror_put() - Drop a reference on a mirror
+ * @mirror: the mirror, or NULL
+ *
+ * The last reference frees the VM through &drm_svm_ops.vm_free. Must be
+ * called from process context with no SVM lock held.
+ */
+static inline void drm_svm_mirror_put(struct drm_svm_mirror *mirror)
+{
+	if (mirror)
+		drm_gpuvm_put(&mirror->gpuvm);
+}
 
 /**
  * typedef drm_svm_user_ext_fn - Handler for one ioctl extension

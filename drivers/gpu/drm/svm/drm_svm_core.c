@@ -29,25 +29,41 @@
  * rather than to a device (notifiers, attributes, the migration cache) is
  * kept once per mm and shared by every device and VM of that process.
  *
- * The core currently provides the uAPI helpers (&struct
- * drm_svm_user_extension chains) and chunk selection for faults; the bind,
- * fault and migration paths build on them.
+ * The core provides the VM ioctls (create, destroy, bind) on the structs
+ * of include/uapi/drm/drm_svm.h, the mirror of each VM, the GPU fault path
+ * and the invalidation path. Migration to device memory comes next.
  */
 
 /**
  * DOC: Locking
  *
- * The helpers provided so far (drm_svm_user_extensions() and
- * drm_svm_chunk_size()) take no lock and may be called from any process
- * context; drm_svm_user_extensions() may fault on user memory and so must
- * not be called under a spinlock or with the mmap lock held.
+ * From outermost to innermost:
  *
- * The mirror adds, from outermost to innermost: the driver's VM lock,
- * the mmap lock (read, only around hmm_range_fault() and migration), and
- * the per-mm notifier lock, which the mmu_interval_notifier callback takes
- * for write and the fault path takes for read to commit device page table
- * updates. Races between the two are resolved with notifier sequence
- * numbers and retry loops, not with further locks.
+ *  - &drm_svm_mirror.lock (mutex, per VM): protects the VM's bindings and
+ *    serializes fault servicing, bind and unbind on that VM. Drivers never
+ *    take it from their invalidation path.
+ *  - the per-mm window lock (mutex): serializes creating the mmu interval
+ *    notifiers of a process; taken with a mirror's lock held, and itself
+ *    held while mmu_interval_notifier_insert() may take the mmap lock.
+ *  - the mmap lock, for read: held only around hmm_range_fault() and VMA
+ *    lookups, never across a call into the driver.
+ *  - the per-mm notifier lock (rw_semaphore): the mmu notifier takes it
+ *    for write to zap device mappings (&drm_svm_ops.invalidate), and so
+ *    does every change to the CPU-address tree of bindings; the fault path
+ *    takes it for read to check the notifier sequence and program the
+ *    device page table (&drm_svm_ops.map). It is taken in reclaim, so
+ *    nothing done under it may allocate memory that can reclaim; the core
+ *    tells lockdep so when the per-mm state is created.
+ *  - the global table of per-mm states (mutex), taken alone.
+ *
+ * A fault that races with an invalidation is not excluded by a lock: the
+ * fault path reads the notifier sequence before hmm_range_fault() and, with
+ * the notifier lock held, retries from the start if an invalidation ran in
+ * between (mmu_interval_read_retry()). Driver locks that protect the device
+ * page table nest inside the notifier lock.
+ *
+ * drm_svm_user_extensions() and drm_svm_chunk_size() take no lock;
+ * drm_svm_user_extensions() may fault on user memory.
  */
 
 /**

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/hmm.h>
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sort.h>
+
+#include <uapi/drm/drm_svm.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: GPU page faults
+ *
+ * The driver reports the faults its device raised, several at once when
+ * it can, with drm_svm_mirror_fault(). The core sorts them by address and
+ * services each chunk (see DOC: Range chunks) once, however many faults
+ * fall in it; a write fault in a chunk that was only faulted in for
+ * reading is serviced again for writing.
+ *
+ * For one chunk, with the mirror's lock held:
+ *
+ *  1. the binding gives the CPU address and, with the VMA, the chunk;
+ *  2. mmu_interval_read_begin() on the chunk's notifier window;
+ *  3. hmm_range_fault() under the mmap read lock, faulting every page of
+ *     the chunk in, for writing only if the access is a write;
+ *     -EBUSY restarts from 2;
+ *  4. the notifier lock for read, then mmu_interval_read_retry(): if an
+ *     invalidation ran since 2, drop the lock and restart from 2;
+ *  5. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
+ *     the chunk with a PMD (THP, hugetlb), then drop the notifier lock.
+ *
+ * Restarts are bounded by HMM_RANGE_DEFAULT_TIMEOUT. A fault is fatal,
+ * and nothing is mapped for it, when the address is outside every binding
+ * or the CPU has nothing there (-EFAULT: no VMA, PROT_NONE, the process
+ * has exited), or when it writes through a read-only binding or to
+ * read-only memory (-EPERM). A VM that was destroyed fails with -ENOENT.
+ */
+
+/* Drop the write permission of every page: the binding is read-only. */
+static void drm_svm_pfns_readonly(unsigned long *pfns, unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		pfns[i] &= ~HMM_PFN_WRITE;
+}
+
+static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			     const unsigned long *pfns, unsigned long npages)
+{
+	const struct drm_svm_ops *ops = mirror->sdev->ops;
+
+	lockdep_assert_held(&mirror->svm_mm->notifier_lock);
+
+	mirror->stats.pages_mapped += npages;
+	if (npages == 1UL << PMD_ORDER && IS_ALIGNED(gpu_addr, PMD_SIZE) &&
+	    hmm_pfn_to_map_order(pfns[0]) >= PMD_ORDER) {
+		mirror->stats.huge_mapped++;
+		return ops->map(mirror, gpu_addr, pfns, npages, PMD_ORDER);
+	}
+	return ops->map(mirror, gpu_addr, pfns, npages, 0);
+}
+
+/*
+ * Fault CPU range [start, end) of binding @b in and map it. The caller
+ * holds the mirror's lock and a reference on the address space.
+ */
+static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
+			       struct drm_svm_binding *b, unsigned long start,
+			       unsigned long end, bool write)
+{
+	struct drm_svm_mm *svm_mm = mirror->svm_mm;
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	u64 gpu_start = start + binding_gpu_delta(b);
+	unsigned long timeout;
+	struct drm_svm_window *window;
+	struct hmm_range range = {
+		.start = start,
+		.end = end,
+		.hmm_pfns = mirror->pfns,
+		.default_flags = HMM_PFN_REQ_FAULT |
+				 (write ? HMM_PFN_REQ_WRITE : 0),
+	};
+	int err;
+
+	window = drm_svm_window_get(svm_mm, start);
+	if (IS_ERR(window))
+		return PTR_ERR(window);
+	range.notifier = &window->notifier;
+
+	if (mirror->sdev->ops->map_prepare) {
+		err = mirror->sdev->ops->map_prepare(mirror, gpu_start,
+						     gpu_start + (end - start));
+		if (err)
+			return err;
+	}
+
+	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	for (;;) {
+		range.notifier_seq = mmu_interval_read_begin(range.notifier);
+		mmap_read_lock(svm_mm->mm);
+		err = hmm_range_fault(&range);
+		mmap_read_unlock(svm_mm->mm);
+		if (!err) {
+			down_read(&svm_mm->notifier_lock);
+			if (!mmu_interval_read_retry(range.notifier,
+						     range.notifier_seq))
+				break;
+			up_read(&svm_mm->notifier_lock);
+		} else if (err != -EBUSY) {
+			return err;
+		}
+		mirror->stats.retries++;
+		if (time_after(jiffies, timeout))
+			return -EBUSY;
+	}
+
+	if (b->flags & DRM_SVM_BIND_FLAG_READONLY)
+		drm_svm_pfns_readonly(mirror->pfns, npages);
+	err = drm_svm_map_pages(mirror, gpu_start, mirror->pfns, npages);
+	up_read(&svm_mm->notifier_lock);
+
+	if (!err)
+		mirror->stats.chunks++;
+	return err;
+}
+
+/*
+ * The chunk around CPU address @cpu: the largest configured size that fits
+ * the VMA, the binding and the notifier window, aligned on both sides.
+ */
+static int drm_svm_chunk(struct drm_svm_mirror *mirror,
+			 struct drm_svm_binding *b, unsigned long cpu,
+			 unsigned long *start, unsigned long *end)
+{
+	struct drm_svm_device *sdev = mirror->sdev;
+	struct mm_struct *mm = mirror->svm_mm->mm;
+	unsigned long lo, hi, size;
+	struct vm_area_struct *vma;
+
+	lo = max(binding_cpu_start(b), ALIGN_DOWN(cpu, DRM_SVM_WINDOW_SIZE));
+	hi = min(binding_cpu_start(b) + b->va.va.range,
+		 ALIGN_DOWN(cpu, DRM_SVM_WINDOW_SIZE) + DRM_SVM_WINDOW_SIZE);
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, cpu);
+	if (vma) {
+		lo = max(lo, vma->vm_start);
+		hi = min(hi, vma->vm_end);
+	}
+	mmap_read_unlock(mm);
+	if (!vma)
+		return -EFAULT;
+
+	size = drm_svm_chunk_size(cpu, lo, hi, binding_gpu_delta(b),
+				  sdev->chunk_sizes, sdev->num_chunk_sizes);
+	if (!size)
+		return -EFAULT;
+	*start = ALIGN_DOWN(cpu, size);
+	*end = *start + size;
+	return 0;
+}
+
+/*
+ * Service one fault at GPU address @addr. On success, [*gpu_start,
+ * *gpu_end) is the GPU range now mapped.
+ */
+static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
+			     bool write, u64 *gpu_start, u64 *gpu_end)
+{
+	struct mm_struct *mm = mirror->svm_mm->mm;
+	unsigned long cpu, start = 0, end = PAGE_SIZE;
+	struct drm_svm_binding *b;
+	struct drm_gpuva *va;
+	int err;
+
+	lockdep_assert_held(&mirror->lock);
+
+	if (mirror->closed)
+		return -ENOENT;
+	va = drm_gpuva_find_first(&mirror->gpuvm, addr & PAGE_MASK, PAGE_SIZE);
+	if (!va)
+		return -EFAULT;
+	b = to_binding(va);
+	if (write && b->flags & DRM_SVM_BIND_FLAG_READONLY)
+		return -EPERM;
+	cpu = (addr & PAGE_MASK) - binding_gpu_delta(b);
+
+	if (!mmget_not_zero(mm))
+		return -EFAULT;
+
+	err = drm_svm_chunk(mirror, b, cpu, &start, &end);
+	if (!err)
+		err = drm_svm_fault_range(mirror, b, start, end, write);
+	/*
+	 * The whole chunk fails if any page of it does, or if the VMA changed
+	 * since the chunk was chosen: the faulting page alone decides.
+	 */
+	if ((err == -EFAULT || err == -EPERM) && end - start > PAGE_SIZE) {
+		start = cpu;
+		end = cpu + PAGE_SIZE;
+		err = drm_svm_fault_range(mirror, b, start, end, write);
+	}
+	mmput(mm);
+
+	if (!err) {
+		*gpu_start = start + binding_gpu_delta(b);
+		*gpu_end = end + binding_gpu_delta(b);
+	}
+	return err;
+}
+
+static int drm_svm_fault_cmp(const void *a, const void *b)
+{
+	const struct drm_svm_fault *fa = a, *fb = b;
+
+	if (fa->addr != fb->addr)
+		return fa->addr < fb->addr ? -1 : 1;
+	/* Writes first, so that one pass serves the reads of the chunk too. */
+	return (int)fb->access - (int)fa->access;
+}
+
+/**
+ * drm_svm_mirror_fault() - Service a batch of GPU page faults
+ * @mirror: the mirror the faults happened in
+ * @faults: the faults; sorted by address in place, and each one's @error
+ *	    set on return
+ * @count: number of entries in @faults
+ *
+ * Services each chunk once, however many of the faults fall in it. May
+ * sleep; the caller holds no SVM lock. See DOC: GPU page faults.
+ *
+ * Returns: the number of faults that could not be serviced (their @error
+ * says why), 0 when the device may replay every access.
+ */
+int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
+			 struct drm_svm_fault *faults, unsigned int count)
+{
+	u64 done_start = 0, done_end = 0;
+	bool done_write = false;
+	unsigned int i, failed = 0;
+
+	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
+
+	mutex_lock(&mirror->lock);
+	for (i = 0; i < count; i++) {
+		struct drm_svm_fault *f = &faults[i];
+		bool write = f->access != DRM_SVM_ACCESS_READ;
+
+		mirror->stats.faults++;
+		if (f->addr >= done_start && f->addr < done_end &&
+		    (done_write || !write)) {
+			f->error = 0;
+			continue;
+		}
+
+		f->error = drm_svm_fault_one(mirror, f->addr, write,
+					     &done_start, &done_end);
+		done_write = write;
+		if (f->error) {
+			done_start = 0;
+			done_end = 0;
+			failed++;
+		}
+	}
+	mutex_unlock(&mirror->lock);
+
+	return failed;
+}
+EXPORT_SYMBOL_GPL(drm_svm_mirror_fault);
+
+/**
+ * drm_svm_mirror_populate() - Fault a bound GPU range in
+ * @mirror: the mirror
+ * @gpu_addr: first GPU address, page aligned
+ * @range: size in bytes, page aligned
+ *
+ * Maps every page of the range as a device fault would, writable where
+ * the binding allows writes. Caller holds the mirror's lock.
+ *
+ * Returns: 0 on success, or the error of the first page that fails.
+ */
+int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			    u64 range)
+{
+	u64 addr = gpu_addr, end = gpu_addr + range, start;
+	struct drm_gpuva *va;
+	bool write;
+	int err;
+
+	lockdep_assert_held(&mirror->lock);
+
+	while (addr < end) {
+		va = drm_gpuva_find_first(&mirror->gpuvm, addr, PAGE_SIZE);
+		if (!va)
+			return -EFAULT;
+		write = !(to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY);
+		err = drm_svm_fault_one(mirror, addr, write, &start, &addr);
+		if (err)
+			return err;
+	}
+	return 0;
+}

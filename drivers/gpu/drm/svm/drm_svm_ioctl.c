@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include <drm/drm_print.h>
+#include <uapi/drm/drm_svm.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: Ioctl helpers
+ *
+ * The VM ioctls are the same on every driver, so the core implements them
+ * on the structs of include/uapi/drm/drm_svm.h. A driver embeds &struct
+ * drm_svm_file in its file private data and wires each ioctl number to a
+ * one-line wrapper:
+ *
+ * .. code-block:: c
+ *
+ *	static int foo_vm_bind_ioctl(struct drm_device *drm, void *data,
+ *				     struct drm_file *file)
+ *	{
+ *		return drm_svm_ioctl_vm_bind(&to_foo(drm)->svm,
+ *					     &to_foo_file(file)->svm, data);
+ *	}
+ *
+ * Every helper rejects non-zero pad and reserved fields, unknown flags and
+ * any extension (none is defined yet) with -EINVAL, and an ioctl on a VM
+ * from a process other than the one that created it with -EACCES. Each
+ * rejection is logged with drm_dbg().
+ */
+
+/**
+ * drm_svm_file_init() - Set up the SVM state of a DRM file
+ * @sfile: the state, embedded in the driver's file private data
+ */
+void drm_svm_file_init(struct drm_svm_file *sfile)
+{
+	xa_init_flags(&sfile->vms, XA_FLAGS_ALLOC1);
+}
+EXPORT_SYMBOL_GPL(drm_svm_file_init);
+
+/**
+ * drm_svm_file_fini() - Destroy every VM of a DRM file
+ * @sfile: the state
+ *
+ * Called when the file is closed, by whichever process closes it.
+ */
+void drm_svm_file_fini(struct drm_svm_file *sfile)
+{
+	struct drm_svm_mirror *mirror;
+	unsigned long id;
+
+	xa_for_each(&sfile->vms, id, mirror) {
+		drm_svm_mirror_close(mirror);
+		drm_svm_mirror_put(mirror);
+	}
+	xa_destroy(&sfile->vms);
+}
+EXPORT_SYMBOL_GPL(drm_svm_file_fini);
+
+/**
+ * drm_svm_file_lookup() - Find a VM for an ioctl
+ * @sfile: the caller's file
+ * @vm_id: the VM handle
+ *
+ * Returns: the mirror with a reference the caller drops with
+ * drm_svm_mirror_put(); ERR_PTR(-ENOENT) for an unknown handle;
+ * ERR_PTR(-EACCES) when the caller is not the process the VM mirrors.
+ */
+struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
+					   u32 vm_id)
+{
+	struct drm_svm_mirror *mirror;
+
+	xa_lock(&sfile->vms);
+	mirror = xa_load(&sfile->vms, vm_id);
+	if (mirror)
+		drm_svm_mirror_get(mirror);
+	xa_unlock(&sfile->vms);
+
+	if (!mirror)
+		return ERR_PTR(-ENOENT);
+	if (mirror->svm_mm->mm != current->mm) {
+		drm_svm_mirror_put(mirror);
+		return ERR_PTR(-EACCES);
+	}
+	return mirror;
+}
+EXPORT_SYMBOL_GPL(drm_svm_file_lookup);
+
+/* Look a VM up for an ioctl, logging why it cannot be used. */
+static struct drm_svm_mirror *lookup_vm(struct drm_svm_device *sdev,
+					struct drm_svm_file *sfile, u32 vm_id)
+{
+	struct drm_svm_mirror *mirror = drm_svm_file_lookup(sfile, vm_id);
+
+	if (IS_ERR(mirror))
+		drm_dbg(sdev->drm, "vm %u: %s\n", vm_id,
+			PTR_ERR(mirror) == -EACCES ? "not the caller's mm" :
+						     "no such vm");
+	return mirror;
+}
+
+static int check_common(struct drm_svm_device *sdev, const char *what,
+			u64 extensions, u32 pad, const u64 *reserved,
+			size_t reserved_size)
+{
+	int err;
+
+	if (pad || memchr_inv(reserved, 0, reserved_size)) {
+		drm_dbg(sdev->drm, "%s: non-zero pad or reserved\n", what);
+		return -EINVAL;
+	}
+	err = drm_svm_user_extensions(extensions, NULL, 0, NULL);
+	if (err)
+		drm_dbg(sdev->drm, "%s: bad extension chain (%d)\n", what, err);
+	return err;
+}
+
+/**
+ * drm_svm_ioctl_vm_create() - Implement VM create (&struct drm_svm_vm_create)
+ * @sdev: the device
+ * @sfile: the caller's file
+ * @args: the ioctl arguments
+ *
+ * Returns: 0 on success, -EINVAL for bad arguments or a caller without an
+ * address space, -EFAULT for an unreadable extension, -ENOMEM.
+ */
+int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
+			    struct drm_svm_file *sfile,
+			    struct drm_svm_vm_create *args)
+{
+	struct drm_svm_mirror *mirror;
+	u32 id;
+	int err;
+
+	err = check_common(sdev, "vm create", args->extensions, args->flags,
+			   args->reserved, sizeof(args->reserved));
+	if (err)
+		return err;
+
+	mirror = drm_svm_mirror_create(sdev);
+	if (IS_ERR(mirror))
+		return PTR_ERR(mirror);
+
+	err = xa_alloc(&sfile->vms, &id, mirror, xa_limit_32b, GFP_KERNEL);
+	if (err) {
+		drm_svm_mirror_close(mirror);
+		drm_svm_mirror_put(mirror);
+		return err == -EBUSY ? -ENOMEM : err;
+	}
+	args->vm_id = id;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(drm_svm_ioctl_vm_create);
+
+/**
+ * drm_svm_ioctl_vm_destroy() - Implement VM destroy
+ * @sdev: the device
+ * @sfile: the caller's file
+ * @args: the ioctl arguments (&struct drm_svm_vm_destroy)
+ *
+ * Returns: 0 on success, -EINVAL for bad arguments, -EFAULT for an
+ * unreadable extension, -ENOENT for an unknown VM, -EACCES from another mm.
+ */
+int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
+			     struct drm_svm_file *sfile,
+			     struct drm_svm_vm_destroy *args)
+{
+	struct drm_svm_mirror *mirror;
+	int err;
+
+	err = check_common(sdev, "vm destroy", args->extensions, args->pad,
+			   args->reserved, sizeof(args->reserved));
+	if (err)
+		return err;
+
+	mirror = lookup_vm(sdev, sfile, args->vm_id);
+	if (IS_ERR(mirror))
+		return PTR_ERR(mirror);
+
+	/* Only the caller that takes the handle out destroys the VM. */
+	if (xa_cmpxchg(&sfile->vms, args->vm_id, mirror, NULL, 0) != mirror) {
+		err = -ENOENT;
+		goto out_put;
+	}
+	drm_svm_mirror_close(mirror);
+	drm_svm_mirror_put(mirror);
+out_put:
+	drm_svm_mirror_put(mirror);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_ioctl_vm_destroy);
+
+/**
+ * drm_svm_ioctl_vm_bind() - Implement VM bind (&struct drm_svm_vm_bind)
+ * @sdev: the device
+ * @sfile: the caller's file
+ * @args: the ioctl arguments
+ *
+ * Returns: 0 on success, or the errors documented for &struct
+ * drm_svm_vm_bind.
+ */
+int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
+			  struct drm_svm_file *sfile,
+			  struct drm_svm_vm_bind *args)
+{
+	struct drm_svm_mirror *mirror;
+	int err;
+
+	err = check_common(sdev, "vm bind", args->extensions, args->pad,
+			   args->reserved, sizeof(args->reserved));
+	if (err)
+		return err;
+	if (args->op > DRM_SVM_BIND_OP_UNMAP ||
+	    (args->op == DRM_SVM_BIND_OP_UNMAP &&
+	     (args->cpu_addr || args->flags))) {
+		drm_dbg(sdev->drm, "vm bind: bad op %u or unmap arguments\n",
+			args->op);
+		return -EINVAL;
+	}
+
+	mirror = lookup_vm(sdev, sfile, args->vm_id);
+	if (IS_ERR(mirror))
+		return PTR_ERR(mirror);
+
+	if (args->op == DRM_SVM_BIND_OP_MAP)
+		err = drm_svm_mirror_bind(mirror, args->cpu_addr,
+					  args->gpu_addr, args->range,
+					  args->flags);
+	else
+		err = drm_svm_mirror_unbind(mirror, args->gpu_addr,
+					    args->range);
+	if (err)
+		drm_dbg(sdev->drm,
+			"vm bind: op %u cpu %#llx gpu %#llx range %#llx flags %#x: %d\n",
+			args->op, args->cpu_addr, args->gpu_addr, args->range,
+			args->flags, err);
+
+	drm_svm_mirror_put(mirror);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_ioctl_vm_bind);

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/hashtable.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: Per-process state
+ *
+ * Everything the core knows about a process lives once per mm in a
+ * &struct drm_svm_mm, whichever devices, files and VMs mirror it: the
+ * notifier lock, the tree of bindings by CPU address, and the mmu interval
+ * notifiers. An invalidation therefore walks one tree and reaches every
+ * mirror, on every device, that maps the range.
+ *
+ * The notifiers watch the mm in aligned windows of DRM_SVM_WINDOW_SIZE,
+ * created on the first fault in a window and kept until the last mirror
+ * of the mm goes away. A chunk never crosses a window, so one notifier
+ * sequence number covers each fault.
+ *
+ * Lifetime: each mirror holds a reference from creation until its VM is
+ * destroyed; the state holds the mm_struct with mmgrab(), never the
+ * address space. A process that exits first tears its address space down
+ * through the notifiers (every device mapping is zapped); its VMs then
+ * fail every later fault until their files are closed. A process that
+ * closes its files first drops the state at the last close.
+ */
+
+static DEFINE_HASHTABLE(svm_mm_table, 6);
+static DEFINE_MUTEX(svm_mm_table_lock);
+
+static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
+			       const struct mmu_notifier_range *range,
+			       unsigned long cur_seq);
+
+static const struct mmu_interval_notifier_ops drm_svm_window_ops = {
+	.invalidate = drm_svm_invalidate,
+};
+
+/**
+ * drm_svm_mm_get() - Find or create the SVM state of an mm
+ * @mm: the address space, normally current->mm
+ *
+ * Returns: a referenced &struct drm_svm_mm, or ERR_PTR(-ENOMEM).
+ */
+struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
+{
+	struct drm_svm_mm *svm_mm;
+
+	mutex_lock(&svm_mm_table_lock);
+	hash_for_each_possible(svm_mm_table, svm_mm, node, (unsigned long)mm) {
+		if (svm_mm->mm == mm) {
+			kref_get(&svm_mm->ref);
+			goto out_unlock;
+		}
+	}
+
+	svm_mm = kzalloc(sizeof(*svm_mm), GFP_KERNEL);
+	if (!svm_mm) {
+		svm_mm = ERR_PTR(-ENOMEM);
+		goto out_unlock;
+	}
+	kref_init(&svm_mm->ref);
+	mmgrab(mm);
+	svm_mm->mm = mm;
+	init_rwsem(&svm_mm->notifier_lock);
+	svm_mm->cpu_tree = RB_ROOT_CACHED;
+	mutex_init(&svm_mm->window_lock);
+	xa_init(&svm_mm->windows);
+
+	/* The notifier lock is taken in reclaim: teach lockdep early. */
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&svm_mm->notifier_lock);
+	fs_reclaim_release(GFP_KERNEL);
+
+	hash_add(svm_mm_table, &svm_mm->node, (unsigned long)mm);
+out_unlock:
+	mutex_unlock(&svm_mm_table_lock);
+	return svm_mm;
+}
+
+static void drm_svm_mm_release(struct kref *ref)
+{
+	struct drm_svm_mm *svm_mm = container_of(ref, struct drm_svm_mm, ref);
+	struct drm_svm_window *window;
+	unsigned long index;
+
+	hash_del(&svm_mm->node);
+	mutex_unlock(&svm_mm_table_lock);
+
+	WARN_ON(!RB_EMPTY_ROOT(&svm_mm->cpu_tree.rb_root));
+	xa_for_each(&svm_mm->windows, index, window) {
+		mmu_interval_notifier_remove(&window->notifier);
+		kfree(window);
+	}
+	xa_destroy(&svm_mm->windows);
+	mutex_destroy(&svm_mm->window_lock);
+	mmdrop(svm_mm->mm);
+	kfree(svm_mm);
+}
+
+/**
+ * drm_svm_mm_put() - Drop a reference on per-process state
+ * @svm_mm: the state
+ *
+ * The last reference removes the notifiers and releases the mm_struct.
+ * Must not be called with any SVM lock held.
+ */
+void drm_svm_mm_put(struct drm_svm_mm *svm_mm)
+{
+	kref_put_mutex(&svm_mm->ref, drm_svm_mm_release, &svm_mm_table_lock);
+}
+
+/**
+ * drm_svm_window_get() - Find or create the notifier window over an address
+ * @svm_mm: the per-process state
+ * @addr: a CPU address in the window
+ *
+ * The caller holds a reference on the address space (mmget()) and no
+ * mmap lock: creating the notifier may take the mmap lock for write.
+ *
+ * Returns: the window, or an ERR_PTR() on allocation failure.
+ */
+struct drm_svm_window *drm_svm_window_get(struct drm_svm_mm *svm_mm,
+					  unsigned long addr)
+{
+	unsigned long index = addr >> DRM_SVM_WINDOW_SHIFT;
+	struct drm_svm_window *window;
+	int err;
+
+	window = xa_load(&svm_mm->windows, index);
+	if (window)
+		return window;
+
+	mutex_lock(&svm_mm->window_lock);
+	window = xa_load(&svm_mm->windows, index);
+	if (window)
+		goto out_unlock;
+
+	window = kzalloc(sizeof(*window), GFP_KERNEL);
+	if (!window) {
+		err = -ENOMEM;
+		goto err_unlock;
+	}
+	window->svm_mm = svm_mm;
+	err = mmu_interval_notifier_insert(&window->notifier, svm_mm->mm,
+					   index << DRM_SVM_WINDOW_SHIFT,
+					   DRM_SVM_WINDOW_SIZE,
+					   &drm_svm_window_ops);
+	if (err)
+		goto err_free;
+
+	err = xa_err(xa_store(&svm_mm->windows, index, window, GFP_KERNEL));
+	if (err)
+		goto err_remove;
+out_unlock:
+	mutex_unlock(&svm_mm->window_lock);
+	return window;
+
+err_remove:
+	mmu_interval_notifier_remove(&window->notifier);
+err_free:
+	kfree(window);
+err_unlock:
+	mutex_unlock(&svm_mm->window_lock);
+	return ERR_PTR(err);
+}
+
+/**
+ * drm_svm_cpu_tree_insert() - Make a binding visible to invalidations
+ * @svm_mm: the per-process state
+ * @b: the binding, with its CPU range set
+ *
+ * Caller holds the notifier lock for write.
+ */
+void drm_svm_cpu_tree_insert(struct drm_svm_mm *svm_mm,
+			     struct drm_svm_binding *b)
+{
+	lockdep_assert_held_write(&svm_mm->notifier_lock);
+
+	b->cpu_node.start = binding_cpu_start(b);
+	b->cpu_node.last = binding_cpu_start(b) + b->va.va.range - 1;
+	interval_tree_insert(&b->cpu_node, &svm_mm->cpu_tree);
+}
+
+/**
+ * drm_svm_cpu_tree_remove() - Hide a binding from invalidations
+ * @svm_mm: the per-process state
+ * @b: the binding
+ *
+ * Caller holds the notifier lock for write.
+ */
+void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
+			     struct drm_svm_binding *b)
+{
+	lockdep_assert_held_write(&svm_mm->notifier_lock);
+
+	interval_tree_remove(&b->cpu_node, &svm_mm->cpu_tree);
+}
+
+/**
+ * drm_svm_zap() - Have the driver drop device mappings of a GPU range
+ * @mirror: the mirror
+ * @start: first GPU address
+ * @end: GPU address past the range
+ *
+ * Caller holds the notifier lock for write.
+ */
+void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end)
+{
+	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
+
+	mirror->stats.invalidations++;
+	mirror->sdev->ops->invalidate(mirror, start, end);
+}
+
+static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
+			       const struct mmu_notifier_range *range,
+			       unsigned long cur_seq)
+{
+	struct drm_svm_window *window =
+		container_of(notifier, struct drm_svm_window, notifier);
+	struct drm_svm_mm *svm_mm = window->svm_mm;
+	unsigned long start = max(range->start, notifier->interval_tree.start);
+	unsigned long last = min(range->end - 1, notifier->interval_tree.last);
+	struct interval_tree_node *node;
+
+	if (!mmu_notifier_range_blockable(range))
+		return false;
+
+	down_write(&svm_mm->notifier_lock);
+	mmu_interval_set_seq(notifier, cur_seq);
+
+	for (node = interval_tree_iter_first(&svm_mm->cpu_tree, start, last);
+	     node; node = interval_tree_iter_next(node, start, last)) {
+		struct drm_svm_binding *b =
+			container_of(node, struct drm_svm_binding, cpu_node);
+		u64 delta = binding_gpu_delta(b);
+
+		drm_svm_zap(b->mirror, max(start, node->start) + delta,
+			    min(last, node->last) + 1 + delta);
+	}
+
+	up_write(&svm_mm->notifier_lock);
+	return true;
+}

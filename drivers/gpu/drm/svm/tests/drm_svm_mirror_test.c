@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests for drm_svm mirrors: bind split/merge, fault batching and
+ * invalidation, on real user memory of the test's own mm.
+ *
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <kunit/test.h>
+#include <linux/hmm.h>
+#include <linux/mman.h>
+#include <linux/sched/mm.h>
+#include <linux/sizes.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_kunit_helpers.h>
+#include <drm/drm_svm.h>
+#include <uapi/drm/drm_svm.h>
+
+#include "../drm_svm_internal.h"
+
+#define MAX_CALLS 64
+
+struct call {
+	u64 start, end;		/* GPU range */
+	unsigned int order;
+	bool writable;		/* map: the first page's write permission */
+};
+
+/* A fake driver that records what the core asks of it. */
+struct fake {
+	struct drm_device drm;
+	struct drm_svm_device sdev;
+	struct drm_svm_mirror mirror;
+	struct kunit *test;
+	struct call maps[MAX_CALLS], zaps[MAX_CALLS];
+	unsigned int nmaps, nzaps;
+	bool freed;
+	unsigned long uaddr;	/* 2M-aligned user memory */
+};
+
+static struct fake *to_fake(struct drm_svm_mirror *mirror)
+{
+	return container_of(mirror, struct fake, mirror);
+}
+
+static struct drm_svm_mirror *fake_vm_alloc(struct drm_svm_device *sdev)
+{
+	return &container_of(sdev, struct fake, sdev)->mirror;
+}
+
+static void fake_vm_free(struct drm_svm_mirror *mirror)
+{
+	to_fake(mirror)->freed = true;
+}
+
+static void fake_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
+{
+	struct fake *f = to_fake(mirror);
+
+	if (f->nzaps < MAX_CALLS)
+		f->zaps[f->nzaps] = (struct call){ .start = start, .end = end };
+	f->nzaps++;
+}
+
+static int fake_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
+		    const unsigned long *pfns, unsigned long npages,
+		    unsigned int order)
+{
+	struct fake *f = to_fake(mirror);
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		KUNIT_EXPECT_TRUE(f->test, pfns[i] & HMM_PFN_VALID);
+	if (f->nmaps < MAX_CALLS)
+		f->maps[f->nmaps] = (struct call){
+			.start = gpu_addr,
+			.end = gpu_addr + npages * PAGE_SIZE,
+			.order = order,
+			.writable = pfns[0] & HMM_PFN_WRITE,
+		};
+	f->nmaps++;
+	return 0;
+}
+
+static const struct drm_svm_ops fake_ops = {
+	.vm_alloc = fake_vm_alloc,
+	.vm_free = fake_vm_free,
+	.invalidate = fake_invalidate,
+	.map = fake_map,
+};
+
+static const unsigned long fake_chunks[] = { SZ_2M, SZ_64K, SZ_4K };
+
+static int mirror_test_init(struct kunit *test)
+{
+	struct drm_svm_mirror *mirror;
+	struct device *dev;
+	struct fake *f;
+	unsigned long uaddr;
+
+	dev = drm_kunit_helper_alloc_device(test);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	f = drm_kunit_helper_alloc_drm_device(test, dev, struct fake, drm,
+					      DRIVER_GEM);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	f->test = test;
+
+	/* 8M of anonymous memory gives a 2M-aligned 4M window inside. */
+	uaddr = kunit_vm_mmap(test, NULL, 0, SZ_8M, PROT_READ | PROT_WRITE,
+			      MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE(test, uaddr, 0);
+	f->uaddr = ALIGN(uaddr, SZ_2M);
+
+	KUNIT_ASSERT_EQ(test, drm_svm_device_init(&f->sdev, &f->drm, &fake_ops,
+						  fake_chunks, 3, SZ_1G * 128ULL),
+			0);
+	mirror = drm_svm_mirror_create(&f->sdev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mirror);
+	test->priv = f;
+	return 0;
+}
+
+static void mirror_test_exit(struct kunit *test)
+{
+	struct fake *f = test->priv;
+
+	drm_svm_mirror_close(&f->mirror);
+	drm_svm_mirror_put(&f->mirror);
+	KUNIT_EXPECT_TRUE(test, f->freed);
+}
+
+/* Expect exactly these bindings, as (gpu, cpu, size) triples. */
+static void expect_bindings(struct kunit *test, const u64 (*want)[3],
+			    unsigned int n)
+{
+	struct fake *f = test->priv;
+	struct drm_gpuva *va;
+	unsigned int i = 0;
+
+	drm_gpuvm_for_each_va(va, &f->mirror.gpuvm) {
+		KUNIT_ASSERT_LT(test, i, n);
+		KUNIT_EXPECT_EQ(test, va->va.addr, want[i][0]);
+		KUNIT_EXPECT_EQ(test, va->gem.offset, want[i][1]);
+		KUNIT_EXPECT_EQ(test, va->va.range, want[i][2]);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, n);
+}
+
+#define P(n) ((u64)(n) * PAGE_SIZE)
+
+static void drm_test_svm_bind_split(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G, c = f->uaddr;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, c, g, P(16), 0), 0);
+	expect_bindings(test, (const u64 [][3]){ { g, c, P(16) } }, 1);
+	KUNIT_EXPECT_EQ(test, f->nzaps, 0u);
+
+	/* Unbinding the middle leaves two pieces with matching CPU addresses. */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, g + P(4), P(4)), 0);
+	expect_bindings(test, (const u64 [][3]){ { g, c, P(4) },
+				{ g + P(8), c + P(8), P(8) } }, 2);
+	KUNIT_ASSERT_EQ(test, f->nzaps, 1u);
+	KUNIT_EXPECT_EQ(test, f->zaps[0].start, g + P(4));
+	KUNIT_EXPECT_EQ(test, f->zaps[0].end, g + P(8));
+
+	/* A bind over both pieces' ends replaces what it covers. */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, c + P(100), g + P(2),
+						  P(8), 0), 0);
+	expect_bindings(test, (const u64 [][3]){ { g, c, P(2) },
+				{ g + P(2), c + P(100), P(8) },
+				{ g + P(10), c + P(10), P(6) } }, 3);
+
+	/* Unbinding everything removes all bindings from the CPU tree too. */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, 0, SZ_1G * 2ULL), 0);
+	expect_bindings(test, NULL, 0);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&m->svm_mm->cpu_tree.rb_root));
+}
+
+static void drm_test_svm_bind_invalid(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 c = f->uaddr;
+
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, c, SZ_1G, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, c + 1, SZ_1G, P(1), 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, c, SZ_1G + 1, P(1), 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, c, SZ_1G, P(1), 1u << 31),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, c, -P(1), P(2), 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, -P(1), SZ_1G, P(2), 0),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, c, SZ_1G * 128ULL, P(1),
+						  0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_unbind(m, SZ_1G, 0), -EINVAL);
+	expect_bindings(test, NULL, 0);
+}
+
+static struct drm_svm_fault fault(u64 addr, u32 access)
+{
+	return (struct drm_svm_fault){ .addr = addr, .access = access,
+				       .error = 1 };
+}
+
+static void drm_test_svm_fault_batch(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G;
+	struct drm_svm_fault faults[8];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_4M, 0), 0);
+
+	/* Eight reads in two 2M chunks, reported out of order. */
+	faults[0] = fault(g + SZ_2M + P(7), DRM_SVM_ACCESS_READ);
+	faults[1] = fault(g + P(3), DRM_SVM_ACCESS_READ);
+	faults[2] = fault(g + SZ_2M - P(1), DRM_SVM_ACCESS_READ);
+	faults[3] = fault(g, DRM_SVM_ACCESS_READ);
+	faults[4] = fault(g + SZ_4M - P(1), DRM_SVM_ACCESS_READ);
+	faults[5] = fault(g + P(3) + 17, DRM_SVM_ACCESS_READ);
+	faults[6] = fault(g + SZ_2M, DRM_SVM_ACCESS_READ);
+	faults[7] = fault(g + SZ_1M, DRM_SVM_ACCESS_READ);
+
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 8), 0);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, faults[i].error, 0);
+	for (i = 1; i < 8; i++)
+		KUNIT_EXPECT_LE(test, faults[i - 1].addr, faults[i].addr);
+
+	KUNIT_ASSERT_EQ(test, f->nmaps, 2u);
+	KUNIT_EXPECT_EQ(test, f->maps[0].start, g);
+	KUNIT_EXPECT_EQ(test, f->maps[0].end, g + SZ_2M);
+	KUNIT_EXPECT_EQ(test, f->maps[1].start, g + SZ_2M);
+	KUNIT_EXPECT_EQ(test, f->maps[1].end, g + SZ_4M);
+	/* Never-touched memory reads as the zero page: not writable. */
+	KUNIT_EXPECT_FALSE(test, f->maps[0].writable);
+	KUNIT_EXPECT_EQ(test, m->stats.faults, 8u);
+	KUNIT_EXPECT_EQ(test, m->stats.chunks, 2u);
+
+	/* A write needs the chunk again, writable this time. */
+	faults[0] = fault(g + P(9), DRM_SVM_ACCESS_WRITE);
+	faults[1] = fault(g + P(10), DRM_SVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 2), 0);
+	KUNIT_ASSERT_EQ(test, f->nmaps, 3u);
+	KUNIT_EXPECT_EQ(test, f->maps[2].start, g);
+	KUNIT_EXPECT_TRUE(test, f->maps[2].writable);
+}
+
+static void drm_test_svm_fault_fatal(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G;
+	struct drm_svm_fault faults[3];
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_2M,
+						  DRM_SVM_BIND_FLAG_READONLY),
+			0);
+	/* Past the binding's end, then a hole below the mmap. */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, PAGE_SIZE, g + SZ_4M,
+						  P(1), 0), 0);
+
+	faults[0] = fault(g + P(1), DRM_SVM_ACCESS_WRITE);
+	faults[1] = fault(g + SZ_2M, DRM_SVM_ACCESS_READ);
+	faults[2] = fault(g + SZ_4M, DRM_SVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 3), 3);
+	KUNIT_EXPECT_EQ(test, faults[0].error, -EPERM);
+	KUNIT_EXPECT_EQ(test, faults[1].error, -EFAULT);
+	KUNIT_EXPECT_EQ(test, faults[2].error, -EFAULT);
+	KUNIT_EXPECT_EQ(test, f->nmaps, 0u);
+
+	/* A read through the read-only binding maps nothing writable. */
+	faults[0] = fault(g + P(1), DRM_SVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 0);
+	KUNIT_ASSERT_EQ(test, f->nmaps, 1u);
+	KUNIT_EXPECT_FALSE(test, f->maps[0].writable);
+}
+
+static void drm_test_svm_fault_offset(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	/* GPU VA 64K off the CPU's 2M alignment: 64K chunks at most. */
+	const u64 g = SZ_1G + SZ_64K;
+	struct drm_svm_fault faults[1];
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_2M, 0), 0);
+	faults[0] = fault(g + SZ_1M, DRM_SVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 0);
+	KUNIT_ASSERT_EQ(test, f->nmaps, 1u);
+	KUNIT_EXPECT_EQ(test, f->maps[0].start, g + SZ_1M);
+	KUNIT_EXPECT_EQ(test, f->maps[0].end - f->maps[0].start, (u64)SZ_64K);
+}
+
+static void drm_test_svm_invalidate_munmap(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G;
+	struct drm_svm_fault faults[1];
+	unsigned int i, zaps;
+	bool covered = false;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_2M, 0), 0);
+	faults[0] = fault(g, DRM_SVM_ACCESS_WRITE);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 0);
+
+	/*
+	 * Unmapping 3 CPU pages must zap their GPU range, and nothing outside
+	 * the chunk (a THP is split first, which invalidates all of it).
+	 */
+	zaps = f->nzaps;
+	KUNIT_ASSERT_EQ(test, vm_munmap(f->uaddr + P(5), P(3)), 0);
+	KUNIT_ASSERT_GT(test, f->nzaps, zaps);
+	KUNIT_ASSERT_LE(test, f->nzaps, MAX_CALLS);
+	for (i = zaps; i < f->nzaps; i++) {
+		KUNIT_EXPECT_GE(test, f->zaps[i].start, g);
+		KUNIT_EXPECT_LE(test, f->zaps[i].end, g + SZ_2M);
+		covered |= f->zaps[i].start <= g + P(5) &&
+			   f->zaps[i].end >= g + P(8);
+	}
+	KUNIT_EXPECT_TRUE(test, covered);
+
+	/* The hole now faults fatally; its neighbours still map. */
+	faults[0] = fault(g + P(6), DRM_SVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 1);
+	KUNIT_EXPECT_EQ(test, faults[0].error, -EFAULT);
+	faults[0] = fault(g + P(8), DRM_SVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 0);
+}
+
+static void drm_test_svm_populate(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, SZ_1G, SZ_4M,
+						  DRM_SVM_BIND_FLAG_POPULATE),
+			0);
+	KUNIT_EXPECT_EQ(test, f->nmaps, 2u);
+	KUNIT_EXPECT_TRUE(test, f->maps[0].writable);
+	KUNIT_EXPECT_EQ(test, m->stats.faults, 0u);
+
+	/* Populating a hole fails, with the binding in place. */
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, PAGE_SIZE, SZ_2G, P(1),
+						  DRM_SVM_BIND_FLAG_POPULATE),
+			-EFAULT);
+}
+
+static void drm_test_svm_closed(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	struct drm_svm_fault faults[1] = { fault(SZ_1G, DRM_SVM_ACCESS_READ) };
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, SZ_1G, SZ_2M, 0),
+			0);
+	drm_svm_mirror_close(m);
+	KUNIT_EXPECT_EQ(test, f->nzaps, 1u);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 1);
+	KUNIT_EXPECT_EQ(test, faults[0].error, -ENOENT);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, SZ_1G, SZ_2M, 0),
+			-ENOENT);
+}
+
+static struct kunit_case drm_svm_mirror_tests[] = {
+	KUNIT_CASE(drm_test_svm_bind_split),
+	KUNIT_CASE(drm_test_svm_bind_invalid),
+	KUNIT_CASE(drm_test_svm_fault_batch),
+	KUNIT_CASE(drm_test_svm_fault_fatal),
+	KUNIT_CASE(drm_test_svm_fault_offset),
+	KUNIT_CASE(drm_test_svm_invalidate_munmap),
+	KUNIT_CASE(drm_test_svm_populate),
+	KUNIT_CASE(drm_test_svm_closed),
+	{}
+};
+
+static struct kunit_suite drm_svm_mirror_suite = {
+	.name = "drm_svm_mirror",
+	.init = mirror_test_init,
+	.exit = mirror_test_exit,
+	.test_cases = drm_svm_mirror_tests,
+};
+
+kunit_test_suite(drm_svm_mirror_suite);
+
+MODULE_DESCRIPTION("KUnit tests for DRM shared virtual memory mirrors");
+MODULE_LICENSE("GPL");
