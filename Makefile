@@ -28,7 +28,7 @@ KMOD_ARGS	= -C $(KDIR) M=$(SVM_SRC) \
 		  NOSTDINC_FLAGS="-I$(CURDIR)/include -I$(CURDIR)/include/uapi \
 				  -I$(KSRC)/include/uapi/drm"
 
-.PHONY: all deps kernel modules intree userspace initramfs run test \
+.PHONY: all deps kernel modules intree userspace initramfs run test bench \
 	vm-shell clean clean-cache help
 
 all: initramfs
@@ -62,6 +62,9 @@ run: initramfs ## boot the VM with 2 virtual GPUs and run the demo
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
+
+bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
+	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(VM_TIMEOUT)
 
 vm-shell: initramfs ## interactive shell in the VM, modules loaded
 	@$(VM)/run-vm.sh --out $(OUT)/shell --plan shell --interactive

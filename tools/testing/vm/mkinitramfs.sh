@@ -44,10 +44,12 @@ rm -f "$moddir"/{build,source}
 # VM runs the out-of-tree build of this work tree.
 rm -rf "$moddir/kernel/drivers/gpu/drm/svm"
 mkdir -p "$moddir/extra"
-for m in drm_svm.ko vsvm/vsvm.ko tests/drm_svm_test.ko; do
-	f=$repo/drivers/gpu/drm/svm/$m
-	[ -f "$f" ] || die "$f missing (run 'make modules')"
-	strip --strip-debug -o "$moddir/extra/${m##*/}" "$f"
+for m in drm_svm.ko vsvm/vsvm.ko; do
+	[ -f "$repo/drivers/gpu/drm/svm/$m" ] ||
+		die "$m missing (run 'make modules')"
+done
+find "$repo/drivers/gpu/drm/svm" -name '*.ko' | while read -r f; do
+	strip --strip-debug -o "$moddir/extra/${f##*/}" "$f"
 done
 depmod -b "$root" "$kver"
 

@@ -229,10 +229,12 @@ def main():
                 print_block("kmemleak report", lines)
             else:
                 run.add("kernel", "kmemleak", "pass")
-        elif kind == "demo":
+        elif kind in ("demo", "bench"):
             print_block(bid, lines)
             if rc != 0:
-                run.add("demo", bid, "fail", f"exit {rc}")
+                run.add(kind, bid, "fail", f"exit {rc}")
+            else:
+                run.add(kind, bid.split(":", 1)[1], "pass")
 
     if os.path.exists(os.path.join(args.out, "watchdog")):
         run.add("vm", "watchdog", "fail", "guest hung and was killed")

@@ -72,6 +72,13 @@ run_demo() {
 	rmmod vsvm drm_svm
 }
 
+# Benchmarks against the kernel's own test_hmm, in the same boot.
+run_bench() {
+	modprobe vsvm num_devices=2 || { result bench load fail "vsvm"; return; }
+	load_peer || return
+	logrun bench:svm_bench svm_bench
+}
+
 # selected SUITE: is SUITE in the svm.only list (empty list = everything)?
 selected() {
 	[ -z "$ONLY" ] && return 0
@@ -154,17 +161,26 @@ modload_reject() {
 	rmmod drm_svm 2>/dev/null
 }
 
+# Every *_test module we build is a KUnit suite set; its results are read
+# from debugfs while it is loaded.
 test_kunit() {
-	local d
+	local m d
 
-	if ! modprobe drm_svm_test; then
-		result kunit load fail "modprobe drm_svm_test failed"
-		return
-	fi
-	for d in /sys/kernel/debug/kunit/drm_svm*; do
-		logrun "kunit:${d##*/}" cat "$d/results"
+	for m in /lib/modules/$(uname -r)/extra/*_test.ko; do
+		m=${m##*/}
+		m=${m%.ko}
+		if ! modprobe "$m"; then
+			result kunit "$m" fail "modprobe $m failed"
+			continue
+		fi
+		for d in /sys/kernel/debug/kunit/*; do
+			[ -f "$d/results" ] || continue
+			grep -q "# module: $m\$" "$d/results" || continue
+			logrun "kunit:${d##*/}" cat "$d/results"
+		done
+		rmmod "$m"
 	done
-	rmmod drm_svm_test drm_svm
+	rmmod drm_svm 2>/dev/null
 }
 
 test_igt() {
@@ -184,14 +200,24 @@ test_igt() {
 # The kernel's own HMM selftest, as the correctness and performance peer.
 # The coherent devices use the memory the host reserved with memmap=.
 test_peer() {
+	load_peer || return
+	logrun peer:hmm-tests "$PEER_DIR/hmm-tests"
+	# test_hmm stays loaded: its 6.12 unload path never drops the
+	# reference on its struct devices, which kmemleak then reports. That
+	# leak is the peer module's, not ours, and is not what we test.
+}
+
+# Load test_hmm, with device-coherent mirrors when the host reserved memory.
+load_peer() {
 	local spm major i
 
+	[ -e /sys/module/test_hmm ] && return 0
 	spm=$(cmdline_arg svm.spm)
 	if [ -n "$spm" ]; then
 		modprobe test_hmm spm_addr_dev0=${spm%,*} spm_addr_dev1=${spm#*,}
 	else
 		modprobe test_hmm
-	fi || { result peer load fail "modprobe test_hmm failed"; return; }
+	fi || { result peer load fail "modprobe test_hmm failed"; return 1; }
 	# devtmpfs normally creates the nodes; minors 2 and 3 are the
 	# device-coherent mirrors, present only when test_hmm got spm memory.
 	major=$(awk '$2 == "HMM_DMIRROR" { print $1 }' /proc/devices)
@@ -199,8 +225,4 @@ test_peer() {
 		[ -e /dev/hmm_dmirror$i ] ||
 			mknod /dev/hmm_dmirror$i c "$major" $i
 	done
-	logrun peer:hmm-tests "$PEER_DIR/hmm-tests"
-	# test_hmm stays loaded: its 6.12 unload path never drops the
-	# reference on its struct devices, which kmemleak then reports. That
-	# leak is the peer module's, not ours, and is not what we test.
 }
