@@ -10,8 +10,9 @@
 #
 # The unpacked source lives in $DRM_SVM_CACHE/linux-<version>, the build in
 # $DRM_SVM_CACHE/build-<version>-<key>, where <key> hashes the config
-# fragments, our Kconfig and this script. KASAN=1 selects the KASAN variant;
-# DRM_SVM_KDIR names an existing build directory to use instead.
+# fragments, our Kconfig and the recipe version below. KASAN=1 selects the
+# KASAN variant; DRM_SVM_KDIR names an existing build directory to use
+# instead.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,9 +38,12 @@ fragments() {
 	return 0
 }
 
+# Bump when a change to this script changes the kernel it builds.
+recipe=1
+
 config_key() {
 	# shellcheck disable=SC2046
-	cat $(fragments) "$repo/drivers/gpu/drm/svm/Kconfig" "$0" |
+	{ cat $(fragments) "$repo/drivers/gpu/drm/svm/Kconfig"; echo "$recipe"; } |
 		sha256sum | cut -c1-12
 }
 
@@ -130,6 +134,19 @@ build() {
 	kmake -s headers_install
 	touch "$outdir/.done"
 	echo "kernel.sh: kernel built in $((SECONDS - t0)) s"
+	prune
+}
+
+# Keep the two most recent builds of this flavour; older configurations are
+# only rebuilt by checking out older trees.
+prune() {
+	local old
+	# shellcheck disable=SC2012
+	ls -1dt "$cache/build-$ver-$flavour-"* 2>/dev/null | tail -n +3 |
+		while read -r old; do
+			echo "kernel.sh: pruning old build $old"
+			rm -rf "$old"
+		done
 }
 
 intree() {
