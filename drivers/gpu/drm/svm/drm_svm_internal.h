@@ -5,6 +5,7 @@
 #ifndef __DRM_SVM_INTERNAL_H__
 #define __DRM_SVM_INTERNAL_H__
 
+#include <linux/bits.h>
 #include <linux/interval_tree.h>
 #include <linux/kref.h>
 #include <linux/mmu_notifier.h>
@@ -16,7 +17,7 @@
 
 /* Size of the windows the mm is watched in; chunks never cross one. */
 #define DRM_SVM_WINDOW_SHIFT	29
-#define DRM_SVM_WINDOW_SIZE	(1UL << DRM_SVM_WINDOW_SHIFT)
+#define DRM_SVM_WINDOW_SIZE	BIT(DRM_SVM_WINDOW_SHIFT)
 
 /* Largest chunk the core faults in at once, and so the scratch pfn array. */
 #define DRM_SVM_MAX_CHUNK	SZ_2M

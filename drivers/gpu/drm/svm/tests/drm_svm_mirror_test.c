@@ -156,15 +156,18 @@ static void drm_test_svm_bind_split(struct kunit *test)
 	struct fake *f = test->priv;
 	struct drm_svm_mirror *m = &f->mirror;
 	const u64 g = SZ_1G, c = f->uaddr;
+	const u64 whole[][3] = { { g, c, P(16) } };
+	const u64 cut[][3] = { { g, c, P(4) }, { g + P(8), c + P(8), P(8) } };
+	const u64 over[][3] = { { g, c, P(2) }, { g + P(2), c + P(100), P(8) },
+				{ g + P(10), c + P(10), P(6) } };
 
 	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, c, g, P(16), 0), 0);
-	expect_bindings(test, (const u64 [][3]){ { g, c, P(16) } }, 1);
+	expect_bindings(test, whole, ARRAY_SIZE(whole));
 	KUNIT_EXPECT_EQ(test, f->nzaps, 0u);
 
 	/* Unbinding the middle leaves two pieces with matching CPU addresses. */
 	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, g + P(4), P(4)), 0);
-	expect_bindings(test, (const u64 [][3]){ { g, c, P(4) },
-				{ g + P(8), c + P(8), P(8) } }, 2);
+	expect_bindings(test, cut, ARRAY_SIZE(cut));
 	KUNIT_ASSERT_EQ(test, f->nzaps, 1u);
 	KUNIT_EXPECT_EQ(test, f->zaps[0].start, g + P(4));
 	KUNIT_EXPECT_EQ(test, f->zaps[0].end, g + P(8));
@@ -172,9 +175,7 @@ static void drm_test_svm_bind_split(struct kunit *test)
 	/* A bind over both pieces' ends replaces what it covers. */
 	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, c + P(100), g + P(2),
 						  P(8), 0), 0);
-	expect_bindings(test, (const u64 [][3]){ { g, c, P(2) },
-				{ g + P(2), c + P(100), P(8) },
-				{ g + P(10), c + P(10), P(6) } }, 3);
+	expect_bindings(test, over, ARRAY_SIZE(over));
 
 	/* Unbinding everything removes all bindings from the CPU tree too. */
 	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, 0, SZ_1G * 2ULL), 0);
