@@ -208,6 +208,7 @@ int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 			u64 gpu_addr, u64 range, u32 flags);
 int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			  u64 range);
+/* Sorts @faults in place; returns how many failed (see each ->error). */
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count);
 

@@ -24,7 +24,23 @@ extern "C" {
  * accesses go through a software page table mirrored from the CPU by the
  * drm_svm core. The ioctls are:
  *
- *  - &DRM_IOCTL_VSVM_DEVICE_QUERY: describe the device.
+ *  - &DRM_IOCTL_VSVM_DEVICE_QUERY: describe the device;
+ *  - &DRM_IOCTL_VSVM_VM_CREATE, &DRM_IOCTL_VSVM_VM_DESTROY: GPU VMs that
+ *    mirror the calling process (&struct drm_svm_vm_create);
+ *  - &DRM_IOCTL_VSVM_VM_BIND: bind CPU ranges into a VM
+ *    (&struct drm_svm_vm_bind);
+ *  - &DRM_IOCTL_VSVM_EXEC: run a batch of commands on the device's engine;
+ *  - &DRM_IOCTL_VSVM_JOB_QUERY: a job's status, faults and error.
+ *
+ * A batch is an array of __u64 words in memory the VM maps, read through
+ * the GPU page table like any other data, so it may live in malloc'd
+ * memory. Each command starts with a word holding its opcode
+ * (%VSVM_CMD_STORE, ...), followed by the operands listed for it. The
+ * engine translates every access through its TLB and page table; a missing
+ * or insufficient translation stalls the job, raises a recoverable fault,
+ * and the command is replayed once the fault is serviced. A fault that
+ * cannot be serviced fails the job: its fence signals with the error, and
+ * &DRM_IOCTL_VSVM_JOB_QUERY reports the faulting access.
  *
  * Userspace should check &drm_vsvm_device_query.uapi_major equals
  * %DRM_VSVM_UAPI_MAJOR; minor versions only add features.
@@ -33,13 +49,29 @@ extern "C" {
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		0
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		1
+#define DRM_VSVM_UAPI_MINOR		2
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00
 
+#define DRM_VSVM_VM_CREATE		0x01
+#define DRM_VSVM_VM_DESTROY		0x02
+#define DRM_VSVM_VM_BIND		0x03
+#define DRM_VSVM_EXEC			0x04
+#define DRM_VSVM_JOB_QUERY		0x05
+
 #define DRM_IOCTL_VSVM_DEVICE_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_DEVICE_QUERY, \
 						 struct drm_vsvm_device_query)
+#define DRM_IOCTL_VSVM_VM_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_CREATE, \
+						 struct drm_svm_vm_create)
+#define DRM_IOCTL_VSVM_VM_DESTROY	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_DESTROY, \
+						struct drm_svm_vm_destroy)
+#define DRM_IOCTL_VSVM_VM_BIND		DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_BIND, \
+						struct drm_svm_vm_bind)
+#define DRM_IOCTL_VSVM_EXEC		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, \
+						 struct drm_vsvm_exec)
+#define DRM_IOCTL_VSVM_JOB_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_JOB_QUERY, \
+						 struct drm_vsvm_job_query)
 
 /**
  * struct drm_vsvm_device_query - Describe a virtual GPU
@@ -67,6 +99,108 @@ struct drm_vsvm_device_query {
 	__u32 uapi_minor;
 	/** @reserved: MBZ */
 	__u64 reserved[4];
+};
+
+/*
+ * Engine commands. Every operand is a __u64 word; addresses are GPU
+ * addresses in the job's VM. Lengths are in bytes.
+ */
+/* [END]: end of the batch (also implied by the end of the buffer) */
+#define VSVM_CMD_END		0x00
+/* [STORE, addr, value]: write the 64-bit value; addr 8-byte aligned */
+#define VSVM_CMD_STORE		0x01
+/* [FILL, addr, len, pattern]: repeat the low 32 bits; addr, len 4-aligned */
+#define VSVM_CMD_FILL		0x02
+/* [COPY, dst, src, len]: copy bytes; the ranges must not overlap */
+#define VSVM_CMD_COPY		0x03
+/* [ATOMIC_ADD, addr, value, result]: 64-bit add; old value to result if != 0 */
+#define VSVM_CMD_ATOMIC_ADD	0x04
+/* [ATOMIC_CMPXCHG, addr, old, new, result]: 64-bit; prior value to result if != 0 */
+#define VSVM_CMD_ATOMIC_CMPXCHG	0x05
+/* [CHECKSUM, addr, len, result]: vsvm_checksum() of the range, 64-bit, to result */
+#define VSVM_CMD_CHECKSUM	0x06
+/* [TOUCH, addr, len]: read 8 bytes of every page of the range, discard them */
+#define VSVM_CMD_TOUCH		0x07
+
+/*
+ * The CHECKSUM command's function: FNV-1a over the range's little-endian
+ * 64-bit words, which it therefore needs 8-byte aligned. For userspace to
+ * compute the same value:
+ *
+ *	h = VSVM_CHECKSUM_SEED;
+ *	for each word w: h = (h ^ w) * VSVM_CHECKSUM_PRIME;
+ */
+#define VSVM_CHECKSUM_SEED	0xcbf29ce484222325ull
+#define VSVM_CHECKSUM_PRIME	0x100000001b3ull
+
+/** VSVM_MAX_BATCH_SIZE - Largest batch, in bytes */
+#define VSVM_MAX_BATCH_SIZE	(1u << 20)
+
+/**
+ * struct drm_vsvm_exec - Submit a batch to the device's engine
+ *
+ * Queues a job that runs the commands at @batch_addr on the VM @vm_id.
+ * Jobs of a file run in submission order. When @syncobj is not zero, the
+ * job's fence replaces that syncobj's fence; it signals when the job
+ * completes, with an error if the job failed.
+ *
+ * Fails with -EINVAL for non-zero @flags, @pad or @reserved, a @batch_len
+ * of zero, not a multiple of 8 or above %VSVM_MAX_BATCH_SIZE, or a batch
+ * that wraps; -ENOENT for an unknown @vm_id or @syncobj; -EACCES from
+ * another mm.
+ */
+struct drm_vsvm_exec {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @vm_id: VM the batch runs in */
+	__u32 vm_id;
+	/** @flags: MBZ */
+	__u32 flags;
+	/** @batch_addr: GPU address of the first command, 8-byte aligned */
+	__u64 batch_addr;
+	/** @batch_len: Size of the batch in bytes */
+	__u64 batch_len;
+	/** @syncobj: Syncobj to receive the job's fence, or 0 */
+	__u32 syncobj;
+	/** @pad: MBZ */
+	__u32 pad;
+	/** @job_id: Out: handle of the job for &DRM_IOCTL_VSVM_JOB_QUERY */
+	__u64 job_id;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+#define DRM_VSVM_JOB_QUEUED	0
+#define DRM_VSVM_JOB_RUNNING	1
+#define DRM_VSVM_JOB_DONE	2
+#define DRM_VSVM_JOB_FAILED	3
+
+/**
+ * struct drm_vsvm_job_query - Status of a job
+ *
+ * The kernel keeps the records of the most recent 4096 jobs of a file;
+ * older ones fail with -ENOENT, as do unknown ids. -EINVAL for non-zero
+ * @flags, @pad or @reserved.
+ */
+struct drm_vsvm_job_query {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @job_id: Job, as returned by &DRM_IOCTL_VSVM_EXEC */
+	__u64 job_id;
+	/** @flags: MBZ */
+	__u32 flags;
+	/** @status: Out: %DRM_VSVM_JOB_QUEUED, _RUNNING, _DONE or _FAILED */
+	__u32 status;
+	/** @error: Out: 0, or the negative errno the job failed with */
+	__s32 error;
+	/** @pad: MBZ */
+	__u32 pad;
+	/** @faults: Out: recoverable GPU page faults the job took */
+	__u64 faults;
+	/** @fault: Out: the fatal fault, when the job failed on one */
+	struct drm_svm_fault_info fault;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
 };
 
 #if defined(__cplusplus)

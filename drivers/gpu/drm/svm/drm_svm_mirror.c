@@ -45,14 +45,16 @@
  * @ops: the driver's callbacks
  * @chunk_sizes: fault chunk sizes, largest first, the last one PAGE_SIZE
  * @num_chunk_sizes: number of entries in @chunk_sizes
- * @va_end: end of the GPU address space, at most TASK_SIZE_MAX
+ * @va_end: end of the GPU address space, page aligned and at most
+ *	    TASK_SIZE_MAX, so that every CPU address has a GPU address
  *
  * The device must have DRIVER_GEM: each VM's &drm_gpuvm carries a GEM
  * object for its reservation lock, and GEM objects need the device's GEM
  * state.
  *
- * Returns: 0 on success, -EINVAL if the device lacks DRIVER_GEM, a
- * required op is missing or the chunk sizes or @va_end are unusable.
+ * Returns: 0 on success, -EINVAL (with an error in the log) if the device
+ * lacks DRIVER_GEM, a required op is missing or the chunk sizes or @va_end
+ * are unusable.
  */
 int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			const struct drm_svm_ops *ops,
@@ -65,18 +67,28 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 		drm_err(drm, "drm_svm needs a DRIVER_GEM device\n");
 		return -EINVAL;
 	}
-	if (!ops->vm_alloc || !ops->vm_free || !ops->invalidate || !ops->map)
+	if (!ops->vm_alloc || !ops->vm_free || !ops->invalidate || !ops->map) {
+		drm_err(drm, "drm_svm: a required op is missing\n");
 		return -EINVAL;
-	if (!num_chunk_sizes || chunk_sizes[num_chunk_sizes - 1] != PAGE_SIZE)
+	}
+	if (!num_chunk_sizes || chunk_sizes[num_chunk_sizes - 1] != PAGE_SIZE) {
+		drm_err(drm, "drm_svm: the smallest chunk must be PAGE_SIZE\n");
 		return -EINVAL;
+	}
 	for (i = 0; i < num_chunk_sizes; i++) {
 		if (!is_power_of_2(chunk_sizes[i]) ||
 		    chunk_sizes[i] > DRM_SVM_MAX_CHUNK ||
-		    (i && chunk_sizes[i] >= chunk_sizes[i - 1]))
+		    (i && chunk_sizes[i] >= chunk_sizes[i - 1])) {
+			drm_err(drm, "drm_svm: bad chunk size %lu\n",
+				chunk_sizes[i]);
 			return -EINVAL;
+		}
 	}
-	if (!va_end || va_end > TASK_SIZE_MAX || !PAGE_ALIGNED(va_end))
+	if (!va_end || va_end > TASK_SIZE_MAX || !PAGE_ALIGNED(va_end)) {
+		drm_err(drm, "drm_svm: va_end %#llx is not a page-aligned end within TASK_SIZE_MAX\n",
+			va_end);
 		return -EINVAL;
+	}
 
 	sdev->drm = drm;
 	sdev->ops = ops;

@@ -6,11 +6,13 @@
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
+#include <drm/drm_svm.h>
 #include <drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
@@ -23,6 +25,11 @@
  * the whole SVM stack (binding, GPU page faults, invalidation, migration)
  * can be exercised and tested on a machine with no GPU. It is the
  * reference user of the drm_svm API.
+ *
+ * Each device embeds a &struct drm_svm_device and one engine; each open
+ * file a &struct drm_svm_file with its VM handles, and the records of its
+ * jobs. The VM ioctls are the core's; EXEC and JOB_QUERY are the
+ * driver's (DOC: Jobs, DOC: Engine).
  */
 
 #define DRIVER_NAME	"vsvm"
@@ -40,6 +47,15 @@ MODULE_PARM_DESC(vram_mb,
 
 static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
+/* Fault chunk sizes, largest first, as the core wants them */
+static const unsigned long vsvm_chunk_sizes[] = { SZ_2M, SZ_64K, SZ_4K };
+
+/*
+ * End of the GPU address space: that of a 4-level x86-64 user address
+ * space, the most the core accepts (TASK_SIZE_MAX) on every configuration
+ */
+#define VSVM_VA_END	(BIT_ULL(47) - PAGE_SIZE)
+
 /**
  * vsvm_num_devices() - Number of virtual GPUs registered
  *
@@ -53,7 +69,39 @@ unsigned int vsvm_num_devices(void)
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_DEVICE_QUERY, vsvm_device_query_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_BIND, vsvm_vm_bind_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_JOB_QUERY, vsvm_job_query_ioctl,
+			  DRM_RENDER_ALLOW),
 };
+
+static int vsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile;
+
+	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
+	if (!vfile)
+		return -ENOMEM;
+
+	drm_svm_file_init(&vfile->svm);
+	vsvm_file_jobs_init(vfile);
+	file->driver_priv = vfile;
+	return 0;
+}
+
+/* Jobs still in flight hold their VM and record: they finish on their own */
+static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vfile = to_vsvm_file(file);
+
+	drm_svm_file_fini(&vfile->svm);
+	vsvm_file_jobs_fini(vfile);
+	kfree(vfile);
+}
 
 static const struct file_operations vsvm_fops = {
 	.owner		= THIS_MODULE,
@@ -69,7 +117,9 @@ static const struct file_operations vsvm_fops = {
 };
 
 static const struct drm_driver vsvm_driver = {
-	.driver_features	= DRIVER_RENDER,
+	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ,
+	.open			= vsvm_open,
+	.postclose		= vsvm_postclose,
 	.ioctls			= vsvm_ioctls,
 	.num_ioctls		= ARRAY_SIZE(vsvm_ioctls),
 	.fops			= &vsvm_fops,
@@ -112,15 +162,28 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	vdev->pdev = pdev;
 	vdev->index = index;
 	vdev->vram_size = (u64)vram_mb * SZ_1M;
+	atomic64_set(&vdev->stale_tlb_hits, 0);
+
+	ret = drm_svm_device_init(&vdev->svm, &vdev->drm, &vsvm_svm_ops,
+				  vsvm_chunk_sizes,
+				  ARRAY_SIZE(vsvm_chunk_sizes), VSVM_VA_END);
+	if (ret)
+		goto err_release_devres;
+
+	ret = vsvm_engine_init(&vdev->engine, vdev, 0);
+	if (ret)
+		goto err_release_devres;
 
 	/* Final step: expose the device to userspace */
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
-		goto err_release_devres;
+		goto err_engine_fini;
 
 	drm_info(&vdev->drm, "%llu MiB VRAM\n", vdev->vram_size / SZ_1M);
 	return vdev;
 
+err_engine_fini:
+	vsvm_engine_fini(&vdev->engine);
 err_release_devres:
 	devres_release_group(&pdev->dev, NULL);
 err_unregister_pdev:
@@ -133,6 +196,11 @@ static void vsvm_device_destroy(struct vsvm_device *vdev)
 	struct platform_device *pdev = vdev->pdev;
 
 	drm_dev_unregister(&vdev->drm);
+	/* Every file is closed; finish the jobs they left behind */
+	vsvm_engine_fini(&vdev->engine);
+	if (atomic64_read(&vdev->stale_tlb_hits))
+		drm_err(&vdev->drm, "%lld stale TLB hits\n",
+			atomic64_read(&vdev->stale_tlb_hits));
 	devres_release_group(&pdev->dev, NULL);
 	platform_device_unregister(pdev);
 }
@@ -153,6 +221,7 @@ static int __init vsvm_init(void)
 {
 	struct vsvm_device *vdev;
 	unsigned int i;
+	int ret;
 
 	if (!num_devices || num_devices > VSVM_MAX_DEVICES) {
 		pr_err("vsvm: num_devices=%u out of range 1-%u\n",
@@ -165,23 +234,33 @@ static int __init vsvm_init(void)
 		return -EINVAL;
 	}
 
+	ret = vsvm_pt_cache_init();
+	if (ret)
+		return ret;
+
 	for (i = 0; i < num_devices; i++) {
 		vdev = vsvm_device_create(i);
 		if (IS_ERR(vdev)) {
 			pr_err("vsvm: creating device %u failed: %pe\n", i,
 			       vdev);
-			vsvm_destroy_devices();
-			return PTR_ERR(vdev);
+			ret = PTR_ERR(vdev);
+			goto err_destroy_devices;
 		}
 		vsvm_devices[i] = vdev;
 	}
 
 	return 0;
+
+err_destroy_devices:
+	vsvm_destroy_devices();
+	vsvm_pt_cache_fini();
+	return ret;
 }
 
 static void __exit vsvm_exit(void)
 {
 	vsvm_destroy_devices();
+	vsvm_pt_cache_fini();
 }
 
 module_init(vsvm_init);

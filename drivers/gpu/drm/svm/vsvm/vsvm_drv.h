@@ -5,11 +5,18 @@
 #ifndef __VSVM_DRV_H__
 #define __VSVM_DRV_H__
 
+#include <linux/atomic.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_svm.h>
 
-struct drm_file;
+#include "vsvm_engine.h"
+#include "vsvm_pt.h"
+
 struct platform_device;
 
 #define VSVM_MAX_DEVICES	8
@@ -26,6 +33,15 @@ struct vsvm_device {
 	unsigned int index;
 	/** @vram_size: Size of the emulated device memory in bytes */
 	u64 vram_size;
+	/** @svm: The device's state in the SVM core */
+	struct drm_svm_device svm;
+	/** @engine: The execution engine */
+	struct vsvm_engine engine;
+	/**
+	 * @stale_tlb_hits: TLB hits the page table no longer backed (see
+	 * DOC: Page table and TLB); anything but zero is a bug
+	 */
+	atomic64_t stale_tlb_hits;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
@@ -33,9 +49,58 @@ static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
 	return container_of(drm, struct vsvm_device, drm);
 }
 
+/**
+ * struct vsvm_vm - A GPU VM
+ */
+struct vsvm_vm {
+	/** @mirror: The core's mirror of the process address space */
+	struct drm_svm_mirror mirror;
+	/** @pt: The VM's page table */
+	struct vsvm_pt pt;
+};
+
+static inline struct vsvm_vm *to_vsvm_vm(struct drm_svm_mirror *mirror)
+{
+	return container_of(mirror, struct vsvm_vm, mirror);
+}
+
+/**
+ * struct vsvm_file - Per-file state, &drm_file.driver_priv
+ */
+struct vsvm_file {
+	/** @svm: The file's VM handles, kept by the SVM core */
+	struct drm_svm_file svm;
+	/** @jobs_lock: Protects @jobs and @last_job_id, orders submission */
+	struct mutex jobs_lock;
+	/** @jobs: &struct vsvm_job_record of the recent jobs, by job id */
+	struct xarray jobs;
+	/** @last_job_id: Id of the last job submitted, 0 before the first */
+	u64 last_job_id;
+};
+
+static inline struct vsvm_file *to_vsvm_file(struct drm_file *file)
+{
+	return file->driver_priv;
+}
+
+extern const struct drm_svm_ops vsvm_svm_ops;
+
 unsigned int vsvm_num_devices(void);
+
+void vsvm_file_jobs_init(struct vsvm_file *vfile);
+void vsvm_file_jobs_fini(struct vsvm_file *vfile);
 
 int vsvm_device_query_ioctl(struct drm_device *drm, void *data,
 			    struct drm_file *file);
+int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
+int vsvm_vm_bind_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file);
+int vsvm_exec_ioctl(struct drm_device *drm, void *data,
+		    struct drm_file *file);
+int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
 
 #endif /* __VSVM_DRV_H__ */

@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_print.h>
+#include <drm/drm_svm.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_engine.h"
+
+/**
+ * DOC: Engine
+ *
+ * Each device has one engine (&struct vsvm_engine, instance 0). It runs
+ * the jobs of every file of the device one at a time, in submission
+ * order, on an ordered workqueue. A job is a batch of commands (see
+ * DOC: vsvm uAPI Overview) in a VM; it holds a reference on the VM's
+ * mirror, on its fence and on its &struct vsvm_job_record, so that it
+ * runs to completion even when the VM is destroyed or the file is closed
+ * meanwhile. Completion updates the record, then signals the fence, with
+ * the job's error if it failed, then drops the references.
+ *
+ * Every memory access of a command, the batch itself included, goes
+ * through the engine's TLB and the VM's page table (DOC: Page table and
+ * TLB); the engine never looks at CPU page tables.
+ *
+ * **Commands, faults and replay.** A command runs in rounds. Each round:
+ *
+ *  1. fetches the command words (read access) and decodes them; an
+ *     invalid command fails the job with -EINVAL;
+ *  2. pre-translates every page the operands touch, with the access it
+ *     needs: read for sources, write for destinations, atomic (which needs
+ *     write permission) for the target of an atomic;
+ *  3. executes the command, page by page, each access with the pt_lock
+ *     held across its translation and the access itself.
+ *
+ * A missing or insufficient translation at any step ends the round. The
+ * missing translations are collected as &struct drm_svm_fault, one per
+ * 4 KiB page, at most %VSVM_FAULT_BATCH per round, and reported with a
+ * single drm_svm_mirror_fault() call; then the command is replayed from
+ * its start: fetched, decoded and pre-translated again. Since the core
+ * faults in whole chunks, pre-translation reports only the first missing
+ * page of each 2 MiB block, and moves to the next smaller chunk size when
+ * a block is still not fully mapped after its fault was serviced. A fault
+ * the core resolves to an error fails the job with that error.
+ *
+ * A translation may also disappear between pre-translation and the access
+ * (an invalidation raced with the command); the access then faults the
+ * same way. Every page access completes atomically with respect to
+ * invalidation, so what a command did before the fault stands: its main
+ * range is processed in order, and the replay resumes it where it stopped
+ * (&struct vsvm_resume), with a CHECKSUM's running hash. Restarting at
+ * offset zero would be just as correct, since stores, fills, copies
+ * (whose ranges may not overlap), checksums and touches are idempotent,
+ * but a long command could then never finish under a steady stream of
+ * invalidations. An atomic checks both its target and its result word
+ * before it does anything, then performs the operation and writes the
+ * result in one step, so it never runs twice. If the command words
+ * changed between two rounds, the command starts over.
+ *
+ * Pre-translation keeps a cursor: the first page not yet seen translated.
+ * A round makes progress when the cursor or the execution moved forward.
+ * A round that finds the page at the cursor still missing after its fault
+ * was serviced, one whose command fetch faulted and one whose execution
+ * faulted before completing any access make none. A command that makes
+ * no progress in more than %VSVM_MAX_REPLAYS rounds fails the job with
+ * -EDEADLK.
+ *
+ * **Failure report.** A failed job's record holds a
+ * &struct drm_svm_fault_info: for a fault, the faulting address and
+ * access; for an invalid command, the GPU address of the command's opcode
+ * word with a read access and -EINVAL; for -EDEADLK, the first fault of
+ * the last round.
+ *
+ * **Locking.** From outermost to innermost:
+ *
+ *  - &vsvm_file.jobs_lock, then &vsvm_engine.submit_lock: submission;
+ *  - the core's notifier lock, then the VM's pt_lock (&vsvm_pt.lock),
+ *    then &vsvm_tlb.lock.
+ *
+ * The engine holds the pt_lock for read across each translation and the
+ * page access made with it (kmap_local_page() and a copy, or one atomic
+ * operation); invalidation and map hold it for write. So once the core's
+ * invalidate callback returns, no access through a translation of the
+ * range is in flight or can start. The engine takes no core lock itself:
+ * it calls drm_svm_mirror_fault() with no lock held.
+ *
+ * The fences do not annotate a signalling critical section: servicing a
+ * GPU page fault allocates memory, so they must not be waited on in
+ * reclaim.
+ */
+
+/** VSVM_MAX_REPLAYS - Rounds without progress before a command fails */
+#define VSVM_MAX_REPLAYS	1000
+
+/* A job's fence */
+struct vsvm_fence {
+	struct dma_fence base;
+	/* the fence's own lock: it may outlive the device */
+	spinlock_t lock;
+};
+
+static const char *vsvm_fence_get_driver_name(struct dma_fence *fence)
+{
+	return "vsvm";
+}
+
+static const char *vsvm_fence_get_timeline_name(struct dma_fence *fence)
+{
+	return "engine";
+}
+
+static const struct dma_fence_ops vsvm_fence_ops = {
+	.use_64bit_seqno	= true,
+	.get_driver_name	= vsvm_fence_get_driver_name,
+	.get_timeline_name	= vsvm_fence_get_timeline_name,
+};
+
+/* Pre-translation progress of one command, kept across its rounds */
+struct vsvm_cursor {
+	/* first page not yet seen translated: span index and offset */
+	unsigned int span;
+	u64 off;
+	/* the page at the cursor was reported in the last round */
+	bool faulted;
+	/* first fault of the last round, valid if @has_fault */
+	u64 fault_addr;
+	bool has_fault;
+	/* index of the fault granularity in the device's chunk sizes */
+	unsigned int gran;
+};
+
+static void vsvm_run_fail(struct vsvm_run *run, u64 addr, u32 access,
+			  int error)
+{
+	run->info.address = addr;
+	run->info.access = access;
+	run->info.engine = run->engine->index;
+	run->info.error = error;
+	run->info.pad = 0;
+}
+
+/**
+ * vsvm_run_fault_add() - Record a missing translation for the next round
+ * @run: the running job
+ * @addr: GPU address the access needed
+ * @access: %DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC
+ *
+ * One fault is kept per 4 KiB page, with the strongest access asked for
+ * it. Faults beyond %VSVM_FAULT_BATCH are dropped; the replay finds them
+ * again.
+ *
+ * Returns: %true when the batch is full.
+ */
+bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access)
+{
+	struct drm_svm_fault *faults = run->engine->faults;
+	unsigned int i;
+
+	for (i = 0; i < run->nfaults; i++) {
+		if (faults[i].addr >> PAGE_SHIFT == addr >> PAGE_SHIFT) {
+			faults[i].access = max(faults[i].access, access);
+			return false;
+		}
+	}
+
+	if (run->nfaults < VSVM_FAULT_BATCH) {
+		faults[run->nfaults].addr = addr;
+		faults[run->nfaults].access = access;
+		faults[run->nfaults].error = 0;
+		run->nfaults++;
+	}
+	return run->nfaults == VSVM_FAULT_BATCH;
+}
+
+/**
+ * vsvm_run_xlate() - Translate a GPU address for an access of the job
+ * @run: the running job
+ * @addr: GPU address
+ * @access: %DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC
+ * @page: out: the page backing @addr
+ *
+ * Must be called with the VM's pt_lock held for read; @page may be
+ * accessed until it is released. A missing translation is recorded with
+ * vsvm_run_fault_add().
+ *
+ * Returns: %true with @page set, %false when the access must fault.
+ */
+bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
+		    struct page **page)
+{
+	struct vsvm_xlate xl;
+
+	if (!vsvm_pt_translate(&run->vm->pt, addr,
+			       access != DRM_SVM_ACCESS_READ, &xl)) {
+		vsvm_run_fault_add(run, addr, access);
+		return false;
+	}
+
+	*page = pfn_to_page(xl.pfn);
+	return true;
+}
+
+/* Whether @addr is translated for @access right now */
+static bool vsvm_run_probe(struct vsvm_run *run, u64 addr, u32 access)
+{
+	struct vsvm_pt *pt = &run->vm->pt;
+	struct vsvm_xlate xl;
+	bool ok;
+
+	read_lock(&pt->lock);
+	ok = vsvm_pt_translate(pt, addr, access != DRM_SVM_ACCESS_READ, &xl);
+	read_unlock(&pt->lock);
+	return ok;
+}
+
+/* Account for the first missing page of a round, found at span @i, @off */
+static void vsvm_cursor_miss(struct vsvm_cursor *cur, unsigned int i, u64 off,
+			     u64 addr, unsigned int num_sizes,
+			     const unsigned long *sizes, bool *progress)
+{
+	u64 mask = ~((u64)sizes[cur->gran] - 1);
+
+	*progress = !(cur->faulted && cur->span == i && cur->off == off);
+
+	/* Still missing in the chunk just serviced: chunks are smaller here */
+	if (cur->has_fault && (addr & mask) == (cur->fault_addr & mask) &&
+	    cur->gran + 1 < num_sizes)
+		cur->gran++;
+
+	cur->span = i;
+	cur->off = off;
+	cur->faulted = true;
+	cur->fault_addr = addr;
+	cur->has_fault = true;
+}
+
+/* Back to the start of the spans, and to the largest fault granularity */
+static void vsvm_cursor_reset(struct vsvm_cursor *cur)
+{
+	memset(cur, 0, sizeof(*cur));
+}
+
+/*
+ * Pre-translate the command's spans from the cursor on, collecting the
+ * missing translations. Returns 0 when all are there, -EAGAIN when faults
+ * were collected; *progress tells whether the cursor moved since the last
+ * round.
+ */
+static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
+			     struct vsvm_cursor *cur, bool *progress)
+{
+	const struct drm_svm_device *sdev = &run->engine->vdev->svm;
+	const struct vsvm_span *span;
+	u64 off, addr, step;
+	unsigned int i;
+
+	*progress = true;
+	if (cur->span >= cmd->nspans ||
+	    cur->off >= cmd->spans[cur->span].len)
+		vsvm_cursor_reset(cur);
+
+	for (i = cur->span; i < cmd->nspans; i++) {
+		span = &cmd->spans[i];
+		off = i == cur->span ? cur->off : 0;
+
+		while (off < span->len) {
+			addr = span->addr + off;
+			if (vsvm_run_probe(run, addr, span->access)) {
+				step = PAGE_SIZE - offset_in_page(addr);
+			} else {
+				if (!run->nfaults)
+					vsvm_cursor_miss(cur, i, off, addr,
+							 sdev->num_chunk_sizes,
+							 sdev->chunk_sizes,
+							 progress);
+				if (vsvm_run_fault_add(run, addr, span->access))
+					return -EAGAIN;
+				step = sdev->chunk_sizes[cur->gran];
+				step -= addr & (step - 1);
+			}
+			off += min(step, span->len - off);
+
+			/* Everything before @off is translated: move on */
+			if (!run->nfaults) {
+				cur->span = i;
+				cur->off = off;
+				cur->faulted = false;
+			}
+			cond_resched();
+		}
+	}
+
+	return run->nfaults ? -EAGAIN : 0;
+}
+
+/* Report the round's faults to the core; fail the job on a fatal one */
+static int vsvm_run_service(struct vsvm_run *run)
+{
+	struct drm_svm_fault *faults = run->engine->faults;
+	struct drm_device *drm = &run->engine->vdev->drm;
+	unsigned int i, serviced = 0;
+	int ret;
+
+	/* Returns how many failed; each fault's @error says why */
+	ret = drm_svm_mirror_fault(&run->vm->mirror, faults, run->nfaults);
+	if (ret < 0) {
+		drm_dbg(drm, "job %llu: servicing %u faults failed: %d\n",
+			run->job->id, run->nfaults, ret);
+		vsvm_run_fail(run, faults[0].addr, faults[0].access, ret);
+		return ret;
+	}
+
+	for (i = 0; i < run->nfaults; i++) {
+		if (!faults[i].error)
+			serviced++;
+	}
+	vsvm_job_record_add_faults(run->job->record, serviced);
+
+	for (i = 0; i < run->nfaults; i++) {
+		if (!faults[i].error)
+			continue;
+		drm_dbg(drm, "job %llu: fatal fault at %#llx, access %u: %d\n",
+			run->job->id, faults[i].addr, faults[i].access,
+			faults[i].error);
+		vsvm_run_fail(run, faults[i].addr, faults[i].access,
+			      faults[i].error);
+		return faults[i].error;
+	}
+
+	return 0;
+}
+
+/* Start a command afresh: first round, or its words changed under us */
+static void vsvm_cmd_restart(const struct vsvm_cmd *cmd, u64 *words,
+			     struct vsvm_resume *resume,
+			     struct vsvm_cursor *cur)
+{
+	memcpy(words, cmd->w, sizeof(cmd->w));
+	resume->done = 0;
+	resume->hash = VSVM_CHECKSUM_SEED;
+	vsvm_cursor_reset(cur);
+}
+
+/* Leave out of the spans what earlier rounds already processed */
+static void vsvm_cmd_trim(struct vsvm_cmd *cmd, const struct vsvm_resume *resume)
+{
+	unsigned int i;
+
+	for (i = 0; i < cmd->nspans; i++) {
+		if (!cmd->spans[i].resumable)
+			continue;
+		cmd->spans[i].addr += resume->done;
+		cmd->spans[i].len -= resume->done;
+	}
+}
+
+/* Run the command at @pc to completion, replaying it after each fault */
+static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
+			struct vsvm_cmd *cmd)
+{
+	u64 words[VSVM_CMD_MAX_WORDS] = {};
+	struct vsvm_resume resume = {};
+	struct vsvm_cursor cur = {};
+	unsigned int replays = 0;
+	bool progress, fresh = true;
+	u64 done;
+	int ret;
+
+	for (;;) {
+		run->nfaults = 0;
+		progress = false;
+
+		ret = vsvm_cmd_fetch(run, pc, end, cmd);
+		if (!ret) {
+			if (fresh || memcmp(words, cmd->w, sizeof(words)))
+				vsvm_cmd_restart(cmd, words, &resume, &cur);
+			fresh = false;
+			vsvm_cmd_trim(cmd, &resume);
+			ret = vsvm_run_prefault(run, cmd, &cur, &progress);
+		}
+		if (!ret) {
+			done = resume.done;
+			ret = vsvm_cmd_execute(run, cmd, &resume);
+			if (ret == -EAGAIN) {
+				/*
+				 * An invalidation won the race: what is missing
+				 * now says nothing about chunk sizes
+				 */
+				vsvm_cursor_reset(&cur);
+				progress = resume.done != done;
+			}
+		}
+		if (ret != -EAGAIN)
+			break;
+
+		ret = vsvm_run_service(run);
+		if (ret)
+			return ret;
+
+		if (!progress && ++replays > VSVM_MAX_REPLAYS) {
+			drm_dbg(&run->engine->vdev->drm,
+				"job %llu: command at %#llx replayed %u times\n",
+				run->job->id, pc, replays - 1);
+			vsvm_run_fail(run, run->engine->faults[0].addr,
+				      run->engine->faults[0].access, -EDEADLK);
+			return -EDEADLK;
+		}
+	}
+
+	if (ret == -EINVAL)
+		vsvm_run_fail(run, pc, DRM_SVM_ACCESS_READ, -EINVAL);
+	return ret;
+}
+
+/* Run the job's batch up to an END command or the end of the buffer */
+static int vsvm_run_batch(struct vsvm_run *run)
+{
+	u64 pc = run->job->batch_addr;
+	u64 end = pc + run->job->batch_len;
+	struct vsvm_cmd cmd;
+	int ret;
+
+	while (pc < end) {
+		ret = vsvm_run_cmd(run, pc, end, &cmd);
+		if (ret)
+			return ret;
+		if (cmd.w[0] == VSVM_CMD_END)
+			break;
+
+		pc += cmd.nwords * sizeof(u64);
+		cond_resched();
+	}
+
+	return 0;
+}
+
+static void vsvm_engine_work(struct work_struct *work)
+{
+	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
+	struct vsvm_run run = {
+		.engine = job->engine,
+		.job = job,
+		.vm = to_vsvm_vm(job->mirror),
+	};
+	int err;
+
+	vsvm_job_record_start(job->record);
+	err = vsvm_run_batch(&run);
+
+	/* The record first: a waiter woken by the fence must see the result */
+	vsvm_job_record_finish(job->record, err, &run.info);
+	if (err)
+		dma_fence_set_error(job->fence, err);
+	dma_fence_signal(job->fence);
+
+	dma_fence_put(job->fence);
+	drm_svm_mirror_put(job->mirror);
+	vsvm_job_record_put(job->record);
+	kfree(job);
+}
+
+/**
+ * vsvm_job_create() - Create a job, not yet submitted
+ * @engine: engine that will run it
+ * @mirror: VM of the batch; the job takes its own reference
+ * @batch_addr: GPU address of the batch, checked by the caller
+ * @batch_len: batch size, checked by the caller
+ * @record: the job's record; the job takes its own reference
+ *
+ * Returns: the job, or ERR_PTR(-ENOMEM).
+ */
+struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
+				 struct drm_svm_mirror *mirror,
+				 u64 batch_addr, u64 batch_len,
+				 struct vsvm_job_record *record)
+{
+	struct vsvm_fence *fence;
+	struct vsvm_job *job;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return ERR_PTR(-ENOMEM);
+
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	if (!fence) {
+		kfree(job);
+		return ERR_PTR(-ENOMEM);
+	}
+	spin_lock_init(&fence->lock);
+
+	INIT_WORK(&job->work, vsvm_engine_work);
+	job->engine = engine;
+	job->mirror = drm_svm_mirror_get(mirror);
+	job->batch_addr = batch_addr;
+	job->batch_len = batch_len;
+	job->fence = &fence->base;
+	kref_get(&record->ref);
+	job->record = record;
+
+	return job;
+}
+
+/**
+ * vsvm_job_destroy() - Free a job that was never submitted
+ * @job: the job
+ */
+void vsvm_job_destroy(struct vsvm_job *job)
+{
+	/* The fence was never initialized: plain memory */
+	kfree(container_of(job->fence, struct vsvm_fence, base));
+	drm_svm_mirror_put(job->mirror);
+	vsvm_job_record_put(job->record);
+	kfree(job);
+}
+
+/**
+ * vsvm_engine_submit() - Queue a job on its engine
+ * @job: the job, from vsvm_job_create(); the engine owns it from now on
+ *
+ * Initializes the job's fence with the next seqno of the engine, so that
+ * seqnos follow the execution order, and queues the job.
+ *
+ * Returns: a new reference to the job's fence.
+ */
+struct dma_fence *vsvm_engine_submit(struct vsvm_job *job)
+{
+	struct vsvm_fence *fence = container_of(job->fence, struct vsvm_fence,
+						base);
+	struct vsvm_engine *engine = job->engine;
+	struct dma_fence *ret;
+
+	spin_lock(&engine->submit_lock);
+	dma_fence_init(&fence->base, &vsvm_fence_ops, &fence->lock,
+		       engine->fence_context, ++engine->fence_seqno);
+	ret = dma_fence_get(&fence->base);
+	queue_work(engine->wq, &job->work);
+	spin_unlock(&engine->submit_lock);
+
+	return ret;
+}
+
+/**
+ * vsvm_engine_init() - Start a device's engine
+ * @engine: the engine
+ * @vdev: its device
+ * @index: engine instance within the device
+ *
+ * Returns: 0 on success, -ENOMEM on failure.
+ */
+int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,
+		     unsigned int index)
+{
+	engine->vdev = vdev;
+	engine->index = index;
+	spin_lock_init(&engine->submit_lock);
+	engine->fence_context = dma_fence_context_alloc(1);
+	engine->fence_seqno = 0;
+	vsvm_tlb_init(&engine->tlb, vdev);
+
+	engine->wq = alloc_ordered_workqueue("vsvm%u-engine%u", 0, vdev->index,
+					     index);
+	if (!engine->wq)
+		return -ENOMEM;
+
+	return 0;
+}
+
+/**
+ * vsvm_engine_fini() - Stop a device's engine
+ * @engine: the engine
+ *
+ * Runs the jobs still queued to completion, then stops the engine. No job
+ * may be submitted any more: every file of the device is closed.
+ */
+void vsvm_engine_fini(struct vsvm_engine *engine)
+{
+	destroy_workqueue(engine->wq);
+}

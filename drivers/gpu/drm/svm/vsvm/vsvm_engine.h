@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+#ifndef __VSVM_ENGINE_H__
+#define __VSVM_ENGINE_H__
+
+#include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_svm.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_pt.h"
+
+struct dma_fence;
+struct vsvm_device;
+struct vsvm_vm;
+
+/** VSVM_FAULT_BATCH - Most faults reported to the core in one call */
+#define VSVM_FAULT_BATCH	64
+
+/**
+ * struct vsvm_job_record - What &DRM_IOCTL_VSVM_JOB_QUERY reports of a job
+ *
+ * Referenced by the file's job table and by the job while it exists, so it
+ * outlives whichever goes first.
+ */
+struct vsvm_job_record {
+	/** @ref: Reference count */
+	struct kref ref;
+	/** @lock: Protects the fields below */
+	spinlock_t lock;
+	/** @status: %DRM_VSVM_JOB_QUEUED, _RUNNING, _DONE or _FAILED */
+	u32 status;
+	/** @error: 0, or the negative errno the job failed with */
+	int error;
+	/** @faults: Recoverable GPU page faults serviced for the job */
+	u64 faults;
+	/** @fault: The access that made the job fail */
+	struct drm_svm_fault_info fault;
+};
+
+/**
+ * struct vsvm_job - A batch queued on an engine
+ */
+struct vsvm_job {
+	/** @work: Runs the job on &vsvm_engine.wq */
+	struct work_struct work;
+	/** @engine: Engine the job runs on */
+	struct vsvm_engine *engine;
+	/** @mirror: VM the batch runs in; a reference */
+	struct drm_svm_mirror *mirror;
+	/** @id: Per-file job id, for messages */
+	u64 id;
+	/** @batch_addr: GPU address of the first command */
+	u64 batch_addr;
+	/** @batch_len: Batch size in bytes */
+	u64 batch_len;
+	/** @fence: Signalled when the job completes; a reference */
+	struct dma_fence *fence;
+	/** @record: The job's record; a reference */
+	struct vsvm_job_record *record;
+};
+
+/**
+ * struct vsvm_engine - The execution engine of a device
+ *
+ * See DOC: Engine.
+ */
+struct vsvm_engine {
+	/** @vdev: Device of the engine */
+	struct vsvm_device *vdev;
+	/** @index: Engine instance within the device, reported in faults */
+	unsigned int index;
+	/** @wq: Ordered workqueue that runs the jobs one at a time */
+	struct workqueue_struct *wq;
+	/** @submit_lock: Orders fence seqnos with the queue */
+	spinlock_t submit_lock;
+	/** @fence_context: Fence context of the jobs' fences */
+	u64 fence_context;
+	/** @fence_seqno: Seqno of the last fence, under @submit_lock */
+	u64 fence_seqno;
+	/** @tlb: The engine's TLB */
+	struct vsvm_tlb tlb;
+	/** @faults: Fault batch of the running job */
+	struct drm_svm_fault faults[VSVM_FAULT_BATCH];
+};
+
+/**
+ * struct vsvm_span - A GPU range a command accesses
+ */
+struct vsvm_span {
+	/** @addr: First GPU address */
+	u64 addr;
+	/** @len: Length in bytes, not zero, not wrapping */
+	u64 len;
+	/** @access: %DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC */
+	u32 access;
+	/** @resumable: Starts at &vsvm_resume.done after a replay */
+	bool resumable;
+};
+
+/**
+ * struct vsvm_resume - How far a command got before a fault stopped it
+ *
+ * Kept across the rounds of one command, so that a replay does not redo
+ * the page accesses that already completed (see DOC: Engine).
+ */
+struct vsvm_resume {
+	/** @done: Bytes of the command's main range already processed */
+	u64 done;
+	/** @hash: CHECKSUM state after @done bytes */
+	u64 hash;
+};
+
+/** VSVM_CMD_MAX_WORDS - Longest command, opcode included */
+#define VSVM_CMD_MAX_WORDS	5
+
+/**
+ * struct vsvm_cmd - A decoded command
+ */
+struct vsvm_cmd {
+	/** @pc: GPU address of the opcode word */
+	u64 pc;
+	/** @w: The command's words; @w[0] is the opcode */
+	u64 w[VSVM_CMD_MAX_WORDS];
+	/** @nwords: Number of words, opcode included */
+	unsigned int nwords;
+	/** @spans: Ranges the command accesses, in execution order */
+	struct vsvm_span spans[3];
+	/** @nspans: Number of @spans */
+	unsigned int nspans;
+};
+
+/**
+ * struct vsvm_run - State of the job the engine is running
+ */
+struct vsvm_run {
+	/** @engine: The engine */
+	struct vsvm_engine *engine;
+	/** @job: The job */
+	struct vsvm_job *job;
+	/** @vm: The job's VM */
+	struct vsvm_vm *vm;
+	/** @nfaults: Faults collected in &vsvm_engine.faults for this round */
+	unsigned int nfaults;
+	/** @info: Out: the failing access when the job fails */
+	struct drm_svm_fault_info info;
+};
+
+int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,
+		     unsigned int index);
+void vsvm_engine_fini(struct vsvm_engine *engine);
+struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
+				 struct drm_svm_mirror *mirror,
+				 u64 batch_addr, u64 batch_len,
+				 struct vsvm_job_record *record);
+void vsvm_job_destroy(struct vsvm_job *job);
+struct dma_fence *vsvm_engine_submit(struct vsvm_job *job);
+
+bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access);
+bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
+		    struct page **page);
+int vsvm_cmd_fetch(struct vsvm_run *run, u64 pc, u64 end,
+		   struct vsvm_cmd *cmd);
+int vsvm_cmd_execute(struct vsvm_run *run, const struct vsvm_cmd *cmd,
+		     struct vsvm_resume *resume);
+
+struct vsvm_job_record *vsvm_job_record_alloc(void);
+void vsvm_job_record_put(struct vsvm_job_record *record);
+void vsvm_job_record_start(struct vsvm_job_record *record);
+void vsvm_job_record_add_faults(struct vsvm_job_record *record,
+				unsigned int count);
+void vsvm_job_record_finish(struct vsvm_job_record *record, int error,
+			    const struct drm_svm_fault_info *info);
+
+#endif /* __VSVM_ENGINE_H__ */

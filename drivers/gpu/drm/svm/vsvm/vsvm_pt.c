@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/atomic.h>
+#include <linux/hmm.h>
+#include <linux/memremap.h>
+#include <linux/module.h>
+#include <linux/pgtable.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "vsvm_drv.h"
+#include "vsvm_pt.h"
+
+/**
+ * DOC: Page table and TLB
+ *
+ * Each VM has a two-level software page table (&struct vsvm_pt): an
+ * xarray of blocks, one per 2 MiB of GPU address space, each holding one
+ * entry per 4 KiB page and one huge entry for the whole block. At most one
+ * of the two levels is valid in a block: mapping a huge entry clears the
+ * page entries, mapping pages into a block with a huge entry first splits
+ * it into the equivalent page entries. An entry is a CPU page frame number
+ * with a valid and a write bit; the engine reaches the memory through
+ * kmap_local_page() of that frame, never through the CPU page tables.
+ *
+ * Blocks are allocated only by vsvm_pt_prepare(), which the core calls
+ * where it may sleep. vsvm_pt_map() and vsvm_pt_invalidate() run under the
+ * core's notifier lock, possibly in reclaim, and never allocate.
+ *
+ * Each engine caches translations in a small direct-mapped TLB (&struct
+ * vsvm_tlb), tagged with a per-page-table number that is never reused.
+ * vsvm_pt_invalidate() clears the entries and flushes the TLB with the
+ * pt_lock held for write, so when it returns no translation of the range
+ * is left anywhere and no access through one is in flight. vsvm_pt_map()
+ * flushes too when it changes a translation that was valid.
+ *
+ * With the ``tlb_check`` module parameter set (the default), every TLB hit
+ * is checked against the page table; a hit the page table no longer backs
+ * is a stale translation, which would let the device touch memory the CPU
+ * may already have freed. It is reported once with a warning, counted in
+ * &vsvm_device.stale_tlb_hits, and the entry is dropped.
+ */
+
+static bool tlb_check = true;
+module_param(tlb_check, bool, 0644);
+MODULE_PARM_DESC(tlb_check,
+		 "Check every TLB hit against the page table (default true)");
+
+#define VSVM_PT_BLOCK_PAGES	BIT(PMD_ORDER)
+#define VSVM_PT_BLOCK_SIZE	BIT_ULL(PMD_SHIFT)
+
+#define VSVM_PTE_VALID		BIT_ULL(0)
+#define VSVM_PTE_WRITE		BIT_ULL(1)
+#define VSVM_PTE_PFN_SHIFT	12
+
+/* One 2 MiB block: its page entries, and the huge entry covering them all */
+struct vsvm_pt_block {
+	u64 huge;
+	u64 pte[VSVM_PT_BLOCK_PAGES];
+};
+
+static struct kmem_cache *vsvm_pt_block_cache;
+static atomic64_t vsvm_pt_tags = ATOMIC64_INIT(0);
+
+/**
+ * vsvm_pt_cache_init() - Create the slab cache of page table blocks
+ *
+ * Returns: 0 on success, -ENOMEM on failure.
+ */
+int vsvm_pt_cache_init(void)
+{
+	vsvm_pt_block_cache = KMEM_CACHE(vsvm_pt_block, 0);
+	return vsvm_pt_block_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * vsvm_pt_cache_fini() - Destroy the slab cache of page table blocks
+ */
+void vsvm_pt_cache_fini(void)
+{
+	kmem_cache_destroy(vsvm_pt_block_cache);
+}
+
+static unsigned long vsvm_pte_pfn(u64 pte)
+{
+	return pte >> VSVM_PTE_PFN_SHIFT;
+}
+
+/* The entry translating page @i of @blk, from whichever level is valid */
+static u64 vsvm_block_entry(const struct vsvm_pt_block *blk, unsigned long i)
+{
+	if (blk->huge & VSVM_PTE_VALID)
+		return blk->huge + ((u64)i << VSVM_PTE_PFN_SHIFT);
+	return blk->pte[i];
+}
+
+/* Replace a huge entry by the page entries that translate the same */
+static void vsvm_block_split(struct vsvm_pt_block *blk)
+{
+	unsigned long i;
+
+	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++)
+		blk->pte[i] = vsvm_block_entry(blk, i);
+	blk->huge = 0;
+}
+
+/* Whether a TLB may still hold a translation that @old allowed and @new not */
+static bool vsvm_pte_needs_flush(u64 old, u64 new)
+{
+	if (!(old & VSVM_PTE_VALID))
+		return false;
+	if (!(new & VSVM_PTE_VALID) || vsvm_pte_pfn(old) != vsvm_pte_pfn(new))
+		return true;
+	return (old & VSVM_PTE_WRITE) && !(new & VSVM_PTE_WRITE);
+}
+
+/* Build the entry for one hmm pfn; only pages the CPU can map are usable */
+static int vsvm_pte_make(unsigned long hmm_pfn, u64 *pte)
+{
+	struct page *page;
+
+	if (!(hmm_pfn & HMM_PFN_VALID) || (hmm_pfn & HMM_PFN_ERROR))
+		return -EFAULT;
+
+	page = hmm_pfn_to_page(hmm_pfn);
+	if (is_device_private_page(page))
+		return -EOPNOTSUPP;
+
+	*pte = (u64)page_to_pfn(page) << VSVM_PTE_PFN_SHIFT | VSVM_PTE_VALID;
+	if (hmm_pfn & HMM_PFN_WRITE)
+		*pte |= VSVM_PTE_WRITE;
+	return 0;
+}
+
+static struct vsvm_tlb_entry *vsvm_tlb_slot(struct vsvm_tlb *tlb, u64 tag,
+					    u64 vpn)
+{
+	return &tlb->entries[(vpn + tag) % VSVM_TLB_ENTRIES];
+}
+
+/* Drop the cached translations of GPU pages [@first, @last] of page table @tag */
+static void vsvm_tlb_flush(struct vsvm_tlb *tlb, u64 tag, u64 first, u64 last)
+{
+	struct vsvm_tlb_entry *e;
+
+	spin_lock(&tlb->lock);
+	for (e = tlb->entries; e < tlb->entries + VSVM_TLB_ENTRIES; e++) {
+		if (e->tag == tag && e->vpn >= first && e->vpn <= last)
+			e->tag = 0;
+	}
+	spin_unlock(&tlb->lock);
+}
+
+/**
+ * vsvm_tlb_init() - Initialize an engine's TLB
+ * @tlb: the TLB
+ * @vdev: the device, whose stale hit counter the TLB check updates
+ */
+void vsvm_tlb_init(struct vsvm_tlb *tlb, struct vsvm_device *vdev)
+{
+	spin_lock_init(&tlb->lock);
+	tlb->vdev = vdev;
+	memset(tlb->entries, 0, sizeof(tlb->entries));
+}
+
+/**
+ * vsvm_pt_init() - Initialize an empty page table
+ * @pt: the page table
+ * @tlb: TLB of the engine that will run the VM's jobs
+ */
+void vsvm_pt_init(struct vsvm_pt *pt, struct vsvm_tlb *tlb)
+{
+	rwlock_init(&pt->lock);
+	xa_init(&pt->blocks);
+	pt->tlb = tlb;
+	pt->tag = atomic64_inc_return(&vsvm_pt_tags);
+
+	/* Invalidations take the pt_lock from reclaim: tell lockdep early */
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&pt->lock);
+	fs_reclaim_release(GFP_KERNEL);
+}
+
+/**
+ * vsvm_pt_fini() - Free a page table
+ * @pt: the page table, which no engine uses any more
+ *
+ * Drops whatever the TLB still caches for @pt and frees the blocks.
+ */
+void vsvm_pt_fini(struct vsvm_pt *pt)
+{
+	struct vsvm_pt_block *blk;
+	unsigned long idx;
+
+	vsvm_tlb_flush(pt->tlb, pt->tag, 0, U64_MAX);
+
+	xa_for_each(&pt->blocks, idx, blk)
+		kmem_cache_free(vsvm_pt_block_cache, blk);
+	xa_destroy(&pt->blocks);
+}
+
+/**
+ * vsvm_pt_prepare() - Allocate the blocks covering a GPU range
+ * @pt: the page table
+ * @start: first GPU address
+ * @end: end of the range (exclusive)
+ *
+ * Called where the caller may sleep and allocate, before vsvm_pt_map()
+ * for the same range. Blocks stay allocated until vsvm_pt_fini().
+ *
+ * Returns: 0 on success, -ENOMEM on failure.
+ */
+int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end)
+{
+	struct vsvm_pt_block *blk;
+	unsigned long idx, last;
+	int ret;
+
+	if (start >= end)
+		return 0;
+
+	last = (end - 1) >> PMD_SHIFT;
+	for (idx = start >> PMD_SHIFT; idx <= last; idx++) {
+		if (xa_load(&pt->blocks, idx))
+			continue;
+
+		blk = kmem_cache_zalloc(vsvm_pt_block_cache, GFP_KERNEL);
+		if (!blk)
+			return -ENOMEM;
+
+		ret = xa_insert(&pt->blocks, idx, blk, GFP_KERNEL);
+		if (ret) {
+			kmem_cache_free(vsvm_pt_block_cache, blk);
+			if (ret != -EBUSY)
+				return ret;
+		}
+	}
+
+	return 0;
+}
+
+/* Look up a prepared block; its absence is a bug of the caller */
+static struct vsvm_pt_block *vsvm_pt_block(struct vsvm_pt *pt, u64 vpn)
+{
+	struct vsvm_pt_block *blk = xa_load(&pt->blocks, vpn >> PMD_ORDER);
+
+	drm_WARN_ONCE(&pt->tlb->vdev->drm, !blk,
+		      "vsvm: map of GPU page %#llx without map_prepare\n", vpn);
+	return blk;
+}
+
+static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
+			    const unsigned long *hmm_pfns)
+{
+	struct vsvm_pt_block *blk;
+	bool flush = false;
+	unsigned long i;
+	u64 huge, pte;
+
+	lockdep_assert_held_write(&pt->lock);
+
+	blk = vsvm_pt_block(pt, vpn);
+	if (!blk)
+		return -ENOMEM;
+
+	/* The caller checked the run is contiguous; write only if all are */
+	vsvm_pte_make(hmm_pfns[0], &huge);
+	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
+		if (!(hmm_pfns[i] & HMM_PFN_WRITE))
+			huge &= ~VSVM_PTE_WRITE;
+	}
+
+	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
+		pte = huge + ((u64)i << VSVM_PTE_PFN_SHIFT);
+		flush |= vsvm_pte_needs_flush(vsvm_block_entry(blk, i), pte);
+	}
+
+	memset(blk->pte, 0, sizeof(blk->pte));
+	blk->huge = huge;
+
+	if (flush)
+		vsvm_tlb_flush(pt->tlb, pt->tag, vpn,
+			       vpn + VSVM_PT_BLOCK_PAGES - 1);
+	return 0;
+}
+
+static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
+			     const unsigned long *hmm_pfns,
+			     unsigned long npages)
+{
+	struct vsvm_pt_block *blk = NULL;
+	bool flush = false;
+	unsigned long i, idx;
+	int ret = 0;
+	u64 pte;
+
+	lockdep_assert_held_write(&pt->lock);
+
+	for (i = 0; i < npages; i++) {
+		idx = (vpn + i) % VSVM_PT_BLOCK_PAGES;
+		if (!blk || !idx) {
+			blk = vsvm_pt_block(pt, vpn + i);
+			if (!blk) {
+				ret = -ENOMEM;
+				break;
+			}
+			if (blk->huge & VSVM_PTE_VALID)
+				vsvm_block_split(blk);
+		}
+
+		vsvm_pte_make(hmm_pfns[i], &pte);
+		flush |= vsvm_pte_needs_flush(blk->pte[idx], pte);
+		blk->pte[idx] = pte;
+	}
+
+	if (flush)
+		vsvm_tlb_flush(pt->tlb, pt->tag, vpn, vpn + npages - 1);
+	return ret;
+}
+
+/**
+ * vsvm_pt_map() - Map GPU pages to the pages hmm_range_fault() found
+ * @pt: the page table
+ * @gpu_addr: first GPU address, page aligned
+ * @hmm_pfns: one hmm pfn per page
+ * @npages: number of pages
+ * @order: 0, or PMD_ORDER to map one aligned 2 MiB run with a huge entry
+ *
+ * A run given with PMD_ORDER that is not physically contiguous is mapped
+ * with page entries instead. Never allocates; the blocks must have been
+ * prepared with vsvm_pt_prepare(). Takes the pt_lock for write.
+ *
+ * Returns: 0 on success, -EINVAL for a misaligned address or a bad order,
+ * -EFAULT for an hmm pfn that is not valid, -EOPNOTSUPP for device private
+ * memory, -ENOMEM when a block was not prepared.
+ */
+int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
+		const unsigned long *hmm_pfns, unsigned long npages,
+		unsigned int order)
+{
+	u64 vpn = gpu_addr >> PAGE_SHIFT;
+	unsigned long i, pfn = 0;
+	bool huge;
+	int ret;
+	u64 pte;
+
+	if (!PAGE_ALIGNED(gpu_addr))
+		return -EINVAL;
+	if (order && (order != PMD_ORDER || npages != VSVM_PT_BLOCK_PAGES ||
+		      !IS_ALIGNED(gpu_addr, VSVM_PT_BLOCK_SIZE)))
+		return -EINVAL;
+	if (!npages)
+		return 0;
+
+	/* Check every pfn first so that a bad array maps nothing */
+	huge = order;
+	for (i = 0; i < npages; i++) {
+		ret = vsvm_pte_make(hmm_pfns[i], &pte);
+		if (ret)
+			return ret;
+		if (!i)
+			pfn = vsvm_pte_pfn(pte);
+		else if (vsvm_pte_pfn(pte) != pfn + i)
+			huge = false;
+	}
+
+	write_lock(&pt->lock);
+	if (huge)
+		ret = vsvm_pt_map_huge(pt, vpn, hmm_pfns);
+	else
+		ret = vsvm_pt_map_pages(pt, vpn, hmm_pfns, npages);
+	write_unlock(&pt->lock);
+
+	return ret;
+}
+
+/**
+ * vsvm_pt_invalidate() - Unmap a GPU range and flush the TLB
+ * @pt: the page table
+ * @start: first GPU address
+ * @end: end of the range (exclusive)
+ *
+ * Clears every page entry in the range and every huge entry that
+ * intersects it, then flushes the TLB, all with the pt_lock held for
+ * write: when this returns, no engine holds or uses a translation of the
+ * range. Never allocates or sleeps.
+ */
+void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end)
+{
+	struct vsvm_pt_block *blk;
+	u64 first, last, base, lo, hi;
+	unsigned long idx;
+
+	if (start >= end)
+		return;
+
+	first = start >> PAGE_SHIFT;
+	last = (end - 1) >> PAGE_SHIFT;
+
+	write_lock(&pt->lock);
+	xa_for_each_range(&pt->blocks, idx, blk, first >> PMD_ORDER,
+			  last >> PMD_ORDER) {
+		base = (u64)idx << PMD_ORDER;
+		lo = max(first, base) - base;
+		hi = min(last, base + VSVM_PT_BLOCK_PAGES - 1) - base;
+
+		blk->huge = 0;
+		memset(&blk->pte[lo], 0, (hi - lo + 1) * sizeof(blk->pte[0]));
+	}
+	/* A huge entry cleared above also translated the rest of its block */
+	vsvm_tlb_flush(pt->tlb, pt->tag, round_down(first, VSVM_PT_BLOCK_PAGES),
+		       last | (VSVM_PT_BLOCK_PAGES - 1));
+	write_unlock(&pt->lock);
+}
+
+/* The entry translating GPU page @vpn, or 0; @huge: from a huge entry */
+static u64 vsvm_pt_entry(struct vsvm_pt *pt, u64 vpn, bool *huge)
+{
+	struct vsvm_pt_block *blk = xa_load(&pt->blocks, vpn >> PMD_ORDER);
+
+	if (!blk) {
+		*huge = false;
+		return 0;
+	}
+	*huge = blk->huge & VSVM_PTE_VALID;
+	return vsvm_block_entry(blk, vpn % VSVM_PT_BLOCK_PAGES);
+}
+
+/* Whether the page table still allows what a TLB hit translated */
+static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
+			   const struct vsvm_xlate *xl)
+{
+	struct vsvm_device *vdev = pt->tlb->vdev;
+	struct vsvm_tlb_entry *e;
+	bool huge;
+	u64 pte;
+
+	pte = vsvm_pt_entry(pt, vpn, &huge);
+	if ((pte & VSVM_PTE_VALID) && vsvm_pte_pfn(pte) == xl->pfn &&
+	    (!xl->write || (pte & VSVM_PTE_WRITE)))
+		return true;
+
+	atomic64_inc(&vdev->stale_tlb_hits);
+	drm_WARN_ONCE(&vdev->drm, 1,
+		      "vsvm: stale TLB hit: GPU page %#llx -> pfn %#lx, page table %#llx\n",
+		      vpn, xl->pfn, pte);
+	drm_err_ratelimited(&vdev->drm,
+			    "stale TLB hit at GPU address %#llx (%lld so far)\n",
+			    vpn << PAGE_SHIFT,
+			    atomic64_read(&vdev->stale_tlb_hits));
+
+	spin_lock(&pt->tlb->lock);
+	e = vsvm_tlb_slot(pt->tlb, pt->tag, vpn);
+	if (e->tag == pt->tag && e->vpn == vpn)
+		e->tag = 0;
+	spin_unlock(&pt->tlb->lock);
+	return false;
+}
+
+/**
+ * vsvm_pt_translate() - Translate one GPU address through TLB and page table
+ * @pt: the page table
+ * @addr: GPU address
+ * @write: the access needs write permission
+ * @xl: out: the translation of @addr's page
+ *
+ * Consults the TLB first, then walks the page table and fills the TLB.
+ * Must be called with the pt_lock held for read, which the caller keeps
+ * across the access it makes with @xl: the translation is only valid as
+ * long as that lock is held.
+ *
+ * Returns: %true with @xl filled in, %false when @addr has no translation
+ * or only a read-only one and @write is set.
+ */
+bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
+		       struct vsvm_xlate *xl)
+{
+	struct vsvm_tlb *tlb = pt->tlb;
+	u64 vpn = addr >> PAGE_SHIFT;
+	struct vsvm_tlb_entry *e;
+	bool hit;
+	u64 pte;
+
+	lockdep_assert_held_read(&pt->lock);
+
+	spin_lock(&tlb->lock);
+	e = vsvm_tlb_slot(tlb, pt->tag, vpn);
+	hit = e->tag == pt->tag && e->vpn == vpn && (!write || e->xl.write);
+	if (hit)
+		*xl = e->xl;
+	spin_unlock(&tlb->lock);
+
+	if (hit && (!READ_ONCE(tlb_check) || vsvm_tlb_check(pt, vpn, xl)))
+		return true;
+
+	pte = vsvm_pt_entry(pt, vpn, &xl->huge);
+	if (!(pte & VSVM_PTE_VALID) || (write && !(pte & VSVM_PTE_WRITE)))
+		return false;
+
+	xl->pfn = vsvm_pte_pfn(pte);
+	xl->write = pte & VSVM_PTE_WRITE;
+
+	spin_lock(&tlb->lock);
+	e->tag = pt->tag;
+	e->vpn = vpn;
+	e->xl = *xl;
+	spin_unlock(&tlb->lock);
+
+	return true;
+}

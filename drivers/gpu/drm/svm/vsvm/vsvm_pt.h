@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+#ifndef __VSVM_PT_H__
+#define __VSVM_PT_H__
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+
+struct vsvm_device;
+
+/** VSVM_TLB_ENTRIES - Entries of the direct-mapped engine TLB */
+#define VSVM_TLB_ENTRIES	64
+
+/**
+ * struct vsvm_xlate - A translation of one GPU page, as the engine uses it
+ */
+struct vsvm_xlate {
+	/** @pfn: CPU page frame backing the GPU page */
+	unsigned long pfn;
+	/** @write: The device may write the page */
+	bool write;
+	/** @huge: The translation comes from a 2 MiB entry */
+	bool huge;
+};
+
+/**
+ * struct vsvm_tlb_entry - One cached translation
+ */
+struct vsvm_tlb_entry {
+	/** @tag: &vsvm_pt.tag of the page table it came from, 0 if unused */
+	u64 tag;
+	/** @vpn: GPU page number */
+	u64 vpn;
+	/** @xl: The translation */
+	struct vsvm_xlate xl;
+};
+
+/**
+ * struct vsvm_tlb - Emulated TLB of one engine
+ *
+ * A direct-mapped cache of (page table, GPU page) -> translation that the
+ * engine consults before walking a page table. Entries are filled by the
+ * engine with the page table's lock held for read, and flushed by
+ * invalidations with it held for write; @lock nests inside that lock and
+ * serializes the two, since an engine fill for one VM and a flush for
+ * another may touch the same slot.
+ */
+struct vsvm_tlb {
+	/** @lock: Protects @entries */
+	spinlock_t lock;
+	/** @vdev: Device whose &vsvm_device.stale_tlb_hits counts stale hits */
+	struct vsvm_device *vdev;
+	/** @entries: The cache, indexed by a hash of tag and page number */
+	struct vsvm_tlb_entry entries[VSVM_TLB_ENTRIES];
+};
+
+/**
+ * struct vsvm_pt - Software GPU page table of one VM
+ *
+ * Two levels: @blocks maps each 2 MiB of GPU address space to a block of
+ * 4 KiB entries plus one huge entry. Blocks are allocated by
+ * vsvm_pt_prepare() and live until vsvm_pt_fini().
+ */
+struct vsvm_pt {
+	/**
+	 * @lock: The pt_lock. Held for write to change entries (map,
+	 * invalidate), for read by the engine across a translation and the
+	 * page access made with it. Nests inside the core's notifier lock.
+	 */
+	rwlock_t lock;
+	/** @blocks: Blocks indexed by GPU address >> PMD_SHIFT */
+	struct xarray blocks;
+	/** @tlb: TLB of the engine that runs this VM's jobs */
+	struct vsvm_tlb *tlb;
+	/** @tag: Identifies this page table in @tlb; unique, never reused */
+	u64 tag;
+};
+
+int vsvm_pt_cache_init(void);
+void vsvm_pt_cache_fini(void);
+
+void vsvm_pt_init(struct vsvm_pt *pt, struct vsvm_tlb *tlb);
+void vsvm_pt_fini(struct vsvm_pt *pt);
+int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end);
+int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
+		const unsigned long *hmm_pfns, unsigned long npages,
+		unsigned int order);
+void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end);
+bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
+		       struct vsvm_xlate *xl);
+
+void vsvm_tlb_init(struct vsvm_tlb *tlb, struct vsvm_device *vdev);
+
+#endif /* __VSVM_PT_H__ */

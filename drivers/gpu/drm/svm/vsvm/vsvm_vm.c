@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+#include <drm/drm_svm.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+/**
+ * DOC: VMs
+ *
+ * A vsvm VM (&struct vsvm_vm) is a &struct drm_svm_mirror with a software
+ * page table. The SVM core owns everything about the mirror: handles,
+ * bindings, the mmu notifier and fault servicing. The driver only provides
+ * the page table operations of &vsvm_svm_ops, and its engine reports GPU
+ * page faults with drm_svm_mirror_fault(). The VM ioctls are the core's,
+ * wrapped for the driver's ioctl table.
+ */
+
+static struct drm_svm_mirror *vsvm_vm_alloc(struct drm_svm_device *sdev)
+{
+	struct vsvm_device *vdev = container_of(sdev, struct vsvm_device, svm);
+	struct vsvm_vm *vm;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+
+	vsvm_pt_init(&vm->pt, &vdev->engine.tlb);
+	return &vm->mirror;
+}
+
+static void vsvm_vm_free(struct drm_svm_mirror *mirror)
+{
+	struct vsvm_vm *vm = to_vsvm_vm(mirror);
+
+	vsvm_pt_fini(&vm->pt);
+	kfree(vm);
+}
+
+static void vsvm_vm_invalidate(struct drm_svm_mirror *mirror, u64 start,
+			       u64 end)
+{
+	vsvm_pt_invalidate(&to_vsvm_vm(mirror)->pt, start, end);
+}
+
+static int vsvm_vm_map_prepare(struct drm_svm_mirror *mirror, u64 start,
+			       u64 end)
+{
+	return vsvm_pt_prepare(&to_vsvm_vm(mirror)->pt, start, end);
+}
+
+static int vsvm_vm_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
+		       const unsigned long *hmm_pfns, unsigned long npages,
+		       unsigned int order)
+{
+	return vsvm_pt_map(&to_vsvm_vm(mirror)->pt, gpu_addr, hmm_pfns, npages,
+			   order);
+}
+
+/* The driver's callbacks for the SVM core */
+const struct drm_svm_ops vsvm_svm_ops = {
+	.vm_alloc	= vsvm_vm_alloc,
+	.vm_free	= vsvm_vm_free,
+	.invalidate	= vsvm_vm_invalidate,
+	.map_prepare	= vsvm_vm_map_prepare,
+	.map		= vsvm_vm_map,
+};
+
+/**
+ * vsvm_vm_create_ioctl() - DRM_IOCTL_VSVM_VM_CREATE
+ * @drm: the device
+ * @data: &struct drm_svm_vm_create
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_vm_create().
+ */
+int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	int ret;
+
+	ret = drm_svm_ioctl_vm_create(&vdev->svm, &to_vsvm_file(file)->svm,
+				      data);
+	if (ret)
+		drm_dbg(drm, "vm create: %d\n", ret);
+	return ret;
+}
+
+/**
+ * vsvm_vm_destroy_ioctl() - DRM_IOCTL_VSVM_VM_DESTROY
+ * @drm: the device
+ * @data: &struct drm_svm_vm_destroy
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_vm_destroy().
+ */
+int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	int ret;
+
+	ret = drm_svm_ioctl_vm_destroy(&vdev->svm, &to_vsvm_file(file)->svm,
+				       data);
+	if (ret)
+		drm_dbg(drm, "vm destroy: %d\n", ret);
+	return ret;
+}
+
+/**
+ * vsvm_vm_bind_ioctl() - DRM_IOCTL_VSVM_VM_BIND
+ * @drm: the device
+ * @data: &struct drm_svm_vm_bind
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_vm_bind().
+ */
+int vsvm_vm_bind_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+	int ret;
+
+	ret = drm_svm_ioctl_vm_bind(&vdev->svm, &to_vsvm_file(file)->svm,
+				    data);
+	if (ret)
+		drm_dbg(drm, "vm bind: %d\n", ret);
+	return ret;
+}
