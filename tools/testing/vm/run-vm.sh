@@ -42,7 +42,10 @@ initrd=$build/initramfs.cpio.gz
 # Device-coherent VRAM for test_hmm (and later vsvm) is guest RAM hidden
 # from the kernel with memmap= and handed to memremap_pages().
 spm="0x80000000,0x90000000"
-append="console=ttyS0 panic=-1 loglevel=7 svm.plan=$plan svm.only=$only"
+# tsc=reliable: under TCG the TSC is steady but the watchdog, measuring it
+# against jiffies, would demote the clock to 4 ms resolution.
+append="console=ttyS0 panic=-1 loglevel=7 tsc=reliable"
+append+=" svm.plan=$plan svm.only=$only"
 append+=" memmap=256M\$0x80000000 memmap=256M\$0x90000000 svm.spm=$spm"
 append+="${extra:+ $extra}"
 
