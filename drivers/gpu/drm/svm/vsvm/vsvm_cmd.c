@@ -44,6 +44,9 @@ static const u8 vsvm_cmd_operands[] = {
 	[VSVM_CMD_TOUCH]		= 2,
 };
 
+/* Pages accessed per hold of the page table locks */
+#define VSVM_ACCESS_RUN	64
+
 /* Called on each page of a range with the page mapped and pt_lock held */
 typedef void (*vsvm_page_fn)(void *va, size_t len, void *arg);
 
@@ -60,21 +63,24 @@ static int vsvm_run_walk(struct vsvm_run *run, u64 addr, u64 len, u32 access,
 	void *va;
 	u64 a;
 
+	unsigned int i;
+
 	while (*done < len) {
-		a = addr + *done;
-		n = min_t(u64, len - *done, PAGE_SIZE - offset_in_page(a));
-
-		read_lock(&pt->lock);
-		if (!vsvm_run_xlate(run, a, access, &page)) {
-			read_unlock(&pt->lock);
-			return -EAGAIN;
+		vsvm_pt_access_begin(pt);
+		for (i = 0; i < VSVM_ACCESS_RUN && *done < len; i++) {
+			a = addr + *done;
+			n = min_t(u64, len - *done,
+				  PAGE_SIZE - offset_in_page(a));
+			if (!vsvm_run_xlate(run, a, access, &page)) {
+				vsvm_pt_access_end(pt);
+				return -EAGAIN;
+			}
+			va = kmap_local_page(page);
+			fn(va + offset_in_page(a), n, arg);
+			kunmap_local(va);
+			*done += n;
 		}
-		va = kmap_local_page(page);
-		fn(va + offset_in_page(a), n, arg);
-		kunmap_local(va);
-		read_unlock(&pt->lock);
-
-		*done += n;
+		vsvm_pt_access_end(pt);
 		cond_resched();
 	}
 
@@ -145,26 +151,31 @@ static int vsvm_cmd_copy(struct vsvm_run *run, u64 dst, u64 src, u64 len,
 	void *s, *d;
 	size_t n;
 
+	unsigned int i;
+
 	while (*done < len) {
-		saddr = src + *done;
-		daddr = dst + *done;
-		n = min3(len - *done, PAGE_SIZE - offset_in_page(saddr),
-			 PAGE_SIZE - offset_in_page(daddr));
-
-		read_lock(&pt->lock);
-		if (!vsvm_run_xlate(run, saddr, DRM_SVM_ACCESS_READ, &spage) ||
-		    !vsvm_run_xlate(run, daddr, DRM_SVM_ACCESS_WRITE, &dpage)) {
-			read_unlock(&pt->lock);
-			return -EAGAIN;
+		vsvm_pt_access_begin(pt);
+		for (i = 0; i < VSVM_ACCESS_RUN && *done < len; i++) {
+			saddr = src + *done;
+			daddr = dst + *done;
+			n = min3(len - *done, PAGE_SIZE - offset_in_page(saddr),
+				 PAGE_SIZE - offset_in_page(daddr));
+			if (!vsvm_run_xlate(run, saddr, DRM_SVM_ACCESS_READ,
+					    &spage) ||
+			    !vsvm_run_xlate(run, daddr, DRM_SVM_ACCESS_WRITE,
+					    &dpage)) {
+				vsvm_pt_access_end(pt);
+				return -EAGAIN;
+			}
+			s = kmap_local_page(spage);
+			d = kmap_local_page(dpage);
+			memcpy(d + offset_in_page(daddr),
+			       s + offset_in_page(saddr), n);
+			kunmap_local(d);
+			kunmap_local(s);
+			*done += n;
 		}
-		s = kmap_local_page(spage);
-		d = kmap_local_page(dpage);
-		memcpy(d + offset_in_page(daddr), s + offset_in_page(saddr), n);
-		kunmap_local(d);
-		kunmap_local(s);
-		read_unlock(&pt->lock);
-
-		*done += n;
+		vsvm_pt_access_end(pt);
 		cond_resched();
 	}
 
@@ -187,11 +198,11 @@ static int vsvm_cmd_atomic(struct vsvm_run *run, const struct vsvm_cmd *cmd)
 	void *va;
 	s64 old;
 
-	read_lock(&pt->lock);
+	vsvm_pt_access_begin(pt);
 	if (!vsvm_run_xlate(run, addr, DRM_SVM_ACCESS_ATOMIC, &page) ||
 	    (result &&
 	     !vsvm_run_xlate(run, result, DRM_SVM_ACCESS_WRITE, &rpage))) {
-		read_unlock(&pt->lock);
+		vsvm_pt_access_end(pt);
 		return -EAGAIN;
 	}
 
@@ -208,7 +219,7 @@ static int vsvm_cmd_atomic(struct vsvm_run *run, const struct vsvm_cmd *cmd)
 		WRITE_ONCE(*(u64 *)(va + offset_in_page(result)), old);
 		kunmap_local(va);
 	}
-	read_unlock(&pt->lock);
+	vsvm_pt_access_end(pt);
 
 	return 0;
 }

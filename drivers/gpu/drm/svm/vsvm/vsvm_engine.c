@@ -208,19 +208,6 @@ bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
 	return true;
 }
 
-/* Whether @addr is translated for @access right now */
-static bool vsvm_run_probe(struct vsvm_run *run, u64 addr, u32 access)
-{
-	struct vsvm_pt *pt = &run->vm->pt;
-	struct vsvm_xlate xl;
-	bool ok;
-
-	read_lock(&pt->lock);
-	ok = vsvm_pt_translate(pt, addr, access != DRM_SVM_ACCESS_READ, &xl);
-	read_unlock(&pt->lock);
-	return ok;
-}
-
 /* Account for the first missing page of a round, found at span @i, @off */
 static void vsvm_cursor_miss(struct vsvm_cursor *cur, unsigned int i, u64 off,
 			     u64 addr, unsigned int num_sizes,
@@ -272,21 +259,12 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 		off = i == cur->span ? cur->off : 0;
 
 		while (off < span->len) {
-			addr = span->addr + off;
-			if (vsvm_run_probe(run, addr, span->access)) {
-				step = PAGE_SIZE - offset_in_page(addr);
-			} else {
-				if (!run->nfaults)
-					vsvm_cursor_miss(cur, i, off, addr,
-							 sdev->num_chunk_sizes,
-							 sdev->chunk_sizes,
-							 progress);
-				if (vsvm_run_fault_add(run, addr, span->access))
-					return -EAGAIN;
-				step = sdev->chunk_sizes[cur->gran];
-				step -= addr & (step - 1);
-			}
-			off += min(step, span->len - off);
+			addr = vsvm_pt_first_missing(&run->vm->pt,
+						     span->addr + off,
+						     span->addr + span->len,
+						     span->access !=
+						     DRM_SVM_ACCESS_READ);
+			off = addr - span->addr;
 
 			/* Everything before @off is translated: move on */
 			if (!run->nfaults) {
@@ -294,6 +272,18 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 				cur->off = off;
 				cur->faulted = false;
 			}
+			if (off >= span->len)
+				break;
+
+			if (!run->nfaults)
+				vsvm_cursor_miss(cur, i, off, addr,
+						 sdev->num_chunk_sizes,
+						 sdev->chunk_sizes, progress);
+			if (vsvm_run_fault_add(run, addr, span->access))
+				return -EAGAIN;
+			step = sdev->chunk_sizes[cur->gran];
+			step -= addr & (step - 1);
+			off += min(step, span->len - off);
 			cond_resched();
 		}
 	}

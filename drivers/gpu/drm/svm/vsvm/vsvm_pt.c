@@ -454,11 +454,9 @@ static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
 			    vpn << PAGE_SHIFT,
 			    atomic64_read(&vdev->stale_tlb_hits));
 
-	spin_lock(&pt->tlb->lock);
 	e = vsvm_tlb_slot(pt->tlb, pt->tag, vpn);
 	if (e->tag == pt->tag && e->vpn == vpn)
 		e->tag = 0;
-	spin_unlock(&pt->tlb->lock);
 	return false;
 }
 
@@ -470,9 +468,9 @@ static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
  * @xl: out: the translation of @addr's page
  *
  * Consults the TLB first, then walks the page table and fills the TLB.
- * Must be called with the pt_lock held for read, which the caller keeps
- * across the access it makes with @xl: the translation is only valid as
- * long as that lock is held.
+ * Must be called between vsvm_pt_access_begin() and vsvm_pt_access_end(),
+ * which the caller keeps around the access it makes with @xl: the
+ * translation is only valid until then.
  *
  * Returns: %true with @xl filled in, %false when @addr has no translation
  * or only a read-only one and @write is set.
@@ -487,16 +485,15 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 	u64 pte;
 
 	lockdep_assert_held_read(&pt->lock);
+	lockdep_assert_held(&tlb->lock);
 
-	spin_lock(&tlb->lock);
 	e = vsvm_tlb_slot(tlb, pt->tag, vpn);
 	hit = e->tag == pt->tag && e->vpn == vpn && (!write || e->xl.write);
-	if (hit)
+	if (hit) {
 		*xl = e->xl;
-	spin_unlock(&tlb->lock);
-
-	if (hit && (!READ_ONCE(tlb_check) || vsvm_tlb_check(pt, vpn, xl)))
-		return true;
+		if (!READ_ONCE(tlb_check) || vsvm_tlb_check(pt, vpn, xl))
+			return true;
+	}
 
 	pte = vsvm_pt_entry(pt, vpn, &xl->huge);
 	if (!(pte & VSVM_PTE_VALID) || (write && !(pte & VSVM_PTE_WRITE)))
@@ -505,11 +502,77 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 	xl->pfn = vsvm_pte_pfn(pte);
 	xl->write = pte & VSVM_PTE_WRITE;
 
-	spin_lock(&tlb->lock);
 	e->tag = pt->tag;
 	e->vpn = vpn;
 	e->xl = *xl;
-	spin_unlock(&tlb->lock);
-
 	return true;
+}
+
+/**
+ * vsvm_pt_access_begin() - Start a run of page accesses
+ * @pt: the page table the accesses translate through
+ *
+ * Takes the pt_lock for read and the TLB lock. Translations made with
+ * vsvm_pt_translate() until vsvm_pt_access_end() stay valid, so the pages
+ * they name may be accessed until then; invalidations of @pt wait. Keep
+ * runs short: a few dozen pages.
+ */
+void vsvm_pt_access_begin(struct vsvm_pt *pt)
+{
+	read_lock(&pt->lock);
+	spin_lock(&pt->tlb->lock);
+}
+
+/**
+ * vsvm_pt_access_end() - End a run of page accesses
+ * @pt: the page table
+ */
+void vsvm_pt_access_end(struct vsvm_pt *pt)
+{
+	spin_unlock(&pt->tlb->lock);
+	read_unlock(&pt->lock);
+}
+
+/**
+ * vsvm_pt_first_missing() - Find the first page that cannot be accessed
+ * @pt: the page table
+ * @addr: first GPU address of the range
+ * @end: GPU address past the range
+ * @write: the accesses need write permission
+ *
+ * Walks the page table (not the TLB) one 2 MiB block at a time, with the
+ * pt_lock held for read per block. This is a prediction for pre-faulting:
+ * the accesses themselves still translate under vsvm_pt_access_begin().
+ *
+ * Returns: the address of the first page of [@addr, @end) without a
+ * translation allowing the access (no lower than @addr), or @end.
+ */
+u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, bool write)
+{
+	u64 need = VSVM_PTE_VALID | (write ? VSVM_PTE_WRITE : 0);
+	u64 vpn = addr >> PAGE_SHIFT, last = (end - 1) >> PAGE_SHIFT;
+	struct vsvm_pt_block *blk;
+	u64 base, stop;
+	bool ok;
+
+	while (vpn <= last) {
+		base = round_down(vpn, VSVM_PT_BLOCK_PAGES);
+		stop = min(last, base + VSVM_PT_BLOCK_PAGES - 1);
+		ok = true;
+
+		read_lock(&pt->lock);
+		blk = xa_load(&pt->blocks, vpn >> PMD_ORDER);
+		if (!blk)
+			ok = false;
+		else if ((blk->huge & need) == need)
+			vpn = stop + 1;
+		else
+			for (; vpn <= stop && ok; vpn += ok)
+				ok = (blk->pte[vpn - base] & need) == need;
+		read_unlock(&pt->lock);
+
+		if (!ok)
+			return max(addr, vpn << PAGE_SHIFT);
+	}
+	return end;
 }

@@ -91,6 +91,9 @@ int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end);
 bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 		       struct vsvm_xlate *xl);
+void vsvm_pt_access_begin(struct vsvm_pt *pt);
+void vsvm_pt_access_end(struct vsvm_pt *pt);
+u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, bool write);
 
 void vsvm_tlb_init(struct vsvm_tlb *tlb, struct vsvm_device *vdev);
 
