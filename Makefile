@@ -7,9 +7,13 @@
 #
 # Variables: KASAN=1 (KASAN kernel variant), DRM_SVM_CACHE (kernel cache,
 # default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds), ONLY
-# (comma-separated test selection for "make test", e.g. ONLY=kunit,igt).
+# (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
+# BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
 KASAN		?= 0
+BENCH		?=
+comma		:= ,
+space		:= $(subst ,, )
 VM_TIMEOUT	?= 900
 ONLY		?=
 export KASAN DRM_SVM_CACHE
@@ -64,7 +68,8 @@ test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
-	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(VM_TIMEOUT)
+	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(VM_TIMEOUT) \
+		$(if $(BENCH),--append "svm.bench=$(subst $(space),$(comma),$(strip $(BENCH)))")
 
 vm-shell: initramfs ## interactive shell in the VM, modules loaded
 	@$(VM)/run-vm.sh --out $(OUT)/shell --plan shell --interactive

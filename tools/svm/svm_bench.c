@@ -515,52 +515,72 @@ static void run_fault_in(enum metric_id m, struct result *res)
 	vsvm_close(&dev);
 }
 
+/* Time munmap() of a buffer mirrored and faulted in on both devices. */
+static double munmap_mirrored(struct vsvm *dev, uint64_t *faults0,
+			      uint64_t *faults1)
+{
+	uint64_t t0, t1, faults[2];
+	uint32_t vm_id[2];
+	char *buf;
+	int d;
+
+	buf = buf_create(buf_size, 0);
+	batch[0] = VSVM_CMD_TOUCH;
+	batch[1] = (uintptr_t)buf;
+	batch[2] = buf_size;
+	batch[3] = VSVM_CMD_END;
+	for (d = 0; d < 2; d++) {
+		uint64_t job;
+
+		vm_id[d] = vm_create(&dev[d], buf);
+		job = touch_submit(&dev[d], vm_id[d]);
+		touch_wait(&dev[d]);
+		faults[d] = job_check(&dev[d], job);
+	}
+	t0 = now_ns();
+	buf_destroy(buf, buf_size);
+	t1 = now_ns();
+	for (d = 0; d < 2; d++)
+		vm_destroy(&dev[d], vm_id[d]);
+	*faults0 = faults[0];
+	*faults1 = faults[1];
+	return (double)(t1 - t0) / 1000;
+}
+
+/* Time munmap() of the same kind of buffer, mirrored nowhere. */
+static double munmap_unmirrored(void)
+{
+	uint64_t t0, t1;
+	char *buf;
+
+	buf = buf_create(buf_size, 0);
+	t0 = now_ns();
+	buf_destroy(buf, buf_size);
+	t1 = now_ns();
+	return (double)(t1 - t0) / 1000;
+}
+
 static void run_munmap_2dev(struct result *res)
 {
+	uint64_t faults[2];
 	struct vsvm dev[2];
-	int i, d;
+	int i;
 
 	vsvm_open(&dev[0], 0);
 	vsvm_open(&dev[1], 1);
 
 	for (i = 0; i < reps; i++) {
-		uint64_t t0, t1, faults[2];
-		uint32_t vm_id[2];
-		char *buf;
-
-		/* ours: mirrored and faulted in on both devices */
-		buf = buf_create(buf_size, 0);
-		batch[0] = VSVM_CMD_TOUCH;
-		batch[1] = (uintptr_t)buf;
-		batch[2] = buf_size;
-		batch[3] = VSVM_CMD_END;
-		for (d = 0; d < 2; d++) {
-			uint64_t job;
-
-			vm_id[d] = vm_create(&dev[d], buf);
-			job = touch_submit(&dev[d], vm_id[d]);
-			touch_wait(&dev[d]);
-			faults[d] = job_check(&dev[d], job);
-		}
-		t0 = now_ns();
-		buf_destroy(buf, buf_size);
-		t1 = now_ns();
-		res->ours[i] = (double)(t1 - t0) / 1000;
-		for (d = 0; d < 2; d++)
-			vm_destroy(&dev[d], vm_id[d]);
-		printf("  %-22s rep %d: ours %10.1f us (%llu+%llu GPU faults)",
+		/* Alternate which side goes first, against positional bias. */
+		if (i % 2)
+			res->peer[i] = munmap_unmirrored();
+		res->ours[i] = munmap_mirrored(dev, &faults[0], &faults[1]);
+		if (!(i % 2))
+			res->peer[i] = munmap_unmirrored();
+		printf("  %-22s rep %d: ours %10.1f us (%llu+%llu GPU faults)  peer %10.1f us%s\n",
 		       metrics[M_MUNMAP_2DEV].name, i + 1, res->ours[i],
 		       (unsigned long long)faults[0],
-		       (unsigned long long)faults[1]);
-		fflush(stdout);
-
-		/* peer: the same buffer, mirrored nowhere */
-		buf = buf_create(buf_size, 0);
-		t0 = now_ns();
-		buf_destroy(buf, buf_size);
-		t1 = now_ns();
-		res->peer[i] = (double)(t1 - t0) / 1000;
-		printf("  peer %10.1f us\n", res->peer[i]);
+		       (unsigned long long)faults[1], res->peer[i],
+		       i % 2 ? " (peer first)" : "");
 	}
 
 	vsvm_close(&dev[0]);

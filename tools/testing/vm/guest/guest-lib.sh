@@ -76,7 +76,8 @@ run_demo() {
 run_bench() {
 	modprobe vsvm num_devices=2 || { result bench load fail "vsvm"; return; }
 	load_peer || return
-	logrun bench:svm_bench svm_bench
+	# shellcheck disable=SC2046
+	logrun bench:svm_bench svm_bench $(cmdline_arg svm.bench | tr , ' ')
 }
 
 # selected SUITE: is SUITE in the svm.only list (empty list = everything)?
