@@ -192,6 +192,9 @@ void drm_svm_file_fini(struct drm_svm_file *sfile);
 struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
 					   u32 vm_id);
 
+int drm_svm_ioctl_check(struct drm_device *drm, const char *what,
+			u64 extensions, u64 mbz, const u64 *reserved,
+			size_t reserved_size);
 int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
 			    struct drm_svm_file *sfile,
 			    struct drm_svm_vm_create *args);

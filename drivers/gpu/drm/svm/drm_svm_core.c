@@ -72,7 +72,8 @@
  * A driver using drm_svm provides:
  *
  *  - render-node ioctls that validate their arguments with the core's
- *    helpers (drm_svm_user_extensions()) and call into the core;
+ *    helpers (drm_svm_ioctl_check(), drm_svm_user_extensions()) and call
+ *    into the core;
  *  - a GPU page fault handler that reports faults to the core, in batches
  *    when the hardware reports several at once;
  *  - a device page table with map and zap operations and a TLB flush, which

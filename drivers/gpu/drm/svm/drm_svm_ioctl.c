@@ -106,21 +106,38 @@ static struct drm_svm_mirror *lookup_vm(struct drm_svm_device *sdev,
 	return mirror;
 }
 
-static int check_common(struct drm_svm_device *sdev, const char *what,
-			u64 extensions, u32 pad, const u64 *reserved,
+/**
+ * drm_svm_ioctl_check() - Common validation of an SVM ioctl's arguments
+ * @drm: the device, for the log
+ * @what: the ioctl's name, for the log
+ * @extensions: the &drm_svm_user_extension chain (none is defined yet)
+ * @mbz: the OR of the fields that must be zero (flags, pad) as far as the
+ *	 caller knows no valid value for them
+ * @reserved: the struct's reserved words
+ * @reserved_size: their size in bytes
+ *
+ * Every ioctl of the core, and the drivers' own SVM ioctls, start with
+ * this, so that they reject junk the same way and say why in the log.
+ *
+ * Returns: 0, or -EINVAL for a non-zero @mbz or reserved word or an
+ * extension, -EFAULT or -E2BIG for an unreadable or too long chain.
+ */
+int drm_svm_ioctl_check(struct drm_device *drm, const char *what,
+			u64 extensions, u64 mbz, const u64 *reserved,
 			size_t reserved_size)
 {
 	int err;
 
-	if (pad || memchr_inv(reserved, 0, reserved_size)) {
-		drm_dbg(sdev->drm, "%s: non-zero pad or reserved\n", what);
+	if (mbz || memchr_inv(reserved, 0, reserved_size)) {
+		drm_dbg(drm, "%s: non-zero flags, pad or reserved\n", what);
 		return -EINVAL;
 	}
 	err = drm_svm_user_extensions(extensions, NULL, 0, NULL);
 	if (err)
-		drm_dbg(sdev->drm, "%s: bad extension chain (%d)\n", what, err);
+		drm_dbg(drm, "%s: bad extension chain (%d)\n", what, err);
 	return err;
 }
+EXPORT_SYMBOL_GPL(drm_svm_ioctl_check);
 
 /**
  * drm_svm_ioctl_vm_create() - Implement VM create (&struct drm_svm_vm_create)
@@ -139,8 +156,9 @@ int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
 	u32 id;
 	int err;
 
-	err = check_common(sdev, "vm create", args->extensions, args->flags,
-			   args->reserved, sizeof(args->reserved));
+	err = drm_svm_ioctl_check(sdev->drm, "vm create", args->extensions,
+				  args->flags, args->reserved,
+				  sizeof(args->reserved));
 	if (err)
 		return err;
 
@@ -175,8 +193,9 @@ int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
 	struct drm_svm_mirror *mirror;
 	int err;
 
-	err = check_common(sdev, "vm destroy", args->extensions, args->pad,
-			   args->reserved, sizeof(args->reserved));
+	err = drm_svm_ioctl_check(sdev->drm, "vm destroy", args->extensions,
+				  args->pad, args->reserved,
+				  sizeof(args->reserved));
 	if (err)
 		return err;
 
@@ -213,8 +232,9 @@ int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
 	struct drm_svm_mirror *mirror;
 	int err;
 
-	err = check_common(sdev, "vm bind", args->extensions, args->pad,
-			   args->reserved, sizeof(args->reserved));
+	err = drm_svm_ioctl_check(sdev->drm, "vm bind", args->extensions,
+				  args->pad, args->reserved,
+				  sizeof(args->reserved));
 	if (err)
 		return err;
 	if (args->op > DRM_SVM_BIND_OP_UNMAP ||

@@ -143,12 +143,13 @@ static int vsvm_exec_check(struct drm_device *drm,
 			   const struct drm_vsvm_exec *args)
 {
 	u64 end;
+	int ret;
 
-	if (args->flags || args->pad ||
-	    memchr_inv(args->reserved, 0, sizeof(args->reserved))) {
-		drm_dbg(drm, "exec: non-zero flags, pad or reserved\n");
-		return -EINVAL;
-	}
+	ret = drm_svm_ioctl_check(drm, "exec", args->extensions,
+				  args->flags | args->pad, args->reserved,
+				  sizeof(args->reserved));
+	if (ret)
+		return ret;
 	if (!args->batch_len || !IS_ALIGNED(args->batch_len, sizeof(u64)) ||
 	    args->batch_len > VSVM_MAX_BATCH_SIZE) {
 		drm_dbg(drm, "exec: bad batch length %llu\n", args->batch_len);
@@ -235,12 +236,6 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (ret)
 		return ret;
 
-	ret = drm_svm_user_extensions(args->extensions, NULL, 0, NULL);
-	if (ret) {
-		drm_dbg(drm, "exec: bad extension chain (%d)\n", ret);
-		return ret;
-	}
-
 	mirror = drm_svm_file_lookup(&vfile->svm, args->vm_id);
 	if (IS_ERR(mirror)) {
 		drm_dbg(drm, "exec: VM %u: %pe\n", args->vm_id, mirror);
@@ -313,17 +308,11 @@ int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_job_record *record;
 	int ret;
 
-	if (args->flags || args->pad ||
-	    memchr_inv(args->reserved, 0, sizeof(args->reserved))) {
-		drm_dbg(drm, "job query: non-zero flags, pad or reserved\n");
-		return -EINVAL;
-	}
-
-	ret = drm_svm_user_extensions(args->extensions, NULL, 0, NULL);
-	if (ret) {
-		drm_dbg(drm, "job query: bad extension chain (%d)\n", ret);
+	ret = drm_svm_ioctl_check(drm, "job query", args->extensions,
+				  args->flags | args->pad, args->reserved,
+				  sizeof(args->reserved));
+	if (ret)
 		return ret;
-	}
 
 	mutex_lock(&vfile->jobs_lock);
 	record = xa_load(&vfile->jobs, args->job_id);

@@ -29,17 +29,11 @@ int vsvm_device_query_ioctl(struct drm_device *drm, void *data,
 	struct drm_vsvm_device_query *args = data;
 	int ret;
 
-	if (args->flags || args->pad ||
-	    memchr_inv(args->reserved, 0, sizeof(args->reserved))) {
-		drm_dbg(drm, "device query: non-zero flags, pad or reserved\n");
-		return -EINVAL;
-	}
-
-	ret = drm_svm_user_extensions(args->extensions, NULL, 0, NULL);
-	if (ret) {
-		drm_dbg(drm, "device query: bad extension chain (%d)\n", ret);
+	ret = drm_svm_ioctl_check(drm, "device query", args->extensions,
+				  args->flags | args->pad, args->reserved,
+				  sizeof(args->reserved));
+	if (ret)
 		return ret;
-	}
 
 	args->index = vdev->index;
 	args->num_devices = vsvm_num_devices();
