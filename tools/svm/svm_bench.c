@@ -41,6 +41,7 @@
 #include <xf86drm.h>
 
 #include "vsvm_drm.h"
+#include "vsvm_tool.h"
 #include "test_hmm_uapi.h"
 
 #define MAX_NODES	64
@@ -228,15 +229,6 @@ static unsigned long anon_huge_kb(const char *buf, unsigned long size)
 
 /* ---- vsvm ------------------------------------------------------------ */
 
-static int is_vsvm(int fd)
-{
-	drmVersionPtr v = drmGetVersion(fd);
-	int ret = v && !strcmp(v->name, "vsvm");
-
-	drmFreeVersion(v);
-	return ret;
-}
-
 /* Find every vsvm render node and record it by device index. */
 static void find_vsvm(void)
 {
@@ -257,16 +249,12 @@ static void find_vsvm(void)
 		if (!(devs[i]->available_nodes & (1 << DRM_NODE_RENDER)))
 			continue;
 		node = devs[i]->nodes[DRM_NODE_RENDER];
-		fd = open(node, O_RDWR | O_CLOEXEC);
+		fd = vsvm_tool_open(node, &q);
+		if (fd == -ENODEV)
+			continue;
 		if (fd < 0)
-			continue;
-		if (!is_vsvm(fd)) {
-			close(fd);
-			continue;
-		}
-		if (drmIoctl(fd, DRM_IOCTL_VSVM_DEVICE_QUERY, &q))
 			die("%s: DRM_IOCTL_VSVM_DEVICE_QUERY: %s", node,
-			    strerror(errno));
+			    strerror(-fd));
 		close(fd);
 		if (q.uapi_major != DRM_VSVM_UAPI_MAJOR)
 			die("%s: vsvm uAPI %u.%u, this tool speaks %u.%u", node,

@@ -24,6 +24,7 @@
 #include <xf86drm.h>
 
 #include "vsvm_drm.h"
+#include "vsvm_tool.h"
 
 #define MAX_NODES	64
 #define BUF_SIZE	(8u << 20)
@@ -32,15 +33,7 @@
 #define VSVM_MAX_DEVICES_DEMO	8
 
 static int fds[VSVM_MAX_DEVICES_DEMO];
-
-static int is_vsvm(int fd)
-{
-	drmVersionPtr v = drmGetVersion(fd);
-	int ret = v && !strcmp(v->name, "vsvm");
-
-	drmFreeVersion(v);
-	return ret;
-}
+static char lines[VSVM_MAX_DEVICES_DEMO][96];
 
 /* Open and describe every vsvm render node; fds[] is indexed by device. */
 static int find_devices(void)
@@ -54,28 +47,31 @@ static int find_devices(void)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		struct drm_vsvm_device_query q = {};
+		struct drm_vsvm_device_query q;
 		const char *node;
 		int fd;
 
 		if (!(devs[i]->available_nodes & (1 << DRM_NODE_RENDER)))
 			continue;
 		node = devs[i]->nodes[DRM_NODE_RENDER];
-		fd = open(node, O_RDWR | O_CLOEXEC);
+		fd = vsvm_tool_open(node, &q);
 		if (fd < 0)
 			continue;
-		if (!is_vsvm(fd) || drmIoctl(fd, DRM_IOCTL_VSVM_DEVICE_QUERY, &q) ||
-		    q.index >= VSVM_MAX_DEVICES_DEMO) {
+		if (q.index >= VSVM_MAX_DEVICES_DEMO) {
 			close(fd);
 			continue;
 		}
-		printf("  vsvm%u  %-22s VRAM %5llu MiB  uAPI %u.%u\n", q.index,
-		       node, (unsigned long long)q.vram_size >> 20,
-		       q.uapi_major, q.uapi_minor);
+		snprintf(lines[q.index], sizeof(lines[q.index]),
+			 "  vsvm%u  %-22s VRAM %5llu MiB  uAPI %u.%u\n",
+			 q.index, node, (unsigned long long)q.vram_size >> 20,
+			 q.uapi_major, q.uapi_minor);
 		fds[q.index] = fd;
 		found++;
 	}
 	drmFreeDevices(devs, n);
+
+	for (i = 0; i < VSVM_MAX_DEVICES_DEMO; i++)
+		fputs(lines[i], stdout);
 	return found;
 }
 
@@ -162,13 +158,17 @@ static void report(const char *what, struct drm_vsvm_job_query q, bool ok)
 	printf("  %-46s %-6s faults %4llu  %s\n", what,
 	       q.status == DRM_VSVM_JOB_DONE ? "done" : "FAILED",
 	       (unsigned long long)q.faults, ok ? "ok" : "MISMATCH");
-	if (!ok)
+	if (q.status != DRM_VSVM_JOB_DONE)
+		printf("    job error %d (%s), fault at %#llx, access %u\n",
+		       q.error, strerror(-q.error),
+		       (unsigned long long)q.fault.address, q.fault.access);
+	if (!ok || q.status != DRM_VSVM_JOB_DONE)
 		failures++;
 }
 
 int main(void)
 {
-	uint64_t *batch, sum, result = 0;
+	uint64_t *batch, *result, sum;
 	struct drm_vsvm_job_query q;
 	uint32_t vm0, vm1;
 	uint8_t *buf, *mid;
@@ -185,6 +185,8 @@ int main(void)
 	batch = malloc(64 * sizeof(*batch));
 	if (!buf || !batch)
 		return 1;
+	/* The GPU writes results into memory it can reach: the batch's tail. */
+	result = &batch[63];
 
 	printf("svm_demo: GPU jobs on vsvm0 over malloc'd memory (%u MiB):\n",
 	       BUF_SIZE >> 20);
@@ -205,16 +207,16 @@ int main(void)
 	batch[0] = VSVM_CMD_CHECKSUM;
 	batch[1] = (uintptr_t)buf;
 	batch[2] = BUF_SIZE;
-	batch[3] = (uintptr_t)&result;
+	batch[3] = (uintptr_t)result;
 	batch[4] = VSVM_CMD_END;
 	q = run(fds[0], vm0, batch, 5);
 	report("GPU checksum again: pages already mapped", q,
-	       result == checksum(buf, BUF_SIZE));
+	       *result == checksum(buf, BUF_SIZE));
 
 	memset(buf + BUF_SIZE / 2, 0x77, 4096);
 	sum = checksum(buf, BUF_SIZE);
 	q = run(fds[0], vm0, batch, 5);
-	report("CPU writes a page, GPU checksum sees it", q, result == sum);
+	report("CPU writes a page, GPU checksum sees it", q, *result == sum);
 
 	if (n > 1) {
 		vm1 = vm_create(fds[1]);
@@ -222,7 +224,7 @@ int main(void)
 		vm_bind(fds[1], vm1, batch, 64 * sizeof(*batch));
 		q = run(fds[1], vm1, batch, 5);
 		report("vsvm1 checksums the same malloc'd buffer", q,
-		       result == sum);
+		       *result == sum);
 	}
 
 	/* Drop two pages from the middle: the CPU and the GPU read zeros. */
@@ -231,7 +233,7 @@ int main(void)
 		sum = checksum(buf, BUF_SIZE);
 		q = run(fds[0], vm0, batch, 5);
 		report("CPU drops 2 pages (MADV_DONTNEED), GPU sees 0s", q,
-		       result == sum);
+		       *result == sum);
 	}
 
 	printf("svm_demo: %s\n", failures ? "FAILED" : "all results correct");
