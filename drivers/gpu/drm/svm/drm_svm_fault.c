@@ -18,7 +18,7 @@
  *
  * The driver reports the faults its device raised, several at once when
  * it can, with drm_svm_mirror_fault(). The core sorts them by address and
- * services each chunk (see DOC: Range chunks) once, however many faults
+ * services each chunk (see Range chunks) once, however many faults
  * fall in it; a write fault in a chunk that was only faulted in for
  * reading is serviced again for writing.
  *
@@ -233,7 +233,7 @@ static int drm_svm_fault_cmp(const void *a, const void *b)
  * @count: number of entries in @faults
  *
  * Services each chunk once, however many of the faults fall in it. May
- * sleep; the caller holds no SVM lock. See DOC: GPU page faults.
+ * sleep; the caller holds no SVM lock. See the GPU page faults chapter.
  *
  * Returns: the number of faults that could not be serviced (their @error
  * says why), 0 when the device may replay every access.

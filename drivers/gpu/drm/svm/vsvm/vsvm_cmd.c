@@ -19,12 +19,13 @@
  * DOC: Commands
  *
  * Decoding and execution of the commands of a batch, for the engine (see
- * DOC: Engine). Every access goes page by page, each with the VM's
- * pt_lock held for read across the translation and the access. A missing
- * translation is recorded as a fault and makes the command return -EAGAIN
- * for the engine to replay it; &struct vsvm_resume says how much of the
- * command's main range is done, in order, so that the replay continues
- * from there.
+ * the Engine chapter). Accesses go page by page, in runs of up to
+ * VSVM_ACCESS_RUN pages per hold of the VM's pt_lock (for read) and the
+ * TLB lock, each access made with a translation taken in that run. A
+ * missing translation is recorded as a fault and makes the command return
+ * -EAGAIN for the engine to replay it; &struct vsvm_resume says how much
+ * of the command's main range is done, in order, so that the replay
+ * continues from there.
  *
  * Besides the rules of the uAPI header, a result word (of an atomic or
  * CHECKSUM) must be 8-byte aligned, so that it never straddles two pages;

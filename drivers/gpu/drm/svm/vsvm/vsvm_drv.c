@@ -29,7 +29,7 @@
  * Each device embeds a &struct drm_svm_device and one engine; each open
  * file a &struct drm_svm_file with its VM handles, and the records of its
  * jobs. The VM ioctls are the core's; EXEC and JOB_QUERY are the
- * driver's (DOC: Jobs, DOC: Engine).
+ * driver's (see the Jobs and Engine chapters).
  */
 
 #define DRIVER_NAME	"vsvm"

@@ -20,16 +20,16 @@
  *
  * Each device has one engine (&struct vsvm_engine, instance 0). It runs
  * the jobs of every file of the device one at a time, in submission
- * order, on an ordered workqueue. A job is a batch of commands (see
- * DOC: vsvm uAPI Overview) in a VM; it holds a reference on the VM's
+ * order, on an ordered workqueue. A job is a batch of commands (see the
+ * vsvm uAPI overview) in a VM; it holds a reference on the VM's
  * mirror, on its fence and on its &struct vsvm_job_record, so that it
  * runs to completion even when the VM is destroyed or the file is closed
  * meanwhile. Completion updates the record, then signals the fence, with
  * the job's error if it failed, then drops the references.
  *
  * Every memory access of a command, the batch itself included, goes
- * through the engine's TLB and the VM's page table (DOC: Page table and
- * TLB); the engine never looks at CPU page tables.
+ * through the engine's TLB and the VM's page table (see the Page table
+ * and TLB chapter); the engine never looks at CPU page tables.
  *
  * **Commands, faults and replay.** A command runs in rounds. Each round:
  *
@@ -39,7 +39,8 @@
  *     needs: read for sources, write for destinations, atomic (which needs
  *     write permission) for the target of an atomic;
  *  3. executes the command, page by page, each access with the pt_lock
- *     held across its translation and the access itself.
+ *     held across its translation and the access itself (in runs of a few
+ *     dozen pages per hold, see vsvm_pt_access_begin()).
  *
  * A missing or insufficient translation at any step ends the round. The
  * missing translations are collected as &struct drm_svm_fault, one per
