@@ -206,7 +206,8 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		end = cpu + PAGE_SIZE;
 		err = drm_svm_fault_range(mirror, b, start, end, write);
 	}
-	mmput(mm);
+	/* The process may have exited meanwhile: no teardown in a GPU fault. */
+	mmput_async(mm);
 
 	if (!err) {
 		*gpu_start = start + binding_gpu_delta(b);
