@@ -26,6 +26,7 @@ struct call {
 	u64 start, end;		/* GPU range */
 	unsigned int order;
 	bool writable;		/* map: the first page's write permission */
+	bool pmd_folio;		/* map: the first page is in a PMD-sized folio */
 };
 
 /* A fake driver that records what the core asks of it. */
@@ -79,6 +80,8 @@ static int fake_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			.end = gpu_addr + npages * PAGE_SIZE,
 			.order = order,
 			.writable = pfns[0] & HMM_PFN_WRITE,
+			.pmd_folio = folio_order(page_folio(hmm_pfn_to_page(pfns[0]))) ==
+				     PMD_ORDER,
 		};
 	f->nmaps++;
 	return 0;
@@ -344,6 +347,7 @@ static void drm_test_svm_populate(struct kunit *test)
 {
 	struct fake *f = test->priv;
 	struct drm_svm_mirror *m = &f->mirror;
+	unsigned int i, huge = 0;
 
 	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, SZ_1G, SZ_4M,
 						  DRM_SVM_BIND_FLAG_POPULATE),
@@ -351,6 +355,19 @@ static void drm_test_svm_populate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->nmaps, 2u);
 	KUNIT_EXPECT_TRUE(test, f->maps[0].writable);
 	KUNIT_EXPECT_EQ(test, m->stats.faults, 0u);
+
+	/*
+	 * Writing aligned 2M of a large anonymous VMA gets THPs (the test
+	 * kernel has THP always on); each must reach the driver as one
+	 * huge entry, and only those may.
+	 */
+	for (i = 0; i < f->nmaps && i < MAX_CALLS; i++) {
+		KUNIT_EXPECT_EQ(test, f->maps[i].order,
+				f->maps[i].pmd_folio ? PMD_ORDER : 0);
+		huge += f->maps[i].order == PMD_ORDER;
+	}
+	KUNIT_EXPECT_EQ(test, m->stats.huge_mapped, (u64)huge);
+	kunit_info(test, "%u of %u chunks mapped huge\n", huge, f->nmaps);
 
 	/* Populating a hole fails, with the binding in place. */
 	KUNIT_EXPECT_EQ(test, drm_svm_mirror_bind(m, PAGE_SIZE, SZ_2G, P(1),
