@@ -21,9 +21,10 @@ export KASAN DRM_SVM_CACHE
 VM		:= tools/testing/vm
 OUT		:= $(CURDIR)/build
 SVM_SRC		:= $(CURDIR)/drivers/gpu/drm/svm
-# Evaluated when first used, after "kernel" has installed the source.
-KDIR		= $(shell $(VM)/kernel.sh dir)
-KSRC		= $(shell $(VM)/kernel.sh src)
+# Evaluated when first used, after "kernel" has installed the source. make
+# 4.3 does not export variables to $(shell), hence KASAN= spelled out.
+KDIR		= $(shell KASAN=$(KASAN) $(VM)/kernel.sh dir)
+KSRC		= $(shell KASAN=$(KASAN) $(VM)/kernel.sh src)
 
 # Out-of-tree: our headers must win over the copies hooked into the kernel
 # tree, so they go in NOSTDINC_FLAGS, which precedes the kernel's includes.
