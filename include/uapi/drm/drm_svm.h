@@ -119,7 +119,8 @@ struct drm_svm_vm_destroy {
  * unknown @vm_id, -EACCES from another mm. With
  * %DRM_SVM_BIND_FLAG_POPULATE the bind also fails with the error of the
  * first page that cannot be faulted in (-EFAULT for a hole or PROT_NONE,
- * -EPERM for a writable bind of read-only memory); the binding stays.
+ * -EPERM for a writable bind of read-only memory), or -EINTR when the
+ * caller is killed meanwhile; the binding stays.
  */
 struct drm_svm_vm_bind {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

@@ -7,6 +7,7 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sort.h>
 
 #include <uapi/drm/drm_svm.h>
@@ -284,7 +285,8 @@ EXPORT_SYMBOL_GPL(drm_svm_mirror_fault);
  * Maps every page of the range as a device fault would, writable where
  * the binding allows writes. Caller holds the mirror's lock.
  *
- * Returns: 0 on success, or the error of the first page that fails.
+ * Returns: 0 on success, -EINTR if the caller was killed, or the error of
+ * the first page that fails.
  */
 int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range)
@@ -297,6 +299,11 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 	lockdep_assert_held(&mirror->lock);
 
 	while (addr < end) {
+		/* A bind may cover terabytes: stay killable and preemptible. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+
 		va = drm_gpuva_find_first(&mirror->gpuvm, addr, PAGE_SIZE);
 		if (!va)
 			return -EFAULT;

@@ -122,6 +122,10 @@ static const struct drm_gpuvm_ops drm_svm_gpuvm_ops = {
  * the per-process state of the caller's mm, which the VM mirrors for its
  * whole life. Drivers that use drm_svm_ioctl_vm_create() do not call this.
  *
+ * The caller destroys the mirror with drm_svm_mirror_close() and then
+ * drops its reference: each binding holds a reference on the mirror's
+ * &drm_gpuvm, so a mirror that still has bindings is never freed.
+ *
  * Returns: a mirror holding one reference, or an ERR_PTR(): -EINVAL for a
  * caller without an address space (a kernel thread), -ENOMEM.
  */
@@ -201,7 +205,7 @@ static int drm_svm_prealloc(struct drm_svm_prealloc *pa,
 		return -ENOMEM;
 	}
 	for (i = 0; i < pa->count; i++) {
-		pa->b[i] = kzalloc(sizeof(*pa->b[i]), GFP_KERNEL);
+		pa->b[i] = kzalloc(sizeof(*pa->b[i]), GFP_KERNEL_ACCOUNT);
 		if (!pa->b[i])
 			return -ENOMEM;
 	}
@@ -380,8 +384,8 @@ static int __drm_svm_mirror_unbind(struct drm_svm_mirror *mirror,
  *
  * Returns: 0 on success; -EINVAL for unaligned, empty, wrapping or
  * out-of-space ranges or unknown flags; -ENOENT if the VM was destroyed;
- * -ENOMEM; with POPULATE, the error of the first page that cannot be
- * faulted in.
+ * -ENOMEM; with POPULATE, -EINTR if the caller is killed, or the error of
+ * the first page that cannot be faulted in.
  */
 int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 			u64 gpu_addr, u64 range, u32 flags)

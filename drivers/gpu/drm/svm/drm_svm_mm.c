@@ -143,7 +143,7 @@ struct drm_svm_window *drm_svm_window_get(struct drm_svm_mm *svm_mm,
 	if (window)
 		goto out_unlock;
 
-	window = kzalloc(sizeof(*window), GFP_KERNEL);
+	window = kzalloc(sizeof(*window), GFP_KERNEL_ACCOUNT);
 	if (!window) {
 		err = -ENOMEM;
 		goto err_unlock;

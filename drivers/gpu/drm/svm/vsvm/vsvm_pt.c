@@ -74,7 +74,7 @@ static atomic64_t vsvm_pt_tags = ATOMIC64_INIT(0);
  */
 int vsvm_pt_cache_init(void)
 {
-	vsvm_pt_block_cache = KMEM_CACHE(vsvm_pt_block, 0);
+	vsvm_pt_block_cache = KMEM_CACHE(vsvm_pt_block, SLAB_ACCOUNT);
 	return vsvm_pt_block_cache ? 0 : -ENOMEM;
 }
 
@@ -229,7 +229,7 @@ int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end)
 		if (xa_load(&pt->blocks, idx))
 			continue;
 
-		blk = kmem_cache_zalloc(vsvm_pt_block_cache, GFP_KERNEL);
+		blk = kmem_cache_zalloc(vsvm_pt_block_cache, GFP_KERNEL_ACCOUNT);
 		if (!blk)
 			return -ENOMEM;
 
