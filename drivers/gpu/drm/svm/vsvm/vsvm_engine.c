@@ -360,6 +360,7 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 	u64 words[VSVM_CMD_MAX_WORDS] = {};
 	struct vsvm_resume resume = {};
 	struct vsvm_cursor cur = {};
+	struct drm_svm_fault first;
 	unsigned int replays = 0;
 	bool progress, fresh = true;
 	u64 done;
@@ -392,6 +393,8 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 		if (ret != -EAGAIN)
 			break;
 
+		/* The core sorts the faults: keep the round's first one. */
+		first = run->engine->faults[0];
 		ret = vsvm_run_service(run);
 		if (ret)
 			return ret;
@@ -400,8 +403,7 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 			drm_dbg(&run->engine->vdev->drm,
 				"job %llu: command at %#llx replayed %u times\n",
 				run->job->id, pc, replays - 1);
-			vsvm_run_fail(run, run->engine->faults[0].addr,
-				      run->engine->faults[0].access, -EDEADLK);
+			vsvm_run_fail(run, first.addr, first.access, -EDEADLK);
 			return -EDEADLK;
 		}
 	}
