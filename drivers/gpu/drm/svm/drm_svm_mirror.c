@@ -265,14 +265,15 @@ static void drm_svm_apply_remap(struct drm_svm_mirror *mirror,
 	kfree(old);
 }
 
-static void drm_svm_apply_unmap(struct drm_svm_mirror *mirror,
-				struct drm_gpuva_op_unmap *op)
+/* Remove a whole binding: zap its GPU range, then forget it. */
+static void drm_svm_binding_remove(struct drm_svm_mirror *mirror,
+				   struct drm_svm_binding *b)
 {
-	struct drm_svm_binding *b = to_binding(op->va);
+	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
 	drm_svm_zap(mirror, b->va.va.addr, b->va.va.addr + b->va.va.range);
 	drm_svm_cpu_tree_remove(mirror->svm_mm, b);
-	drm_gpuva_unmap(op);
+	drm_gpuva_remove(&b->va);
 	kfree(b);
 }
 
@@ -307,7 +308,8 @@ static int drm_svm_apply(struct drm_svm_mirror *mirror,
 			drm_svm_apply_remap(mirror, &op->remap, &pa);
 			break;
 		case DRM_GPUVA_OP_UNMAP:
-			drm_svm_apply_unmap(mirror, &op->unmap);
+			drm_svm_binding_remove(mirror,
+					       to_binding(op->unmap.va));
 			break;
 		default:
 			break;
@@ -346,14 +348,8 @@ void drm_svm_mirror_close(struct drm_svm_mirror *mirror)
 		return;
 	}
 	down_write(&svm_mm->notifier_lock);
-	drm_gpuvm_for_each_va_safe(va, next, &mirror->gpuvm) {
-		struct drm_svm_binding *b = to_binding(va);
-
-		drm_svm_zap(mirror, va->va.addr, va->va.addr + va->va.range);
-		drm_svm_cpu_tree_remove(svm_mm, b);
-		drm_gpuva_remove(va);
-		kfree(b);
-	}
+	drm_gpuvm_for_each_va_safe(va, next, &mirror->gpuvm)
+		drm_svm_binding_remove(mirror, to_binding(va));
 	up_write(&svm_mm->notifier_lock);
 	mirror->closed = true;
 	mutex_unlock(&mirror->lock);

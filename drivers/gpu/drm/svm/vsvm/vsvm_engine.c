@@ -86,9 +86,10 @@
  *  - the core's notifier lock, then the VM's pt_lock (&vsvm_pt.lock),
  *    then &vsvm_tlb.lock.
  *
- * The engine holds the pt_lock for read across each translation and the
- * page access made with it (kmap_local_page() and a copy, or one atomic
- * operation); invalidation and map hold it for write. So once the core's
+ * The engine holds the pt_lock for read, with the TLB lock, across each
+ * translation and the page access made with it (kmap_local_page() and a
+ * copy, or one atomic operation), for runs of a few dozen pages
+ * (vsvm_pt_access_begin()); invalidation and map hold it for write. So once the core's
  * invalidate callback returns, no access through a translation of the
  * range is in flight or can start. The engine takes no core lock itself:
  * it calls drm_svm_mirror_fault() with no lock held.
@@ -188,9 +189,9 @@ bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access)
  * @access: %DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC
  * @page: out: the page backing @addr
  *
- * Must be called with the VM's pt_lock held for read; @page may be
- * accessed until it is released. A missing translation is recorded with
- * vsvm_run_fault_add().
+ * Must be called between vsvm_pt_access_begin() and vsvm_pt_access_end()
+ * on the VM's page table; @page may be accessed until the latter. A
+ * missing translation is recorded with vsvm_run_fault_add().
  *
  * Returns: %true with @page set, %false when the access must fault.
  */
