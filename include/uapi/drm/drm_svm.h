@@ -181,6 +181,131 @@ struct drm_svm_fault_info {
 	__u32 pad;
 };
 
+/**
+ * DRM_SVM_MAX_DEVICES - Most devices the core tracks residency for
+ *
+ * Every device registered with the core has an SVM device id below this,
+ * which drivers report in their device query and which
+ * &drm_svm_page_residency uses.
+ */
+#define DRM_SVM_MAX_DEVICES		16
+
+/**
+ * struct drm_svm_prefetch - Move a bound range to a memory region
+ *
+ * Moves every page of GPU range [@gpu_addr, @gpu_addr + @range) of VM
+ * @vm_id to @region and maps it in the VM, so that the device then runs
+ * on the range without faulting:
+ *
+ *  - %DRM_SVM_REGION_DEVICE: to the memory of the VM's device. Pages
+ *    that cannot move stay where they are and are mapped there: pages of
+ *    %DRM_SVM_BIND_FLAG_NO_MIGRATE bindings, file-backed and shared
+ *    memory, and any page when device memory is full or on a device
+ *    without memory. Untouched anonymous pages are created in device
+ *    memory, zero-filled.
+ *  - %DRM_SVM_REGION_SYSTEM: to system memory, from the memory of any
+ *    device.
+ *
+ * Every page of the range must be bound and have a CPU mapping, as for a
+ * device access: a hole fails with -EFAULT, a read-only binding is mapped
+ * read-only.
+ *
+ * With @syncobj zero the ioctl returns when the work is done, and @moved
+ * says how many pages it moved. Otherwise the work runs asynchronously:
+ * the syncobj's fence is replaced with one that signals when it is done,
+ * with the error if it failed, and @moved is zero.
+ *
+ * Fails with -EINVAL for an unknown @region, non-zero @flags, @pad or
+ * @reserved, a range that is not page aligned, empty or wraps; -ENOENT for
+ * an unknown @vm_id or @syncobj; -EACCES from another mm; -EFAULT (first
+ * page without binding or CPU mapping), -EPERM or -EINTR as a bind with
+ * %DRM_SVM_BIND_FLAG_POPULATE does.
+ */
+struct drm_svm_prefetch {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @vm_id: VM whose range is moved */
+	__u32 vm_id;
+
+#define DRM_SVM_REGION_SYSTEM		0
+#define DRM_SVM_REGION_DEVICE		1
+	/** @region: %DRM_SVM_REGION_SYSTEM or %DRM_SVM_REGION_DEVICE */
+	__u32 region;
+	/** @gpu_addr: First GPU address, page aligned */
+	__u64 gpu_addr;
+	/** @range: Size in bytes, page aligned */
+	__u64 range;
+	/** @flags: MBZ, no flags are defined yet */
+	__u32 flags;
+	/** @syncobj: Syncobj to receive the fence of asynchronous work, or 0 */
+	__u32 syncobj;
+	/** @moved: Out: pages moved (synchronous calls only) */
+	__u64 moved;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_svm_page_residency - Where one page lives
+ */
+struct drm_svm_page_residency {
+#define DRM_SVM_RESIDENT_NONE		0
+#define DRM_SVM_RESIDENT_SYSTEM		1
+#define DRM_SVM_RESIDENT_DEVICE		2
+	/**
+	 * @location: %DRM_SVM_RESIDENT_NONE when the page is not bound or
+	 * has no page behind it (never touched, swapped out, a hole),
+	 * %DRM_SVM_RESIDENT_SYSTEM or %DRM_SVM_RESIDENT_DEVICE
+	 */
+	__u16 location;
+
+/* The GPU address is bound in the VM. */
+#define DRM_SVM_PAGE_BOUND		(1u << 0)
+/* The page is device memory the CPU can access (device-coherent). */
+#define DRM_SVM_PAGE_COHERENT		(1u << 1)
+	/** @flags: %DRM_SVM_PAGE_BOUND, %DRM_SVM_PAGE_COHERENT */
+	__u16 flags;
+	/** @device: SVM device id of the memory, for %DRM_SVM_RESIDENT_DEVICE */
+	__u32 device;
+	/**
+	 * @mapped: Bit N is set when a VM of the calling process on the device
+	 * with SVM device id N maps the page
+	 */
+	__u64 mapped;
+};
+
+/** DRM_SVM_RESIDENCY_MAX_PAGES - Most pages one residency query covers */
+#define DRM_SVM_RESIDENCY_MAX_PAGES	(1u << 20)
+
+/**
+ * struct drm_svm_residency - Snapshot where the pages of a range live
+ *
+ * Fills @pages with one &drm_svm_page_residency per page of GPU range
+ * [@gpu_addr, @gpu_addr + @npages pages) of VM @vm_id. Nothing is
+ * faulted in or moved; the answer may be stale as soon as it is made.
+ *
+ * Fails with -EINVAL for non-zero @flags or @reserved, an unaligned
+ * @gpu_addr, @npages of zero or above %DRM_SVM_RESIDENCY_MAX_PAGES, a range
+ * that wraps; -EFAULT when @pages cannot be written; -ENOENT for an unknown
+ * @vm_id; -EACCES from another mm.
+ */
+struct drm_svm_residency {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @vm_id: VM the addresses are in */
+	__u32 vm_id;
+	/** @flags: MBZ, no flags are defined yet */
+	__u32 flags;
+	/** @gpu_addr: First GPU address, page aligned */
+	__u64 gpu_addr;
+	/** @npages: Number of pages */
+	__u64 npages;
+	/** @pages: User pointer to @npages &struct drm_svm_page_residency */
+	__u64 pages;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
 #if defined(__cplusplus)
 }
 #endif

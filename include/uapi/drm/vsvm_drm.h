@@ -30,7 +30,19 @@ extern "C" {
  *  - &DRM_IOCTL_VSVM_VM_BIND: bind CPU ranges into a VM
  *    (&struct drm_svm_vm_bind);
  *  - &DRM_IOCTL_VSVM_EXEC: run a batch of commands on the device's engine;
- *  - &DRM_IOCTL_VSVM_JOB_QUERY: a job's status, faults and error.
+ *  - &DRM_IOCTL_VSVM_JOB_QUERY: a job's status, faults and error;
+ *  - &DRM_IOCTL_VSVM_PREFETCH: move a bound range into the device's memory
+ *    or back to system memory (&struct drm_svm_prefetch);
+ *  - &DRM_IOCTL_VSVM_RESIDENCY: where each page of a range lives and which
+ *    devices map it (&struct drm_svm_residency).
+ *
+ * On a GPU fault, anonymous private memory of a binding without
+ * %DRM_SVM_BIND_FLAG_NO_MIGRATE moves into the device's memory (VRAM)
+ * while there is room, evicting the least recently used VRAM allocations
+ * when there is not; everything else is mapped where it is. A CPU access
+ * to a device-private page moves its chunk back to system memory; pages
+ * of device-coherent VRAM stay where they are, the CPU accesses them in
+ * place.
  *
  * A batch is an array of __u64 words in memory the VM maps, read through
  * the GPU page table like any other data, so it may live in malloc'd
@@ -49,7 +61,7 @@ extern "C" {
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		0
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		2
+#define DRM_VSVM_UAPI_MINOR		3
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00
@@ -59,6 +71,8 @@ extern "C" {
 #define DRM_VSVM_VM_BIND		0x03
 #define DRM_VSVM_EXEC			0x04
 #define DRM_VSVM_JOB_QUERY		0x05
+#define DRM_VSVM_PREFETCH		0x06
+#define DRM_VSVM_RESIDENCY		0x07
 
 #define DRM_IOCTL_VSVM_DEVICE_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_DEVICE_QUERY, \
 						 struct drm_vsvm_device_query)
@@ -72,6 +86,10 @@ extern "C" {
 						 struct drm_vsvm_exec)
 #define DRM_IOCTL_VSVM_JOB_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_JOB_QUERY, \
 						 struct drm_vsvm_job_query)
+#define DRM_IOCTL_VSVM_PREFETCH		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_PREFETCH, \
+						 struct drm_svm_prefetch)
+#define DRM_IOCTL_VSVM_RESIDENCY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_RESIDENCY, \
+						 struct drm_svm_residency)
 
 /**
  * struct drm_vsvm_device_query - Describe a virtual GPU
@@ -97,8 +115,22 @@ struct drm_vsvm_device_query {
 	__u32 uapi_major;
 	/** @uapi_minor: Out: %DRM_VSVM_UAPI_MINOR of the kernel */
 	__u32 uapi_minor;
+	/**
+	 * @svm_device_id: Out: the device's SVM device id, as
+	 * &drm_svm_page_residency reports it (uAPI 0.3)
+	 */
+	__u32 svm_device_id;
+
+#define DRM_VSVM_VRAM_PRIVATE	0
+#define DRM_VSVM_VRAM_COHERENT	1
+	/**
+	 * @vram_mode: Out: %DRM_VSVM_VRAM_PRIVATE when the CPU cannot access
+	 * the device's memory (a CPU access migrates the page back), or
+	 * %DRM_VSVM_VRAM_COHERENT when it can (uAPI 0.3)
+	 */
+	__u32 vram_mode;
 	/** @reserved: MBZ */
-	__u64 reserved[4];
+	__u64 reserved[3];
 };
 
 /*
