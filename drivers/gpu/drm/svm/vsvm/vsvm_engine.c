@@ -35,9 +35,11 @@
  *
  *  1. fetches the command words (read access) and decodes them; an
  *     invalid command fails the job with -EINVAL;
- *  2. pre-translates every page the operands touch, with the access it
- *     needs: read for sources, write for destinations, atomic (which needs
- *     write permission) for the target of an atomic;
+ *  2. pre-translates the pages the operands touch, with the access they
+ *     need: read for sources, write for destinations, atomic (which needs
+ *     write permission) for the target of an atomic; at most
+ *     %VSVM_PREFAULT_WINDOW into each operand, so that a command over more
+ *     than the device memory completes;
  *  3. executes the command, page by page, each access with the pt_lock
  *     held across its translation and the access itself (in runs of a few
  *     dozen pages per hold, see vsvm_pt_access_begin()).
@@ -46,7 +48,11 @@
  * missing translations are collected as &struct drm_svm_fault, one per
  * 4 KiB page, at most %VSVM_FAULT_BATCH per round, and reported with a
  * single drm_svm_mirror_fault() call; then the command is replayed from
- * its start: fetched, decoded and pre-translated again. Since the core
+ * its start: fetched, decoded and pre-translated again. A round that
+ * follows one whose pre-translation faulted skips pre-translation and
+ * executes at once, so that the pages just brought in are used before
+ * other faults can evict them from device memory: a command over more
+ * memory than the device has then still moves forward every other round. Since the core
  * faults in whole chunks, pre-translation reports only the first missing
  * page of each 2 MiB block, and moves to the next smaller chunk size when
  * a block is still not fully mapped after its fault was serviced. A fault
@@ -248,7 +254,7 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 {
 	const struct drm_svm_device *sdev = &run->engine->vdev->svm;
 	const struct vsvm_span *span;
-	u64 off, addr, step;
+	u64 off, addr, step, lim;
 	unsigned int i;
 
 	*progress = true;
@@ -259,11 +265,12 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 	for (i = cur->span; i < cmd->nspans; i++) {
 		span = &cmd->spans[i];
 		off = i == cur->span ? cur->off : 0;
+		lim = min(span->len, off + VSVM_PREFAULT_WINDOW);
 
-		while (off < span->len) {
+		while (off < lim) {
 			addr = vsvm_pt_first_missing(&run->vm->pt,
 						     span->addr + off,
-						     span->addr + span->len,
+						     span->addr + lim,
 						     span->access !=
 						     DRM_SVM_ACCESS_READ);
 			off = addr - span->addr;
@@ -274,7 +281,7 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 				cur->off = off;
 				cur->faulted = false;
 			}
-			if (off >= span->len)
+			if (off >= lim)
 				break;
 
 			if (!run->nfaults)
@@ -285,7 +292,7 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 				return -EAGAIN;
 			step = sdev->chunk_sizes[cur->gran];
 			step -= addr & (step - 1);
-			off += min(step, span->len - off);
+			off += min(step, lim - off);
 			cond_resched();
 		}
 	}
@@ -361,15 +368,16 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 	u64 words[VSVM_CMD_MAX_WORDS] = {};
 	struct vsvm_resume resume = {};
 	struct vsvm_cursor cur = {};
+	bool progress, fresh = true, exec_next = false, prefaulted;
 	struct drm_svm_fault first;
 	unsigned int replays = 0;
-	bool progress, fresh = true;
 	u64 done;
 	int ret;
 
 	for (;;) {
 		run->nfaults = 0;
 		progress = false;
+		prefaulted = false;
 
 		ret = vsvm_cmd_fetch(run, pc, end, cmd);
 		if (!ret) {
@@ -377,8 +385,13 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 				vsvm_cmd_restart(cmd, words, &resume, &cur);
 			fresh = false;
 			vsvm_cmd_trim(cmd, &resume);
-			ret = vsvm_run_prefault(run, cmd, &cur, &progress);
+			if (!exec_next) {
+				ret = vsvm_run_prefault(run, cmd, &cur,
+							&progress);
+				prefaulted = ret == -EAGAIN;
+			}
 		}
+		exec_next = false;
 		if (!ret) {
 			done = resume.done;
 			ret = vsvm_cmd_execute(run, cmd, &resume);
@@ -399,6 +412,8 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 		ret = vsvm_run_service(run);
 		if (ret)
 			return ret;
+		/* Use what pre-translation brought in before it can go again */
+		exec_next = prefaulted;
 
 		if (!progress && ++replays > VSVM_MAX_REPLAYS) {
 			drm_dbg(&run->engine->vdev->drm,

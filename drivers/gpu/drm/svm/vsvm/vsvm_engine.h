@@ -23,6 +23,15 @@ struct vsvm_vm;
 #define VSVM_FAULT_BATCH	64
 
 /**
+ * VSVM_PREFAULT_WINDOW - How far into each operand a round pre-translates
+ *
+ * Bounded so that a command over more memory than the device has still
+ * completes: a round needs only this much of each operand in place at
+ * once, and execution faults its way through the rest.
+ */
+#define VSVM_PREFAULT_WINDOW	SZ_16M
+
+/**
  * struct vsvm_job_record - What &DRM_IOCTL_VSVM_JOB_QUERY reports of a job
  *
  * Referenced by the file's job table and by the job while it exists, so it
