@@ -12,11 +12,16 @@
 
 #include <drm/drm_gpuvm.h>
 
+struct dentry;
 struct drm_device;
 struct drm_file;
+struct drm_printer;
 struct drm_svm_device;
+struct drm_svm_devmem;
 struct drm_svm_mirror;
 struct drm_svm_mm;
+struct drm_svm_prefetch;
+struct drm_svm_residency;
 struct drm_svm_vm_bind;
 struct drm_svm_vm_create;
 struct drm_svm_vm_destroy;
@@ -85,6 +90,15 @@ struct drm_svm_ops {
 	int (*map)(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		   const unsigned long *hmm_pfns, unsigned long npages,
 		   unsigned int order);
+
+	/**
+	 * @mapped: Set bit i of @bitmap for each of the @npages GPU pages
+	 * from @gpu_addr that the device page table maps (optional; without
+	 * it, residency reports no page as mapped by the device). Called with
+	 * the notifier lock held for read; must not sleep.
+	 */
+	void (*mapped)(struct drm_svm_mirror *mirror, u64 gpu_addr,
+		       unsigned long npages, unsigned long *bitmap);
 };
 
 /**
@@ -105,6 +119,17 @@ struct drm_svm_device {
 	unsigned int num_chunk_sizes;
 	/** @va_end: End of the GPU address space the device can map */
 	u64 va_end;
+	/** @id: SVM device id, below DRM_SVM_MAX_DEVICES (see uAPI) */
+	u32 id;
+	/**
+	 * @devmem: The device's memory, set by drm_svm_devmem_init(); NULL
+	 * when pages stay in system memory
+	 */
+	struct drm_svm_devmem *devmem;
+	/** @gpu_faults: GPU faults reported to the core, all VMs */
+	atomic64_t gpu_faults;
+	/** @debugfs: The device's statistics file */
+	struct dentry *debugfs;
 };
 
 /**
@@ -154,6 +179,11 @@ struct drm_svm_mirror {
 	bool closed;
 	/** @pfns: Scratch array for one chunk's pfns, used under @lock */
 	unsigned long *pfns;
+	/**
+	 * @pins: Device memory blocks the fault batch in progress has
+	 * mapped, kept from eviction until the batch ends; under @lock
+	 */
+	struct xarray pins;
 	/** @stats: Counters */
 	struct drm_svm_stats stats;
 };
@@ -204,6 +234,14 @@ int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
 int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
 			  struct drm_svm_file *sfile,
 			  struct drm_svm_vm_bind *args);
+int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
+			   struct drm_svm_file *sfile, struct drm_file *file,
+			   struct drm_svm_prefetch *args);
+int drm_svm_ioctl_residency(struct drm_svm_device *sdev,
+			    struct drm_svm_file *sfile,
+			    struct drm_svm_residency *args);
+void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
+			 struct drm_svm_file *sfile, struct drm_printer *p);
 
 struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev);
 void drm_svm_mirror_close(struct drm_svm_mirror *mirror);
@@ -211,6 +249,8 @@ int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 			u64 gpu_addr, u64 range, u32 flags);
 int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			  u64 range);
+int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			    u64 range, u32 region, u64 *moved);
 /* Sorts @faults in place; returns how many failed (see each ->error). */
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count);

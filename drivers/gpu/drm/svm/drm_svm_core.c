@@ -4,6 +4,9 @@
  */
 
 #include <linux/module.h>
+#include <linux/rwsem.h>
+
+#include "drm_svm_internal.h"
 
 /**
  * DOC: Overview
@@ -31,7 +34,9 @@
  *
  * The core provides the VM ioctls (create, destroy, bind) on the structs
  * of include/uapi/drm/drm_svm.h, the mirror of each VM, the GPU fault path
- * and the invalidation path. Migration to device memory comes next.
+ * and the invalidation path, the device memory layer (Device memory), the
+ * migration of pages between system and device memory (Migration), the
+ * prefetch and residency ioctls and the statistics (Statistics).
  */
 
 /**
@@ -45,8 +50,12 @@
  *  - the per-mm window lock (mutex): serializes creating the mmu interval
  *    notifiers of a process; taken with a mirror's lock held, and itself
  *    held while mmu_interval_notifier_insert() may take the mmap lock.
- *  - the mmap lock, for read: held only around hmm_range_fault() and VMA
- *    lookups, never across a call into the driver.
+ *  - the device registry (rw_semaphore): taken for read, outside the mmap
+ *    lock, to walk the memory of every device (migration to system memory,
+ *    residency); for write only to add or remove a device or its memory.
+ *  - the mmap lock, for read: held around hmm_range_fault(), VMA lookups
+ *    and migrations; across a call into the driver only for the device
+ *    memory ops (&drm_svm_devmem_ops).
  *  - the per-mm notifier lock (rw_semaphore): the mmu notifier takes it
  *    for write to zap device mappings (&drm_svm_ops.invalidate), and so
  *    does every change to the CPU-address tree of bindings; the fault path
@@ -55,6 +64,7 @@
  *    nothing done under it may allocate memory that can reclaim; the core
  *    tells lockdep so when the per-mm state is created.
  *  - the global table of per-mm states (mutex), taken alone.
+ *  - &drm_svm_devmem.lru_lock (spinlock), innermost.
  *
  * A fault that races with an invalidation is not excluded by a lock: the
  * fault path reads the notifier sequence before hmm_range_fault() and, with
@@ -78,8 +88,113 @@
  *    when the hardware reports several at once;
  *  - a device page table with map and zap operations and a TLB flush, which
  *    the core calls from the fault path and from the invalidation notifier;
- *  - for migration: a device memory allocator and a copy engine.
+ *  - for migration: a device memory allocator and a copy engine (see
+ *    Device memory).
  */
+
+static DECLARE_RWSEM(drm_svm_devices_rwsem);
+static struct drm_svm_device *drm_svm_devices[DRM_SVM_MAX_DEVICES];
+
+/**
+ * drm_svm_devices_lock() - Hold the device registry for reading
+ */
+void drm_svm_devices_lock(void)
+{
+	down_read(&drm_svm_devices_rwsem);
+}
+
+/**
+ * drm_svm_devices_unlock() - Release the device registry
+ */
+void drm_svm_devices_unlock(void)
+{
+	up_read(&drm_svm_devices_rwsem);
+}
+
+/**
+ * drm_svm_devices_lock_write() - Hold the device registry to change it
+ */
+void drm_svm_devices_lock_write(void)
+{
+	down_write(&drm_svm_devices_rwsem);
+}
+
+/**
+ * drm_svm_devices_unlock_write() - Release the device registry
+ */
+void drm_svm_devices_unlock_write(void)
+{
+	up_write(&drm_svm_devices_rwsem);
+}
+
+/**
+ * drm_svm_device_by_id() - Look a device up by SVM device id
+ * @id: the id
+ *
+ * Caller holds the registry with drm_svm_devices_lock().
+ *
+ * Returns: the device, or NULL.
+ */
+struct drm_svm_device *drm_svm_device_by_id(u32 id)
+{
+	lockdep_assert_held(&drm_svm_devices_rwsem);
+	return id < DRM_SVM_MAX_DEVICES ? drm_svm_devices[id] : NULL;
+}
+
+/**
+ * drm_svm_device_register() - Give a device its SVM device id
+ * @sdev: the device
+ *
+ * Returns: 0, or -ENOSPC when DRM_SVM_MAX_DEVICES devices exist.
+ */
+int drm_svm_device_register(struct drm_svm_device *sdev)
+{
+	int err = -ENOSPC;
+	u32 id;
+
+	drm_svm_devices_lock_write();
+	for (id = 0; id < DRM_SVM_MAX_DEVICES; id++) {
+		if (!drm_svm_devices[id]) {
+			drm_svm_devices[id] = sdev;
+			sdev->id = id;
+			err = 0;
+			break;
+		}
+	}
+	drm_svm_devices_unlock_write();
+	return err;
+}
+
+/**
+ * drm_svm_device_unregister() - Give a device's id back
+ * @sdev: the device, without device memory
+ */
+void drm_svm_device_unregister(struct drm_svm_device *sdev)
+{
+	drm_svm_devices_lock_write();
+	WARN_ON(sdev->devmem);
+	drm_svm_devices[sdev->id] = NULL;
+	drm_svm_devices_unlock_write();
+}
+
+static int __init drm_svm_init(void)
+{
+	int err;
+
+	err = drm_svm_prefetch_init();
+	if (err)
+		return err;
+	return drm_svm_stats_init();
+}
+
+static void __exit drm_svm_exit(void)
+{
+	drm_svm_stats_fini();
+	drm_svm_prefetch_fini();
+}
+
+module_init(drm_svm_init);
+module_exit(drm_svm_exit);
 
 MODULE_DESCRIPTION("DRM shared virtual memory core");
 MODULE_LICENSE("GPL");

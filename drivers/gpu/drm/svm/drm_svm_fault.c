@@ -10,6 +10,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sort.h>
 
+#include <drm/drm_print.h>
 #include <uapi/drm/drm_svm.h>
 
 #include "drm_svm_internal.h"
@@ -26,14 +27,23 @@
  * For one chunk, with the mirror's lock held:
  *
  *  1. the binding gives the CPU address and, with the VMA, the chunk;
- *  2. mmu_interval_read_begin() on the chunk's notifier window;
- *  3. hmm_range_fault() under the mmap read lock, faulting every page of
- *     the chunk in, for writing only if the access is a write;
- *     -EBUSY restarts from 2;
- *  4. the notifier lock for read, then mmu_interval_read_retry(): if an
- *     invalidation ran since 2, drop the lock and restart from 2;
- *  5. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
+ *  2. when the device has memory and the binding allows migration, the
+ *     chunk moves there (see Migration); best effort, it is mapped
+ *     wherever its pages are;
+ *  3. mmu_interval_read_begin() on the chunk's notifier window;
+ *  4. hmm_range_fault() under the mmap read lock, faulting every page of
+ *     the chunk in, for writing only if the access is a write, and taking
+ *     the device's own private pages as they are; -EBUSY restarts from 3.
+ *     A write that finds such a page read-only (shared by fork(), or after
+ *     mprotect()) moves the chunk back to system memory and restarts, so
+ *     that the CPU's fault handling gives it write access or fails it;
+ *  5. the notifier lock for read, then mmu_interval_read_retry(): if an
+ *     invalidation ran since 3, drop the lock and restart from 3;
+ *  6. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
  *     the chunk with a PMD (THP, hugetlb), then drop the notifier lock.
+ *
+ * The device memory blocks a batch maps stay pinned until the batch ends,
+ * so that its later chunks never evict its earlier ones.
  *
  * Restarts are bounded by HMM_RANGE_DEFAULT_TIMEOUT. A fault is fatal,
  * and nothing is mapped for it, when the address is outside every binding
@@ -68,6 +78,104 @@ static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
 }
 
 /*
+ * Mark the device memory blocks a fault maps as recently used. The pages
+ * cannot go away: the caller holds the notifier lock with a valid sequence.
+ */
+static void drm_svm_touch_devmem(struct drm_svm_mirror *mirror,
+				 const unsigned long *pfns,
+				 unsigned long npages)
+{
+	struct drm_svm_devmem *dm = mirror->sdev->devmem;
+	void *last = NULL;
+	struct page *page;
+	unsigned long i;
+
+	if (!dm)
+		return;
+	for (i = 0; i < npages; i++) {
+		if (!(pfns[i] & HMM_PFN_VALID))
+			continue;
+		page = hmm_pfn_to_page(pfns[i]);
+		if (!drm_svm_devmem_owns(dm, page) ||
+		    page->zone_device_data == last)
+			continue;
+		last = page->zone_device_data;
+		drm_svm_devmem_touch(mirror, dm, page);
+	}
+}
+
+/*
+ * Whether a write fault found pages of the device's own private memory
+ * that the CPU maps read-only (a fork shares them, or mprotect()):
+ * hmm_range_fault() reports such pages as they are, without faulting.
+ */
+static bool drm_svm_devmem_readonly(struct drm_svm_devmem *dm,
+				    const unsigned long *pfns,
+				    unsigned long npages)
+{
+	unsigned long i;
+
+	if (!dm || drm_svm_devmem_is_coherent(dm))
+		return false;
+	for (i = 0; i < npages; i++) {
+		if ((pfns[i] & (HMM_PFN_VALID | HMM_PFN_WRITE)) ==
+		    HMM_PFN_VALID &&
+		    is_device_private_page(hmm_pfn_to_page(pfns[i])))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Move the device-private pages of [start, end) back to system memory, so
+ * that the next hmm_range_fault() write-faults them like the CPU would
+ * (copy on write, or -EPERM). Returns pages moved or an error.
+ */
+static long drm_svm_devmem_unshare(struct drm_svm_mm *svm_mm,
+				   struct drm_svm_devmem *dm,
+				   unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	long moved = -EFAULT;
+
+	mmap_read_lock(svm_mm->mm);
+	vma = vma_lookup(svm_mm->mm, start);
+	if (vma && end <= vma->vm_end)
+		moved = drm_svm_migrate_vma_to_ram(dm, vma, start, end, NULL);
+	mmap_read_unlock(svm_mm->mm);
+	return moved;
+}
+
+/*
+ * Move a chunk where @place wants it before it is mapped. Best effort:
+ * pages that cannot move are mapped where they are.
+ *
+ * Returns: pages moved.
+ */
+static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
+					 struct drm_svm_binding *b,
+					 unsigned long start, unsigned long end,
+					 enum drm_svm_place place)
+{
+	struct drm_svm_devmem *dm = mirror->sdev->devmem;
+	long moved;
+
+	if (place == DRM_SVM_PLACE_SYSTEM)
+		moved = drm_svm_migrate_to_ram(mirror->svm_mm, start, end);
+	else if (dm && !(b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE))
+		moved = drm_svm_migrate_to_devmem(dm, mirror->svm_mm, start,
+						  end);
+	else
+		moved = 0;
+
+	if (moved < 0)
+		drm_dbg(mirror->sdev->drm,
+			"migrating %#lx-%#lx failed (%ld), mapping in place\n",
+			start, end, moved);
+	return max(moved, 0L);
+}
+
+/*
  * Fault CPU range [start, end) of binding @b in and map it. The caller
  * holds the mirror's lock and a reference on the address space.
  */
@@ -80,12 +188,14 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	u64 gpu_start = start + binding_gpu_delta(b);
 	unsigned long timeout;
 	struct drm_svm_window *window;
+	long moved;
 	struct hmm_range range = {
 		.start = start,
 		.end = end,
 		.hmm_pfns = mirror->pfns,
 		.default_flags = HMM_PFN_REQ_FAULT |
 				 (write ? HMM_PFN_REQ_WRITE : 0),
+		.dev_private_owner = mirror->sdev->devmem,
 	};
 	int err;
 
@@ -107,7 +217,16 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		mmap_read_lock(svm_mm->mm);
 		err = hmm_range_fault(&range);
 		mmap_read_unlock(svm_mm->mm);
-		if (!err) {
+		if (!err && write &&
+		    drm_svm_devmem_readonly(mirror->sdev->devmem, range.hmm_pfns,
+					    npages)) {
+			/* The CPU fault path gives write access: go there. */
+			moved = drm_svm_devmem_unshare(svm_mm,
+						       mirror->sdev->devmem,
+						       start, end);
+			if (moved < 0)
+				return moved;
+		} else if (!err) {
 			down_read(&svm_mm->notifier_lock);
 			if (!mmu_interval_read_retry(range.notifier,
 						     range.notifier_seq))
@@ -123,6 +242,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 
 	if (b->flags & DRM_SVM_BIND_FLAG_READONLY)
 		drm_svm_pfns_readonly(mirror->pfns, npages);
+	drm_svm_touch_devmem(mirror, mirror->pfns, npages);
 	err = drm_svm_map_pages(mirror, gpu_start, mirror->pfns, npages);
 	up_read(&svm_mm->notifier_lock);
 
@@ -168,11 +288,13 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 }
 
 /*
- * Service one fault at GPU address @addr. On success, [*gpu_start,
- * *gpu_end) is the GPU range now mapped.
+ * Service one fault at GPU address @addr, moving its chunk as @place says
+ * first. On success, [*gpu_start, *gpu_end) is the GPU range now mapped;
+ * *@moved grows by the pages moved.
  */
 static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
-			     bool write, u64 *gpu_start, u64 *gpu_end)
+			     bool write, enum drm_svm_place place,
+			     u64 *gpu_start, u64 *gpu_end, u64 *moved)
 {
 	struct mm_struct *mm = mirror->svm_mm->mm;
 	unsigned long cpu, start = 0, end = PAGE_SIZE;
@@ -196,8 +318,10 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		return -EFAULT;
 
 	err = drm_svm_chunk(mirror, b, cpu, &start, &end);
-	if (!err)
+	if (!err) {
+		*moved += drm_svm_place_chunk(mirror, b, start, end, place);
 		err = drm_svm_fault_range(mirror, b, start, end, write);
+	}
 	/*
 	 * The whole chunk fails if any page of it does, or if the VMA changed
 	 * since the chunk was chosen: the faulting page alone decides.
@@ -243,11 +367,15 @@ static int drm_svm_fault_cmp(const void *a, const void *b)
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count)
 {
-	u64 done_start = 0, done_end = 0;
+	struct drm_svm_counters *c =
+		&mirror->svm_mm->counters[mirror->sdev->id];
+	u64 done_start = 0, done_end = 0, moved = 0;
 	bool done_write = false;
 	unsigned int i, failed = 0;
 
 	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
+	atomic64_add(count, &mirror->sdev->gpu_faults);
+	atomic64_add(count, &c->gpu_faults);
 
 	mutex_lock(&mirror->lock);
 	for (i = 0; i < count; i++) {
@@ -262,7 +390,8 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 		}
 
 		f->error = drm_svm_fault_one(mirror, f->addr, write,
-					     &done_start, &done_end);
+					     DRM_SVM_PLACE_FAULT, &done_start,
+					     &done_end, &moved);
 		done_write = write;
 		if (f->error) {
 			done_start = 0;
@@ -270,26 +399,20 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			failed++;
 		}
 	}
+	drm_svm_devmem_unpin_all(mirror);
 	mutex_unlock(&mirror->lock);
 
 	return failed;
 }
 EXPORT_SYMBOL_GPL(drm_svm_mirror_fault);
 
-/**
- * drm_svm_mirror_populate() - Fault a bound GPU range in
- * @mirror: the mirror
- * @gpu_addr: first GPU address, page aligned
- * @range: size in bytes, page aligned
- *
- * Maps every page of the range as a device fault would, writable where
- * the binding allows writes. Caller holds the mirror's lock.
- *
- * Returns: 0 on success, -EINTR if the caller was killed, or the error of
- * the first page that fails.
+/*
+ * Fault every page of a bound GPU range in, as a device fault would, after
+ * moving each chunk as @place says. Caller holds the mirror's lock.
  */
-int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
-			    u64 range)
+static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
+				      u64 gpu_addr, u64 range,
+				      enum drm_svm_place place, u64 *moved)
 {
 	u64 addr = gpu_addr, end = gpu_addr + range, start;
 	struct drm_gpuva *va;
@@ -308,9 +431,73 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		if (!va)
 			return -EFAULT;
 		write = !(to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY);
-		err = drm_svm_fault_one(mirror, addr, write, &start, &addr);
+		err = drm_svm_fault_one(mirror, addr, write, place, &start,
+					&addr, moved);
 		if (err)
 			return err;
 	}
 	return 0;
 }
+
+/**
+ * drm_svm_mirror_populate() - Fault a bound GPU range in
+ * @mirror: the mirror
+ * @gpu_addr: first GPU address, page aligned
+ * @range: size in bytes, page aligned
+ *
+ * Maps every page of the range as a device fault would, writable where
+ * the binding allows writes. Caller holds the mirror's lock.
+ *
+ * Returns: 0 on success, -EINTR if the caller was killed, or the error of
+ * the first page that fails.
+ */
+int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			    u64 range)
+{
+	u64 moved = 0;
+	int err;
+
+	err = drm_svm_mirror_fault_range(mirror, gpu_addr, range,
+					 DRM_SVM_PLACE_FAULT, &moved);
+	drm_svm_devmem_unpin_all(mirror);
+	return err;
+}
+
+/**
+ * drm_svm_mirror_prefetch() - Move a bound GPU range and map it
+ * @mirror: the mirror
+ * @gpu_addr: first GPU address, page aligned
+ * @range: size in bytes, page aligned
+ * @region: %DRM_SVM_REGION_DEVICE for the mirror's device memory,
+ *	    %DRM_SVM_REGION_SYSTEM for system memory
+ * @moved: out: pages moved
+ *
+ * Moves each chunk of the range (see &struct drm_svm_prefetch for which
+ * pages move), then maps it as a device fault would. May sleep; the
+ * caller holds no SVM lock and a reference on the mirror's address space
+ * (or runs in the process).
+ *
+ * Returns: 0, -EINVAL for an unknown @region or a range that is not page
+ * aligned, empty, wraps or leaves the GPU address space, -ENOENT for a
+ * closed VM, -EINTR if the caller was killed, or the error of the first
+ * page that cannot be mapped.
+ */
+int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			    u64 range, u32 region, u64 *moved)
+{
+	enum drm_svm_place place = region == DRM_SVM_REGION_SYSTEM ?
+				   DRM_SVM_PLACE_SYSTEM : DRM_SVM_PLACE_DEVICE;
+	int err;
+
+	*moved = 0;
+	if (region > DRM_SVM_REGION_DEVICE ||
+	    !drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
+		return -EINVAL;
+	mutex_lock(&mirror->lock);
+	err = drm_svm_mirror_fault_range(mirror, gpu_addr, range, place,
+					 moved);
+	drm_svm_devmem_unpin_all(mirror);
+	mutex_unlock(&mirror->lock);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_mirror_prefetch);

@@ -14,6 +14,8 @@
 #include <linux/xarray.h>
 
 #include <drm/drm_svm.h>
+#include <drm/drm_svm_devmem.h>
+#include <uapi/drm/drm_svm.h>
 
 /* Size of the windows the mm is watched in; chunks never cross one. */
 #define DRM_SVM_WINDOW_SHIFT	29
@@ -21,6 +23,26 @@
 
 /* Largest chunk the core faults in at once, and so the scratch pfn array. */
 #define DRM_SVM_MAX_CHUNK	SZ_2M
+
+/**
+ * struct drm_svm_counters - What one process did on one device
+ *
+ * Atomic, updated without lock.
+ */
+struct drm_svm_counters {
+	/** @gpu_faults: GPU faults of the process's VMs on the device */
+	atomic64_t gpu_faults;
+	/** @cpu_faults: CPU faults on the device's private pages */
+	atomic64_t cpu_faults;
+	/** @pages_to_vram: Pages migrated into the device's memory */
+	atomic64_t pages_to_vram;
+	/** @pages_to_ram: Pages migrated out of the device's memory */
+	atomic64_t pages_to_ram;
+	/** @evictions: Allocations of the process evicted */
+	atomic64_t evictions;
+	/** @vram_pages: Device pages allocated for the process */
+	atomic64_t vram_pages;
+};
 
 /**
  * struct drm_svm_mm - SVM state of one process, shared by all its mirrors
@@ -43,6 +65,10 @@ struct drm_svm_mm {
 	struct mutex window_lock;
 	/** @windows: &struct drm_svm_window by address >> WINDOW_SHIFT */
 	struct xarray windows;
+	/** @pid: Thread group id of the process that created the state */
+	pid_t pid;
+	/** @counters: Activity per device, by SVM device id */
+	struct drm_svm_counters counters[DRM_SVM_MAX_DEVICES];
 };
 
 /**
@@ -70,6 +96,35 @@ struct drm_svm_binding {
 	u32 flags;
 };
 
+/**
+ * struct drm_svm_devmem_alloc - A block of device memory from
+ * &drm_svm_devmem_ops.alloc, holding the pages of one migrated chunk
+ *
+ * Each device page handed out points at its block with
+ * page->zone_device_data. The block goes back to the driver when its last
+ * page is freed and no migration or eviction holds it.
+ */
+struct drm_svm_devmem_alloc {
+	/** @dm: Device memory the block is in */
+	struct drm_svm_devmem *dm;
+	/** @svm_mm: Process whose data the block holds, for accounting */
+	struct drm_svm_mm *svm_mm;
+	/** @pfn: First page frame */
+	unsigned long pfn;
+	/** @npages: Size in pages */
+	unsigned long npages;
+	/** @priv: The driver's cookie from &drm_svm_devmem_ops.alloc */
+	void *priv;
+	/** @users: Pages in use plus holds of migrations and evictions */
+	atomic_t users;
+	/** @pinned: Fault batches using the block; eviction skips it */
+	atomic_t pinned;
+	/** @lru: Entry in &drm_svm_devmem.lru, under its lru_lock */
+	struct list_head lru;
+	/** @free_node: Entry in &drm_svm_devmem.free_list */
+	struct llist_node free_node;
+};
+
 static inline struct drm_svm_binding *to_binding(struct drm_gpuva *va)
 {
 	return container_of(va, struct drm_svm_binding, va);
@@ -87,6 +142,12 @@ static inline u64 binding_gpu_delta(const struct drm_svm_binding *b)
 }
 
 struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm);
+
+static inline void drm_svm_mm_ref(struct drm_svm_mm *svm_mm)
+{
+	kref_get(&svm_mm->ref);
+}
+
 void drm_svm_mm_put(struct drm_svm_mm *svm_mm);
 struct drm_svm_window *drm_svm_window_get(struct drm_svm_mm *svm_mm,
 					  unsigned long addr);
@@ -98,5 +159,60 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end);
 
 int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range);
+
+/* How a chunk is serviced: as a fault, or moved to a region first. */
+enum drm_svm_place {
+	DRM_SVM_PLACE_FAULT,
+	DRM_SVM_PLACE_DEVICE,
+	DRM_SVM_PLACE_SYSTEM,
+};
+
+void drm_svm_mm_for_each(void (*fn)(struct drm_svm_mm *svm_mm, void *data),
+			 void *data);
+
+/* Registry of devices, by SVM device id */
+int drm_svm_device_register(struct drm_svm_device *sdev);
+void drm_svm_device_unregister(struct drm_svm_device *sdev);
+void drm_svm_devices_lock(void);
+void drm_svm_devices_unlock(void);
+void drm_svm_devices_lock_write(void);
+void drm_svm_devices_unlock_write(void);
+struct drm_svm_device *drm_svm_device_by_id(u32 id);
+
+void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
+			  struct drm_svm_devmem *dm, struct page *page);
+void drm_svm_devmem_unpin_all(struct drm_svm_mirror *mirror);
+int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages);
+struct drm_svm_devmem_alloc *
+drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
+		     unsigned long npages);
+void drm_svm_devmem_alloc_put(struct drm_svm_devmem_alloc *alloc);
+struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
+				       unsigned long i);
+
+long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
+			       struct drm_svm_mm *svm_mm, unsigned long start,
+			       unsigned long end);
+long drm_svm_migrate_to_ram(struct drm_svm_mm *svm_mm, unsigned long start,
+			    unsigned long end);
+long drm_svm_migrate_vma_to_ram(struct drm_svm_devmem *dm,
+				struct vm_area_struct *vma, unsigned long start,
+				unsigned long end, struct page *fault_page);
+long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
+				 unsigned long pfn, unsigned long npages);
+bool drm_svm_vma_migratable(struct vm_area_struct *vma);
+
+struct drm_svm_mirror *drm_svm_ioctl_lookup(struct drm_svm_device *sdev,
+					    struct drm_svm_file *sfile,
+					    u32 vm_id);
+bool drm_svm_range_valid(u64 addr, u64 range, u64 end);
+
+int drm_svm_prefetch_init(void);
+void drm_svm_prefetch_fini(void);
+void drm_svm_prefetch_flush(void);
+
+int drm_svm_stats_init(void);
+void drm_svm_stats_fini(void);
+void drm_svm_device_debugfs_init(struct drm_svm_device *sdev);
 
 #endif /* __DRM_SVM_INTERNAL_H__ */

@@ -48,7 +48,8 @@ EXPORT_SYMBOL_GPL(drm_svm_file_init);
  * drm_svm_file_fini() - Destroy every VM of a DRM file
  * @sfile: the state
  *
- * Called when the file is closed, by whichever process closes it.
+ * Called when the file is closed, by whichever process closes it. Waits
+ * for the asynchronous prefetches queued so far.
  */
 void drm_svm_file_fini(struct drm_svm_file *sfile)
 {
@@ -60,6 +61,8 @@ void drm_svm_file_fini(struct drm_svm_file *sfile)
 		drm_svm_mirror_put(mirror);
 	}
 	xa_destroy(&sfile->vms);
+	/* Asynchronous prefetches hold VMs; none may outlive the device. */
+	drm_svm_prefetch_flush();
 }
 EXPORT_SYMBOL_GPL(drm_svm_file_fini);
 
@@ -93,9 +96,19 @@ struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
 }
 EXPORT_SYMBOL_GPL(drm_svm_file_lookup);
 
-/* Look a VM up for an ioctl, logging why it cannot be used. */
-static struct drm_svm_mirror *lookup_vm(struct drm_svm_device *sdev,
-					struct drm_svm_file *sfile, u32 vm_id)
+/**
+ * drm_svm_ioctl_lookup() - Look a VM up for an ioctl
+ * @sdev: the device, for the log
+ * @sfile: the caller's file
+ * @vm_id: the VM handle
+ *
+ * Like drm_svm_file_lookup(), logging why the VM cannot be used.
+ *
+ * Returns: the referenced mirror, or an ERR_PTR().
+ */
+struct drm_svm_mirror *drm_svm_ioctl_lookup(struct drm_svm_device *sdev,
+					    struct drm_svm_file *sfile,
+					    u32 vm_id)
 {
 	struct drm_svm_mirror *mirror = drm_svm_file_lookup(sfile, vm_id);
 
@@ -199,7 +212,7 @@ int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
 	if (err)
 		return err;
 
-	mirror = lookup_vm(sdev, sfile, args->vm_id);
+	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 
@@ -245,7 +258,7 @@ int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
 		return -EINVAL;
 	}
 
-	mirror = lookup_vm(sdev, sfile, args->vm_id);
+	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 

@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/debugfs.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -11,6 +12,7 @@
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <uapi/drm/drm_svm.h>
 
@@ -38,6 +40,14 @@
 				 DRM_SVM_BIND_FLAG_NO_MIGRATE | \
 				 DRM_SVM_BIND_FLAG_POPULATE)
 
+static void drm_svm_device_release(struct drm_device *drm, void *data)
+{
+	struct drm_svm_device *sdev = data;
+
+	debugfs_remove(sdev->debugfs);
+	drm_svm_device_unregister(sdev);
+}
+
 /**
  * drm_svm_device_init() - Set up the SVM state of a device
  * @sdev: the state, embedded in the driver's device
@@ -52,9 +62,12 @@
  * object for its reservation lock, and GEM objects need the device's GEM
  * state.
  *
+ * The device gets an SVM device id and a statistics file in debugfs; both
+ * go when the DRM device is released.
+ *
  * Returns: 0 on success, -EINVAL (with an error in the log) if the device
  * lacks DRIVER_GEM, a required op is missing or the chunk sizes or @va_end
- * are unusable.
+ * are unusable, -ENOSPC when %DRM_SVM_MAX_DEVICES devices exist.
  */
 int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			const struct drm_svm_ops *ops,
@@ -62,6 +75,7 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			unsigned int num_chunk_sizes, u64 va_end)
 {
 	unsigned int i;
+	int err;
 
 	if (!drm_core_check_feature(drm, DRIVER_GEM)) {
 		drm_err(drm, "drm_svm needs a DRIVER_GEM device\n");
@@ -95,7 +109,17 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 	sdev->chunk_sizes = chunk_sizes;
 	sdev->num_chunk_sizes = num_chunk_sizes;
 	sdev->va_end = va_end;
-	return 0;
+	sdev->devmem = NULL;
+	atomic64_set(&sdev->gpu_faults, 0);
+
+	err = drm_svm_device_register(sdev);
+	if (err) {
+		drm_err(drm, "drm_svm: more than %u devices\n",
+			DRM_SVM_MAX_DEVICES);
+		return err;
+	}
+	drm_svm_device_debugfs_init(sdev);
+	return drmm_add_action_or_reset(drm, drm_svm_device_release, sdev);
 }
 EXPORT_SYMBOL_GPL(drm_svm_device_init);
 
@@ -106,6 +130,7 @@ static void drm_svm_gpuvm_free(struct drm_gpuvm *gpuvm)
 
 	drm_svm_mm_put(mirror->svm_mm);
 	mutex_destroy(&mirror->lock);
+	xa_destroy(&mirror->pins);
 	kvfree(mirror->pfns);
 	mirror->sdev->ops->vm_free(mirror);
 }
@@ -144,6 +169,7 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 
 	mirror->sdev = sdev;
 	mutex_init(&mirror->lock);
+	xa_init(&mirror->pins);
 	mirror->pfns = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,
 				      sizeof(*mirror->pfns), GFP_KERNEL);
 	if (!mirror->pfns) {
@@ -322,7 +348,7 @@ out_free:
 	return err;
 }
 
-static bool drm_svm_range_valid(u64 addr, u64 range, u64 end)
+bool drm_svm_range_valid(u64 addr, u64 range, u64 end)
 {
 	return range && PAGE_ALIGNED(addr) && PAGE_ALIGNED(range) &&
 	       addr < end && range <= end - addr;

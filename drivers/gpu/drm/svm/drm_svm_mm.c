@@ -69,6 +69,7 @@ struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
 	kref_init(&svm_mm->ref);
 	mmgrab(mm);
 	svm_mm->mm = mm;
+	svm_mm->pid = task_tgid_nr(current);
 	init_rwsem(&svm_mm->notifier_lock);
 	svm_mm->cpu_tree = RB_ROOT_CACHED;
 	mutex_init(&svm_mm->window_lock);
@@ -115,6 +116,24 @@ static void drm_svm_mm_release(struct kref *ref)
 void drm_svm_mm_put(struct drm_svm_mm *svm_mm)
 {
 	kref_put_mutex(&svm_mm->ref, drm_svm_mm_release, &svm_mm_table_lock);
+}
+
+/**
+ * drm_svm_mm_for_each() - Call a function on every per-process state
+ * @fn: the function; called with the global table lock held, so it must
+ *	not take a reference or sleep for long
+ * @data: passed to @fn
+ */
+void drm_svm_mm_for_each(void (*fn)(struct drm_svm_mm *svm_mm, void *data),
+			 void *data)
+{
+	struct drm_svm_mm *svm_mm;
+	unsigned int bkt;
+
+	mutex_lock(&svm_mm_table_lock);
+	hash_for_each(svm_mm_table, bkt, svm_mm, node)
+		fn(svm_mm, data);
+	mutex_unlock(&svm_mm_table_lock);
 }
 
 /**

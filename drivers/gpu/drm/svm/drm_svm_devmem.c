@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/ioport.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_print.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: Device memory
+ *
+ * Overview
+ * --------
+ *
+ * A driver hands its memory (VRAM) to the core with drm_svm_devmem_init(),
+ * which makes it ZONE_DEVICE memory with memremap_pages() in one of two
+ * kinds:
+ *
+ *  - MEMORY_DEVICE_PRIVATE: the CPU cannot access the memory. The core
+ *    claims an unused physical range for the struct pages; a CPU access to
+ *    such a page faults into the core's migrate_to_ram(), which moves the
+ *    page's chunk back to system memory.
+ *  - MEMORY_DEVICE_COHERENT: the CPU accesses the memory in place, cache
+ *    coherently (NVLink2 or C2C-attached memory). The driver names the
+ *    physical range; pages move back only when asked to or evicted.
+ *
+ * Memory is handed out in blocks (&struct drm_svm_devmem_alloc), one per
+ * migrated chunk, from the driver's &drm_svm_devmem_ops.alloc. Blocks sit
+ * on a least-recently-used list; a GPU fault that maps a block's pages
+ * moves it to the tail, and pins it until the fault batch (or prefetch)
+ * ends. When an allocation fails with -ENOSPC, the core evicts unpinned
+ * blocks from the head of the list, whichever process owns them, with
+ * migrate_device_range(), which needs no address space, and retries. When
+ * that fails too, the chunk stays in system memory: a batch that needs
+ * more memory than the device has completes, partly from system memory,
+ * instead of evicting its own chunks forever.
+ *
+ * A device page points at its block with page->zone_device_data. When the
+ * last page of a block is freed (dev_pagemap_ops.page_free), the block
+ * goes to a free list that a worker hands back to the driver's
+ * &drm_svm_devmem_ops.free, since page_free may run where the driver's
+ * allocator lock cannot be taken.
+ *
+ * Locking
+ * -------
+ *
+ * &drm_svm_devmem.lru_lock, a spinlock, protects the list and nests inside
+ * every other lock. Migration runs with the mmap lock held for read and
+ * the pages locked, outside the notifier lock, which migrate_vma_setup()
+ * takes for write through the mmu notifier. Eviction runs with no mmap
+ * lock held.
+ *
+ * Expected Driver Components
+ * --------------------------
+ *
+ *  - a &struct drm_svm_devmem embedded in the device, and a call to
+ *    drm_svm_devmem_init() after drm_svm_device_init();
+ *  - an allocator for naturally aligned power-of-two blocks
+ *    (&drm_svm_devmem_ops.alloc, &drm_svm_devmem_ops.free); drm_buddy
+ *    fits;
+ *  - a copy engine (&drm_svm_devmem_ops.copy);
+ *  - in &drm_svm_ops.map, the translation of device pages, which
+ *    hmm_range_fault() reports for the device's own private memory, to
+ *    device addresses;
+ *  - drm_svm_devmem_fini() before the device goes away.
+ */
+
+/* Give the blocks whose pages are all free back to the driver. */
+static void drm_svm_devmem_free_work(struct work_struct *work)
+{
+	struct drm_svm_devmem *dm =
+		container_of(work, struct drm_svm_devmem, free_work);
+	struct drm_svm_devmem_alloc *alloc, *next;
+	struct llist_node *nodes = llist_del_all(&dm->free_list);
+	u32 id = dm->sdev->id;
+
+	llist_for_each_entry_safe(alloc, next, nodes, free_node) {
+		spin_lock(&dm->lru_lock);
+		list_del(&alloc->lru);
+		spin_unlock(&dm->lru_lock);
+
+		dm->ops->free(dm, alloc->pfn, alloc->npages, alloc->priv);
+		atomic64_sub(alloc->npages, &dm->stats.vram_pages);
+		atomic64_sub(alloc->npages,
+			     &alloc->svm_mm->counters[id].vram_pages);
+		drm_svm_mm_put(alloc->svm_mm);
+		kfree(alloc);
+	}
+}
+
+/**
+ * drm_svm_devmem_alloc_put() - Drop a use of a block
+ * @alloc: the block
+ *
+ * The last use queues the block for freeing. Safe in any context.
+ */
+void drm_svm_devmem_alloc_put(struct drm_svm_devmem_alloc *alloc)
+{
+	struct drm_svm_devmem *dm = alloc->dm;
+
+	if (atomic_dec_and_test(&alloc->users)) {
+		llist_add(&alloc->free_node, &dm->free_list);
+		queue_work(system_unbound_wq, &dm->free_work);
+	}
+}
+
+/**
+ * drm_svm_devmem_alloc() - Allocate a block of device memory
+ * @dm: the device memory
+ * @svm_mm: the process the data belongs to
+ * @npages: size in pages, a power of two
+ *
+ * The block comes with one use held by the caller, dropped with
+ * drm_svm_devmem_alloc_put(); drm_svm_devmem_alloc_page() adds one per
+ * page handed out.
+ *
+ * Returns: the block, ERR_PTR(-ENOSPC) when the memory is full, or
+ * another ERR_PTR().
+ */
+struct drm_svm_devmem_alloc *
+drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
+		     unsigned long npages)
+{
+	struct drm_svm_devmem_alloc *alloc;
+	int err;
+
+	alloc = kzalloc(sizeof(*alloc), GFP_KERNEL);
+	if (!alloc)
+		return ERR_PTR(-ENOMEM);
+
+	err = dm->ops->alloc(dm, npages, &alloc->pfn, &alloc->priv);
+	if (err) {
+		kfree(alloc);
+		return ERR_PTR(err);
+	}
+	if (WARN_ON(alloc->pfn < dm->pfn_first ||
+		    alloc->pfn + npages > dm->pfn_first + dm->npages)) {
+		dm->ops->free(dm, alloc->pfn, npages, alloc->priv);
+		kfree(alloc);
+		return ERR_PTR(-EINVAL);
+	}
+
+	alloc->dm = dm;
+	alloc->svm_mm = svm_mm;
+	alloc->npages = npages;
+	atomic_set(&alloc->users, 1);
+	drm_svm_mm_ref(svm_mm);
+	atomic64_add(npages, &dm->stats.vram_pages);
+	atomic64_add(npages, &svm_mm->counters[dm->sdev->id].vram_pages);
+
+	spin_lock(&dm->lru_lock);
+	list_add_tail(&alloc->lru, &dm->lru);
+	spin_unlock(&dm->lru_lock);
+	return alloc;
+}
+
+/**
+ * drm_svm_devmem_alloc_page() - Hand out one page of a block
+ * @alloc: the block
+ * @i: index of the page in the block
+ *
+ * Returns: the page, locked with one reference, as migrate_vma_pages()
+ * wants its destination pages.
+ */
+struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
+				       unsigned long i)
+{
+	struct page *page = pfn_to_page(alloc->pfn + i);
+
+	zone_device_page_init(page);
+	page->zone_device_data = alloc;
+	atomic_inc(&alloc->users);
+	return page;
+}
+
+/**
+ * drm_svm_devmem_touch() - Mark a page's block as used by a fault batch
+ * @mirror: the mirror whose fault batch maps the page
+ * @dm: the device memory
+ * @page: a page of @dm that is mapped and cannot be freed meanwhile (the
+ *	  caller holds the notifier lock after a successful
+ *	  mmu_interval_read_retry())
+ *
+ * Moves the block to the tail of the LRU and pins it until the batch
+ * ends (drm_svm_devmem_unpin_all()): a batch whose faults need more
+ * memory than the device has must not evict its own earlier chunks, or it
+ * would never complete. Caller holds the mirror's lock.
+ */
+void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
+			  struct drm_svm_devmem *dm, struct page *page)
+{
+	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
+
+	lockdep_assert_held(&mirror->lock);
+	if (!alloc)
+		return;
+	spin_lock(&dm->lru_lock);
+	list_move_tail(&alloc->lru, &dm->lru);
+	spin_unlock(&dm->lru_lock);
+
+	/* Under the notifier lock: no allocation that could reclaim. */
+	if (!xa_insert(&mirror->pins, (unsigned long)alloc, alloc,
+		       GFP_NOWAIT | __GFP_NOWARN)) {
+		atomic_inc(&alloc->users);
+		atomic_inc(&alloc->pinned);
+	}
+}
+
+/**
+ * drm_svm_devmem_unpin_all() - End a fault batch's hold on device memory
+ * @mirror: the mirror, with its lock held
+ */
+void drm_svm_devmem_unpin_all(struct drm_svm_mirror *mirror)
+{
+	struct drm_svm_devmem_alloc *alloc;
+	unsigned long index;
+
+	lockdep_assert_held(&mirror->lock);
+	xa_for_each(&mirror->pins, index, alloc) {
+		xa_erase(&mirror->pins, index);
+		atomic_dec(&alloc->pinned);
+		drm_svm_devmem_alloc_put(alloc);
+	}
+}
+
+/* The least recently used block in use and not pinned, with a use taken */
+static struct drm_svm_devmem_alloc *
+drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm)
+{
+	struct drm_svm_devmem_alloc *alloc, *found = NULL;
+
+	spin_lock(&dm->lru_lock);
+	list_for_each_entry(alloc, &dm->lru, lru) {
+		if (atomic_read(&alloc->pinned))
+			continue;
+		if (atomic_inc_not_zero(&alloc->users)) {
+			found = alloc;
+			/* Next time, try another one first. */
+			list_move_tail(&alloc->lru, &dm->lru);
+			break;
+		}
+	}
+	spin_unlock(&dm->lru_lock);
+	return found;
+}
+
+/**
+ * drm_svm_devmem_evict() - Make room in device memory
+ * @dm: the device memory
+ * @npages: pages wanted
+ *
+ * Moves the least recently used blocks, of any process, back to system
+ * memory until blocks of at least @npages pages were evicted, then waits
+ * for them to be freed. Blocks pinned by a fault batch in progress, and
+ * pages that are busy (locked by a migration in progress), stay. Called
+ * with no mmap lock held.
+ *
+ * Returns: 0 when something was evicted, -ENOSPC otherwise.
+ */
+int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
+{
+	struct drm_svm_devmem_alloc *alloc;
+	unsigned long done = 0, tries = 0;
+	u32 id = dm->sdev->id;
+	long moved;
+
+	while (done < npages && tries++ < dm->npages) {
+		alloc = drm_svm_devmem_lru_pick(dm);
+		if (!alloc)
+			break;
+
+		moved = drm_svm_migrate_pfns_to_ram(dm, alloc->pfn,
+						    alloc->npages);
+		if (moved > 0) {
+			atomic64_inc(&dm->stats.evictions);
+			atomic64_inc(&alloc->svm_mm->counters[id].evictions);
+			done += alloc->npages;
+		}
+		drm_svm_devmem_alloc_put(alloc);
+	}
+	flush_work(&dm->free_work);
+
+	return done ? 0 : -ENOSPC;
+}
+
+static void drm_svm_devmem_page_free(struct page *page)
+{
+	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
+
+	page->zone_device_data = NULL;
+	if (alloc)
+		drm_svm_devmem_alloc_put(alloc);
+}
+
+static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
+{
+	struct page *page = vmf->page;
+	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_svm_devmem *dm;
+	unsigned long start, end, index;
+	long moved;
+
+	if (!alloc)
+		return VM_FAULT_SIGBUS;
+	dm = alloc->dm;
+	atomic64_inc(&dm->stats.cpu_faults);
+	atomic64_inc(&alloc->svm_mm->counters[dm->sdev->id].cpu_faults);
+
+	/* The whole chunk the page was migrated with, as far as still here */
+	index = page_to_pfn(page) - alloc->pfn;
+	start = (vmf->address & PAGE_MASK) - index * PAGE_SIZE;
+	end = start + alloc->npages * PAGE_SIZE;
+	start = max(start, vma->vm_start);
+	end = min(end, vma->vm_end);
+
+	moved = drm_svm_migrate_vma_to_ram(dm, vma, start, end, page);
+	if (moved < 0) {
+		drm_dbg(dm->sdev->drm, "CPU fault at %#lx: %ld\n",
+			vmf->address, moved);
+		return moved == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	}
+	return 0;
+}
+
+static const struct dev_pagemap_ops drm_svm_pagemap_ops = {
+	.page_free = drm_svm_devmem_page_free,
+	.migrate_to_ram = drm_svm_devmem_migrate_to_ram,
+};
+
+/**
+ * drm_svm_devmem_init() - Make a device's memory available for migration
+ * @dm: the state, embedded in the driver's device
+ * @sdev: the device, set up with drm_svm_device_init()
+ * @ops: the driver's callbacks
+ * @type: MEMORY_DEVICE_PRIVATE or MEMORY_DEVICE_COHERENT
+ * @base: for MEMORY_DEVICE_COHERENT, the physical address of the memory,
+ *	  which must not be System RAM; ignored for private memory
+ * @size: size in bytes, a multiple of 2 MiB
+ *
+ * Creates the ZONE_DEVICE pages of the memory. From then on, GPU faults of
+ * @sdev's VMs migrate anonymous memory into it.
+ *
+ * Returns: 0 on success, -EINVAL (logged) for bad arguments, -EBUSY when
+ * the device already has memory, or the error of memremap_pages().
+ */
+int drm_svm_devmem_init(struct drm_svm_devmem *dm,
+			struct drm_svm_device *sdev,
+			const struct drm_svm_devmem_ops *ops,
+			enum memory_type type, phys_addr_t base, u64 size)
+{
+	struct drm_device *drm = sdev->drm;
+	void *addr;
+	int err;
+
+	if (!ops->alloc || !ops->free || !ops->copy || !size ||
+	    !IS_ALIGNED(size, SZ_2M) ||
+	    (type != MEMORY_DEVICE_PRIVATE && type != MEMORY_DEVICE_COHERENT) ||
+	    (type == MEMORY_DEVICE_COHERENT && !IS_ALIGNED(base, SZ_2M))) {
+		drm_err(drm, "drm_svm: bad device memory (type %d, %pa, %llu)\n",
+			type, &base, size);
+		return -EINVAL;
+	}
+	if (sdev->devmem)
+		return -EBUSY;
+
+	memset(dm, 0, sizeof(*dm));
+	dm->sdev = sdev;
+	dm->ops = ops;
+	spin_lock_init(&dm->lru_lock);
+	INIT_LIST_HEAD(&dm->lru);
+	init_llist_head(&dm->free_list);
+	INIT_WORK(&dm->free_work, drm_svm_devmem_free_work);
+
+	if (type == MEMORY_DEVICE_PRIVATE) {
+		dm->res = request_free_mem_region(&iomem_resource, size,
+						  dev_name(drm->dev));
+		if (IS_ERR(dm->res)) {
+			err = PTR_ERR(dm->res);
+			goto err_log;
+		}
+		base = dm->res->start;
+	}
+
+	dm->pagemap.type = type;
+	dm->pagemap.range.start = base;
+	dm->pagemap.range.end = base + size - 1;
+	dm->pagemap.nr_range = 1;
+	dm->pagemap.ops = &drm_svm_pagemap_ops;
+	dm->pagemap.owner = dm;
+	addr = memremap_pages(&dm->pagemap, dev_to_node(drm->dev));
+	if (IS_ERR(addr)) {
+		err = PTR_ERR(addr);
+		goto err_release_region;
+	}
+	dm->pfn_first = PHYS_PFN(base);
+	dm->npages = size >> PAGE_SHIFT;
+
+	drm_svm_devices_lock_write();
+	sdev->devmem = dm;
+	drm_svm_devices_unlock_write();
+	return 0;
+
+err_release_region:
+	if (dm->res)
+		release_mem_region(dm->res->start, resource_size(dm->res));
+err_log:
+	drm_err(drm, "drm_svm: device memory at %pa: %d\n", &base, err);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_devmem_init);
+
+/**
+ * drm_svm_devmem_in_use() - Device memory allocated
+ * @dm: the device memory
+ *
+ * Completes the frees already queued first, so that memory whose pages
+ * are all gone is not counted.
+ *
+ * Returns: bytes allocated to blocks.
+ */
+u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm)
+{
+	flush_work(&dm->free_work);
+	return (u64)atomic64_read(&dm->stats.vram_pages) << PAGE_SHIFT;
+}
+EXPORT_SYMBOL_GPL(drm_svm_devmem_in_use);
+
+/**
+ * drm_svm_devmem_fini() - Take a device's memory away
+ * @dm: the device memory, set up with drm_svm_devmem_init()
+ *
+ * Stops new migrations into the memory, moves every page still in it back
+ * to system memory and removes the ZONE_DEVICE pages. Called with no VM of
+ * the device left; processes keep their data.
+ */
+void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
+{
+	unsigned long pfn, n;
+	int pass;
+
+	drm_svm_devices_lock_write();
+	dm->sdev->devmem = NULL;
+	drm_svm_devices_unlock_write();
+
+	/* Busy pages are skipped by a pass: give them a few chances. */
+	for (pass = 0; pass < 16 && atomic64_read(&dm->stats.vram_pages);
+	     pass++) {
+		for (pfn = dm->pfn_first; pfn < dm->pfn_first + dm->npages;
+		     pfn += n) {
+			n = min(dm->pfn_first + dm->npages - pfn,
+				DRM_SVM_MAX_CHUNK >> PAGE_SHIFT);
+			drm_svm_migrate_pfns_to_ram(dm, pfn, n);
+			cond_resched();
+		}
+		flush_work(&dm->free_work);
+	}
+	if (atomic64_read(&dm->stats.vram_pages))
+		drm_warn(dm->sdev->drm, "drm_svm: %lld device pages still in use\n",
+			 atomic64_read(&dm->stats.vram_pages));
+
+	memunmap_pages(&dm->pagemap);
+	if (dm->res)
+		release_mem_region(dm->res->start, resource_size(dm->res));
+}
+EXPORT_SYMBOL_GPL(drm_svm_devmem_fini);

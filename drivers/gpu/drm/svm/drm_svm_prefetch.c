@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: Prefetch
+ *
+ * The prefetch ioctl (&struct drm_svm_prefetch) moves a bound range to the
+ * VM's device memory or to system memory and maps it, chunk by chunk, as
+ * the fault path would (drm_svm_mirror_prefetch()).
+ *
+ * Without a syncobj it runs in the caller. With one, it is queued on the
+ * core's ordered workqueue and the syncobj gets a fence that signals,
+ * with the error if any, when it is done. The work holds the VM and takes
+ * a reference on the address space while it runs; a process that exited
+ * first fails it with -EFAULT. The queue is ordered so that the fences,
+ * which share one timeline, signal in order. drm_svm_file_fini() waits
+ * for it, so no prefetch outlives the files of a device.
+ */
+
+static struct workqueue_struct *drm_svm_prefetch_wq;
+static u64 drm_svm_prefetch_context;
+static atomic64_t drm_svm_prefetch_seqno;
+
+/* An asynchronous prefetch and its fence */
+struct drm_svm_prefetch_job {
+	/* First: dma_fence_free() frees the whole job with kfree_rcu(). */
+	struct dma_fence fence;
+	/* The fence's lock */
+	spinlock_t lock;
+	struct work_struct work;
+	/* Held until the work is done */
+	struct drm_svm_mirror *mirror;
+	u64 gpu_addr;
+	u64 range;
+	u32 region;
+};
+
+static const char *drm_svm_fence_driver_name(struct dma_fence *fence)
+{
+	return "drm_svm";
+}
+
+static const char *drm_svm_fence_timeline_name(struct dma_fence *fence)
+{
+	return "prefetch";
+}
+
+static void drm_svm_fence_release(struct dma_fence *fence)
+{
+	dma_fence_free(fence);
+	/* The ops live in this module: it stays until the last fence goes. */
+	module_put(THIS_MODULE);
+}
+
+static const struct dma_fence_ops drm_svm_fence_ops = {
+	.get_driver_name = drm_svm_fence_driver_name,
+	.get_timeline_name = drm_svm_fence_timeline_name,
+	.release = drm_svm_fence_release,
+};
+
+static void drm_svm_prefetch_work(struct work_struct *work)
+{
+	struct drm_svm_prefetch_job *job =
+		container_of(work, struct drm_svm_prefetch_job, work);
+	struct drm_svm_mirror *mirror = job->mirror;
+	struct mm_struct *mm = mirror->svm_mm->mm;
+	u64 moved;
+	int err;
+
+	if (mmget_not_zero(mm)) {
+		err = drm_svm_mirror_prefetch(mirror, job->gpu_addr,
+					      job->range, job->region, &moved);
+		mmput(mm);
+	} else {
+		err = -EFAULT;
+	}
+	if (err) {
+		drm_dbg(mirror->sdev->drm,
+			"async prefetch gpu %#llx range %#llx: %d\n",
+			job->gpu_addr, job->range, err);
+		dma_fence_set_error(&job->fence, err);
+	}
+	dma_fence_signal(&job->fence);
+	dma_fence_put(&job->fence);
+	drm_svm_mirror_put(mirror);
+}
+
+/* Queue a prefetch and put its fence in the syncobj. */
+static int drm_svm_prefetch_async(struct drm_svm_mirror *mirror,
+				  struct drm_file *file,
+				  const struct drm_svm_prefetch *args)
+{
+	struct drm_svm_prefetch_job *job;
+	struct drm_syncobj *syncobj;
+
+	if (args->region > DRM_SVM_REGION_DEVICE ||
+	    !drm_svm_range_valid(args->gpu_addr, args->range,
+				 mirror->sdev->va_end))
+		return -EINVAL;
+
+	syncobj = drm_syncobj_find(file, args->syncobj);
+	if (!syncobj)
+		return -ENOENT;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job) {
+		drm_syncobj_put(syncobj);
+		return -ENOMEM;
+	}
+	spin_lock_init(&job->lock);
+	__module_get(THIS_MODULE);
+	dma_fence_init(&job->fence, &drm_svm_fence_ops, &job->lock,
+		       drm_svm_prefetch_context,
+		       atomic64_inc_return(&drm_svm_prefetch_seqno));
+	INIT_WORK(&job->work, drm_svm_prefetch_work);
+	job->mirror = drm_svm_mirror_get(mirror);
+	job->gpu_addr = args->gpu_addr;
+	job->range = args->range;
+	job->region = args->region;
+
+	drm_syncobj_replace_fence(syncobj, &job->fence);
+	drm_syncobj_put(syncobj);
+	/* The work's reference on the fence; the syncobj has its own. */
+	queue_work(drm_svm_prefetch_wq, &job->work);
+	return 0;
+}
+
+/**
+ * drm_svm_ioctl_prefetch() - Implement prefetch (&struct drm_svm_prefetch)
+ * @sdev: the device
+ * @sfile: the caller's SVM file state
+ * @file: the caller's DRM file, for the syncobj
+ * @args: the ioctl arguments
+ *
+ * Returns: 0 on success, or the errors documented for &struct
+ * drm_svm_prefetch.
+ */
+int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
+			   struct drm_svm_file *sfile, struct drm_file *file,
+			   struct drm_svm_prefetch *args)
+{
+	struct drm_svm_mirror *mirror;
+	int err;
+
+	err = drm_svm_ioctl_check(sdev->drm, "prefetch", args->extensions,
+				  args->flags, args->reserved,
+				  sizeof(args->reserved));
+	if (err)
+		return err;
+
+	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
+	if (IS_ERR(mirror))
+		return PTR_ERR(mirror);
+
+	args->moved = 0;
+	if (args->syncobj)
+		err = drm_svm_prefetch_async(mirror, file, args);
+	else
+		err = drm_svm_mirror_prefetch(mirror, args->gpu_addr,
+					      args->range, args->region,
+					      &args->moved);
+	if (err)
+		drm_dbg(sdev->drm,
+			"prefetch: vm %u region %u gpu %#llx range %#llx syncobj %u: %d\n",
+			args->vm_id, args->region, args->gpu_addr, args->range,
+			args->syncobj, err);
+
+	drm_svm_mirror_put(mirror);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_ioctl_prefetch);
+
+/**
+ * drm_svm_prefetch_flush() - Wait for the asynchronous prefetches queued
+ */
+void drm_svm_prefetch_flush(void)
+{
+	flush_workqueue(drm_svm_prefetch_wq);
+}
+
+/**
+ * drm_svm_prefetch_init() - Create the prefetch queue and fence timeline
+ *
+ * Returns: 0, or -ENOMEM.
+ */
+int drm_svm_prefetch_init(void)
+{
+	/* Not WQ_MEM_RECLAIM: the work allocates and waits for frees. */
+	drm_svm_prefetch_wq = alloc_ordered_workqueue("drm_svm_prefetch", 0);
+	if (!drm_svm_prefetch_wq)
+		return -ENOMEM;
+	drm_svm_prefetch_context = dma_fence_context_alloc(1);
+	return 0;
+}
+
+/**
+ * drm_svm_prefetch_fini() - Destroy the prefetch queue
+ */
+void drm_svm_prefetch_fini(void)
+{
+	destroy_workqueue(drm_svm_prefetch_wq);
+}

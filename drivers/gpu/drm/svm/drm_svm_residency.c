@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/bitmap.h>
+#include <linux/hmm.h>
+#include <linux/jiffies.h>
+#include <linux/memremap.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_print.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: Residency
+ *
+ * The residency ioctl (&struct drm_svm_residency) reports, for each page
+ * of a GPU range, where the page lives and which devices map it, without
+ * faulting anything in. It is how tests prove where data is.
+ *
+ * The core walks the CPU page tables of each bound piece with
+ * hmm_range_fault() in snapshot mode: once as nobody, which reports system
+ * and device-coherent pages, and once as each device with private memory,
+ * which reports that device's private pages (hmm only shows a
+ * device-private page to its owner). Devices that map a page are found by
+ * walking the bindings of the process over the piece and asking each
+ * mirror's driver (&drm_svm_ops.mapped), with the notifier lock held.
+ */
+
+/* Pages one walk covers: a chunk, so that one notifier window holds it */
+#define DRM_SVM_RESIDENCY_BATCH	(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT)
+
+/* Snapshot the CPU page table over @range as @owner would see it. */
+static int drm_svm_snapshot(struct drm_svm_mm *svm_mm,
+			    struct hmm_range *range, void *owner)
+{
+	unsigned long timeout = jiffies +
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	int err;
+
+	range->dev_private_owner = owner;
+	do {
+		range->notifier_seq = mmu_interval_read_begin(range->notifier);
+		mmap_read_lock(svm_mm->mm);
+		err = hmm_range_fault(range);
+		mmap_read_unlock(svm_mm->mm);
+	} while (err == -EBUSY && time_before(jiffies, timeout));
+	return err;
+}
+
+/* The device whose memory @page is, under the device registry lock */
+static struct drm_svm_device *drm_svm_page_device(struct page *page)
+{
+	struct drm_svm_device *sdev;
+	u32 id;
+
+	if (!is_zone_device_page(page))
+		return NULL;
+	for (id = 0; id < DRM_SVM_MAX_DEVICES; id++) {
+		sdev = drm_svm_device_by_id(id);
+		if (sdev && sdev->devmem && drm_svm_devmem_owns(sdev->devmem, page))
+			return sdev;
+	}
+	return NULL;
+}
+
+/* Fill in @res from one snapshot; entries already found are kept. */
+static void drm_svm_residency_fill(struct drm_svm_page_residency *res,
+				   const unsigned long *pfns,
+				   unsigned long npages, bool private_only)
+{
+	struct drm_svm_device *sdev;
+	struct page *page;
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		if (res[i].location != DRM_SVM_RESIDENT_NONE ||
+		    !(pfns[i] & HMM_PFN_VALID) || (pfns[i] & HMM_PFN_ERROR))
+			continue;
+		page = hmm_pfn_to_page(pfns[i]);
+		if (private_only && !is_device_private_page(page))
+			continue;
+		sdev = drm_svm_page_device(page);
+		if (!sdev) {
+			res[i].location = DRM_SVM_RESIDENT_SYSTEM;
+			continue;
+		}
+		res[i].location = DRM_SVM_RESIDENT_DEVICE;
+		res[i].device = sdev->id;
+		if (drm_svm_devmem_is_coherent(sdev->devmem))
+			res[i].flags |= DRM_SVM_PAGE_COHERENT;
+	}
+}
+
+/* Set the mapped bits of [start, start + npages pages) from every mirror. */
+static void drm_svm_residency_mapped(struct drm_svm_mm *svm_mm,
+				     unsigned long start, unsigned long npages,
+				     struct drm_svm_page_residency *res,
+				     unsigned long *bitmap)
+{
+	unsigned long last = start + npages * PAGE_SIZE - 1;
+	struct interval_tree_node *node;
+	unsigned long lo, hi, i;
+
+	down_read(&svm_mm->notifier_lock);
+	for (node = interval_tree_iter_first(&svm_mm->cpu_tree, start, last);
+	     node; node = interval_tree_iter_next(node, start, last)) {
+		struct drm_svm_binding *b =
+			container_of(node, struct drm_svm_binding, cpu_node);
+		struct drm_svm_mirror *mirror = b->mirror;
+
+		if (!mirror->sdev->ops->mapped)
+			continue;
+		lo = max(start, node->start);
+		hi = min(last, node->last);
+		bitmap_zero(bitmap, DRM_SVM_RESIDENCY_BATCH);
+		mirror->sdev->ops->mapped(mirror, lo + binding_gpu_delta(b),
+					  (hi - lo + 1) >> PAGE_SHIFT, bitmap);
+		for (i = 0; i < (hi - lo + 1) >> PAGE_SHIFT; i++) {
+			if (test_bit(i, bitmap))
+				res[((lo - start) >> PAGE_SHIFT) + i].mapped |=
+					BIT_ULL(mirror->sdev->id);
+		}
+	}
+	up_read(&svm_mm->notifier_lock);
+}
+
+/*
+ * Residency of CPU pages [start, start + npages pages), which lie in one
+ * binding and one notifier window. Caller holds the mirror's lock and a
+ * reference on the address space.
+ */
+static int drm_svm_residency_piece(struct drm_svm_mirror *mirror,
+				   unsigned long start, unsigned long npages,
+				   struct drm_svm_page_residency *res,
+				   unsigned long *bitmap)
+{
+	struct drm_svm_mm *svm_mm = mirror->svm_mm;
+	struct drm_svm_window *window;
+	struct drm_svm_device *sdev;
+	struct hmm_range range = {
+		.start = start,
+		.end = start + npages * PAGE_SIZE,
+		.hmm_pfns = mirror->pfns,
+	};
+	int err;
+	u32 id;
+
+	window = drm_svm_window_get(svm_mm, start);
+	if (IS_ERR(window))
+		return PTR_ERR(window);
+	range.notifier = &window->notifier;
+
+	drm_svm_devices_lock();
+	err = drm_svm_snapshot(svm_mm, &range, NULL);
+	if (!err)
+		drm_svm_residency_fill(res, mirror->pfns, npages, false);
+	for (id = 0; !err && id < DRM_SVM_MAX_DEVICES; id++) {
+		sdev = drm_svm_device_by_id(id);
+		if (!sdev || !sdev->devmem ||
+		    drm_svm_devmem_is_coherent(sdev->devmem))
+			continue;
+		err = drm_svm_snapshot(svm_mm, &range, sdev->devmem);
+		if (!err)
+			drm_svm_residency_fill(res, mirror->pfns, npages, true);
+	}
+	drm_svm_devices_unlock();
+
+	/* No VMA there: nothing resident, which is an answer too. */
+	if (err == -EFAULT)
+		err = 0;
+	if (!err)
+		drm_svm_residency_mapped(svm_mm, start, npages, res, bitmap);
+	return err;
+}
+
+/*
+ * Residency of GPU pages [addr, addr + npages pages); @npages at most
+ * DRM_SVM_RESIDENCY_BATCH. Caller holds the mirror's lock.
+ */
+static int drm_svm_residency_batch(struct drm_svm_mirror *mirror, u64 addr,
+				   unsigned long npages,
+				   struct drm_svm_page_residency *res,
+				   unsigned long *bitmap)
+{
+	unsigned long i = 0, n, cpu;
+	struct drm_svm_binding *b;
+	struct drm_gpuva *va;
+	u64 gpu;
+	int err;
+
+	memset(res, 0, npages * sizeof(*res));
+	while (i < npages) {
+		gpu = addr + i * PAGE_SIZE;
+		va = drm_gpuva_find_first(&mirror->gpuvm, gpu, PAGE_SIZE);
+		if (!va) {
+			i++;
+			continue;
+		}
+		b = to_binding(va);
+		cpu = gpu - binding_gpu_delta(b);
+		n = min3(npages - i,
+			 (unsigned long)(va->va.addr + va->va.range - gpu) >> PAGE_SHIFT,
+			 (ALIGN(cpu + 1, DRM_SVM_MAX_CHUNK) - cpu) >> PAGE_SHIFT);
+
+		err = drm_svm_residency_piece(mirror, cpu, n, res + i, bitmap);
+		if (err)
+			return err;
+		for (; n; n--, i++)
+			res[i].flags |= DRM_SVM_PAGE_BOUND;
+	}
+	return 0;
+}
+
+/* Fill @args->pages; the caller holds a reference on the address space. */
+static int drm_svm_residency(struct drm_svm_mirror *mirror,
+			     const struct drm_svm_residency *args)
+{
+	u64 __user *uptr = u64_to_user_ptr(args->pages);
+	struct drm_svm_page_residency *res;
+	unsigned long *bitmap;
+	unsigned long done, n;
+	int err = 0;
+
+	res = kmalloc_array(DRM_SVM_RESIDENCY_BATCH, sizeof(*res), GFP_KERNEL);
+	bitmap = bitmap_alloc(DRM_SVM_RESIDENCY_BATCH, GFP_KERNEL);
+	if (!res || !bitmap) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+
+	for (done = 0; done < args->npages && !err; done += n) {
+		n = min_t(u64, args->npages - done, DRM_SVM_RESIDENCY_BATCH);
+
+		mutex_lock(&mirror->lock);
+		err = mirror->closed ? -ENOENT :
+		      drm_svm_residency_batch(mirror,
+					      args->gpu_addr + done * PAGE_SIZE,
+					      n, res, bitmap);
+		mutex_unlock(&mirror->lock);
+
+		if (!err && copy_to_user((u8 __user *)uptr + done * sizeof(*res),
+					 res, n * sizeof(*res)))
+			err = -EFAULT;
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
+	}
+
+out_free:
+	bitmap_free(bitmap);
+	kfree(res);
+	return err;
+}
+
+/**
+ * drm_svm_ioctl_residency() - Implement the residency snapshot
+ * @sdev: the device
+ * @sfile: the caller's file
+ * @args: the ioctl arguments (&struct drm_svm_residency)
+ *
+ * Returns: 0 on success, or the errors documented for &struct
+ * drm_svm_residency.
+ */
+int drm_svm_ioctl_residency(struct drm_svm_device *sdev,
+			    struct drm_svm_file *sfile,
+			    struct drm_svm_residency *args)
+{
+	struct drm_svm_mirror *mirror;
+	struct mm_struct *mm;
+	int err;
+
+	err = drm_svm_ioctl_check(sdev->drm, "residency", args->extensions,
+				  args->flags, args->reserved,
+				  sizeof(args->reserved));
+	if (err)
+		return err;
+	if (!args->npages || args->npages > DRM_SVM_RESIDENCY_MAX_PAGES ||
+	    !drm_svm_range_valid(args->gpu_addr, args->npages << PAGE_SHIFT,
+				 sdev->va_end)) {
+		drm_dbg(sdev->drm, "residency: bad range %#llx + %llu pages\n",
+			args->gpu_addr, args->npages);
+		return -EINVAL;
+	}
+
+	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
+	if (IS_ERR(mirror))
+		return PTR_ERR(mirror);
+
+	mm = mirror->svm_mm->mm;
+	if (mmget_not_zero(mm)) {
+		err = drm_svm_residency(mirror, args);
+		mmput(mm);
+	} else {
+		err = -EFAULT;
+	}
+	if (err)
+		drm_dbg(sdev->drm, "residency: vm %u: %d\n", args->vm_id, err);
+
+	drm_svm_mirror_put(mirror);
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_ioctl_residency);

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+
+#include "drm_svm_internal.h"
+
+/**
+ * DOC: Statistics
+ *
+ * The core counts, per device and per process: GPU faults, CPU faults on
+ * device-private pages, pages migrated each way, evictions and device
+ * memory in use. They are shown in three places:
+ *
+ *  - ``/sys/kernel/debug/drm_svm/device<id>``, one per device by SVM
+ *    device id, ``key value`` lines: ``name``, ``vram_mode`` (private,
+ *    coherent or none), ``vram_size`` and ``vram_in_use`` in bytes, then
+ *    ``gpu_faults``, ``cpu_faults``, ``pages_to_vram``, ``pages_to_ram``
+ *    and ``evictions``. Reading ``vram_in_use`` first completes the frees
+ *    already queued.
+ *  - ``/sys/kernel/debug/drm_svm/processes``: a header, then one line per
+ *    process and device with activity: pid, device id, the five counters
+ *    and the bytes of device memory the process's data occupies.
+ *  - DRM fdinfo of the driver's file (drm_svm_show_fdinfo()), for the
+ *    process the file's VMs mirror, on that device: ``drm-total-vram`` and
+ *    ``drm-resident-vram`` (KiB of device memory holding its data, which
+ *    is always resident), ``svm-gpu-faults``, ``svm-cpu-faults``,
+ *    ``svm-to-vram`` and ``svm-to-ram`` (KiB migrated) and
+ *    ``svm-evictions``.
+ *
+ * Counters only grow, except the memory in use. Data migrated by one
+ * process and shared with a fork child stays counted to the first.
+ */
+
+static struct dentry *drm_svm_debugfs_root;
+
+static int drm_svm_device_show(struct seq_file *m, void *unused)
+{
+	struct drm_svm_device *sdev = m->private;
+	struct drm_svm_devmem *dm;
+
+	seq_printf(m, "name %s\n", dev_name(sdev->drm->dev));
+	drm_svm_devices_lock();
+	dm = sdev->devmem;
+	seq_printf(m, "vram_mode %s\n", !dm ? "none" :
+		   drm_svm_devmem_is_coherent(dm) ? "coherent" : "private");
+	seq_printf(m, "vram_size %llu\n",
+		   dm ? (u64)dm->npages << PAGE_SHIFT : 0);
+	seq_printf(m, "vram_in_use %llu\n", dm ? drm_svm_devmem_in_use(dm) : 0);
+	seq_printf(m, "gpu_faults %lld\n", atomic64_read(&sdev->gpu_faults));
+	seq_printf(m, "cpu_faults %lld\n",
+		   dm ? atomic64_read(&dm->stats.cpu_faults) : 0);
+	seq_printf(m, "pages_to_vram %lld\n",
+		   dm ? atomic64_read(&dm->stats.pages_to_vram) : 0);
+	seq_printf(m, "pages_to_ram %lld\n",
+		   dm ? atomic64_read(&dm->stats.pages_to_ram) : 0);
+	seq_printf(m, "evictions %lld\n",
+		   dm ? atomic64_read(&dm->stats.evictions) : 0);
+	drm_svm_devices_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(drm_svm_device);
+
+/**
+ * drm_svm_device_debugfs_init() - Create a device's statistics file
+ * @sdev: the device, with its SVM device id
+ */
+void drm_svm_device_debugfs_init(struct drm_svm_device *sdev)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "device%u", sdev->id);
+	sdev->debugfs = debugfs_create_file(name, 0444, drm_svm_debugfs_root,
+					    sdev, &drm_svm_device_fops);
+}
+
+static void drm_svm_process_show(struct drm_svm_mm *svm_mm, void *data)
+{
+	struct seq_file *m = data;
+	struct drm_svm_counters *c;
+	u32 id;
+
+	for (id = 0; id < DRM_SVM_MAX_DEVICES; id++) {
+		c = &svm_mm->counters[id];
+		if (!atomic64_read(&c->gpu_faults) &&
+		    !atomic64_read(&c->pages_to_vram) &&
+		    !atomic64_read(&c->vram_pages))
+			continue;
+		seq_printf(m, "%d %u %lld %lld %lld %lld %lld %lld\n",
+			   svm_mm->pid, id, atomic64_read(&c->gpu_faults),
+			   atomic64_read(&c->cpu_faults),
+			   atomic64_read(&c->pages_to_vram),
+			   atomic64_read(&c->pages_to_ram),
+			   atomic64_read(&c->evictions),
+			   atomic64_read(&c->vram_pages) << PAGE_SHIFT);
+	}
+}
+
+static int drm_svm_processes_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram evictions vram_in_use\n");
+	drm_svm_mm_for_each(drm_svm_process_show, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(drm_svm_processes);
+
+/**
+ * drm_svm_show_fdinfo() - Print a file's SVM statistics as DRM fdinfo
+ * @sdev: the device of the file
+ * @sfile: the file's SVM state
+ * @p: the printer of the driver's &drm_driver.show_fdinfo
+ *
+ * Prints the keys listed in DOC: Statistics for the process the file's
+ * VMs mirror; zeros for a file without VMs.
+ */
+void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
+			 struct drm_svm_file *sfile, struct drm_printer *p)
+{
+	struct drm_svm_counters *c = NULL;
+	struct drm_svm_mirror *mirror;
+	unsigned long id = 0;
+	u64 vram = 0;
+
+	xa_lock(&sfile->vms);
+	mirror = xa_find(&sfile->vms, &id, ULONG_MAX, XA_PRESENT);
+	if (mirror)
+		drm_svm_mirror_get(mirror);
+	xa_unlock(&sfile->vms);
+
+	if (mirror) {
+		c = &mirror->svm_mm->counters[sdev->id];
+		vram = atomic64_read(&c->vram_pages) << (PAGE_SHIFT - 10);
+	}
+	drm_printf(p, "drm-total-vram:\t%llu KiB\n", vram);
+	drm_printf(p, "drm-resident-vram:\t%llu KiB\n", vram);
+	drm_printf(p, "svm-gpu-faults:\t%lld\n",
+		   c ? atomic64_read(&c->gpu_faults) : 0);
+	drm_printf(p, "svm-cpu-faults:\t%lld\n",
+		   c ? atomic64_read(&c->cpu_faults) : 0);
+	drm_printf(p, "svm-to-vram:\t%lld KiB\n",
+		   c ? atomic64_read(&c->pages_to_vram) << (PAGE_SHIFT - 10) : 0);
+	drm_printf(p, "svm-to-ram:\t%lld KiB\n",
+		   c ? atomic64_read(&c->pages_to_ram) << (PAGE_SHIFT - 10) : 0);
+	drm_printf(p, "svm-evictions:\t%lld\n",
+		   c ? atomic64_read(&c->evictions) : 0);
+
+	drm_svm_mirror_put(mirror);
+}
+EXPORT_SYMBOL_GPL(drm_svm_show_fdinfo);
+
+/**
+ * drm_svm_stats_init() - Create the core's debugfs directory
+ *
+ * Returns: 0; debugfs failures are not fatal.
+ */
+int drm_svm_stats_init(void)
+{
+	drm_svm_debugfs_root = debugfs_create_dir("drm_svm", NULL);
+	debugfs_create_file("processes", 0444, drm_svm_debugfs_root, NULL,
+			    &drm_svm_processes_fops);
+	return 0;
+}
+
+/**
+ * drm_svm_stats_fini() - Remove the core's debugfs directory
+ */
+void drm_svm_stats_fini(void)
+{
+	debugfs_remove_recursive(drm_svm_debugfs_root);
+}

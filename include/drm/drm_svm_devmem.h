@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+#ifndef __DRM_SVM_DEVMEM_H__
+#define __DRM_SVM_DEVMEM_H__
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/memremap.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct drm_svm_device;
+struct drm_svm_devmem;
+struct page;
+
+/**
+ * enum drm_svm_copy_dir - Direction of a copy-engine operation
+ * @DRM_SVM_COPY_TO_DEVICE: system pages to device pages
+ * @DRM_SVM_COPY_TO_SYSTEM: device pages to system pages
+ */
+enum drm_svm_copy_dir {
+	DRM_SVM_COPY_TO_DEVICE,
+	DRM_SVM_COPY_TO_SYSTEM,
+};
+
+/**
+ * struct drm_svm_devmem_ops - What a driver provides for its device memory
+ *
+ * See DOC: Device memory for when each is called.
+ */
+struct drm_svm_devmem_ops {
+	/**
+	 * @alloc: Allocate @npages contiguous device pages, aligned to
+	 * @npages, a power of two (required). Sets *@pfn to the first page
+	 * frame and *@priv to anything @free needs.
+	 *
+	 * Called with the mmap lock held for read and the pages being
+	 * migrated locked: it may sleep and allocate memory, but must not
+	 * take the mmap lock or wait for a page lock.
+	 *
+	 * Returns: 0, -ENOSPC when the memory is full (the core then evicts
+	 * and retries), or another negative error code.
+	 */
+	int (*alloc)(struct drm_svm_devmem *dm, unsigned long npages,
+		     unsigned long *pfn, void **priv);
+
+	/**
+	 * @free: Give back a block from @alloc (required). Called from a
+	 * worker once no page of the block is in use, with no lock held.
+	 */
+	void (*free)(struct drm_svm_devmem *dm, unsigned long pfn,
+		     unsigned long npages, void *priv);
+
+	/**
+	 * @copy: Copy @npages pages with the device's copy engine, each
+	 * @src[i] to @dst[i], and return when the data is there (required).
+	 * A NULL @src[i] means zero-fill @dst[i]; a NULL @dst[i] means skip.
+	 * @dir says which side is device memory (of this @dm).
+	 *
+	 * Called with every page locked and possibly the mmap lock held
+	 * for read; the same rules as for @alloc apply.
+	 *
+	 * Returns: 0, or a negative error code when any page failed; the
+	 * core then migrates none of them.
+	 */
+	int (*copy)(struct drm_svm_devmem *dm, struct page **dst,
+		    struct page **src, unsigned long npages,
+		    enum drm_svm_copy_dir dir);
+};
+
+/**
+ * struct drm_svm_devmem_stats - Counters of one device's memory
+ *
+ * Atomic, updated without lock.
+ */
+struct drm_svm_devmem_stats {
+	/** @cpu_faults: CPU faults on device-private pages */
+	atomic64_t cpu_faults;
+	/** @pages_to_vram: Pages migrated into device memory */
+	atomic64_t pages_to_vram;
+	/** @pages_to_ram: Pages migrated out of device memory */
+	atomic64_t pages_to_ram;
+	/** @evictions: Allocations evicted to make room */
+	atomic64_t evictions;
+	/** @vram_pages: Device pages allocated, in use or being freed */
+	atomic64_t vram_pages;
+};
+
+/**
+ * struct drm_svm_devmem - A device's memory, as ZONE_DEVICE pages
+ *
+ * Embedded in the driver's device and set up with drm_svm_devmem_init().
+ */
+struct drm_svm_devmem {
+	/** @pagemap: The ZONE_DEVICE pages; its owner is this struct */
+	struct dev_pagemap pagemap;
+	/** @sdev: Device the memory belongs to */
+	struct drm_svm_device *sdev;
+	/** @ops: The driver's callbacks */
+	const struct drm_svm_devmem_ops *ops;
+	/** @res: Physical range claimed for device-private memory */
+	struct resource *res;
+	/** @pfn_first: First page frame of the memory */
+	unsigned long pfn_first;
+	/** @npages: Size of the memory in pages */
+	unsigned long npages;
+	/** @lru_lock: Protects @lru */
+	spinlock_t lru_lock;
+	/** @lru: Allocations holding pages, least recently used first */
+	struct list_head lru;
+	/** @free_list: Allocations whose pages are all free */
+	struct llist_head free_list;
+	/** @free_work: Gives @free_list back to the driver */
+	struct work_struct free_work;
+	/** @stats: Counters */
+	struct drm_svm_devmem_stats stats;
+};
+
+/**
+ * drm_svm_devmem_is_coherent() - Whether the CPU can access the memory
+ * @dm: the device memory
+ *
+ * Returns: true for MEMORY_DEVICE_COHERENT, false for device-private.
+ */
+static inline bool drm_svm_devmem_is_coherent(const struct drm_svm_devmem *dm)
+{
+	return dm->pagemap.type == MEMORY_DEVICE_COHERENT;
+}
+
+/**
+ * drm_svm_devmem_page_index() - Index of a page in its device memory
+ * @dm: the device memory
+ * @page: a page of @dm
+ *
+ * Returns: the page's offset from the start of @dm, in pages.
+ */
+static inline unsigned long
+drm_svm_devmem_page_index(const struct drm_svm_devmem *dm,
+			  const struct page *page)
+{
+	return page_to_pfn(page) - dm->pfn_first;
+}
+
+/**
+ * drm_svm_devmem_owns() - Whether a page is memory of this device
+ * @dm: the device memory
+ * @page: any page
+ *
+ * Returns: true when @page is one of @dm's ZONE_DEVICE pages.
+ */
+static inline bool drm_svm_devmem_owns(const struct drm_svm_devmem *dm,
+				       const struct page *page)
+{
+	return is_zone_device_page(page) && page->pgmap == &dm->pagemap;
+}
+
+int drm_svm_devmem_init(struct drm_svm_devmem *dm,
+			struct drm_svm_device *sdev,
+			const struct drm_svm_devmem_ops *ops,
+			enum memory_type type, phys_addr_t base, u64 size);
+void drm_svm_devmem_fini(struct drm_svm_devmem *dm);
+u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm);
+
+#endif /* __DRM_SVM_DEVMEM_H__ */
