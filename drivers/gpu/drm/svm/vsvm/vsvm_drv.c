@@ -40,10 +40,10 @@ static unsigned int num_devices = 2;
 module_param(num_devices, uint, 0444);
 MODULE_PARM_DESC(num_devices, "Number of virtual GPUs, 1-8 (default 2)");
 
-static unsigned int vram_mb = 512;
+static unsigned int vram_mb = 64;
 module_param(vram_mb, uint, 0444);
 MODULE_PARM_DESC(vram_mb,
-		 "Device memory per GPU in MiB, a multiple of 2 (default 512)");
+		 "Device memory per GPU in MiB, a multiple of 2 (default 64)");
 
 static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
@@ -77,6 +77,10 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_JOB_QUERY, vsvm_job_query_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_PREFETCH, vsvm_prefetch_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_RESIDENCY, vsvm_residency_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
@@ -103,6 +107,12 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	kfree(vfile);
 }
 
+static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	drm_svm_show_fdinfo(&to_vsvm_device(file->minor->dev)->svm,
+			    &to_vsvm_file(file)->svm, p);
+}
+
 static const struct file_operations vsvm_fops = {
 	.owner		= THIS_MODULE,
 	.open		= drm_open,
@@ -120,6 +130,7 @@ static const struct drm_driver vsvm_driver = {
 	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ,
 	.open			= vsvm_open,
 	.postclose		= vsvm_postclose,
+	.show_fdinfo		= vsvm_show_fdinfo,
 	.ioctls			= vsvm_ioctls,
 	.num_ioctls		= ARRAY_SIZE(vsvm_ioctls),
 	.fops			= &vsvm_fops,
@@ -170,20 +181,25 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	if (ret)
 		goto err_release_devres;
 
-	ret = vsvm_engine_init(&vdev->engine, vdev, 0);
+	ret = vsvm_vram_init(vdev);
 	if (ret)
 		goto err_release_devres;
+
+	ret = vsvm_engine_init(&vdev->engine, vdev, 0);
+	if (ret)
+		goto err_vram_fini;
 
 	/* Final step: expose the device to userspace */
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
 		goto err_engine_fini;
 
-	drm_info(&vdev->drm, "%llu MiB VRAM\n", vdev->vram_size / SZ_1M);
 	return vdev;
 
 err_engine_fini:
 	vsvm_engine_fini(&vdev->engine);
+err_vram_fini:
+	vsvm_vram_fini(vdev);
 err_release_devres:
 	devres_release_group(&pdev->dev, NULL);
 err_unregister_pdev:
@@ -198,6 +214,7 @@ static void vsvm_device_destroy(struct vsvm_device *vdev)
 	drm_dev_unregister(&vdev->drm);
 	/* Every file is closed; finish the jobs they left behind */
 	vsvm_engine_fini(&vdev->engine);
+	vsvm_vram_fini(vdev);
 	if (atomic64_read(&vdev->stale_tlb_hits))
 		drm_err(&vdev->drm, "%lld stale TLB hits\n",
 			atomic64_read(&vdev->stale_tlb_hits));
@@ -237,6 +254,7 @@ static int __init vsvm_init(void)
 	ret = vsvm_pt_cache_init();
 	if (ret)
 		return ret;
+	vsvm_vram_module_init();
 
 	for (i = 0; i < num_devices; i++) {
 		vdev = vsvm_device_create(i);
@@ -253,6 +271,7 @@ static int __init vsvm_init(void)
 
 err_destroy_devices:
 	vsvm_destroy_devices();
+	vsvm_vram_module_fini();
 	vsvm_pt_cache_fini();
 	return ret;
 }
@@ -260,6 +279,7 @@ err_destroy_devices:
 static void __exit vsvm_exit(void)
 {
 	vsvm_destroy_devices();
+	vsvm_vram_module_fini();
 	vsvm_pt_cache_fini();
 }
 

@@ -10,9 +10,11 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include <linux/gpu_buddy.h>
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_svm.h>
+#include <drm/drm_svm_devmem.h>
 
 #include "vsvm_engine.h"
 #include "vsvm_pt.h"
@@ -20,6 +22,28 @@
 struct platform_device;
 
 #define VSVM_MAX_DEVICES	8
+
+/**
+ * struct vsvm_vram - Emulated device memory (see DOC: VRAM)
+ */
+struct vsvm_vram {
+	/** @dm: The memory as the SVM core knows it */
+	struct drm_svm_devmem dm;
+	/** @lock: Protects @buddy */
+	struct mutex lock;
+	/** @buddy: Allocator of the memory, by offset */
+	struct gpu_buddy buddy;
+	/** @size: Size in bytes */
+	u64 size;
+	/** @backing: Private mode: the system page behind each device page */
+	struct page **backing;
+	/** @fail_alloc: Allocations left to fail (debugfs) */
+	atomic_t fail_alloc;
+	/** @fail_copy: Copies left to fail (debugfs) */
+	atomic_t fail_copy;
+	/** @debugfs: The device's debugfs directory */
+	struct dentry *debugfs;
+};
 
 /**
  * struct vsvm_device - One virtual GPU
@@ -35,6 +59,8 @@ struct vsvm_device {
 	u64 vram_size;
 	/** @svm: The device's state in the SVM core */
 	struct drm_svm_device svm;
+	/** @vram: The device's memory */
+	struct vsvm_vram vram;
 	/** @engine: The execution engine */
 	struct vsvm_engine engine;
 	/**
@@ -87,6 +113,13 @@ extern const struct drm_svm_ops vsvm_svm_ops;
 
 unsigned int vsvm_num_devices(void);
 
+int vsvm_vram_init(struct vsvm_device *vdev);
+void vsvm_vram_fini(struct vsvm_device *vdev);
+bool vsvm_vram_is_coherent(struct vsvm_device *vdev);
+struct page *vsvm_vram_backing(struct vsvm_vram *vram, struct page *page);
+void vsvm_vram_module_init(void);
+void vsvm_vram_module_fini(void);
+
 void vsvm_file_jobs_init(struct vsvm_file *vfile);
 void vsvm_file_jobs_fini(struct vsvm_file *vfile);
 
@@ -101,6 +134,10 @@ int vsvm_vm_bind_ioctl(struct drm_device *drm, void *data,
 int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		    struct drm_file *file);
 int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 
 #endif /* __VSVM_DRV_H__ */

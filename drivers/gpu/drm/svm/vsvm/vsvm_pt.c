@@ -119,17 +119,25 @@ static bool vsvm_pte_needs_flush(u64 old, u64 new)
 	return (old & VSVM_PTE_WRITE) && !(new & VSVM_PTE_WRITE);
 }
 
-/* Build the entry for one hmm pfn; only pages the CPU can map are usable */
-static int vsvm_pte_make(unsigned long hmm_pfn, u64 *pte)
+/*
+ * Build the entry for one hmm pfn. A page of the device's private VRAM is
+ * reached through its backing page; private pages of other devices cannot
+ * be reached at all (the core never hands them over).
+ */
+static int vsvm_pte_make(struct vsvm_pt *pt, unsigned long hmm_pfn, u64 *pte)
 {
+	struct vsvm_vram *vram = &pt->tlb->vdev->vram;
 	struct page *page;
 
 	if (!(hmm_pfn & HMM_PFN_VALID) || (hmm_pfn & HMM_PFN_ERROR))
 		return -EFAULT;
 
 	page = hmm_pfn_to_page(hmm_pfn);
-	if (is_device_private_page(page))
-		return -EOPNOTSUPP;
+	if (is_device_private_page(page)) {
+		if (!drm_svm_devmem_owns(&vram->dm, page))
+			return -EOPNOTSUPP;
+		page = vsvm_vram_backing(vram, page);
+	}
 
 	*pte = (u64)page_to_pfn(page) << VSVM_PTE_PFN_SHIFT | VSVM_PTE_VALID;
 	if (hmm_pfn & HMM_PFN_WRITE)
@@ -269,7 +277,7 @@ static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
 		return -ENOMEM;
 
 	/* The caller checked the run is contiguous; write only if all are */
-	vsvm_pte_make(hmm_pfns[0], &huge);
+	vsvm_pte_make(pt, hmm_pfns[0], &huge);
 	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
 		if (!(hmm_pfns[i] & HMM_PFN_WRITE))
 			huge &= ~VSVM_PTE_WRITE;
@@ -313,7 +321,7 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
 				vsvm_block_split(blk);
 		}
 
-		vsvm_pte_make(hmm_pfns[i], &pte);
+		vsvm_pte_make(pt, hmm_pfns[i], &pte);
 		flush |= vsvm_pte_needs_flush(blk->pte[idx], pte);
 		blk->pte[idx] = pte;
 	}
@@ -336,8 +344,8 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
  * prepared with vsvm_pt_prepare(). Takes the pt_lock for write.
  *
  * Returns: 0 on success, -EINVAL for a misaligned address or a bad order,
- * -EFAULT for an hmm pfn that is not valid, -EOPNOTSUPP for device private
- * memory, -ENOMEM when a block was not prepared.
+ * -EFAULT for an hmm pfn that is not valid, -EOPNOTSUPP for private
+ * memory of another device, -ENOMEM when a block was not prepared.
  */
 int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 		const unsigned long *hmm_pfns, unsigned long npages,
@@ -360,7 +368,7 @@ int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 	/* Check every pfn first so that a bad array maps nothing */
 	huge = order;
 	for (i = 0; i < npages; i++) {
-		ret = vsvm_pte_make(hmm_pfns[i], &pte);
+		ret = vsvm_pte_make(pt, hmm_pfns[i], &pte);
 		if (ret)
 			return ret;
 		if (!i)
@@ -575,4 +583,26 @@ u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, bool write)
 			return max(addr, vpn << PAGE_SHIFT);
 	}
 	return end;
+}
+
+/**
+ * vsvm_pt_mapped() - Which GPU pages of a range have a translation
+ * @pt: the page table
+ * @gpu_addr: first GPU address, page aligned
+ * @npages: number of pages
+ * @bitmap: out: bit i set when page i is mapped; other bits untouched
+ */
+void vsvm_pt_mapped(struct vsvm_pt *pt, u64 gpu_addr, unsigned long npages,
+		    unsigned long *bitmap)
+{
+	u64 vpn = gpu_addr >> PAGE_SHIFT;
+	unsigned long i;
+	bool huge;
+
+	read_lock(&pt->lock);
+	for (i = 0; i < npages; i++) {
+		if (vsvm_pt_entry(pt, vpn + i, &huge) & VSVM_PTE_VALID)
+			__set_bit(i, bitmap);
+	}
+	read_unlock(&pt->lock);
 }

@@ -94,6 +94,8 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 void vsvm_pt_access_begin(struct vsvm_pt *pt);
 void vsvm_pt_access_end(struct vsvm_pt *pt);
 u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, bool write);
+void vsvm_pt_mapped(struct vsvm_pt *pt, u64 gpu_addr, unsigned long npages,
+		    unsigned long *bitmap);
 
 void vsvm_tlb_init(struct vsvm_tlb *tlb, struct vsvm_device *vdev);
 

@@ -16,7 +16,7 @@
  * @file: the caller's DRM file
  *
  * Fills in the device's index, the number of devices, the VRAM size and
- * the uAPI version.
+ * mode, the SVM device id and the uAPI version.
  *
  * Returns: 0 on success, -EINVAL for non-zero flags, pad or reserved
  * fields or any extension (none is defined), -EFAULT for an unreadable
@@ -40,6 +40,9 @@ int vsvm_device_query_ioctl(struct drm_device *drm, void *data,
 	args->vram_size = vdev->vram_size;
 	args->uapi_major = DRM_VSVM_UAPI_MAJOR;
 	args->uapi_minor = DRM_VSVM_UAPI_MINOR;
+	args->svm_device_id = vdev->svm.id;
+	args->vram_mode = vsvm_vram_is_coherent(vdev) ? DRM_VSVM_VRAM_COHERENT :
+							DRM_VSVM_VRAM_PRIVATE;
 
 	return 0;
 }

@@ -63,6 +63,12 @@ static int vsvm_vm_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			   order);
 }
 
+static void vsvm_vm_mapped(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			   unsigned long npages, unsigned long *bitmap)
+{
+	vsvm_pt_mapped(&to_vsvm_vm(mirror)->pt, gpu_addr, npages, bitmap);
+}
+
 /* The driver's callbacks for the SVM core */
 const struct drm_svm_ops vsvm_svm_ops = {
 	.vm_alloc	= vsvm_vm_alloc,
@@ -70,6 +76,7 @@ const struct drm_svm_ops vsvm_svm_ops = {
 	.invalidate	= vsvm_vm_invalidate,
 	.map_prepare	= vsvm_vm_map_prepare,
 	.map		= vsvm_vm_map,
+	.mapped		= vsvm_vm_mapped,
 };
 
 /**
@@ -133,4 +140,34 @@ int vsvm_vm_bind_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		drm_dbg(drm, "vm bind: %d\n", ret);
 	return ret;
+}
+
+/**
+ * vsvm_prefetch_ioctl() - DRM_IOCTL_VSVM_PREFETCH
+ * @drm: the device
+ * @data: &struct drm_svm_prefetch
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_prefetch().
+ */
+int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	return drm_svm_ioctl_prefetch(&to_vsvm_device(drm)->svm,
+				      &to_vsvm_file(file)->svm, file, data);
+}
+
+/**
+ * vsvm_residency_ioctl() - DRM_IOCTL_VSVM_RESIDENCY
+ * @drm: the device
+ * @data: &struct drm_svm_residency
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_residency().
+ */
+int vsvm_residency_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file)
+{
+	return drm_svm_ioctl_residency(&to_vsvm_device(drm)->svm,
+				       &to_vsvm_file(file)->svm, data);
 }

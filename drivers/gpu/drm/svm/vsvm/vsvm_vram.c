@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "vsvm_drv.h"
+
+/**
+ * DOC: VRAM
+ *
+ * Each vsvm device has ``vram_mb`` MiB of device memory, handed to the
+ * SVM core with drm_svm_devmem_init() in one of two modes:
+ *
+ *  - device-private (the default): the struct pages are ZONE_DEVICE pages
+ *    the CPU cannot map; each is backed by a system page the driver
+ *    allocates at load, as if it were the VRAM cell. The page table maps a
+ *    device page to its backing page, and the copy engine copies through
+ *    it.
+ *  - device-coherent, when the ``coherent`` module parameter gives the
+ *    device a physical base address: the memory is a guest physical range
+ *    hidden from the kernel with ``memmap=``, which the CPU reads and writes
+ *    in place.
+ *
+ * Blocks come from the kernel's GPU buddy allocator (the one behind
+ * drm_buddy), one naturally aligned block per migrated chunk (2 MiB,
+ * 64 KiB or 4 KiB). The copy engine copies and zero-fills whole pages.
+ *
+ * For tests, two debugfs files per device under ``vsvm/vsvm<index>/`` make
+ * the next N operations fail: ``fail_vram_alloc`` (allocations fail with
+ * -ENOSPC, as when the memory is full) and ``fail_copy`` (copies fail with
+ * -EIO).
+ */
+
+static unsigned long coherent[VSVM_MAX_DEVICES];
+static int num_coherent;
+module_param_array(coherent, ulong, &num_coherent, 0444);
+MODULE_PARM_DESC(coherent,
+		 "Physical base of each device's coherent VRAM, 0 for private (default: all private)");
+
+static struct dentry *vsvm_debugfs_root;
+
+static struct vsvm_vram *to_vram(struct drm_svm_devmem *dm)
+{
+	return container_of(dm, struct vsvm_vram, dm);
+}
+
+/**
+ * vsvm_vram_backing() - The memory behind a device page
+ * @vram: the device's VRAM
+ * @page: a page of @vram
+ *
+ * Returns: the backing system page of a private device page, or @page
+ * itself for coherent VRAM, which the CPU can access.
+ */
+struct page *vsvm_vram_backing(struct vsvm_vram *vram, struct page *page)
+{
+	if (!vram->backing)
+		return page;
+	return vram->backing[drm_svm_devmem_page_index(&vram->dm, page)];
+}
+
+static int vsvm_vram_alloc(struct drm_svm_devmem *dm, unsigned long npages,
+			   unsigned long *pfn, void **priv)
+{
+	struct vsvm_vram *vram = to_vram(dm);
+	u64 size = (u64)npages << PAGE_SHIFT;
+	struct gpu_buddy_block *block;
+	LIST_HEAD(blocks);
+	int ret;
+
+	if (atomic_add_unless(&vram->fail_alloc, -1, 0))
+		return -ENOSPC;
+
+	mutex_lock(&vram->lock);
+	ret = gpu_buddy_alloc_blocks(&vram->buddy, 0, vram->size, size, size,
+				     &blocks, 0);
+	mutex_unlock(&vram->lock);
+	if (ret)
+		return ret;
+
+	block = list_first_entry(&blocks, struct gpu_buddy_block, link);
+	*pfn = dm->pfn_first + (gpu_buddy_block_offset(block) >> PAGE_SHIFT);
+	*priv = block;
+	return 0;
+}
+
+static void vsvm_vram_free(struct drm_svm_devmem *dm, unsigned long pfn,
+			   unsigned long npages, void *priv)
+{
+	struct vsvm_vram *vram = to_vram(dm);
+
+	mutex_lock(&vram->lock);
+	gpu_buddy_free_block(&vram->buddy, priv);
+	mutex_unlock(&vram->lock);
+}
+
+static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
+			  struct page **src, unsigned long npages,
+			  enum drm_svm_copy_dir dir)
+{
+	struct vsvm_vram *vram = to_vram(dm);
+	struct page *d, *s;
+	unsigned long i;
+
+	if (atomic_add_unless(&vram->fail_copy, -1, 0))
+		return -EIO;
+
+	for (i = 0; i < npages; i++) {
+		if (!dst[i])
+			continue;
+		d = dst[i];
+		s = src[i];
+		if (dir == DRM_SVM_COPY_TO_DEVICE)
+			d = vsvm_vram_backing(vram, d);
+		else if (s)
+			s = vsvm_vram_backing(vram, s);
+
+		if (s)
+			copy_highpage(d, s);
+		else
+			clear_highpage(d);
+		cond_resched();
+	}
+	return 0;
+}
+
+static const struct drm_svm_devmem_ops vsvm_devmem_ops = {
+	.alloc = vsvm_vram_alloc,
+	.free = vsvm_vram_free,
+	.copy = vsvm_vram_copy,
+};
+
+static void vsvm_vram_free_backing(struct vsvm_vram *vram)
+{
+	unsigned long i, npages = vram->size >> PAGE_SHIFT;
+
+	if (!vram->backing)
+		return;
+	for (i = 0; i < npages && vram->backing[i]; i++)
+		__free_page(vram->backing[i]);
+	kvfree(vram->backing);
+	vram->backing = NULL;
+}
+
+static int vsvm_vram_alloc_backing(struct vsvm_vram *vram)
+{
+	unsigned long i, npages = vram->size >> PAGE_SHIFT;
+
+	vram->backing = kvcalloc(npages, sizeof(*vram->backing), GFP_KERNEL);
+	if (!vram->backing)
+		return -ENOMEM;
+	for (i = 0; i < npages; i++) {
+		vram->backing[i] = alloc_page(GFP_KERNEL);
+		if (!vram->backing[i]) {
+			vsvm_vram_free_backing(vram);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
+{
+	struct vsvm_vram *vram = &vdev->vram;
+	char name[16];
+
+	snprintf(name, sizeof(name), "vsvm%u", vdev->index);
+	vram->debugfs = debugfs_create_dir(name, vsvm_debugfs_root);
+	debugfs_create_atomic_t("fail_vram_alloc", 0600, vram->debugfs,
+				&vram->fail_alloc);
+	debugfs_create_atomic_t("fail_copy", 0600, vram->debugfs,
+				&vram->fail_copy);
+}
+
+/**
+ * vsvm_vram_init() - Create a device's VRAM
+ * @vdev: the device, with its SVM state initialized and &vsvm_device.vram_size set
+ *
+ * Returns: 0 on success, -EINVAL for a bad ``coherent`` address, -ENOMEM,
+ * or the error of drm_svm_devmem_init().
+ */
+int vsvm_vram_init(struct vsvm_device *vdev)
+{
+	struct vsvm_vram *vram = &vdev->vram;
+	phys_addr_t base = 0;
+	int ret;
+
+	if (vdev->index < num_coherent)
+		base = coherent[vdev->index];
+	vram->size = vdev->vram_size;
+	mutex_init(&vram->lock);
+	atomic_set(&vram->fail_alloc, 0);
+	atomic_set(&vram->fail_copy, 0);
+
+	ret = gpu_buddy_init(&vram->buddy, vram->size, PAGE_SIZE);
+	if (ret)
+		return ret;
+
+	if (!base) {
+		ret = vsvm_vram_alloc_backing(vram);
+		if (ret)
+			goto err_buddy_fini;
+	}
+
+	ret = drm_svm_devmem_init(&vram->dm, &vdev->svm, &vsvm_devmem_ops,
+				  base ? MEMORY_DEVICE_COHERENT :
+					 MEMORY_DEVICE_PRIVATE,
+				  base, vram->size);
+	if (ret)
+		goto err_free_backing;
+
+	vsvm_vram_debugfs_init(vdev);
+	if (base)
+		drm_info(&vdev->drm, "%llu MiB coherent VRAM at %pa\n",
+			 vram->size / SZ_1M, &base);
+	else
+		drm_info(&vdev->drm, "%llu MiB private VRAM\n",
+			 vram->size / SZ_1M);
+	return 0;
+
+err_free_backing:
+	vsvm_vram_free_backing(vram);
+err_buddy_fini:
+	gpu_buddy_fini(&vram->buddy);
+	return ret;
+}
+
+/**
+ * vsvm_vram_fini() - Destroy a device's VRAM
+ * @vdev: the device, with no file open
+ *
+ * Processes keep their data: the core moves what is still in VRAM back to
+ * system memory first.
+ */
+void vsvm_vram_fini(struct vsvm_device *vdev)
+{
+	struct vsvm_vram *vram = &vdev->vram;
+
+	debugfs_remove_recursive(vram->debugfs);
+	drm_svm_devmem_fini(&vram->dm);
+	gpu_buddy_fini(&vram->buddy);
+	vsvm_vram_free_backing(vram);
+	mutex_destroy(&vram->lock);
+}
+
+/**
+ * vsvm_vram_is_coherent() - The VRAM mode of a device
+ * @vdev: the device
+ *
+ * Returns: true for device-coherent VRAM.
+ */
+bool vsvm_vram_is_coherent(struct vsvm_device *vdev)
+{
+	return drm_svm_devmem_is_coherent(&vdev->vram.dm);
+}
+
+/**
+ * vsvm_vram_module_init() - Create the driver's debugfs directory
+ */
+void vsvm_vram_module_init(void)
+{
+	vsvm_debugfs_root = debugfs_create_dir("vsvm", NULL);
+}
+
+/**
+ * vsvm_vram_module_fini() - Remove the driver's debugfs directory
+ */
+void vsvm_vram_module_fini(void)
+{
+	debugfs_remove_recursive(vsvm_debugfs_root);
+}
