@@ -133,11 +133,15 @@
  * SUBTEST: populate
  * Description: A job reading ranges bound with DRM_SVM_BIND_FLAG_POPULATE
  *		(written and untouched memory) takes no fault, while the same
- *		job on a range bound without it does.
+ *		job on a range bound without it does. The bindings are
+ *		NO_MIGRATE: the CPU writes the batch after the bind, which
+ *		would move device pages back and unmap them.
  *
  * SUBTEST: fault-count
  * Description: A job on fresh memory takes faults, the same job repeated
  *		takes none, and after MADV_DONTNEED it takes faults again.
+ *		The bindings are NO_MIGRATE, so that the CPU's checks in
+ *		between leave the GPU mappings alone.
  */
 
 #include <errno.h>
@@ -1720,12 +1724,14 @@ static void test_populate(int fd)
 	svm_pattern_fill(lazy, BUF_SIZE, SEED_A);
 
 	/* The lazy batch first: the populated one may share its pages. */
-	svm_batch_init(&lb, fd, vm);
-	svm_batch_init_flags(&pb, fd, vm, DRM_SVM_BIND_FLAG_POPULATE);
-	svm_bind_ptr(fd, vm, pop, BUF_SIZE, DRM_SVM_BIND_FLAG_POPULATE);
+	svm_batch_init_flags(&lb, fd, vm, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_batch_init_flags(&pb, fd, vm, DRM_SVM_BIND_FLAG_POPULATE |
+				 DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_bind_ptr(fd, vm, pop, BUF_SIZE, DRM_SVM_BIND_FLAG_POPULATE |
+		     DRM_SVM_BIND_FLAG_NO_MIGRATE);
 	svm_bind_ptr(fd, vm, pop_untouched, BUF_SIZE,
-		     DRM_SVM_BIND_FLAG_POPULATE);
-	svm_bind_ptr(fd, vm, lazy, BUF_SIZE, 0);
+		     DRM_SVM_BIND_FLAG_POPULATE | DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_bind_ptr(fd, vm, lazy, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 
 	sum[0] = cmd_checksum(&pb, to_u64(pop), BUF_SIZE);
 	sum[1] = cmd_checksum(&pb, to_u64(pop_untouched), BUF_SIZE);
@@ -1762,9 +1768,9 @@ static void test_fault_count(int fd)
 	struct svm_batch b;
 	uint64_t *sum;
 
-	svm_bind_ptr(fd, vm, rd, BUF_SIZE, 0);
-	svm_bind_ptr(fd, vm, wr, BUF_SIZE, 0);
-	svm_batch_init(&b, fd, vm);
+	svm_bind_ptr(fd, vm, rd, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_bind_ptr(fd, vm, wr, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_batch_init_flags(&b, fd, vm, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 	sum = cmd_checksum(&b, to_u64(rd), BUF_SIZE);
 	cmd_fill(&b, to_u64(wr), BUF_SIZE, FILL_A);
 	cmd_end(&b);
