@@ -304,8 +304,9 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	struct page *page = vmf->page;
 	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
 	struct vm_area_struct *vma = vmf->vma;
+	unsigned long addr = vmf->address & PAGE_MASK;
+	unsigned long start, end, before;
 	struct drm_svm_devmem *dm;
-	unsigned long start, end, index;
 	long moved;
 
 	if (!alloc)
@@ -315,11 +316,11 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	atomic64_inc(&alloc->svm_mm->counters[dm->sdev->id].cpu_faults);
 
 	/* The whole chunk the page was migrated with, as far as still here */
-	index = page_to_pfn(page) - alloc->pfn;
-	start = (vmf->address & PAGE_MASK) - index * PAGE_SIZE;
-	end = start + alloc->npages * PAGE_SIZE;
-	start = max(start, vma->vm_start);
-	end = min(end, vma->vm_end);
+	before = (page_to_pfn(page) - alloc->pfn) << PAGE_SHIFT;
+	start = addr - vma->vm_start > before ? addr - before : vma->vm_start;
+	end = min(vma->vm_end,
+		  addr + ((alloc->pfn + alloc->npages - page_to_pfn(page)) <<
+			  PAGE_SHIFT));
 
 	moved = drm_svm_migrate_vma_to_ram(dm, vma, start, end, page);
 	if (moved < 0) {
