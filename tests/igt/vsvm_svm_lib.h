@@ -682,6 +682,130 @@ static inline void svm_assert_fault(const struct drm_vsvm_job_query *q,
 }
 
 /*
+ * Migration: prefetch and residency snapshots
+ */
+
+static inline int __svm_prefetch_ioctl(int fd, struct drm_svm_prefetch *args)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_PREFETCH, args))
+		err = -errno;
+	errno = 0;
+	return err;
+}
+
+/*
+ * __svm_prefetch() - Move GPU range [@gpu, @gpu + @size) of @vm to @region
+ * (DRM_SVM_REGION_*), asynchronously when @syncobj is not zero
+ * @moved: out, may be NULL: the pages moved, for a synchronous call
+ *
+ * Returns: 0 or -errno.
+ */
+static inline int __svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
+				 uint64_t size, uint32_t region,
+				 uint32_t syncobj, uint64_t *moved)
+{
+	struct drm_svm_prefetch args = {
+		.vm_id = vm,
+		.region = region,
+		.gpu_addr = gpu,
+		.range = size,
+		.syncobj = syncobj,
+	};
+	int err;
+
+	err = __svm_prefetch_ioctl(fd, &args);
+	if (moved)
+		*moved = args.moved;
+	return err;
+}
+
+/** svm_prefetch() - Synchronous prefetch; returns the pages moved */
+static inline uint64_t svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
+				    uint64_t size, uint32_t region)
+{
+	uint64_t moved = 0;
+
+	igt_assert_eq(__svm_prefetch(fd, vm, gpu, size, region, 0, &moved), 0);
+	return moved;
+}
+
+/*
+ * svm_prefetch_async() - Prefetch with its fence in @syncobj, and wait
+ * for it; returns the fence status (1 signalled, or the -errno it
+ * signalled with).
+ */
+static inline int svm_prefetch_async(int fd, uint32_t vm, uint64_t gpu,
+				     uint64_t size, uint32_t region,
+				     uint32_t syncobj)
+{
+	uint64_t moved = ~0ull;
+
+	igt_assert_eq(__svm_prefetch(fd, vm, gpu, size, region, syncobj,
+				     &moved), 0);
+	igt_assert_eq_u64(moved, 0);
+	svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+	return svm_fence_status(fd, syncobj);
+}
+
+static inline int __svm_residency_ioctl(int fd, struct drm_svm_residency *args)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_RESIDENCY, args))
+		err = -errno;
+	errno = 0;
+	return err;
+}
+
+/*
+ * svm_residency() - Snapshot of @npages pages at GPU address @gpu of @vm
+ *
+ * Returns: a malloc()'d array of @npages entries, for the caller to free.
+ */
+static inline struct drm_svm_page_residency *
+svm_residency(int fd, uint32_t vm, uint64_t gpu, uint64_t npages)
+{
+	struct drm_svm_page_residency *pages;
+	struct drm_svm_residency args = {
+		.vm_id = vm,
+		.gpu_addr = gpu,
+		.npages = npages,
+	};
+
+	pages = calloc(npages, sizeof(*pages));
+	igt_assert(pages);
+	/* Garbage the kernel must overwrite. */
+	memset(pages, 0xa5, npages * sizeof(*pages));
+	args.pages = to_u64(pages);
+	igt_assert_eq(__svm_residency_ioctl(fd, &args), 0);
+	return pages;
+}
+
+static inline const char *svm_location_str(uint16_t location)
+{
+	switch (location) {
+	case DRM_SVM_RESIDENT_NONE:	return "NONE";
+	case DRM_SVM_RESIDENT_SYSTEM:	return "SYSTEM";
+	case DRM_SVM_RESIDENT_DEVICE:	return "DEVICE";
+	default:			return "?";
+	}
+}
+
+/* Pages of @r[0 .. @n) by location: @count[NONE], [SYSTEM], [DEVICE]. */
+static inline void svm_residency_count(const struct drm_svm_page_residency *r,
+				       uint64_t n, uint64_t count[3])
+{
+	uint64_t i;
+
+	count[0] = count[1] = count[2] = 0;
+	for (i = 0; i < n; i++)
+		if (r[i].location <= DRM_SVM_RESIDENT_DEVICE)
+			count[r[i].location]++;
+}
+
+/*
  * CPU buffers
  */
 

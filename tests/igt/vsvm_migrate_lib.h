@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright © 2026 The drm_svm authors
+ *
+ * Helpers for the vsvm migration tests: the device's VRAM as the device
+ * query describes it, residency checks, the drm_svm core's debugfs
+ * statistics, vsvm's fault-injection knobs and the DRM fdinfo keys.
+ * Header only, built on IGT and libdrm API alone (see vsvm_svm_lib.h).
+ */
+#ifndef VSVM_MIGRATE_LIB_H
+#define VSVM_MIGRATE_LIB_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "igt.h"
+#include "vsvm_igt.h"
+#include "vsvm_svm_lib.h"
+
+#define SVM_DEBUGFS_DIR		"/sys/kernel/debug/drm_svm"
+#define VSVM_DEBUGFS_DIR	"/sys/kernel/debug/vsvm"
+
+/* Fault-injection knobs of a vsvm device, in VSVM_DEBUGFS_DIR/vsvm<i>/ */
+#define VSVM_FAIL_VRAM_ALLOC	"fail_vram_alloc"
+#define VSVM_FAIL_COPY		"fail_copy"
+
+/**
+ * struct mig_dev - A vsvm device and its VRAM, as the device query says
+ */
+struct mig_dev {
+	/** @fd: Render node */
+	int fd;
+	/** @index: &drm_vsvm_device_query.index */
+	uint32_t index;
+	/** @svm_id: &drm_vsvm_device_query.svm_device_id */
+	uint32_t svm_id;
+	/** @vram_mode: DRM_VSVM_VRAM_PRIVATE or DRM_VSVM_VRAM_COHERENT */
+	uint32_t vram_mode;
+	/** @vram_size: Bytes of VRAM */
+	uint64_t vram_size;
+};
+
+static inline const char *mig_mode_str(uint32_t mode)
+{
+	switch (mode) {
+	case DRM_VSVM_VRAM_PRIVATE:	return "private";
+	case DRM_VSVM_VRAM_COHERENT:	return "coherent";
+	default:			return "?";
+	}
+}
+
+/* Opens device @index and fills @d from its query; false if absent. */
+static inline bool mig_dev_open(struct mig_dev *d, int index)
+{
+	struct drm_vsvm_device_query q = {};
+
+	memset(d, 0, sizeof(*d));
+	d->fd = vsvm_open_render(index);
+	if (d->fd < 0)
+		return false;
+	igt_assert_eq(vsvm_query(d->fd, &q), 0);
+	d->index = q.index;
+	d->svm_id = q.svm_device_id;
+	d->vram_mode = q.vram_mode;
+	d->vram_size = q.vram_size;
+	return true;
+}
+
+static inline bool mig_coherent(const struct mig_dev *d)
+{
+	return d->vram_mode == DRM_VSVM_VRAM_COHERENT;
+}
+
+/*
+ * Residency
+ */
+
+/*
+ * mig_residency_bad() - First page of @r[0 .. @n) not at @location
+ *
+ * DEVICE pages must be on @d, flagged COHERENT exactly when its VRAM is
+ * coherent; no other page may be flagged COHERENT. Every page must be
+ * flagged BOUND when @bound, and, when @mapped, be mapped by @d.
+ *
+ * Returns: the page index, or -1 if all pages are as expected.
+ */
+static inline int64_t mig_residency_bad(const struct mig_dev *d,
+					const struct drm_svm_page_residency *r,
+					uint64_t n, uint16_t location,
+					bool bound, bool mapped)
+{
+	uint64_t i;
+	bool coherent;
+
+	for (i = 0; i < n; i++) {
+		if (r[i].location != location)
+			return i;
+		coherent = r[i].flags & DRM_SVM_PAGE_COHERENT;
+		if (location == DRM_SVM_RESIDENT_DEVICE &&
+		    (r[i].device != d->svm_id || coherent != mig_coherent(d)))
+			return i;
+		if (location != DRM_SVM_RESIDENT_DEVICE && coherent)
+			return i;
+		if (bound && !(r[i].flags & DRM_SVM_PAGE_BOUND))
+			return i;
+		if (mapped && !(r[i].mapped & (1ull << d->svm_id)))
+			return i;
+	}
+	return -1;
+}
+
+static inline void mig_residency_print(const char *what,
+				       const struct drm_svm_page_residency *r,
+				       uint64_t n)
+{
+	uint64_t count[3];
+
+	svm_residency_count(r, n, count);
+	igt_info("%s: %" PRIu64 " pages: %" PRIu64 " none, %" PRIu64
+		 " system, %" PRIu64 " device\n", what, n, count[0],
+		 count[1], count[2]);
+}
+
+/*
+ * mig_assert_residency() - Every page of [@ptr, @ptr + @size), bound at
+ * the same GPU address in @vm, is at @location (see mig_residency_bad())
+ */
+#define mig_assert_residency(d, vm, ptr, size, location, mapped) \
+	__mig_assert_residency(d, vm, ptr, size, location, mapped, #ptr, \
+			       __func__, __LINE__)
+
+static inline void __mig_assert_residency(const struct mig_dev *d,
+					  uint32_t vm, const void *ptr,
+					  uint64_t size, uint16_t location,
+					  bool mapped, const char *what,
+					  const char *func, int line)
+{
+	uint64_t n = size / svm_page_size();
+	struct drm_svm_page_residency *r;
+	int64_t bad;
+
+	r = svm_residency(d->fd, vm, to_u64(ptr), n);
+	bad = mig_residency_bad(d, r, n, location, true, mapped);
+	if (bad >= 0) {
+		mig_residency_print(what, r, n);
+		igt_info("%s:%d: %s page %" PRId64 ": location %s device %u "
+			 "flags %#x mapped %#" PRIx64 "; expected %s on "
+			 "device %u (%s)%s\n", func, line, what, bad,
+			 svm_location_str(r[bad].location), r[bad].device,
+			 r[bad].flags, (uint64_t)r[bad].mapped,
+			 svm_location_str(location), d->svm_id,
+			 mig_mode_str(d->vram_mode),
+			 mapped ? ", mapped" : "");
+	}
+	free(r);
+	igt_assert_f(bad < 0, "%s: page %" PRId64 " not %s\n", what, bad,
+		     svm_location_str(location));
+}
+
+/*
+ * The drm_svm core's device statistics,
+ * SVM_DEBUGFS_DIR/device<svm_device_id>: "key value" lines
+ */
+
+struct svm_dev_stats {
+	char name[32];
+	char vram_mode[16];
+	uint64_t vram_size;
+	uint64_t vram_in_use;
+	uint64_t gpu_faults;
+	uint64_t cpu_faults;
+	uint64_t pages_to_vram;
+	uint64_t pages_to_ram;
+	uint64_t evictions;
+};
+
+static const struct {
+	const char *key;
+	size_t offset;
+} svm_dev_stat_keys[] = {
+	{ "vram_size", offsetof(struct svm_dev_stats, vram_size) },
+	{ "vram_in_use", offsetof(struct svm_dev_stats, vram_in_use) },
+	{ "gpu_faults", offsetof(struct svm_dev_stats, gpu_faults) },
+	{ "cpu_faults", offsetof(struct svm_dev_stats, cpu_faults) },
+	{ "pages_to_vram", offsetof(struct svm_dev_stats, pages_to_vram) },
+	{ "pages_to_ram", offsetof(struct svm_dev_stats, pages_to_ram) },
+	{ "evictions", offsetof(struct svm_dev_stats, evictions) },
+};
+
+/*
+ * __svm_dev_stats() - Read the statistics of SVM device @svm_id
+ *
+ * Returns: 0, -errno if the file cannot be read, or -ENODATA if a key is
+ * missing (its name then in *@missing).
+ */
+static inline int __svm_dev_stats(uint32_t svm_id, struct svm_dev_stats *st,
+				  const char **missing)
+{
+	unsigned int i, found = 0, want;
+	char path[128], line[256], key[64], value[64];
+	FILE *f;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(path, sizeof(path), SVM_DEBUGFS_DIR "/device%u", svm_id);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %63s", key, value) != 2)
+			continue;
+		if (!strcmp(key, "name")) {
+			snprintf(st->name, sizeof(st->name), "%.31s", value);
+			found |= 1u << ARRAY_SIZE(svm_dev_stat_keys);
+			continue;
+		}
+		if (!strcmp(key, "vram_mode")) {
+			snprintf(st->vram_mode, sizeof(st->vram_mode), "%.15s",
+				 value);
+			found |= 2u << ARRAY_SIZE(svm_dev_stat_keys);
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(svm_dev_stat_keys); i++) {
+			if (strcmp(key, svm_dev_stat_keys[i].key))
+				continue;
+			*(uint64_t *)((char *)st + svm_dev_stat_keys[i].offset) =
+				strtoull(value, NULL, 0);
+			found |= 1u << i;
+		}
+	}
+	fclose(f);
+
+	want = (4u << ARRAY_SIZE(svm_dev_stat_keys)) - 1;
+	if (found == want)
+		return 0;
+	if (missing) {
+		*missing = !(found & 1u << ARRAY_SIZE(svm_dev_stat_keys)) ?
+			   "name" : "vram_mode";
+		for (i = 0; i < ARRAY_SIZE(svm_dev_stat_keys); i++)
+			if (!(found & 1u << i))
+				*missing = svm_dev_stat_keys[i].key;
+	}
+	return -ENODATA;
+}
+
+static inline struct svm_dev_stats svm_dev_stats(const struct mig_dev *d)
+{
+	const char *missing = "";
+	struct svm_dev_stats st;
+	int err;
+
+	err = __svm_dev_stats(d->svm_id, &st, &missing);
+	igt_assert_f(err == 0, SVM_DEBUGFS_DIR "/device%u: %s%s%s\n",
+		     d->svm_id, strerror(-err), err == -ENODATA ? ": " : "",
+		     missing);
+	return st;
+}
+
+static inline void svm_dev_stats_print(const char *what,
+				       const struct svm_dev_stats *st)
+{
+	igt_info("%s: %s %s vram %" PRIu64 "/%" PRIu64 " gpu_faults %"
+		 PRIu64 " cpu_faults %" PRIu64 " to_vram %" PRIu64
+		 " to_ram %" PRIu64 " evictions %" PRIu64 "\n", what,
+		 st->name, st->vram_mode, st->vram_in_use, st->vram_size,
+		 st->gpu_faults, st->cpu_faults, st->pages_to_vram,
+		 st->pages_to_ram, st->evictions);
+}
+
+/* VRAM in use on @d; reading it completes the device's deferred frees. */
+static inline uint64_t svm_vram_in_use(const struct mig_dev *d)
+{
+	return svm_dev_stats(d).vram_in_use;
+}
+
+/*
+ * The core's per-process table, SVM_DEBUGFS_DIR/processes: a header line,
+ * then "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram
+ * evictions vram_in_use" for each process and device with activity
+ */
+
+struct svm_proc_stats {
+	uint64_t gpu_faults;
+	uint64_t cpu_faults;
+	uint64_t pages_to_vram;
+	uint64_t pages_to_ram;
+	uint64_t evictions;
+	uint64_t vram_in_use;
+};
+
+/*
+ * __svm_proc_stats() - The line of process @pid on SVM device @svm_id
+ *
+ * Returns: 1 and the line in @ps, 0 if there is no such line, or -errno
+ * if the table cannot be read.
+ */
+static inline int __svm_proc_stats(pid_t pid, uint32_t svm_id,
+				   struct svm_proc_stats *ps)
+{
+	unsigned long long v[6];
+	char line[256];
+	int found = 0, p;
+	unsigned int dev;
+	FILE *f;
+
+	memset(ps, 0, sizeof(*ps));
+	f = fopen(SVM_DEBUGFS_DIR "/processes", "re");
+	if (!f)
+		return -errno;
+	/* The header has no number first, so never matches. */
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%d %u %llu %llu %llu %llu %llu %llu", &p,
+			   &dev, &v[0], &v[1], &v[2], &v[3], &v[4],
+			   &v[5]) != 8)
+			continue;
+		if (p != pid || dev != svm_id)
+			continue;
+		ps->gpu_faults = v[0];
+		ps->cpu_faults = v[1];
+		ps->pages_to_vram = v[2];
+		ps->pages_to_ram = v[3];
+		ps->evictions = v[4];
+		ps->vram_in_use = v[5];
+		found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * vsvm fault injection: VSVM_DEBUGFS_DIR/vsvm<index>/<knob>, where
+ * writing N fails the next N operations and reading gives what is left
+ */
+
+static inline int __vsvm_knob_path(char *path, size_t len, uint32_t index,
+				   const char *knob)
+{
+	return snprintf(path, len, VSVM_DEBUGFS_DIR "/vsvm%u/%s", index, knob);
+}
+
+static inline int __vsvm_knob_write(uint32_t index, const char *knob,
+				    uint64_t value)
+{
+	char path[128], buf[32];
+	int fd, len, ret = 0;
+
+	__vsvm_knob_path(path, sizeof(path), index, knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", value);
+	if (write(fd, buf, len) != len)
+		ret = -errno ?: -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline int __vsvm_knob_read(uint32_t index, const char *knob,
+				   uint64_t *value)
+{
+	char path[128], buf[32] = "";
+	ssize_t len;
+	int fd;
+
+	__vsvm_knob_path(path, sizeof(path), index, knob);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return len < 0 ? -errno : -ENODATA;
+	buf[len] = '\0';
+	*value = strtoull(buf, NULL, 0);
+	return 0;
+}
+
+static inline uint64_t vsvm_knob_read(uint32_t index, const char *knob)
+{
+	uint64_t value = 0;
+	int err = __vsvm_knob_read(index, knob, &value);
+
+	igt_assert_f(err == 0, "vsvm%u/%s: %s\n", index, knob,
+		     strerror(-err));
+	return value;
+}
+
+/* Sets @knob of device @index to @value and reads it back. */
+static inline void vsvm_knob_set(uint32_t index, const char *knob,
+				 uint64_t value)
+{
+	int err = __vsvm_knob_write(index, knob, value);
+
+	igt_assert_f(err == 0, "vsvm%u/%s: %s\n", index, knob,
+		     strerror(-err));
+	igt_assert_eq_u64(vsvm_knob_read(index, knob), value);
+}
+
+/*
+ * DRM fdinfo, /proc/self/fdinfo/<fd>: "key:\tvalue[ unit]" lines
+ */
+
+/*
+ * __svm_fdinfo() - Value of @key in the fdinfo of @fd
+ *
+ * Sizes (with a KiB, MiB or GiB unit) are returned in bytes, other values
+ * as printed.
+ *
+ * Returns: 0, -ENOENT if the key is absent, or -errno.
+ */
+static inline int __svm_fdinfo(int fd, const char *key, uint64_t *value)
+{
+	static const char * const units[] = { "B", "KiB", "MiB", "GiB" };
+	char path[64], line[256], unit[16];
+	size_t klen = strlen(key);
+	unsigned long long v;
+	unsigned int i;
+	int ret = -ENOENT, n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		unit[0] = '\0';
+		n = sscanf(line + klen + 1, "%llu %15s", &v, unit);
+		if (n < 1) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = 0;
+		*value = v;
+		if (n < 2)
+			break;
+		for (i = 0; i < ARRAY_SIZE(units); i++)
+			if (!strcmp(unit, units[i]))
+				break;
+		if (i == ARRAY_SIZE(units)) {
+			ret = -EINVAL;
+			break;
+		}
+		*value = v << (10 * i);
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+static inline uint64_t svm_fdinfo(int fd, const char *key)
+{
+	uint64_t value = 0;
+	int err = __svm_fdinfo(fd, key, &value);
+
+	igt_assert_f(err == 0, "fdinfo of fd %d: key %s: %s\n", fd, key,
+		     strerror(-err));
+	return value;
+}
+
+#endif /* VSVM_MIGRATE_LIB_H */
