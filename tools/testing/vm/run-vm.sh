@@ -39,14 +39,18 @@ initrd=$build/initramfs.cpio.gz
 [ -f "$kernel" ] && [ -f "$initrd" ] ||
 	{ echo "run-vm.sh: no kernel/initramfs in $build (make initramfs)" >&2; exit 2; }
 
-# Device-coherent VRAM for test_hmm (and later vsvm) is guest RAM hidden
-# from the kernel with memmap= and handed to memremap_pages().
+# Device-coherent memory is guest RAM hidden from the kernel with memmap=
+# and handed to memremap_pages(): 256 MiB for each of test_hmm's two
+# coherent mirrors, and 128 MiB for each vsvm device's coherent VRAM.
 spm="0x80000000,0x90000000"
+vram_coherent="0xa0000000,0xa8000000"
 # tsc=reliable: under TCG the TSC is steady but the watchdog, measuring it
 # against jiffies, would demote the clock to 4 ms resolution.
 append="console=ttyS0 panic=-1 loglevel=7 tsc=reliable"
 append+=" svm.plan=$plan svm.only=$only"
 append+=" memmap=256M\$0x80000000 memmap=256M\$0x90000000 svm.spm=$spm"
+append+=" memmap=128M\$0xA0000000 memmap=128M\$0xA8000000"
+append+=" svm.vram_coherent=$vram_coherent"
 append+="${extra:+ $extra}"
 
 cache=${DRM_SVM_CACHE:-$HOME/.cache/drm-svm}

@@ -184,18 +184,45 @@ test_kunit() {
 	rmmod drm_svm 2>/dev/null
 }
 
-test_igt() {
-	local t
+# VRAM per vsvm device for the IGT runs, and the tests that run a second
+# time with device-coherent VRAM (results named igt:<test>@coherent).
+IGT_VRAM_MB=64
+IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
 
-	if ! modprobe vsvm num_devices=2; then
+test_igt() {
+	local t coherent
+
+	if ! modprobe vsvm num_devices=2 vram_mb=$IGT_VRAM_MB; then
 		result igt load fail "modprobe vsvm failed"
 		return
 	fi
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
-		logrun "igt:${t##*/}" "$t"
+		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
+
+	# Device-coherent VRAM in the guest RAM the host hid with memmap=.
+	coherent=$(cmdline_arg svm.vram_coherent)
+	if [ -z "$coherent" ]; then
+		result igt coherent fail "no svm.vram_coherent= on the command line"
+		return
+	fi
+	if ! modprobe vsvm num_devices=2 vram_mb=$IGT_VRAM_MB \
+			coherent="$coherent"; then
+		result igt load-coherent fail "modprobe vsvm coherent=$coherent failed"
+		return
+	fi
+	for t in $IGT_COHERENT_TESTS; do
+		if [ ! -x "$IGT_DIR/$t" ]; then
+			result igt "$t@coherent" fail "$t not installed"
+			continue
+		fi
+		logrun "igt:$t@coherent" env VSVM_EXPECT_VRAM_MODE=coherent \
+			"$IGT_DIR/$t"
+	done
+	rmmod vsvm drm_svm ||
+		result igt unload-coherent fail "rmmod after coherent tests"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.
