@@ -120,11 +120,15 @@ def judge_igt(run, bid, lines, rc):
     started, seen = [], {}
     for line in lines:
         m = IGT_START.match(line)
-        if m:
+        if m and m.group(1) not in started:
             started.append(m.group(1))
         m = IGT_SUBTEST.match(line)
         if m:
             seen[m.group(1)] = m.group(2)
+            # After a fixture failed or skipped, subtests report their
+            # result without having started: they count all the same.
+            if m.group(1) not in started:
+                started.append(m.group(1))
     for name in started:
         res = seen.get(name)
         if res is None:
