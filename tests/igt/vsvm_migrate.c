@@ -291,8 +291,9 @@ static void knobs_reset(void)
 }
 
 /*
- * A VM on a device, with a batch that stays in system memory: the batch
- * would otherwise migrate too and blur the residency and the counters.
+ * A VM on a device, with a batch that stays in system memory and is
+ * mapped from the start: the batch would otherwise migrate too and blur
+ * the residency, the counters and the fault counts.
  */
 struct ctx {
 	const struct mig_dev *d;
@@ -306,7 +307,9 @@ static void ctx_init_fd(struct ctx *c, const struct mig_dev *d, int fd)
 	c->d = d;
 	c->fd = fd;
 	c->vm = svm_vm_create(fd);
-	svm_batch_init_flags(&c->b, fd, c->vm, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	/* Populated: the batch itself must not count in the job's faults. */
+	svm_batch_init_flags(&c->b, fd, c->vm, DRM_SVM_BIND_FLAG_NO_MIGRATE |
+			     DRM_SVM_BIND_FLAG_POPULATE);
 }
 
 static void ctx_init(struct ctx *c, const struct mig_dev *d)
@@ -602,7 +605,10 @@ static void test_cpu_access(bool write)
 
 #define MIXED_CHUNKS	3
 
-/* Leaves chunk 0 in VRAM, chunks 1 and 2 in system memory, chunk 1 new. */
+/*
+ * Leaves chunk 0 in VRAM, chunks 1 and 2 in system memory and not mapped
+ * by the GPU, chunk 1 with new data.
+ */
 static void make_mixed(struct ctx *c, uint8_t *buf, uint8_t *shadow,
 		       uint32_t seed)
 {
@@ -620,6 +626,15 @@ static void make_mixed(struct ctx *c, uint8_t *buf, uint8_t *shadow,
 			  pages(SZ_2M));
 
 	mig_assert_residency(c->d, c->vm, buf, SZ_2M, DEVICE, true);
+	mig_assert_residency(c->d, c->vm, c1, 2 * SZ_2M, SYSTEM, false);
+
+	/*
+	 * The prefetch mapped its pages for the GPU, which would then not
+	 * fault on them. A protection change drops every GPU mapping of
+	 * the system part and moves nothing.
+	 */
+	igt_assert_eq(mprotect(c1, 2 * SZ_2M, PROT_READ), 0);
+	igt_assert_eq(mprotect(c1, 2 * SZ_2M, PROT_READ | PROT_WRITE), 0);
 	mig_assert_residency(c->d, c->vm, c1, 2 * SZ_2M, SYSTEM, false);
 }
 
@@ -886,6 +901,8 @@ static void test_fork_cow(void)
 		struct ctx cc;
 		int fd;
 
+		close(to_child[1]);
+		close(to_parent[0]);
 		/* The parent's data, on the CPU and on a GPU of our own. */
 		svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 		fd = vsvm_open_render(dev0.index);
@@ -911,7 +928,11 @@ static void test_fork_cow(void)
 		close(fd);
 	}
 
-	igt_assert_eq(read(to_parent[0], &token, 1), 1);
+	/* A child that fails closes its ends: no read waits forever. */
+	close(to_child[0]);
+	close(to_parent[1]);
+	igt_assert_f(read(to_parent[0], &token, 1) == 1,
+		     "the child failed before writing\n");
 	/* Unchanged by the child, for the GPU and then the CPU. */
 	assert_gpu_sum(&c, buf, BUF_SIZE, svm_checksum(shadow, BUF_SIZE));
 	gpu_fill(&c, buf + half, half / 2, FILL_A);
@@ -924,10 +945,8 @@ static void test_fork_cow(void)
 	assert_gpu_sum(&c, buf, BUF_SIZE, svm_checksum(shadow, BUF_SIZE));
 	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 
-	close(to_child[0]);
 	close(to_child[1]);
 	close(to_parent[0]);
-	close(to_parent[1]);
 	munmap(buf, BUF_SIZE);
 	free(shadow);
 	ctx_fini(&c);
