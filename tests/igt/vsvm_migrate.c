@@ -332,6 +332,11 @@ static uint8_t *ctx_buf(struct ctx *c, uint64_t size)
 	return buf;
 }
 
+/* The residency of [@ptr, @ptr + @size) in @c's VM, as checked by the lib. */
+#define assert_res(c, ptr, size, location, mapped) \
+	mig_assert_residency((c)->fd, (c)->d, (c)->vm, ptr, size, location, \
+			     mapped)
+
 static struct drm_vsvm_job_query run_ok(struct ctx *c, const char *what)
 {
 	struct drm_vsvm_job_query q = svm_run_batch(c->fd, c->vm, &c->b);
@@ -482,25 +487,25 @@ static void test_round_trip(void)
 
 		svm_pattern_fill(buf, BUF_SIZE, seed);
 		svm_pattern_fill(shadow, BUF_SIZE, seed);
-		mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, false);
+		assert_res(&c, buf, BUF_SIZE, SYSTEM, false);
 		st0 = svm_dev_stats(c.d);
 
 		/* To VRAM by GPU faults; the data is the CPU's. */
 		sum = gpu_checksum(&c, buf, BUF_SIZE, &faults);
 		igt_assert_eq_u64(sum, svm_checksum(shadow, BUF_SIZE));
 		igt_assert_f(faults > 0, "round %d: no GPU fault\n", i);
-		mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+		assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 
 		/* Written in VRAM by the GPU. */
 		gpu_fill(&c, buf + fill_off, fill_len, value);
 		fill_words(shadow + fill_off, fill_len, value);
-		mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+		assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 		assert_gpu_sum(&c, buf, BUF_SIZE,
 			       svm_checksum(shadow, BUF_SIZE));
 
 		/* And back, data intact. */
 		back_to_system(&c, buf, BUF_SIZE, shadow);
-		mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, false);
+		assert_res(&c, buf, BUF_SIZE, SYSTEM, false);
 		svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 
 		st1 = svm_dev_stats(c.d);
@@ -557,7 +562,7 @@ static void test_cpu_access(bool write)
 	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 				       DRM_SVM_REGION_DEVICE),
 			  pages(BUF_SIZE));
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 
 	st0 = svm_dev_stats(c.d);
 	if (write) {
@@ -572,14 +577,13 @@ static void test_cpu_access(bool write)
 
 	if (mig_coherent(c.d)) {
 		/* In place: nothing moved, nothing faulted. */
-		mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, false);
+		assert_res(&c, buf, BUF_SIZE, DEVICE, false);
 		igt_assert_eq_u64(st1.cpu_faults, st0.cpu_faults);
 		igt_assert_eq_u64(st1.pages_to_ram, st0.pages_to_ram);
 	} else {
 		/* The accessed chunk came back, the other did not. */
-		mig_assert_residency(c.d, c.vm, buf, SZ_2M, SYSTEM, false);
-		mig_assert_residency(c.d, c.vm, buf + SZ_2M, SZ_2M, DEVICE,
-				     true);
+		assert_res(&c, buf, SZ_2M, SYSTEM, false);
+		assert_res(&c, buf + SZ_2M, SZ_2M, DEVICE, true);
 		igt_assert(st1.cpu_faults > st0.cpu_faults);
 		igt_assert_eq_u64(st1.pages_to_ram - st0.pages_to_ram,
 				  pages(SZ_2M));
@@ -593,7 +597,7 @@ static void test_cpu_access(bool write)
 	igt_assert_eq_u32(cpu_read32(p),
 			  write ? word : SEED_A + (uint32_t)(off / 4));
 	if (mig_coherent(c.d))
-		mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+		assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 
 	munmap(buf, BUF_SIZE);
@@ -625,8 +629,8 @@ static void make_mixed(struct ctx *c, uint8_t *buf, uint8_t *shadow,
 				       DRM_SVM_REGION_SYSTEM),
 			  pages(SZ_2M));
 
-	mig_assert_residency(c->d, c->vm, buf, SZ_2M, DEVICE, true);
-	mig_assert_residency(c->d, c->vm, c1, 2 * SZ_2M, SYSTEM, false);
+	assert_res(c, buf, SZ_2M, DEVICE, true);
+	assert_res(c, c1, 2 * SZ_2M, SYSTEM, false);
 
 	/*
 	 * The prefetch mapped its pages for the GPU, which would then not
@@ -635,7 +639,7 @@ static void make_mixed(struct ctx *c, uint8_t *buf, uint8_t *shadow,
 	 */
 	igt_assert_eq(mprotect(c1, 2 * SZ_2M, PROT_READ), 0);
 	igt_assert_eq(mprotect(c1, 2 * SZ_2M, PROT_READ | PROT_WRITE), 0);
-	mig_assert_residency(c->d, c->vm, c1, 2 * SZ_2M, SYSTEM, false);
+	assert_res(c, c1, 2 * SZ_2M, SYSTEM, false);
 }
 
 static void test_remigrate_mixed(void)
@@ -657,7 +661,7 @@ static void test_remigrate_mixed(void)
 	igt_assert_eq_u64(gpu_checksum(&c, buf, size, &faults),
 			  svm_checksum(shadow, size));
 	igt_assert(faults > 0);
-	mig_assert_residency(c.d, c.vm, buf, size, DEVICE, true);
+	assert_res(&c, buf, size, DEVICE, true);
 	gpu_fill(&c, buf + SZ_2M - SZ_64K, 2 * SZ_64K, FILL_A);
 	fill_words(shadow + SZ_2M - SZ_64K, 2 * SZ_64K, FILL_A);
 
@@ -666,7 +670,7 @@ static void test_remigrate_mixed(void)
 	moved = svm_prefetch(c.fd, c.vm, to_u64(buf), size,
 			     DRM_SVM_REGION_DEVICE);
 	igt_assert_eq_u64(moved, pages(2 * SZ_2M));
-	mig_assert_residency(c.d, c.vm, buf, size, DEVICE, true);
+	assert_res(&c, buf, size, DEVICE, true);
 	igt_assert_eq_u64(gpu_checksum(&c, buf, size, &faults),
 			  svm_checksum(shadow, size));
 	igt_assert_eq_u64(faults, 0);
@@ -731,10 +735,10 @@ static void test_mixed_unmovable(void)
 	igt_assert(faults > 0);
 	assert_gpu_sum(&c, buf, size, svm_checksum(shadow, size));
 
-	mig_assert_residency(c.d, c.vm, anon, part, DEVICE, true);
-	mig_assert_residency(c.d, c.vm, shared, part, SYSTEM, true);
-	mig_assert_residency(c.d, c.vm, nomig, part, SYSTEM, true);
-	mig_assert_residency(c.d, c.vm, fresh, part, DEVICE, true);
+	assert_res(&c, anon, part, DEVICE, true);
+	assert_res(&c, shared, part, SYSTEM, true);
+	assert_res(&c, nomig, part, SYSTEM, true);
+	assert_res(&c, fresh, part, DEVICE, true);
 
 	/* A prefetch finds nothing more it may move, and maps it all. */
 	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), size,
@@ -742,13 +746,13 @@ static void test_mixed_unmovable(void)
 	igt_assert_eq_u64(gpu_checksum(&c, buf, size, &faults),
 			  svm_checksum(shadow, size));
 	igt_assert_eq_u64(faults, 0);
-	mig_assert_residency(c.d, c.vm, shared, 2 * part, SYSTEM, true);
+	assert_res(&c, shared, 2 * part, SYSTEM, true);
 
 	/* Back to system memory: exactly the anonymous parts move. */
 	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), size,
 				       DRM_SVM_REGION_SYSTEM),
 			  pages(2 * part));
-	mig_assert_residency(c.d, c.vm, buf, size, SYSTEM, true);
+	assert_res(&c, buf, size, SYSTEM, true);
 
 	svm_assert_mem_eq(buf, shadow, size);
 	igt_assert_eq(pread(memfd, file, part, 0), part);
@@ -820,7 +824,7 @@ static void test_prefetch_device(const struct prefetch_case *pc)
 			     "moved %" PRIu64 " pages of %" PRIu64
 			     " (%" PRIu64 " written)\n", moved,
 			     pages(BUF_SIZE), pages(half));
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 
 	svm_batch_reset(&c.b);
 	cmd_touch(&c.b, to_u64(buf), BUF_SIZE);
@@ -830,7 +834,7 @@ static void test_prefetch_device(const struct prefetch_case *pc)
 	igt_assert_f(q.faults == 0, "%" PRIu64 " faults after prefetch\n",
 		     (uint64_t)q.faults);
 	igt_assert_eq_u64(*sum, svm_checksum(shadow, BUF_SIZE));
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 
 	back_to_system(&c, buf, BUF_SIZE, shadow);
 	munmap(buf, BUF_SIZE);
@@ -852,19 +856,19 @@ static void test_prefetch_system(const struct prefetch_case *pc)
 	gpu_touch(&c, buf, BUF_SIZE);
 	gpu_fill(&c, buf + SZ_64K, SZ_2M, FILL_A);
 	fill_words(shadow + SZ_64K, SZ_2M, FILL_A);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 
 	st0 = svm_dev_stats(c.d);
 	moved = do_prefetch(&c, pc, buf, BUF_SIZE);
 	if (!pc->async)
 		igt_assert_eq_u64(moved, pages(BUF_SIZE));
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, true);
+	assert_res(&c, buf, BUF_SIZE, SYSTEM, true);
 
 	/* Mapped in system memory: no fault, and no migration either. */
 	igt_assert_eq_u64(gpu_checksum(&c, buf, BUF_SIZE, &faults),
 			  svm_checksum(shadow, BUF_SIZE));
 	igt_assert_eq_u64(faults, 0);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, true);
+	assert_res(&c, buf, BUF_SIZE, SYSTEM, true);
 
 	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 	st1 = svm_dev_stats(c.d);
@@ -975,7 +979,7 @@ static void test_munmap_partial(void)
 
 	/* A hole in the middle of the first chunk. */
 	igt_assert_eq(munmap(buf + hole_off, hole_len), 0);
-	mig_assert_residency(c.d, c.vm, buf + hole_off, hole_len, NONE, false);
+	assert_res(&c, buf + hole_off, hole_len, NONE, false);
 
 	svm_batch_reset(&c.b);
 	cmd_checksum(&c.b, to_u64(buf), SZ_2M);
@@ -994,9 +998,9 @@ static void test_munmap_partial(void)
 	svm_assert_mem_eq(buf + tail_off, shadow + tail_off,
 			  BUF_SIZE - tail_off);
 	if (!mig_coherent(c.d)) {
-		mig_assert_residency(c.d, c.vm, buf, hole_off, SYSTEM, false);
-		mig_assert_residency(c.d, c.vm, buf + tail_off,
-				     BUF_SIZE - tail_off, SYSTEM, false);
+		assert_res(&c, buf, hole_off, SYSTEM, false);
+		assert_res(&c, buf + tail_off, BUF_SIZE - tail_off, SYSTEM,
+			   false);
 	}
 
 	/* Writes around the hole stick. */
@@ -1043,7 +1047,7 @@ static void test_mremap(void)
 	q = svm_run_batch(c.fd, c.vm, &c.b);
 	svm_assert_fault(&q, -EFAULT, DRM_SVM_ACCESS_READ, to_u64(buf),
 			 to_u64(buf) + BUF_SIZE);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, NONE, false);
+	assert_res(&c, buf, BUF_SIZE, NONE, false);
 
 	/* ...everything at the new one. */
 	svm_bind_ptr(c.fd, c.vm, moved, BUF_SIZE, 0);
@@ -1083,8 +1087,8 @@ static void test_madvise_dontneed(void)
 	/* The first chunk dropped: gone from VRAM, zeros for everyone. */
 	igt_assert_eq(madvise(buf, SZ_2M, MADV_DONTNEED), 0);
 	memset(shadow, 0, SZ_2M);
-	mig_assert_residency(c.d, c.vm, buf, SZ_2M, NONE, false);
-	mig_assert_residency(c.d, c.vm, buf + SZ_2M, SZ_2M, DEVICE, true);
+	assert_res(&c, buf, SZ_2M, NONE, false);
+	assert_res(&c, buf + SZ_2M, SZ_2M, DEVICE, true);
 	igt_assert_eq_u64(svm_vram_in_use(c.d), base + SZ_2M);
 
 	assert_gpu_sum(&c, buf, BUF_SIZE, svm_checksum(shadow, BUF_SIZE));
@@ -1173,8 +1177,7 @@ static void test_exit_frees_vram(void)
 			buf = ctx_buf(&c[i], BUF_SIZE);
 			svm_pattern_fill(buf, BUF_SIZE, SEED_A + i);
 			gpu_touch(&c[i], buf, BUF_SIZE);
-			mig_assert_residency(c[i].d, c[i].vm, buf, BUF_SIZE,
-					     DEVICE, true);
+			assert_res(&c[i], buf, BUF_SIZE, DEVICE, true);
 			igt_assert_eq_u64(svm_fdinfo(fd, "drm-resident-vram"),
 					  BUF_SIZE);
 			igt_assert_eq_u64(svm_vram_in_use(d[i]),
@@ -1334,7 +1337,7 @@ static void test_vram_alloc_fail(void)
 	igt_assert(faults > 0);
 	gpu_fill(&c, buf + SZ_1M, SZ_2M, FILL_A);
 	fill_words(shadow + SZ_1M, SZ_2M, FILL_A);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, true);
+	assert_res(&c, buf, BUF_SIZE, SYSTEM, true);
 	left = vsvm_knob_read(c.d->index, VSVM_FAIL_VRAM_ALLOC);
 	igt_info("%" PRIu64 " VRAM allocations failed\n", INJECT_MANY - left);
 	igt_assert_f(left < INJECT_MANY, "no VRAM allocation was tried\n");
@@ -1342,7 +1345,7 @@ static void test_vram_alloc_fail(void)
 	/* A prefetch cannot move anything either, and says so. */
 	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 				       DRM_SVM_REGION_DEVICE), 0);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, true);
+	assert_res(&c, buf, BUF_SIZE, SYSTEM, true);
 	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 
 	/* Allocations work again: the same prefetch moves it all. */
@@ -1350,7 +1353,7 @@ static void test_vram_alloc_fail(void)
 	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 				       DRM_SVM_REGION_DEVICE),
 			  pages(BUF_SIZE));
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 	igt_assert_eq_u64(gpu_checksum(&c, buf, BUF_SIZE, &faults),
 			  svm_checksum(shadow, BUF_SIZE));
 	igt_assert_eq_u64(faults, 0);
@@ -1426,7 +1429,7 @@ static void test_copy_fail(void)
 
 	/* Back to system memory, with the first copy failing. */
 	svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE, DRM_SVM_REGION_DEVICE);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, DEVICE, true);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 	vsvm_knob_set(c.d->index, VSVM_FAIL_COPY, 1);
 	err = __svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 			     DRM_SVM_REGION_SYSTEM, 0, &moved);
@@ -1442,7 +1445,7 @@ static void test_copy_fail(void)
 		svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 			     DRM_SVM_REGION_SYSTEM);
 	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
-	mig_assert_residency(c.d, c.vm, buf, BUF_SIZE, SYSTEM, false);
+	assert_res(&c, buf, BUF_SIZE, SYSTEM, false);
 
 	munmap(buf, BUF_SIZE);
 	free(shadow);
@@ -1535,7 +1538,7 @@ static void test_isolation(void)
 		ctx_init_fd(&c, &dev0, fd);
 		buf = ctx_buf(&c, a_size);
 		gpu_fill(&c, buf, a_size, LEAK_VALUE);
-		mig_assert_residency(c.d, c.vm, buf, a_size, DEVICE, true);
+		assert_res(&c, buf, a_size, DEVICE, true);
 		igt_assert_eq(write(a_ready[1], "a", 1), 1);
 
 		/* B has run and evicted us: our data is intact. */
@@ -1944,7 +1947,7 @@ static void test_fork_child(const struct neg_env *e, bool prefetch)
 	igt_waitchildren();
 
 	/* fork() write-protected the pages, which may unmap them. */
-	mig_assert_residency(&dev0, e->vm, e->buf, NEG_SIZE, SYSTEM, false);
+	mig_assert_residency(e->fd, &dev0, e->vm, e->buf, NEG_SIZE, SYSTEM, false);
 	svm_assert_pattern(e->buf, NEG_SIZE, SEED_A);
 }
 

@@ -132,13 +132,14 @@ static inline void mig_residency_print(const char *what,
 
 /*
  * mig_assert_residency() - Every page of [@ptr, @ptr + @size), bound at
- * the same GPU address in @vm, is at @location (see mig_residency_bad())
+ * the same GPU address in VM @vm of @fd, a file of @d, is at @location
+ * (see mig_residency_bad())
  */
-#define mig_assert_residency(d, vm, ptr, size, location, mapped) \
-	__mig_assert_residency(d, vm, ptr, size, location, mapped, #ptr, \
+#define mig_assert_residency(fd, d, vm, ptr, size, location, mapped) \
+	__mig_assert_residency(fd, d, vm, ptr, size, location, mapped, #ptr, \
 			       __func__, __LINE__)
 
-static inline void __mig_assert_residency(const struct mig_dev *d,
+static inline void __mig_assert_residency(int fd, const struct mig_dev *d,
 					  uint32_t vm, const void *ptr,
 					  uint64_t size, uint16_t location,
 					  bool mapped, const char *what,
@@ -148,7 +149,7 @@ static inline void __mig_assert_residency(const struct mig_dev *d,
 	struct drm_svm_page_residency *r;
 	int64_t bad;
 
-	r = svm_residency(d->fd, vm, to_u64(ptr), n);
+	r = svm_residency(fd, vm, to_u64(ptr), n);
 	bad = mig_residency_bad(d, r, n, location, true, mapped);
 	if (bad >= 0) {
 		mig_residency_print(what, r, n);
