@@ -487,6 +487,13 @@ static void test_round_trip(void)
 
 		svm_pattern_fill(buf, BUF_SIZE, seed);
 		svm_pattern_fill(shadow, BUF_SIZE, seed);
+		/*
+		 * A SYSTEM prefetch leaves the pages mapped for the GPU,
+		 * which would then not fault: drop any GPU mapping.
+		 */
+		igt_assert_eq(mprotect(buf, BUF_SIZE, PROT_READ), 0);
+		igt_assert_eq(mprotect(buf, BUF_SIZE, PROT_READ | PROT_WRITE),
+			      0);
 		assert_res(&c, buf, BUF_SIZE, SYSTEM, false);
 		st0 = svm_dev_stats(c.d);
 
@@ -1233,12 +1240,16 @@ static void overcommit_worker(const struct mig_dev *d, uint64_t size,
 	buf = ctx_buf(&c, size);
 	svm_pattern_fill(buf, size, seed);
 
-	/* Touch everything, then write into every chunk. */
+	/*
+	 * Touch every chunk and write into it, chunk by chunk in one job:
+	 * the job's working set is twice the VRAM, each command's is not.
+	 */
 	svm_batch_reset(b);
-	cmd_touch(b, to_u64(buf), size);
-	for (i = 0; i < chunks; i++)
+	for (i = 0; i < chunks; i++) {
+		cmd_touch(b, to_u64(buf + i * SZ_2M), SZ_2M);
 		cmd_store(b, to_u64(buf + i * SZ_2M + mark_off),
 			  marker(seed, i));
+	}
 	cmd_end(b);
 	run_ok(&c, "overcommit touch and store");
 
