@@ -630,10 +630,15 @@ svm_run_batch(int fd, uint32_t vm, const struct svm_batch *b)
 	struct drm_vsvm_job_query q = {};
 	uint32_t syncobj = svm_syncobj_create(fd);
 	uint64_t job;
+	int err;
 
 	job = svm_exec_batch(fd, vm, b, syncobj);
-	svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+	err = __svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
 	svm_job_query(fd, job, &q);
+	if (err)
+		svm_job_print("job not done in time", &q);
+	igt_assert_f(err == 0, "job fence wait failed: %d (%s)\n", err,
+		     strerror(-err));
 	svm_syncobj_destroy(fd, syncobj);
 
 	igt_assert_f(svm_job_ended(&q),
