@@ -91,8 +91,8 @@
  *
  * SUBTEST: exit-frees-vram
  * Description: A process exits with pages in VRAM on both devices without
- *		unmapping or closing anything: VRAM in use returns to its
- *		value from before the process ran.
+ *		unmapping or closing anything: VRAM in use, zero before (the
+ *		earlier subtests unmapped everything), returns to zero.
  *
  * SUBTEST: overcommit-single
  * Description: One process binds and GPU-touches and writes twice the
@@ -1165,10 +1165,15 @@ static void test_exit_frees_vram(void)
 	int ready[2];
 	char token;
 
+	/*
+	 * The earlier subtests unmapped all they migrated, and nothing else
+	 * runs: no VRAM may be in use.
+	 */
 	for (i = 0; i < ndev; i++) {
 		before[i] = svm_vram_in_use(d[i]);
-		igt_info("device %u: %" PRIu64 " bytes of VRAM in use before\n",
-			 d[i]->index, before[i]);
+		igt_assert_f(before[i] == 0,
+			     "device %u: %" PRIu64 " bytes of VRAM in use "
+			     "before the child ran\n", d[i]->index, before[i]);
 	}
 	igt_assert_eq(pipe2(ready, O_CLOEXEC), 0);
 
