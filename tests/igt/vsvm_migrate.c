@@ -1327,7 +1327,10 @@ static void test_overcommit(int procs)
 		     dev0.vram_size >> 20);
 	igt_assert(st1.pages_to_vram - st0.pages_to_vram >=
 		   pages(2 * dev0.vram_size));
-	igt_assert_eq_u64(st1.vram_in_use, st0.vram_in_use);
+	/* The children's VRAM is freed; anything else may have been evicted. */
+	igt_assert_f(st1.vram_in_use <= st0.vram_in_use,
+		     "%" PRIu64 " bytes of VRAM in use after the exits, %"
+		     PRIu64 " before\n", st1.vram_in_use, st0.vram_in_use);
 }
 
 /* vram-alloc-fail */
