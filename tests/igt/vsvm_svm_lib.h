@@ -804,7 +804,7 @@ static inline void svm_residency_count(const struct drm_svm_page_residency *r,
 {
 	uint64_t i;
 
-	count[0] = count[1] = count[2] = 0;
+	memset(count, 0, 3 * sizeof(*count));
 	for (i = 0; i < n; i++)
 		if (r[i].location <= DRM_SVM_RESIDENT_DEVICE)
 			count[r[i].location]++;
