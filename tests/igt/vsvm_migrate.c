@@ -133,6 +133,13 @@
  * Description: The residency of GPU addresses with no binding is NONE,
  *		with neither the BOUND flag nor a mapping.
  *
+ * SUBTEST: overcommit-one-command
+ * Description: One TOUCH command and one CHECKSUM command, each over twice
+ *		the device's VRAM size, complete in one job with the right
+ *		checksum: eviction leaves a single command room to progress.
+ *		Run last of the positive subtests, in a child process, so
+ *		that a job that cannot progress holds up nothing after it.
+ *
  * SUBTEST: prefetch-unknown-vm
  * Description: Prefetch on an unknown VM id fails with ENOENT.
  *
@@ -1333,6 +1340,40 @@ static void test_overcommit(int procs)
 		     PRIu64 " before\n", st1.vram_in_use, st0.vram_in_use);
 }
 
+/* overcommit-one-command */
+
+static void test_overcommit_one_command(void)
+{
+	const uint64_t size = 2 * dev0.vram_size;
+
+	igt_fork(child, 1) {
+		struct drm_vsvm_job_query q;
+		uint64_t *sum, expected;
+		uint8_t *buf;
+		struct ctx c;
+		int fd;
+
+		fd = vsvm_open_render(dev0.index);
+		igt_assert_fd(fd);
+		ctx_init_fd(&c, &dev0, fd);
+		buf = ctx_buf(&c, size);
+		svm_pattern_fill(buf, size, SEED_D);
+		expected = svm_checksum(buf, size);
+
+		svm_batch_reset(&c.b);
+		cmd_touch(&c.b, to_u64(buf), size);
+		sum = cmd_checksum(&c.b, to_u64(buf), size);
+		cmd_end(&c.b);
+		q = run_ok(&c, "one command over twice the VRAM");
+		igt_info("%" PRIu64 " MiB in single commands: %" PRIu64
+			 " faults, svm-evictions %" PRIu64 "\n", size >> 20,
+			 (uint64_t)q.faults, svm_fdinfo(fd, "svm-evictions"));
+		igt_assert_eq_u64(*sum, expected);
+		svm_assert_pattern(buf, size, SEED_D);
+	}
+	igt_waitchildren();
+}
+
 /* vram-alloc-fail */
 
 #define INJECT_MANY	1000
@@ -2088,6 +2129,10 @@ igt_main
 	igt_describe("Unbound GPU addresses are not resident.");
 	igt_subtest("residency-unbound")
 		test_residency_unbound();
+
+	igt_describe("Single commands over twice the VRAM complete.");
+	igt_subtest("overcommit-one-command")
+		test_overcommit_one_command();
 
 	igt_subtest_group {
 		struct neg_env e = { .fd = -1 };
