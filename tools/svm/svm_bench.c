@@ -17,7 +17,9 @@
  * Every repetition starts from fresh memory that no device mirrors: the
  * buffer is mapped and populated anew, the VM is created for it and
  * destroyed after it, and the dmirror file is opened for it and closed
- * after it. After the table, one line per metric for scripts:
+ * after it. The buffer is bound with DRM_SVM_BIND_FLAG_NO_MIGRATE, so that
+ * the GPU mirrors it in place as dmirror does, instead of moving it into
+ * VRAM. After the table, one line per metric for scripts:
  *
  *	bench: NAME ours=X peer=Y ratio=Z
  *
@@ -314,18 +316,25 @@ static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 		    strerror(errno));
 }
 
-/* A fresh VM with @buf and the batch page bound at their CPU addresses. */
-static uint32_t vm_create(struct vsvm *dev, const char *buf)
+/*
+ * A fresh VM with @buf (bound with @flags) and the batch page bound at
+ * their CPU addresses.
+ */
+static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
 {
 	struct drm_svm_vm_create create = {};
 
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_CREATE, &create))
 		die("%s: DRM_IOCTL_VSVM_VM_CREATE: %s", dev->node,
 		    strerror(errno));
-	/* Fault the batch in here, so that the timed job only faults the buffer. */
+	/*
+	 * Fault the batch in here, so that the timed job only faults the
+	 * buffer; it stays in system memory, where the CPU writes it.
+	 */
 	vm_bind(dev, create.vm_id, batch, page_size,
-		DRM_SVM_BIND_FLAG_READONLY | DRM_SVM_BIND_FLAG_POPULATE);
-	vm_bind(dev, create.vm_id, buf, buf_size, 0);
+		DRM_SVM_BIND_FLAG_READONLY | DRM_SVM_BIND_FLAG_NO_MIGRATE |
+		DRM_SVM_BIND_FLAG_POPULATE);
+	vm_bind(dev, create.vm_id, buf, buf_size, flags);
 	return create.vm_id;
 }
 
@@ -470,7 +479,7 @@ static void run_fault_in(enum metric_id m, struct result *res)
 		batch[1] = (uintptr_t)buf;
 		batch[2] = buf_size;
 		batch[3] = VSVM_CMD_END;
-		vm_id = vm_create(&dev, buf);
+		vm_id = vm_create(&dev, buf, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 		t0 = now_ns();
 		job = touch_submit(&dev, vm_id);
 		touch_wait(&dev);
@@ -520,7 +529,8 @@ static double munmap_mirrored(struct vsvm *dev, uint64_t *faults0,
 	for (d = 0; d < 2; d++) {
 		uint64_t job;
 
-		vm_id[d] = vm_create(&dev[d], buf);
+		vm_id[d] = vm_create(&dev[d], buf,
+				     DRM_SVM_BIND_FLAG_NO_MIGRATE);
 		job = touch_submit(&dev[d], vm_id[d]);
 		touch_wait(&dev[d]);
 		faults[d] = job_check(&dev[d], job);
