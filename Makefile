@@ -6,7 +6,8 @@
 #   make test       KUnit + IGT tests + host checks + the peer suite, in the VM
 #
 # Variables: KASAN=1 (KASAN kernel variant), DRM_SVM_CACHE (kernel cache,
-# default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds), ONLY
+# default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 900, or
+# 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
@@ -15,6 +16,8 @@ BENCH		?=
 comma		:= ,
 space		:= $(subst ,, )
 VM_TIMEOUT	?= 900
+# The bench's migration metrics move and check 256 MiB many times over.
+BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
 export KASAN DRM_SVM_CACHE
 
@@ -69,7 +72,7 @@ test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
-	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(VM_TIMEOUT) \
+	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \
 		$(if $(BENCH),--append "svm.bench=$(subst $(space),$(comma),$(strip $(BENCH)))")
 
 vm-shell: initramfs ## interactive shell in the VM, modules loaded

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * svm_bench - compare the vsvm fault and invalidation paths with test_hmm.
+ * svm_bench - compare the vsvm fault, invalidation and migration paths with
+ * test_hmm.
  *
- * Three metrics, each the median of at least five repetitions, ours and
- * the peer's interleaved in one run (ours, peer, ours, peer, ...):
+ * Seven metrics, each the median of at least five repetitions, ours and
+ * the peer's interleaved in one run (ours, peer, ours, peer, ...). Times,
+ * lower is better:
  *
  *  fault-in-4k           populated 4 KiB-page anonymous memory, faulted in
  *                        by one vsvm TOUCH job over the whole buffer, versus
@@ -14,6 +16,34 @@
  *                        vsvm devices 0 and 1, versus munmap() of the same
  *                        buffer mirrored nowhere; microseconds.
  *
+ * Throughputs of migration, in GB/s (10^9 bytes per second), higher is
+ * better. The buffer is 2 MiB aligned anonymous memory in 4 KiB pages,
+ * written in full with a pattern first; the device is vsvm0 with private
+ * VRAM, the peer's /dev/hmm_dmirror0 (device-private too):
+ *
+ *  migrate-to-vram       DRM_IOCTL_VSVM_PREFETCH to the device's VRAM
+ *                        (synchronous), versus HMM_DMIRROR_MIGRATE_TO_DEV;
+ *                        the latter also copies what it migrated out to
+ *                        the caller, as that ioctl always does.
+ *  migrate-to-ram-cpufault  after a prefetch to VRAM, the CPU reads one
+ *                        byte of every page, so that every chunk faults
+ *                        back to system memory, versus
+ *                        HMM_DMIRROR_MIGRATE_TO_SYS of a buffer dmirror
+ *                        migrated to its device.
+ *  migrate-to-ram-explicit  DRM_IOCTL_VSVM_PREFETCH to system memory of a
+ *                        buffer in VRAM, versus HMM_DMIRROR_MIGRATE_TO_SYS.
+ *  migrate-to-vram-vs-memcpy  migrate-to-vram again, versus memcpy() of
+ *                        the buffer into populated memory.
+ *
+ * After each timed operation, and outside the timed region, the data is
+ * checked where it now lives, so that a broken migration cannot look
+ * fast: in VRAM with a GPU CHECKSUM job, and with the residency ioctl that
+ * every page is on the device; in system memory with a CPU checksum, and
+ * with the residency ioctl (ours) or HMM_DMIRROR_SNAPSHOT (the peer's)
+ * that no page is left on the device. The peer's copy in VRAM is checked
+ * through the data MIGRATE_TO_DEV returns. Which side runs first
+ * alternates from one repetition to the next.
+ *
  * Every repetition starts from fresh memory that no device mirrors: the
  * buffer is mapped and populated anew, the VM is created for it and
  * destroyed after it, and the dmirror file is opened for it and closed
@@ -23,7 +53,8 @@
  *
  *	bench: NAME ours=X peer=Y ratio=Z
  *
- * with ratio = ours / peer; lower is better for every metric.
+ * with ratio = ours / peer: below 1 is better for the times, above 1 for
+ * the throughputs.
  *
  * Copyright © 2026 The drm_svm authors
  */
@@ -42,6 +73,7 @@
 
 #include <xf86drm.h>
 
+#include "drm_svm.h"
 #include "vsvm_drm.h"
 #include "vsvm_tool.h"
 #include "test_hmm_uapi.h"
@@ -60,6 +92,10 @@ enum metric_id {
 	M_FAULT_4K,
 	M_FAULT_THP,
 	M_MUNMAP_2DEV,
+	M_TO_VRAM,
+	M_TO_RAM_CPUFAULT,
+	M_TO_RAM_EXPLICIT,
+	M_TO_VRAM_MEMCPY,
 	NR_METRICS,
 };
 
@@ -67,6 +103,7 @@ static const struct {
 	const char *name;
 	const char *unit;
 	const char *what;
+	int higher;		/* higher is better (a throughput) */
 } metrics[NR_METRICS] = {
 	[M_FAULT_4K]	= { "fault-in-4k", "ns/page",
 			    "TOUCH job vs HMM_DMIRROR_READ, 4 KiB pages" },
@@ -74,6 +111,16 @@ static const struct {
 			    "TOUCH job vs HMM_DMIRROR_READ, THP" },
 	[M_MUNMAP_2DEV]	= { "munmap-mirrored-2dev", "us",
 			    "munmap mirrored on 2 vsvm vs not mirrored" },
+	[M_TO_VRAM]	= { "migrate-to-vram", "GB/s",
+			    "PREFETCH to VRAM vs HMM_DMIRROR_MIGRATE_TO_DEV", 1 },
+	[M_TO_RAM_CPUFAULT] = { "migrate-to-ram-cpufault", "GB/s",
+			    "CPU faults from VRAM vs HMM_DMIRROR_MIGRATE_TO_SYS",
+			    1 },
+	[M_TO_RAM_EXPLICIT] = { "migrate-to-ram-explicit", "GB/s",
+			    "PREFETCH to system vs HMM_DMIRROR_MIGRATE_TO_SYS",
+			    1 },
+	[M_TO_VRAM_MEMCPY] = { "migrate-to-vram-vs-memcpy", "GB/s",
+			    "PREFETCH to VRAM vs memcpy() in the guest", 1 },
 };
 
 struct result {
@@ -90,14 +137,17 @@ struct vsvm {
 	unsigned int index;
 	uint32_t syncobj;
 	char node[64];
+	struct drm_vsvm_device_query q;
 };
 
 static long page_size;
 static unsigned long buf_size;		/* bytes */
 static int reps = MIN_REPS;
 static char vsvm_nodes[MAX_VSVM][64];
+static struct drm_vsvm_device_query vsvm_query[MAX_VSVM];
 static unsigned int num_vsvm_nodes;
 static uint64_t *batch;			/* one page, bound in every VM */
+static uint64_t *result;		/* one page the GPU writes results to */
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 die(const char *fmt, ...)
@@ -167,13 +217,17 @@ static double max_of(const double *v, int n)
 
 /* ---- memory ---------------------------------------------------------- */
 
+#define BUF_THP		0x1	/* MADV_HUGEPAGE, 2 MiB aligned */
+#define BUF_ALIGN	0x2	/* 2 MiB aligned, 4 KiB pages */
+
 /*
- * Map @size bytes of anonymous memory, 2 MiB aligned for THP, with the
- * given THP advice, and write every page of it.
+ * Map @size bytes of anonymous memory with THP advice and alignment as
+ * @flags say (MADV_NOHUGEPAGE without BUF_THP), and write every page of it.
  */
-static char *buf_create(unsigned long size, int thp)
+static char *buf_create(unsigned long size, unsigned int flags)
 {
-	unsigned long len = size + (thp ? THP_SIZE : 0);
+	int thp = flags & BUF_THP, align = thp || (flags & BUF_ALIGN);
+	unsigned long len = size + (align ? THP_SIZE : 0);
 	unsigned long off, head, tail;
 	char *p, *buf;
 
@@ -182,7 +236,7 @@ static char *buf_create(unsigned long size, int thp)
 	if (p == MAP_FAILED)
 		die("mmap of %lu MiB: %s", len >> 20, strerror(errno));
 	buf = p;
-	if (thp) {
+	if (align) {
 		buf = (char *)(((uintptr_t)p + THP_SIZE - 1) & ~(THP_SIZE - 1));
 		head = buf - p;
 		tail = len - head - size;
@@ -266,6 +320,7 @@ static void find_vsvm(void)
 			continue;
 		snprintf(vsvm_nodes[q.index], sizeof(vsvm_nodes[q.index]),
 			 "%s", node);
+		vsvm_query[q.index] = q;
 		if (q.index + 1 > num_vsvm_nodes)
 			num_vsvm_nodes = q.index + 1;
 	}
@@ -281,6 +336,7 @@ static void vsvm_open(struct vsvm *dev, unsigned int index)
 		    index, index + 1);
 	memset(dev, 0, sizeof(*dev));
 	dev->index = index;
+	dev->q = vsvm_query[index];
 	snprintf(dev->node, sizeof(dev->node), "%s", vsvm_nodes[index]);
 	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0)
@@ -317,8 +373,8 @@ static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 }
 
 /*
- * A fresh VM with @buf (bound with @flags) and the batch page bound at
- * their CPU addresses.
+ * A fresh VM with @buf (bound with @flags), the batch page and the result
+ * page bound at their CPU addresses.
  */
 static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
 {
@@ -334,6 +390,8 @@ static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
 	vm_bind(dev, create.vm_id, batch, page_size,
 		DRM_SVM_BIND_FLAG_READONLY | DRM_SVM_BIND_FLAG_NO_MIGRATE |
 		DRM_SVM_BIND_FLAG_POPULATE);
+	vm_bind(dev, create.vm_id, result, page_size,
+		DRM_SVM_BIND_FLAG_NO_MIGRATE | DRM_SVM_BIND_FLAG_POPULATE);
 	vm_bind(dev, create.vm_id, buf, buf_size, flags);
 	return create.vm_id;
 }
@@ -347,13 +405,14 @@ static void vm_destroy(struct vsvm *dev, uint32_t vm_id)
 		    strerror(errno));
 }
 
-/* Submit the TOUCH batch (see main) on @vm_id; returns the job id. */
-static uint64_t touch_submit(struct vsvm *dev, uint32_t vm_id)
+/* Submit the first @words of the batch on @vm_id; returns the job id. */
+static uint64_t job_submit(struct vsvm *dev, uint32_t vm_id,
+			   unsigned int words)
 {
 	struct drm_vsvm_exec exec = {
 		.vm_id = vm_id,
 		.batch_addr = (uintptr_t)batch,
-		.batch_len = 4 * sizeof(uint64_t),
+		.batch_len = words * sizeof(uint64_t),
 		.syncobj = dev->syncobj,
 	};
 
@@ -362,21 +421,27 @@ static uint64_t touch_submit(struct vsvm *dev, uint32_t vm_id)
 	return exec.job_id;
 }
 
-static void touch_wait(struct vsvm *dev)
+/* Submit the TOUCH batch (see main) on @vm_id; returns the job id. */
+static uint64_t touch_submit(struct vsvm *dev, uint32_t vm_id)
+{
+	return job_submit(dev, vm_id, 4);
+}
+
+static void job_wait(struct vsvm *dev)
 {
 	int64_t deadline = now_ns() + JOB_TIMEOUT_S * 1000000000ll;
 	int ret;
 
 	ret = drmSyncobjWait(dev->fd, &dev->syncobj, 1, deadline, 0, NULL);
 	if (ret == -ETIME)
-		die("%s: TOUCH job did not complete within %d s", dev->node,
+		die("%s: job did not complete within %d s", dev->node,
 		    JOB_TIMEOUT_S);
 	if (ret)
 		die("%s: drmSyncobjWait: %s", dev->node, strerror(-ret));
 }
 
-/* The job must have completed and taken GPU page faults; returns them. */
-static uint64_t job_check(struct vsvm *dev, uint64_t job_id)
+/* The job must have completed; returns its GPU page faults. */
+static uint64_t job_done(struct vsvm *dev, uint64_t job_id)
 {
 	struct drm_vsvm_job_query q = { .job_id = job_id };
 
@@ -384,14 +449,22 @@ static uint64_t job_check(struct vsvm *dev, uint64_t job_id)
 		die("%s: DRM_IOCTL_VSVM_JOB_QUERY: %s", dev->node,
 		    strerror(errno));
 	if (q.status != DRM_VSVM_JOB_DONE)
-		die("%s: TOUCH job %llu: status %u, error %d (%s), fault at 0x%llx access %u error %d",
+		die("%s: job %llu: status %u, error %d (%s), fault at 0x%llx access %u error %d",
 		    dev->node, (unsigned long long)job_id, q.status, q.error,
 		    strerror(-q.error), (unsigned long long)q.fault.address,
 		    q.fault.access, q.fault.error);
-	if (!q.faults)
+	return q.faults;
+}
+
+/* The TOUCH job must have completed and taken GPU page faults. */
+static uint64_t job_check(struct vsvm *dev, uint64_t job_id)
+{
+	uint64_t faults = job_done(dev, job_id);
+
+	if (!faults)
 		die("%s: TOUCH job %llu reported no GPU page faults over unmirrored memory",
 		    dev->node, (unsigned long long)job_id);
-	return q.faults;
+	return faults;
 }
 
 /* ---- test_hmm ----------------------------------------------------------- */
@@ -482,7 +555,7 @@ static void run_fault_in(enum metric_id m, struct result *res)
 		vm_id = vm_create(&dev, buf, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 		t0 = now_ns();
 		job = touch_submit(&dev, vm_id);
-		touch_wait(&dev);
+		job_wait(&dev);
 		t1 = now_ns();
 		faults = job_check(&dev, job);
 		res->ours[i] = (double)(t1 - t0) / npages;
@@ -532,7 +605,7 @@ static double munmap_mirrored(struct vsvm *dev, uint64_t *faults0,
 		vm_id[d] = vm_create(&dev[d], buf,
 				     DRM_SVM_BIND_FLAG_NO_MIGRATE);
 		job = touch_submit(&dev[d], vm_id[d]);
-		touch_wait(&dev[d]);
+		job_wait(&dev[d]);
 		faults[d] = job_check(&dev[d], job);
 	}
 	t0 = now_ns();
@@ -585,6 +658,401 @@ static void run_munmap_2dev(struct result *res)
 	vsvm_close(&dev[1]);
 }
 
+/* ---- migration -------------------------------------------------------- */
+
+#define GOLDEN		0x9e3779b97f4a7c15ull
+/* The kind of page in a HMM_DMIRROR_SNAPSHOT entry, without its access. */
+#define DMIRROR_PROT_KIND	0xf0
+/* How long freed VRAM may take to come back, in 10 ms steps. */
+#define VRAM_SETTLE_STEPS	500
+
+/* One migration metric's state across its repetitions. */
+struct mig {
+	enum metric_id m;
+	int rep;
+	struct vsvm dev;
+	char *dst;		/* MIGRATE_TO_DEV's data, memcpy's destination */
+	struct drm_svm_page_residency *residency;
+	unsigned char *snap;
+};
+
+static int mig_to_vram(enum metric_id m)
+{
+	return m == M_TO_VRAM || m == M_TO_VRAM_MEMCPY;
+}
+
+static double gb_per_s(uint64_t t0, uint64_t t1)
+{
+	return (double)buf_size / (double)(t1 - t0);
+}
+
+/* What the CHECKSUM command computes, on the CPU. */
+static uint64_t checksum(const void *p, unsigned long size)
+{
+	const uint64_t *w = p;
+	uint64_t h = VSVM_CHECKSUM_SEED;
+	unsigned long i;
+
+	for (i = 0; i < size / sizeof(*w); i++)
+		h = (h ^ w[i]) * VSVM_CHECKSUM_PRIME;
+	return h;
+}
+
+/*
+ * A fresh 2 MiB aligned buffer in 4 KiB pages, every word written with a
+ * pattern of its position and of a seed new for every buffer, so that
+ * stale data never passes for this buffer's; *sum gets its checksum.
+ */
+static char *mig_buf_create(uint64_t *sum)
+{
+	static uint64_t buffers;
+	uint64_t seed = (now_ns() + ++buffers) * GOLDEN, h, v;
+	char *buf = buf_create(buf_size, BUF_ALIGN);
+	uint64_t *w = (uint64_t *)buf;
+	unsigned long i;
+
+	h = VSVM_CHECKSUM_SEED;
+	for (i = 0; i < buf_size / sizeof(*w); i++) {
+		v = seed + i * GOLDEN;
+		w[i] = v;
+		h = (h ^ v) * VSVM_CHECKSUM_PRIME;
+	}
+	*sum = h;
+	return buf;
+}
+
+static void mig_check_sum(struct mig *c, const char *who, const char *where,
+			  uint64_t got, uint64_t want)
+{
+	if (got != want)
+		die("%s: %s, repetition %d: the data in %s is wrong (checksum %#llx, expected %#llx)",
+		    metrics[c->m].name, who, c->rep + 1, where,
+		    (unsigned long long)got, (unsigned long long)want);
+}
+
+/* DRM_IOCTL_VSVM_PREFETCH of the whole buffer; returns the pages moved. */
+static uint64_t prefetch(struct vsvm *dev, uint32_t vm_id, const char *buf,
+			 uint32_t region)
+{
+	struct drm_svm_prefetch pf = {
+		.vm_id = vm_id,
+		.region = region,
+		.gpu_addr = (uintptr_t)buf,
+		.range = buf_size,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_PREFETCH, &pf))
+		die("%s: DRM_IOCTL_VSVM_PREFETCH of %lu MiB to %s: %s",
+		    dev->node, buf_size >> 20,
+		    region == DRM_SVM_REGION_DEVICE ? "VRAM" : "system memory",
+		    strerror(errno));
+	return pf.moved;
+}
+
+/*
+ * Every page of the buffer must be in the VRAM of @c's device (@in_vram)
+ * or in system memory, as the residency ioctl reports it.
+ */
+static void mig_check_residency(struct mig *c, uint32_t vm_id,
+				const char *buf, int in_vram, const char *when)
+{
+	unsigned long npages = buf_size / page_size, i, first = npages;
+	unsigned long sys = 0, vram = 0, other = 0;
+	struct drm_svm_residency r = {
+		.vm_id = vm_id,
+		.gpu_addr = (uintptr_t)buf,
+		.npages = npages,
+		.pages = (uintptr_t)c->residency,
+	};
+	struct vsvm *dev = &c->dev;
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_RESIDENCY, &r))
+		die("%s: DRM_IOCTL_VSVM_RESIDENCY: %s", dev->node,
+		    strerror(errno));
+	for (i = 0; i < npages; i++) {
+		const struct drm_svm_page_residency *p = &c->residency[i];
+		int here;
+
+		if (p->location == DRM_SVM_RESIDENT_SYSTEM) {
+			sys++;
+			here = !in_vram;
+		} else if (p->location == DRM_SVM_RESIDENT_DEVICE &&
+			   p->device == dev->q.svm_device_id) {
+			vram++;
+			here = in_vram;
+		} else {
+			other++;
+			here = 0;
+		}
+		if (!here && first == npages)
+			first = i;
+	}
+	if (first < npages)
+		die("%s: ours, repetition %d, %s: %lu of %lu pages in system memory, %lu in vsvm%u's VRAM, %lu elsewhere or absent (first misplaced: page %lu)",
+		    metrics[c->m].name, c->rep + 1, when, sys, npages, vram,
+		    dev->index, other, first);
+}
+
+/* Run CHECKSUM over the buffer on the GPU; returns the checksum. */
+static uint64_t gpu_checksum(struct vsvm *dev, uint32_t vm_id,
+			     const char *buf, uint64_t *faults)
+{
+	uint64_t job;
+
+	batch[0] = VSVM_CMD_CHECKSUM;
+	batch[1] = (uintptr_t)buf;
+	batch[2] = buf_size;
+	batch[3] = (uintptr_t)result;
+	batch[4] = VSVM_CMD_END;
+	*result = 0;
+	job = job_submit(dev, vm_id, 5);
+	job_wait(dev);
+	*faults = job_done(dev, job);
+	return *result;
+}
+
+/* Device memory in use on @dev, from debugfs; -1 when unavailable. */
+static long long vram_used(struct vsvm *dev)
+{
+	unsigned long long v;
+	long long ret = -1;
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u",
+		 dev->q.svm_device_id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "vram_in_use %llu", &v) == 1)
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Wait for the VRAM of a freed buffer to come back, so that the next
+ * repetition starts with the device's memory empty. Reading vram_in_use
+ * completes the frees already queued.
+ */
+static void vram_settle(struct mig *c)
+{
+	long long used = 0;
+	int i;
+
+	for (i = 0; i < VRAM_SETTLE_STEPS; i++) {
+		used = vram_used(&c->dev);
+		if (used <= 0)
+			return;
+		usleep(10000);
+	}
+	printf("  %s: note: vsvm%u has %lld bytes of VRAM in use %d s after the last buffer was freed\n",
+	       metrics[c->m].name, c->dev.index, used,
+	       VRAM_SETTLE_STEPS / 100);
+}
+
+/* Where the CPU-fault loop's reads go, so that they are not optimised out. */
+unsigned char touch_sink;
+
+/* One repetition of ours: returns GB/s. */
+static double mig_ours(struct mig *c)
+{
+	int to_vram = mig_to_vram(c->m);
+	uint64_t t0, t1, sum, got, faults, moved = 0;
+	unsigned long off, npages = buf_size / page_size;
+	unsigned char touched = 0;
+	struct vsvm *dev = &c->dev;
+	uint32_t vm_id;
+	char *buf;
+
+	buf = mig_buf_create(&sum);
+	vm_id = vm_create(dev, buf, 0);
+	if (!to_vram) {
+		prefetch(dev, vm_id, buf, DRM_SVM_REGION_DEVICE);
+		mig_check_residency(c, vm_id, buf, 1,
+				    "after the untimed prefetch to VRAM");
+	}
+
+	t0 = now_ns();
+	switch (c->m) {
+	case M_TO_RAM_CPUFAULT:
+		/* The first read of each chunk migrates it back. */
+		for (off = 0; off < buf_size; off += page_size)
+			touched += buf[off];
+		touch_sink = touched;
+		break;
+	case M_TO_RAM_EXPLICIT:
+		moved = prefetch(dev, vm_id, buf, DRM_SVM_REGION_SYSTEM);
+		break;
+	default:
+		moved = prefetch(dev, vm_id, buf, DRM_SVM_REGION_DEVICE);
+		break;
+	}
+	t1 = now_ns();
+
+	mig_check_residency(c, vm_id, buf, to_vram, "after the timed migration");
+	if (to_vram) {
+		got = gpu_checksum(dev, vm_id, buf, &faults);
+		mig_check_sum(c, "ours", "VRAM (GPU checksum)", got, sum);
+		if (faults)
+			printf("  %s: note: the GPU checksum of the prefetched buffer took %llu GPU faults\n",
+			       metrics[c->m].name, (unsigned long long)faults);
+	} else {
+		mig_check_sum(c, "ours", "system memory",
+			      checksum(buf, buf_size), sum);
+	}
+	if (c->m != M_TO_RAM_CPUFAULT && moved != npages)
+		printf("  %s: note: the prefetch moved %llu of %lu pages\n",
+		       metrics[c->m].name, (unsigned long long)moved, npages);
+
+	vm_destroy(dev, vm_id);
+	buf_destroy(buf, buf_size);
+	vram_settle(c);
+	return gb_per_s(t0, t1);
+}
+
+/* A dmirror command over the whole buffer; returns the pages it did. */
+static uint64_t dmirror_cmd(int fd, unsigned long req, const char *name,
+			    const char *buf, void *ptr)
+{
+	struct hmm_dmirror_cmd cmd = {
+		.addr = (uintptr_t)buf,
+		.ptr = (uintptr_t)ptr,
+		.npages = buf_size / page_size,
+	};
+
+	if (ioctl(fd, req, &cmd))
+		die("%s: %s of %lu MiB: %s", DMIRROR_NODE, name,
+		    buf_size >> 20, strerror(errno));
+	return cmd.cpages;
+}
+
+/* Every page, or none (!@on_dev), must be on the dmirror device. */
+static void dmirror_check_snapshot(struct mig *c, int fd, const char *buf,
+				   int on_dev, const char *when)
+{
+	unsigned long npages = buf_size / page_size, i, dev = 0;
+
+	dmirror_cmd(fd, HMM_DMIRROR_SNAPSHOT, "HMM_DMIRROR_SNAPSHOT", buf,
+		    c->snap);
+	for (i = 0; i < npages; i++)
+		if ((c->snap[i] & DMIRROR_PROT_KIND) ==
+		    HMM_DMIRROR_PROT_DEV_PRIVATE_LOCAL)
+			dev++;
+	if (dev != (on_dev ? npages : 0))
+		die("%s: peer, repetition %d, %s: %lu of %lu pages on the dmirror device",
+		    metrics[c->m].name, c->rep + 1, when, dev, npages);
+}
+
+/* HMM_DMIRROR_MIGRATE_TO_DEV of the buffer, checked; c->dst gets a copy. */
+static void dmirror_to_dev(struct mig *c, int fd, const char *buf)
+{
+	unsigned long npages = buf_size / page_size;
+	uint64_t n;
+
+	n = dmirror_cmd(fd, HMM_DMIRROR_MIGRATE_TO_DEV,
+			"HMM_DMIRROR_MIGRATE_TO_DEV", buf, c->dst);
+	if (n != npages)
+		die("%s: peer, repetition %d: HMM_DMIRROR_MIGRATE_TO_DEV migrated %llu of %lu pages",
+		    metrics[c->m].name, c->rep + 1, (unsigned long long)n,
+		    npages);
+}
+
+/* One repetition of the peer: returns GB/s. */
+static double mig_peer(struct mig *c)
+{
+	unsigned long npages = buf_size / page_size;
+	int to_vram = mig_to_vram(c->m);
+	uint64_t t0, t1, sum, n = 0;
+	char *buf;
+	int fd;
+
+	buf = mig_buf_create(&sum);
+	if (c->m == M_TO_VRAM_MEMCPY) {
+		t0 = now_ns();
+		memcpy(c->dst, buf, buf_size);
+		t1 = now_ns();
+		mig_check_sum(c, "peer", "the memcpy destination",
+			      checksum(c->dst, buf_size), sum);
+		buf_destroy(buf, buf_size);
+		return gb_per_s(t0, t1);
+	}
+
+	fd = dmirror_open();
+	if (!to_vram) {
+		dmirror_to_dev(c, fd, buf);
+		dmirror_check_snapshot(c, fd, buf, 1,
+				       "after the untimed MIGRATE_TO_DEV");
+	}
+
+	t0 = now_ns();
+	if (to_vram)
+		dmirror_to_dev(c, fd, buf);
+	else
+		n = dmirror_cmd(fd, HMM_DMIRROR_MIGRATE_TO_SYS,
+				"HMM_DMIRROR_MIGRATE_TO_SYS", buf, NULL);
+	t1 = now_ns();
+
+	if (!to_vram && n != npages)
+		die("%s: peer, repetition %d: HMM_DMIRROR_MIGRATE_TO_SYS migrated %llu of %lu pages",
+		    metrics[c->m].name, c->rep + 1, (unsigned long long)n,
+		    npages);
+	dmirror_check_snapshot(c, fd, buf, to_vram,
+			       "after the timed migration");
+	if (to_vram)
+		mig_check_sum(c, "peer", "the dmirror device (as read back)",
+			      checksum(c->dst, buf_size), sum);
+	else
+		mig_check_sum(c, "peer", "system memory",
+			      checksum(buf, buf_size), sum);
+
+	buf_destroy(buf, buf_size);
+	close(fd);
+	return gb_per_s(t0, t1);
+}
+
+static void run_migrate(enum metric_id m, struct result *res)
+{
+	unsigned long npages = buf_size / page_size;
+	struct mig c = { .m = m };
+
+	vsvm_open(&c.dev, 0);
+	if (c.dev.q.vram_size < buf_size)
+		die("%s: vsvm0 has %llu MiB of VRAM, %lu are needed (modprobe vsvm vram_mb=...)",
+		    metrics[m].name,
+		    (unsigned long long)c.dev.q.vram_size >> 20,
+		    buf_size >> 20);
+	if (m == M_TO_RAM_CPUFAULT &&
+	    c.dev.q.vram_mode != DRM_VSVM_VRAM_PRIVATE)
+		die("%s: vsvm0's VRAM is not device-private: CPU accesses would not migrate",
+		    metrics[m].name);
+	c.dst = buf_create(buf_size, BUF_ALIGN);
+	c.residency = calloc(npages, sizeof(*c.residency));
+	c.snap = malloc(npages);
+	if (!c.residency || !c.snap)
+		die("out of memory");
+
+	for (c.rep = 0; c.rep < reps; c.rep++) {
+		int i = c.rep;
+
+		/* Alternate which side goes first, against positional bias. */
+		if (i % 2)
+			res->peer[i] = mig_peer(&c);
+		res->ours[i] = mig_ours(&c);
+		if (!(i % 2))
+			res->peer[i] = mig_peer(&c);
+		printf("  %-26s rep %d: ours %7.3f GB/s  peer %7.3f GB/s%s\n",
+		       metrics[m].name, i + 1, res->ours[i], res->peer[i],
+		       i % 2 ? " (peer first)" : "");
+	}
+
+	free(c.snap);
+	free(c.residency);
+	buf_destroy(c.dst, buf_size);
+	vsvm_close(&c.dev);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static void print_usage(FILE *f, const char *argv0)
@@ -599,14 +1067,16 @@ static void print_usage(FILE *f, const char *argv0)
 		"  -s MiB     buffer size, a multiple of 2 (default 256)\n"
 		"  -m METRIC  run only METRIC\n"
 		"  -h         this help\n"
-		"metrics (lower is better; ratio = ours / peer):\n",
+		"metrics (ratio = ours / peer):\n",
 		argv0, MIN_REPS, MIN_REPS);
 	for (m = 0; m < NR_METRICS; m++)
-		fprintf(f, "  %-22s %-8s %s\n", metrics[m].name, metrics[m].unit,
-			metrics[m].what);
+		fprintf(f, "  %-26s %-8s %-7s %s\n", metrics[m].name,
+			metrics[m].unit,
+			metrics[m].higher ? "higher" : "lower", metrics[m].what);
 	fprintf(f,
-		"needs vsvm (2 devices for munmap-mirrored-2dev) and test_hmm's %s;\n"
-		"uses about size + %lu MiB of memory\n",
+		"needs vsvm (2 devices for munmap-mirrored-2dev; device-private VRAM of at\n"
+		"least the size on vsvm0 for migrate-*) and test_hmm's %s;\n"
+		"uses about size + %lu MiB of memory, 4 x size for migrate-*\n",
 		DMIRROR_NODE, 2 * PEER_CHUNK >> 20);
 }
 
@@ -673,7 +1143,8 @@ int main(int argc, char **argv)
 	find_vsvm();
 	if (!num_vsvm_nodes)
 		die("no vsvm render node found (is the vsvm module loaded?)");
-	if (only != M_MUNMAP_2DEV && access(DMIRROR_NODE, R_OK | W_OK))
+	if (only != M_MUNMAP_2DEV && only != M_TO_VRAM_MEMCPY &&
+	    access(DMIRROR_NODE, R_OK | W_OK))
 		die("%s: %s (is test_hmm loaded?)", DMIRROR_NODE,
 		    strerror(errno));
 
@@ -683,6 +1154,11 @@ int main(int argc, char **argv)
 	if (batch == MAP_FAILED)
 		die("mmap: %s", strerror(errno));
 	batch[0] = VSVM_CMD_END;
+	result = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (result == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	result[0] = 0;
 
 	if (clock_getres(CLOCK_MONOTONIC, &res_ts))
 		die("clock_getres(CLOCK_MONOTONIC): %s", strerror(errno));
@@ -702,6 +1178,8 @@ int main(int argc, char **argv)
 			die("out of memory");
 		if (m == M_MUNMAP_2DEV)
 			run_munmap_2dev(&res[m]);
+		else if (m >= M_TO_VRAM)
+			run_migrate(m, &res[m]);
 		else
 			run_fault_in(m, &res[m]);
 		res[m].med_ours = median(res[m].ours, reps);
@@ -709,27 +1187,35 @@ int main(int argc, char **argv)
 		res[m].done = 1;
 	}
 
-	printf("\n%-22s %-8s %12s %12s %8s   %-23s %-23s\n", "metric", "unit",
-	       "ours", "peer", "ratio", "ours min..max", "peer min..max");
+	printf("\n%-26s %-8s %-7s %12s %12s %8s   %-23s %-23s\n", "metric",
+	       "unit", "better", "ours", "peer", "ratio", "ours min..max",
+	       "peer min..max");
 	for (m = 0; m < NR_METRICS; m++) {
+		/* Throughputs are a few GB/s at most: show more digits. */
+		int prec = metrics[m].higher ? 3 : 1;
 		char o[32], p[32];
 
 		if (!res[m].done)
 			continue;
-		snprintf(o, sizeof(o), "%.1f..%.1f", min_of(res[m].ours, reps),
+		snprintf(o, sizeof(o), "%.*f..%.*f", prec,
+			 min_of(res[m].ours, reps), prec,
 			 max_of(res[m].ours, reps));
-		snprintf(p, sizeof(p), "%.1f..%.1f", min_of(res[m].peer, reps),
+		snprintf(p, sizeof(p), "%.*f..%.*f", prec,
+			 min_of(res[m].peer, reps), prec,
 			 max_of(res[m].peer, reps));
-		printf("%-22s %-8s %12.1f %12.1f %8.3f   %-23s %-23s\n",
-		       metrics[m].name, metrics[m].unit, res[m].med_ours,
-		       res[m].med_peer, res[m].med_ours / res[m].med_peer, o, p);
+		printf("%-26s %-8s %-7s %12.*f %12.*f %8.3f   %-23s %-23s\n",
+		       metrics[m].name, metrics[m].unit,
+		       metrics[m].higher ? "higher" : "lower", prec,
+		       res[m].med_ours, prec, res[m].med_peer,
+		       res[m].med_ours / res[m].med_peer, o, p);
 	}
-	printf("(fault-in-*: ns per %ld-byte page; munmap: microseconds; medians of %d; lower is better)\n",
+	printf("(fault-in-*: ns per %ld-byte page; munmap: microseconds; migrate-*: GB/s, 10^9 bytes/s; medians of %d; ratio = ours / peer)\n",
 	       page_size, reps);
 	for (m = 0; m < NR_METRICS; m++)
 		if (res[m].done)
-			printf("bench: %s ours=%.1f peer=%.1f ratio=%.3f\n",
-			       metrics[m].name, res[m].med_ours,
+			printf("bench: %s ours=%.*f peer=%.*f ratio=%.3f\n",
+			       metrics[m].name, metrics[m].higher ? 3 : 1,
+			       res[m].med_ours, metrics[m].higher ? 3 : 1,
 			       res[m].med_peer,
 			       res[m].med_ours / res[m].med_peer);
 	return 0;
