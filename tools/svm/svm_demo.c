@@ -4,9 +4,14 @@
  *
  * Lists the vsvm devices, then runs GPU jobs over ordinary malloc()
  * memory: the batch buffer itself is malloc'd too, nothing is pinned or
- * registered, and the GPU faults the pages in on first touch. Every result
- * is checked against what the CPU computes; the program exits non-zero on
- * any mismatch.
+ * registered, and the GPU faults the pages in on first touch, mapping them
+ * in place (the buffer is bound with DRM_SVM_BIND_FLAG_NO_MIGRATE). Then it
+ * follows one buffer as its pages move: into vsvm0's VRAM on a GPU fault,
+ * back to system memory when the CPU touches them, into vsvm1's VRAM and
+ * back by prefetch, showing the residency snapshot, the device statistics
+ * (debugfs) and the file's fdinfo along the way. Every result is checked
+ * against what the CPU computes; the program exits non-zero on any
+ * mismatch, or when pages are not where they should be.
  *
  * Copyright © 2026 The drm_svm authors
  */
@@ -14,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +35,17 @@
 #define MAX_NODES	64
 #define BUF_SIZE	(8u << 20)
 #define PAGE		4096ul
+/* The buffer whose pages the demo follows, and the map's resolution. */
+#define MIG_SIZE	(4ul << 20)
+#define MIG_PAGES	(MIG_SIZE / PAGE)
+#define MAP_CELL	(128ul << 10)
 
 #define VSVM_MAX_DEVICES_DEMO	8
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 static int fds[VSVM_MAX_DEVICES_DEMO];
-static char lines[VSVM_MAX_DEVICES_DEMO][96];
+static char lines[VSVM_MAX_DEVICES_DEMO][112];
+static struct drm_vsvm_device_query devq[VSVM_MAX_DEVICES_DEMO];
 
 /* Open and describe every vsvm render node; fds[] is indexed by device. */
 static int find_devices(void)
@@ -62,10 +74,12 @@ static int find_devices(void)
 			continue;
 		}
 		snprintf(lines[q.index], sizeof(lines[q.index]),
-			 "  vsvm%u  %-22s VRAM %5llu MiB  uAPI %u.%u\n",
+			 "  vsvm%u  %-22s VRAM %5llu MiB %-8s  uAPI %u.%u\n",
 			 q.index, node, (unsigned long long)q.vram_size >> 20,
-			 q.uapi_major, q.uapi_minor);
+			 q.vram_mode == DRM_VSVM_VRAM_COHERENT ? "coherent" :
+			 "private", q.uapi_major, q.uapi_minor);
 		fds[q.index] = fd;
+		devq[q.index] = q;
 		found++;
 	}
 	drmFreeDevices(devs, n);
@@ -98,7 +112,8 @@ static uint32_t vm_create(int fd)
 }
 
 /* Bind the pages holding [p, p + len) at the same GPU address. */
-static void vm_bind(int fd, uint32_t vm, const void *p, size_t len)
+static void vm_bind(int fd, uint32_t vm, const void *p, size_t len,
+		    uint32_t flags)
 {
 	uint64_t start = (uintptr_t)p & ~(PAGE - 1);
 	uint64_t end = ((uintptr_t)p + len + PAGE - 1) & ~(PAGE - 1);
@@ -108,6 +123,7 @@ static void vm_bind(int fd, uint32_t vm, const void *p, size_t len)
 		.cpu_addr = start,
 		.gpu_addr = start,
 		.range = end - start,
+		.flags = flags,
 	};
 
 	if (drmIoctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b)) {
@@ -166,11 +182,295 @@ static void report(const char *what, struct drm_vsvm_job_query q, bool ok)
 		failures++;
 }
 
+/* ---- pages moving between system memory and VRAM --------------------- */
+
+/* Counters of one device, from /sys/kernel/debug/drm_svm/device<id>. */
+struct dev_stats {
+	unsigned long long vram_in_use, gpu_faults, cpu_faults;
+	unsigned long long to_vram, to_ram, evictions;
+};
+
+static struct dev_stats last_stats[VSVM_MAX_DEVICES_DEMO];
+
+static bool read_stats(int dev, struct dev_stats *st)
+{
+	static const char * const keys[] = {
+		"vram_in_use", "gpu_faults", "cpu_faults", "pages_to_vram",
+		"pages_to_ram", "evictions",
+	};
+	unsigned long long *v[] = {
+		&st->vram_in_use, &st->gpu_faults, &st->cpu_faults,
+		&st->to_vram, &st->to_ram, &st->evictions,
+	};
+	char path[64], key[32], line[128];
+	unsigned long long val;
+	unsigned int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u",
+		 devq[dev].svm_device_id);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %llu", key, &val) != 2)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
+			if (!strcmp(key, keys[i]))
+				*v[i] = val;
+	}
+	fclose(f);
+	return true;
+}
+
+/* The device's counters, as changes since the last time they were shown. */
+static void show_stats(int dev)
+{
+	struct dev_stats st = {}, *old = &last_stats[dev];
+
+	if (!read_stats(dev, &st))
+		return;
+	printf("    vsvm%d debugfs: vram_in_use %llu KiB, since last shown: gpu_faults +%llu, cpu_faults +%llu, pages_to_vram +%llu, pages_to_ram +%llu, evictions +%llu\n",
+	       dev, st.vram_in_use >> 10, st.gpu_faults - old->gpu_faults,
+	       st.cpu_faults - old->cpu_faults, st.to_vram - old->to_vram,
+	       st.to_ram - old->to_ram, st.evictions - old->evictions);
+	*old = st;
+}
+
+/* The SVM keys of the device file's fdinfo, on one line. */
+static void show_fdinfo(int dev)
+{
+	char path[64], line[128], key[48], val[48];
+	const char *sep = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fds[dev]);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	printf("    vsvm%d fdinfo:", dev);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "drm-total-vram:", 15) &&
+		    strncmp(line, "drm-resident-vram:", 18) &&
+		    strncmp(line, "svm-", 4))
+			continue;
+		val[0] = 0;
+		if (sscanf(line, "%47[^:]: %47[^\n]", key, val) >= 1)
+			printf("%s %s %s", sep, key, val);
+		sep = ",";
+	}
+	fclose(f);
+	printf("\n");
+}
+
+/* vsvm index of SVM device id @id, or -1. */
+static int dev_of_svm_id(uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < VSVM_MAX_DEVICES_DEMO; i++)
+		if (lines[i][0] && devq[i].svm_device_id == id)
+			return i;
+	return -1;
+}
+
+/*
+ * Show where the pages of @buf live, as VM @vm of device @dev sees them:
+ * counts per location, then a map with one character per MAP_CELL. Every
+ * page of the first half should be where @lo says, of the second half
+ * where @hi says: -1 for system memory, N for the VRAM of vsvmN.
+ */
+static void show_residency(int dev, uint32_t vm, const void *buf, int lo,
+			   int hi)
+{
+	static struct drm_svm_page_residency r[MIG_PAGES];
+	unsigned int sys = 0, none = 0, vram[VSVM_MAX_DEVICES_DEMO] = {};
+	char map[MIG_SIZE / MAP_CELL + 1];
+	struct drm_svm_residency q = {
+		.vm_id = vm,
+		.gpu_addr = (uintptr_t)buf,
+		.npages = MIG_PAGES,
+		.pages = (uintptr_t)r,
+	};
+	uint64_t mapped = 0;
+	bool ok = true;
+	size_t i;
+	int d;
+
+	if (drmIoctl(fds[dev], DRM_IOCTL_VSVM_RESIDENCY, &q)) {
+		perror("svm_demo: residency");
+		exit(1);
+	}
+	for (i = 0; i < MIG_PAGES; i++) {
+		int want = i < MIG_PAGES / 2 ? lo : hi;
+		char c = '.';
+
+		d = -1;
+		if (r[i].location == DRM_SVM_RESIDENT_SYSTEM) {
+			sys++;
+			c = 'S';
+		} else if (r[i].location == DRM_SVM_RESIDENT_DEVICE) {
+			d = dev_of_svm_id(r[i].device);
+			if (d >= 0) {
+				vram[d]++;
+				c = '0' + d;
+			}
+		} else {
+			none++;
+		}
+		if (r[i].location != (want < 0 ? DRM_SVM_RESIDENT_SYSTEM :
+				      DRM_SVM_RESIDENT_DEVICE) ||
+		    (want >= 0 && d != want))
+			ok = false;
+		mapped |= r[i].mapped;
+		/* One character per cell: '*' when its pages are not together. */
+		if (i % (MAP_CELL / PAGE) == 0)
+			map[i / (MAP_CELL / PAGE)] = c;
+		else if (map[i / (MAP_CELL / PAGE)] != c)
+			map[i / (MAP_CELL / PAGE)] = '*';
+	}
+	map[MIG_SIZE / MAP_CELL] = 0;
+
+	printf("    residency: %u system", sys);
+	for (d = 0; d < VSVM_MAX_DEVICES_DEMO; d++)
+		if (vram[d])
+			printf(", %u VRAM of vsvm%d", vram[d], d);
+	if (none)
+		printf(", %u not present", none);
+	printf("; mapped on:");
+	for (d = 0; d < VSVM_MAX_DEVICES_DEMO; d++)
+		if (lines[d][0] && mapped & (1ull << devq[d].svm_device_id))
+			printf(" vsvm%d", d);
+	if (!mapped)
+		printf(" none");
+	printf("\n    map: %s%s\n", map, ok ? "" : "  <- not where expected");
+	if (!ok)
+		failures++;
+}
+
+static void step(bool ok, const char *fmt, ...)
+{
+	char what[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	printf("  %-66s %s\n", what, ok ? "OK" : "FAILED");
+	if (!ok)
+		failures++;
+}
+
+static uint64_t prefetch_to(int dev, uint32_t vm, const void *buf,
+			    uint32_t region)
+{
+	struct drm_svm_prefetch p = {
+		.vm_id = vm,
+		.region = region,
+		.gpu_addr = (uintptr_t)buf,
+		.range = MIG_SIZE,
+	};
+
+	if (drmIoctl(fds[dev], DRM_IOCTL_VSVM_PREFETCH, &p)) {
+		perror("svm_demo: prefetch");
+		exit(1);
+	}
+	return p.moved;
+}
+
+/* Whether words [from, to) of @w hold the pattern of @seed. */
+static bool pattern_ok(const uint64_t *w, size_t from, size_t to,
+		       uint64_t seed)
+{
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (w[i] != seed + i * 0x9e3779b97f4a7c15ull)
+			return false;
+	return true;
+}
+
+/*
+ * Follow a buffer through VRAM and back. @vm[d] is a VM of device d that
+ * already maps @batch; @n is the number of devices.
+ */
+static void migration_demo(const uint32_t *vm, int n, uint64_t *batch,
+			   uint64_t *result)
+{
+	const size_t words = MIG_SIZE / 8, half = words / 2;
+	uint64_t seed = 0x5eed0000c0ffee00ull, want;
+	bool coherent = devq[0].vram_mode == DRM_VSVM_VRAM_COHERENT;
+	struct drm_vsvm_job_query q;
+	uint64_t *w;
+	size_t i;
+	int d;
+
+	w = aligned_alloc(2 << 20, MIG_SIZE);
+	if (!w)
+		exit(1);
+	printf("svm_demo: pages moving between system memory and VRAM (%lu MiB, aligned_alloc):\n",
+	       MIG_SIZE >> 20);
+	printf("  map: one character per %lu KiB: S system memory, N VRAM of vsvmN, . not present, * mixed\n",
+	       MAP_CELL >> 10);
+	for (d = 0; d < n; d++) {
+		vm_bind(fds[d], vm[d], w, MIG_SIZE, 0);
+		read_stats(d, &last_stats[d]);
+	}
+
+	for (i = 0; i < words; i++)
+		w[i] = seed + i * 0x9e3779b97f4a7c15ull;
+	want = checksum(w, MIG_SIZE);
+	step(true, "CPU writes the buffer");
+	show_residency(0, vm[0], w, -1, -1);
+
+	batch[0] = VSVM_CMD_CHECKSUM;
+	batch[1] = (uintptr_t)w;
+	batch[2] = MIG_SIZE;
+	batch[3] = (uintptr_t)result;
+	batch[4] = VSVM_CMD_END;
+	q = run(fds[0], vm[0], batch, 5);
+	step(q.status == DRM_VSVM_JOB_DONE && *result == want,
+	     "GPU checksum on vsvm0: its %llu faults move the data to VRAM",
+	     (unsigned long long)q.faults);
+	show_residency(0, vm[0], w, 0, 0);
+	show_stats(0);
+	show_fdinfo(0);
+
+	step(pattern_ok(w, 0, half, seed), "CPU reads the first half%s",
+	     coherent ? " (coherent VRAM: in place)" :
+	     ": its chunk comes back");
+	show_residency(0, vm[0], w, coherent ? 0 : -1, 0);
+	step(pattern_ok(w, half, words, seed), "CPU reads the second half");
+	show_residency(0, vm[0], w, coherent ? 0 : -1, coherent ? 0 : -1);
+	show_stats(0);
+
+	if (n < 2) {
+		free(w);
+		return;
+	}
+	step(true, "prefetch to vsvm1: %llu pages moved",
+	     (unsigned long long)prefetch_to(1, vm[1], w, DRM_SVM_REGION_DEVICE));
+	show_residency(1, vm[1], w, 1, 1);
+	q = run(fds[1], vm[1], batch, 5);
+	step(q.status == DRM_VSVM_JOB_DONE && *result == want,
+	     "GPU checksum on vsvm1 reads its VRAM, GPU faults: %llu",
+	     (unsigned long long)q.faults);
+	show_stats(1);
+	show_fdinfo(1);
+
+	step(true, "prefetch to system memory: %llu pages moved",
+	     (unsigned long long)prefetch_to(1, vm[1], w, DRM_SVM_REGION_SYSTEM));
+	show_residency(1, vm[1], w, -1, -1);
+	step(checksum(w, MIG_SIZE) == want, "CPU checks every byte");
+	show_stats(1);
+	free(w);
+}
+
 int main(void)
 {
 	uint64_t *batch, *result, sum;
 	struct drm_vsvm_job_query q;
-	uint32_t vm0, vm1;
+	uint32_t vm[2] = {};
 	uint8_t *buf, *mid;
 	size_t i;
 	int n;
@@ -188,18 +488,27 @@ int main(void)
 	/* The GPU writes results into memory it can reach: the batch's tail. */
 	result = &batch[63];
 
-	printf("svm_demo: GPU jobs on vsvm0 over malloc'd memory (%u MiB):\n",
+	/*
+	 * First the mirror alone: bound with NO_MIGRATE, the buffer stays in
+	 * system memory and the GPU maps it in place.
+	 */
+	printf("svm_demo: GPU jobs on vsvm0 over malloc'd memory, mirrored in place (%u MiB):\n",
 	       BUF_SIZE >> 20);
-	vm0 = vm_create(fds[0]);
-	vm_bind(fds[0], vm0, buf, BUF_SIZE);
-	vm_bind(fds[0], vm0, batch, 64 * sizeof(*batch));
+	vm[0] = vm_create(fds[0]);
+	vm_bind(fds[0], vm[0], buf, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	/*
+	 * The batch is mirrored only: it stays in system memory, where the
+	 * CPU writes the commands, and only the data moves to VRAM.
+	 */
+	vm_bind(fds[0], vm[0], batch, 64 * sizeof(*batch),
+		DRM_SVM_BIND_FLAG_NO_MIGRATE);
 
 	batch[0] = VSVM_CMD_FILL;
 	batch[1] = (uintptr_t)buf;
 	batch[2] = BUF_SIZE;
 	batch[3] = 0x5a5a1234;
 	batch[4] = VSVM_CMD_END;
-	q = run(fds[0], vm0, batch, 5);
+	q = run(fds[0], vm[0], batch, 5);
 	for (i = 0; i < BUF_SIZE && ((uint32_t *)buf)[i / 4] == 0x5a5a1234; i += 4)
 		;
 	report("GPU fill, CPU checks every byte", q, i == BUF_SIZE);
@@ -209,20 +518,22 @@ int main(void)
 	batch[2] = BUF_SIZE;
 	batch[3] = (uintptr_t)result;
 	batch[4] = VSVM_CMD_END;
-	q = run(fds[0], vm0, batch, 5);
+	q = run(fds[0], vm[0], batch, 5);
 	report("GPU checksum again: pages already mapped", q,
 	       *result == checksum(buf, BUF_SIZE));
 
 	memset(buf + BUF_SIZE / 2, 0x77, 4096);
 	sum = checksum(buf, BUF_SIZE);
-	q = run(fds[0], vm0, batch, 5);
+	q = run(fds[0], vm[0], batch, 5);
 	report("CPU writes a page, GPU checksum sees it", q, *result == sum);
 
 	if (n > 1) {
-		vm1 = vm_create(fds[1]);
-		vm_bind(fds[1], vm1, buf, BUF_SIZE);
-		vm_bind(fds[1], vm1, batch, 64 * sizeof(*batch));
-		q = run(fds[1], vm1, batch, 5);
+		vm[1] = vm_create(fds[1]);
+		vm_bind(fds[1], vm[1], buf, BUF_SIZE,
+			DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		vm_bind(fds[1], vm[1], batch, 64 * sizeof(*batch),
+			DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		q = run(fds[1], vm[1], batch, 5);
 		report("vsvm1 checksums the same malloc'd buffer", q,
 		       *result == sum);
 	}
@@ -231,10 +542,12 @@ int main(void)
 	mid = (uint8_t *)(((uintptr_t)buf + BUF_SIZE / 2) & ~(PAGE - 1));
 	if (madvise(mid, 2 * PAGE, MADV_DONTNEED) == 0) {
 		sum = checksum(buf, BUF_SIZE);
-		q = run(fds[0], vm0, batch, 5);
+		q = run(fds[0], vm[0], batch, 5);
 		report("CPU drops 2 pages (MADV_DONTNEED), GPU sees 0s", q,
 		       *result == sum);
 	}
+
+	migration_demo(vm, n > 1 ? 2 : 1, batch, result);
 
 	printf("svm_demo: %s\n", failures ? "FAILED" : "all results correct");
 	return failures ? 1 : 0;
