@@ -4,6 +4,7 @@
  */
 
 #include <linux/hmm.h>
+#include <linux/hugetlb.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -102,6 +103,30 @@ static void drm_svm_touch_devmem(struct drm_svm_mirror *mirror,
 		last = page->zone_device_data;
 		drm_svm_devmem_touch(mirror, dm, page);
 	}
+}
+
+/*
+ * Fault a hugetlb range in from the CPU side first. hmm_range_fault()
+ * faults a hugetlb hole, one without a page table yet, from its pte_hole
+ * callback with the hugetlb VMA lock still held, and hugetlb_fault() then
+ * takes that lock again (lockdep reports the recursion; with a writer
+ * waiting it would deadlock). With the page table present, the walk
+ * drops the lock before faulting. Best effort: an access the CPU would
+ * refuse is left for hmm_range_fault() to report. Caller holds the mmap
+ * lock for read.
+ */
+static void drm_svm_prefault_hugetlb(struct mm_struct *mm, unsigned long start,
+				     unsigned long end, bool write)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, start);
+	unsigned long addr, size;
+
+	if (!vma || !is_vm_hugetlb_page(vma))
+		return;
+	size = huge_page_size(hstate_vma(vma));
+	for (addr = ALIGN_DOWN(start, size); addr < end; addr += size)
+		fixup_user_fault(mm, max(addr, start),
+				 write ? FAULT_FLAG_WRITE : 0, NULL);
 }
 
 /*
@@ -215,6 +240,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	for (;;) {
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm_mm->mm);
+		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
 		err = hmm_range_fault(&range);
 		mmap_read_unlock(svm_mm->mm);
 		if (!err && write &&
