@@ -267,11 +267,16 @@ drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm)
 int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 {
 	struct drm_svm_devmem_alloc *alloc;
-	unsigned long done = 0, tries = 0;
+	unsigned long done = 0, budget;
 	u32 id = dm->sdev->id;
 	long moved;
 
-	while (done < npages && tries++ < dm->npages) {
+	/* Each pick goes to the tail: look at every block at most once. */
+	spin_lock(&dm->lru_lock);
+	budget = list_count_nodes(&dm->lru);
+	spin_unlock(&dm->lru_lock);
+
+	while (done < npages && budget--) {
 		alloc = drm_svm_devmem_lru_pick(dm);
 		if (!alloc)
 			break;
