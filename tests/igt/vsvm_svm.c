@@ -140,8 +140,9 @@
  * SUBTEST: fault-count
  * Description: A job on fresh memory takes faults, the same job repeated
  *		takes none, and after MADV_DONTNEED it takes faults again.
- *		The bindings are NO_MIGRATE, so that the CPU's checks in
- *		between leave the GPU mappings alone.
+ *		The bindings are NO_MIGRATE and the buffers MADV_NOHUGEPAGE,
+ *		so that neither the CPU's checks in between nor khugepaged
+ *		change the GPU mappings.
  */
 
 #include <errno.h>
@@ -1768,6 +1769,9 @@ static void test_fault_count(int fd)
 	struct svm_batch b;
 	uint64_t *sum;
 
+	/* khugepaged collapsing the buffers would invalidate them anytime. */
+	igt_assert_eq(madvise(rd, BUF_SIZE, MADV_NOHUGEPAGE), 0);
+	igt_assert_eq(madvise(wr, BUF_SIZE, MADV_NOHUGEPAGE), 0);
 	svm_bind_ptr(fd, vm, rd, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 	svm_bind_ptr(fd, vm, wr, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 	svm_batch_init_flags(&b, fd, vm, DRM_SVM_BIND_FLAG_NO_MIGRATE);
