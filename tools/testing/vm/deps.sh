@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev dwarves
 	python3 cpio busybox-static qemu-system-x86 libdrm-dev
-	linux-source-6.12 ccache
+	linux-source-6.12 ccache rsync
 )
 
 missing=()
