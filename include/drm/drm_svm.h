@@ -11,6 +11,7 @@
 #include <linux/xarray.h>
 
 #include <drm/drm_gpuvm.h>
+#include <uapi/drm/drm_svm.h>
 
 struct dentry;
 struct drm_device;
@@ -22,6 +23,7 @@ struct drm_svm_mirror;
 struct drm_svm_mm;
 struct drm_svm_prefetch;
 struct drm_svm_residency;
+struct drm_svm_topology;
 struct drm_svm_vm_bind;
 struct drm_svm_vm_create;
 struct drm_svm_vm_destroy;
@@ -102,6 +104,24 @@ struct drm_svm_ops {
 };
 
 /**
+ * struct drm_svm_link - How one device reaches another device's memory
+ *
+ * One entry of the topology (see DOC: Topology), for an ordered pair of
+ * devices: the device that accesses and the device whose memory it
+ * accesses.
+ */
+struct drm_svm_link {
+	/** @class: DRM_SVM_LINK_NONE, DRM_SVM_LINK_PCIE or _FABRIC (uAPI) */
+	u32 class;
+	/** @flags: DRM_SVM_LINK_ATOMICS, DRM_SVM_LINK_COHERENT (uAPI) */
+	u32 flags;
+	/** @bandwidth: MB/s */
+	u32 bandwidth;
+	/** @latency: Nanoseconds */
+	u32 latency;
+};
+
+/**
  * struct drm_svm_device - Per-device SVM state, embedded in the driver's
  * device
  */
@@ -126,6 +146,16 @@ struct drm_svm_device {
 	 * when pages stay in system memory
 	 */
 	struct drm_svm_devmem *devmem;
+	/**
+	 * @group: Isolation group (drm_svm_device_set_group()); under the
+	 * topology lock
+	 */
+	u32 group;
+	/**
+	 * @links: How this device reaches each other device's memory, by
+	 * SVM device id (drm_svm_link_set()); under the topology lock
+	 */
+	struct drm_svm_link links[DRM_SVM_MAX_DEVICES];
 	/** @gpu_faults: GPU faults reported to the core, all VMs */
 	atomic64_t gpu_faults;
 	/** @debugfs: The device's statistics file */
@@ -217,6 +247,14 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			const unsigned long *chunk_sizes,
 			unsigned int num_chunk_sizes, u64 va_end);
 
+int drm_svm_link_set(struct drm_svm_device *from, struct drm_svm_device *to,
+		     const struct drm_svm_link *link);
+struct drm_svm_link drm_svm_link_get(const struct drm_svm_device *from,
+				     const struct drm_svm_device *to);
+void drm_svm_device_set_group(struct drm_svm_device *sdev, u32 group);
+bool drm_svm_can_access(const struct drm_svm_device *from,
+			const struct drm_svm_device *to);
+
 void drm_svm_file_init(struct drm_svm_file *sfile);
 void drm_svm_file_fini(struct drm_svm_file *sfile);
 struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
@@ -237,6 +275,8 @@ int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
 int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 			   struct drm_svm_file *sfile, struct drm_file *file,
 			   struct drm_svm_prefetch *args);
+int drm_svm_ioctl_topology(struct drm_svm_device *sdev,
+			   struct drm_svm_topology *args);
 int drm_svm_ioctl_residency(struct drm_svm_device *sdev,
 			    struct drm_svm_file *sfile,
 			    struct drm_svm_residency *args);

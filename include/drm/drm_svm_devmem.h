@@ -59,7 +59,11 @@ struct drm_svm_devmem_ops {
 	 * @copy: Copy @npages pages with the device's copy engine, each
 	 * @src[i] to @dst[i], and return when the data is there (required).
 	 * A NULL @src[i] means zero-fill @dst[i]; a NULL @dst[i] means skip.
-	 * @dir says which side is device memory (of this @dm).
+	 * @dir says which side is device memory (of this @dm). With
+	 * %DRM_SVM_COPY_TO_DEVICE, a source page may also be a page of
+	 * another device that drm_svm_can_access() lets this device reach:
+	 * the copy then goes over the link (drm_svm_page_devmem() tells the
+	 * pages apart).
 	 *
 	 * Called with every page locked and possibly the mmap lock held
 	 * for read; the same rules as for @alloc apply.
@@ -84,6 +88,16 @@ struct drm_svm_devmem_stats {
 	atomic64_t pages_to_vram;
 	/** @pages_to_ram: Pages migrated out of device memory */
 	atomic64_t pages_to_ram;
+	/**
+	 * @pages_from_peer: Of @pages_to_vram, pages moved from another
+	 * device's memory directly, over a link
+	 */
+	atomic64_t pages_from_peer;
+	/**
+	 * @bounces: Chunks moved in from another device's memory through
+	 * system memory, because this device cannot reach it
+	 */
+	atomic64_t bounces;
 	/** @evictions: Allocations evicted to make room */
 	atomic64_t evictions;
 	/** @vram_pages: Device pages allocated, in use or being freed */
@@ -96,7 +110,10 @@ struct drm_svm_devmem_stats {
  * Embedded in the driver's device and set up with drm_svm_devmem_init().
  */
 struct drm_svm_devmem {
-	/** @pagemap: The ZONE_DEVICE pages; its owner is this struct */
+	/**
+	 * @pagemap: The ZONE_DEVICE pages; their owner is the core's peer
+	 * domain, the same for every device (see DOC: Topology)
+	 */
 	struct dev_pagemap pagemap;
 	/** @sdev: Device the memory belongs to */
 	struct drm_svm_device *sdev;
@@ -158,6 +175,7 @@ static inline bool drm_svm_devmem_owns(const struct drm_svm_devmem *dm,
 	return is_zone_device_page(page) && page->pgmap == &dm->pagemap;
 }
 
+struct drm_svm_devmem *drm_svm_page_devmem(const struct page *page);
 int drm_svm_devmem_init(struct drm_svm_devmem *dm,
 			struct drm_svm_device *sdev,
 			const struct drm_svm_devmem_ops *ops,

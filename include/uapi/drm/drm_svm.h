@@ -271,7 +271,12 @@ struct drm_svm_page_residency {
 	 * @mapped: Bit N is set when a VM of the calling process on the device
 	 * with SVM device id N maps the page
 	 */
-	__u64 mapped;
+	__u32 mapped;
+	/**
+	 * @mapped_remote: The bits of @mapped whose device maps the page
+	 * over a link: the page is in the memory of another device
+	 */
+	__u32 mapped_remote;
 };
 
 /** DRM_SVM_RESIDENCY_MAX_PAGES - Most pages one residency query covers */
@@ -302,6 +307,95 @@ struct drm_svm_residency {
 	__u64 npages;
 	/** @pages: User pointer to @npages &struct drm_svm_page_residency */
 	__u64 pages;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * DOC: drm_svm topology uAPI
+ *
+ * The core knows which devices reach each other's memory, and how
+ * (&struct drm_svm_topology_link), and puts each device in an isolation
+ * group (&struct drm_svm_topology_device). A device maps or copies the
+ * memory of another device directly only when a link leads there and
+ * both are in the same group (%DRM_SVM_LINK_PEER); otherwise the data
+ * goes through system memory.
+ */
+
+/* No link: the memory of the other device is reached through system memory. */
+#define DRM_SVM_LINK_NONE		0
+/* PCIe peer-to-peer. */
+#define DRM_SVM_LINK_PCIE		1
+/* A device fabric (NVLink, xGMI, Xe Link and the like). */
+#define DRM_SVM_LINK_FABRIC		2
+
+/* Device atomics work on the other device's memory over the link. */
+#define DRM_SVM_LINK_ATOMICS		(1u << 0)
+/* Accesses over the link are cache coherent. */
+#define DRM_SVM_LINK_COHERENT		(1u << 1)
+/* Out: the core uses the link (both devices are in one isolation group). */
+#define DRM_SVM_LINK_PEER		(1u << 31)
+
+/**
+ * struct drm_svm_topology_device - One device of the topology
+ */
+struct drm_svm_topology_device {
+	/** @id: SVM device id */
+	__u32 id;
+	/** @group: Isolation group; devices of different groups never peer */
+	__u32 group;
+};
+
+/**
+ * struct drm_svm_topology_link - How device @from reaches device @to's memory
+ */
+struct drm_svm_topology_link {
+	/** @from: SVM device id of the device that accesses */
+	__u32 from;
+	/** @to: SVM device id of the device whose memory is accessed */
+	__u32 to;
+	/** @class: %DRM_SVM_LINK_PCIE or %DRM_SVM_LINK_FABRIC */
+	__u32 class;
+	/**
+	 * @flags: %DRM_SVM_LINK_ATOMICS, %DRM_SVM_LINK_COHERENT, and
+	 * %DRM_SVM_LINK_PEER when the core uses the link
+	 */
+	__u32 flags;
+	/** @bandwidth: MB/s (10^6 bytes per second) */
+	__u32 bandwidth;
+	/** @latency: Nanoseconds */
+	__u32 latency;
+};
+
+/**
+ * struct drm_svm_topology - Query the devices and links of the core
+ *
+ * Fills @devices with up to @num_devices entries, one per device of the
+ * core in SVM device id order, and @links with up to @num_links entries,
+ * one per ordered pair of devices that has a link; then sets @num_devices
+ * and @num_links to how many there are. A call with both counts zero
+ * only sizes the arrays; a count that comes back larger than it went in
+ * means the array was too small and only its first entries were written.
+ * Pairs without an entry have no link (%DRM_SVM_LINK_NONE).
+ *
+ * Fails with -EINVAL for non-zero @flags, @pad or @reserved, -EFAULT when
+ * an array cannot be written.
+ */
+struct drm_svm_topology {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @num_devices: In: entries of @devices; out: devices */
+	__u32 num_devices;
+	/** @num_links: In: entries of @links; out: links */
+	__u32 num_links;
+	/** @devices: User pointer to &struct drm_svm_topology_device entries */
+	__u64 devices;
+	/** @links: User pointer to &struct drm_svm_topology_link entries */
+	__u64 links;
+	/** @flags: MBZ, no flags are defined yet */
+	__u32 flags;
+	/** @pad: MBZ */
+	__u32 pad;
 	/** @reserved: MBZ */
 	__u64 reserved[2];
 };

@@ -157,6 +157,7 @@ int drm_svm_device_register(struct drm_svm_device *sdev)
 		if (!drm_svm_devices[id]) {
 			drm_svm_devices[id] = sdev;
 			sdev->id = id;
+			drm_svm_topology_reset(sdev);
 			err = 0;
 			break;
 		}
@@ -173,6 +174,7 @@ void drm_svm_device_unregister(struct drm_svm_device *sdev)
 {
 	drm_svm_devices_lock_write();
 	WARN_ON(sdev->devmem);
+	drm_svm_topology_reset(sdev);
 	drm_svm_devices[sdev->id] = NULL;
 	drm_svm_devices_unlock_write();
 }

@@ -65,12 +65,55 @@
  *  - an allocator for naturally aligned power-of-two blocks
  *    (&drm_svm_devmem_ops.alloc, &drm_svm_devmem_ops.free); drm_buddy
  *    fits;
- *  - a copy engine (&drm_svm_devmem_ops.copy);
- *  - in &drm_svm_ops.map, the translation of device pages, which
- *    hmm_range_fault() reports for the device's own private memory, to
- *    device addresses;
+ *  - a copy engine (&drm_svm_devmem_ops.copy), which for a device with
+ *    links also reads the memory of the peers it reaches;
+ *  - in &drm_svm_ops.map, the translation of device pages to device
+ *    addresses: the device's own, and those of peers it reaches over a
+ *    link (drm_svm_page_devmem() says whose a page is);
+ *  - for several devices, the links and isolation groups (see Topology);
  *  - drm_svm_devmem_fini() before the device goes away.
  */
+
+/*
+ * The &dev_pagemap owner of every device's memory: one peer domain, so
+ * that hmm_range_fault() and migrate_vma_setup() report the pages of all
+ * devices as they are and the core decides (see DOC: Topology).
+ */
+static int drm_svm_peer_domain;
+
+/**
+ * drm_svm_pgmap_owner() - The &dev_pagemap owner of the core's device memory
+ *
+ * Returns: the owner to pass as hmm_range.dev_private_owner and
+ * migrate_vma.pgmap_owner.
+ */
+void *drm_svm_pgmap_owner(void)
+{
+	return &drm_svm_peer_domain;
+}
+
+static const struct dev_pagemap_ops drm_svm_pagemap_ops;
+
+/**
+ * drm_svm_page_devmem() - The device memory a page is in
+ * @page: any page
+ *
+ * The caller keeps the page from being freed (holds a reference or the
+ * page lock, or the notifier lock after a successful
+ * mmu_interval_read_retry()).
+ *
+ * Returns: the &struct drm_svm_devmem of the device whose memory @page
+ * is, or NULL for any other page (system memory, other ZONE_DEVICE
+ * memory).
+ */
+struct drm_svm_devmem *drm_svm_page_devmem(const struct page *page)
+{
+	if (!is_zone_device_page(page) ||
+	    page->pgmap->ops != &drm_svm_pagemap_ops)
+		return NULL;
+	return container_of(page->pgmap, struct drm_svm_devmem, pagemap);
+}
+EXPORT_SYMBOL_GPL(drm_svm_page_devmem);
 
 /* Give the blocks whose pages are all free back to the driver. */
 static void drm_svm_devmem_free_work(struct work_struct *work)
@@ -327,7 +370,8 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 		  addr + ((alloc->pfn + alloc->npages - page_to_pfn(page)) <<
 			  PAGE_SHIFT));
 
-	moved = drm_svm_migrate_vma_to_ram(dm, vma, start, end, page);
+	moved = drm_svm_migrate_vma_to_ram(vma, start, end, page,
+					   BIT(dm->sdev->id));
 	if (moved < 0) {
 		drm_dbg(dm->sdev->drm, "CPU fault at %#lx: %ld\n",
 			vmf->address, moved);
@@ -400,7 +444,7 @@ int drm_svm_devmem_init(struct drm_svm_devmem *dm,
 	dm->pagemap.range.end = base + size - 1;
 	dm->pagemap.nr_range = 1;
 	dm->pagemap.ops = &drm_svm_pagemap_ops;
-	dm->pagemap.owner = dm;
+	dm->pagemap.owner = drm_svm_pgmap_owner();
 	addr = memremap_pages(&dm->pagemap, dev_to_node(drm->dev));
 	if (IS_ERR(addr)) {
 		err = PTR_ERR(addr);

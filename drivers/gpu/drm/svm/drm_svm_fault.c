@@ -28,20 +28,24 @@
  * For one chunk, with the mirror's lock held:
  *
  *  1. the binding gives the CPU address and, with the VMA, the chunk;
- *  2. when the device has memory and the binding allows migration, the
- *     chunk moves there (see Migration); best effort, it is mapped
- *     wherever its pages are;
+ *  2. drm_svm_placement() decides whether the chunk moves first (see
+ *     Placement); a move is best effort, the chunk is mapped wherever its
+ *     pages end up;
  *  3. mmu_interval_read_begin() on the chunk's notifier window;
  *  4. hmm_range_fault() under the mmap read lock, faulting every page of
  *     the chunk in, for writing only if the access is a write, and taking
- *     the device's own private pages as they are; -EBUSY restarts from 3.
- *     A write that finds such a page read-only (shared by fork(), or after
- *     mprotect()) moves the chunk back to system memory and restarts, so
- *     that the CPU's fault handling gives it write access or fails it;
+ *     the pages of every device as they are; -EBUSY restarts from 3;
  *  5. the notifier lock for read, then mmu_interval_read_retry(): if an
- *     invalidation ran since 3, drop the lock and restart from 3;
+ *     invalidation ran since 3, drop the lock and restart from 3. With
+ *     the sequence still valid, the pages cannot go away, and the core
+ *     checks them: pages of a device this device cannot reach (see
+ *     Topology), and for a write device-private pages the CPU maps
+ *     read-only (shared by fork(), or after mprotect()), move to system
+ *     memory, and the walk restarts from 3, so that the CPU's fault
+ *     handling gives write access or fails it;
  *  6. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
  *     the chunk with a PMD (THP, hugetlb), then drop the notifier lock.
+ *     Pages of a linked peer device are mapped in place, over the link.
  *
  * The device memory blocks a batch maps stay pinned until the batch ends,
  * so that its later chunks never evict its earlier ones.
@@ -53,6 +57,31 @@
  * read-only memory (-EPERM). A VM that was destroyed fails with -ENOENT.
  */
 
+/**
+ * DOC: Placement
+ *
+ * Before a chunk is mapped, drm_svm_placement() decides whether it moves
+ * first; it is the one place that makes that choice, and the hook that
+ * placement policies extend. Its rules, in order:
+ *
+ *  - a prefetch to system memory moves the chunk there, from every
+ *    device;
+ *  - a device without memory, or a binding with
+ *    %DRM_SVM_BIND_FLAG_NO_MIGRATE, maps the chunk where it is;
+ *  - a fault on a chunk whose pages are all in the faulting device's
+ *    memory already maps it as it is: a snapshot of the CPU page table
+ *    tells, so that such a fault costs no migrate_vma_setup();
+ *  - otherwise the chunk moves into the device's memory: from system
+ *    memory, directly from devices it reaches, through system memory
+ *    from the others (see Migration). A prefetch to the device always
+ *    takes this path.
+ *
+ * Whatever was decided, the fault path then maps the pages where they
+ * are, except pages of a device the faulting device cannot reach, which
+ * go to system memory first (see GPU page faults): a device maps a peer's
+ * memory only over a link, within its isolation group.
+ */
+
 /* Drop the write permission of every page: the binding is read-only. */
 static void drm_svm_pfns_readonly(unsigned long *pfns, unsigned long npages)
 {
@@ -60,6 +89,38 @@ static void drm_svm_pfns_readonly(unsigned long *pfns, unsigned long npages)
 
 	for (i = 0; i < npages; i++)
 		pfns[i] &= ~HMM_PFN_WRITE;
+}
+
+/**
+ * drm_svm_snapshot() - Read the CPU page table over a range, faulting nothing
+ * @svm_mm: the process
+ * @range: the range, with its notifier and pfn array set; its sequence is
+ *	   set here
+ *
+ * hmm_range_fault() without fault flags, as the core's peer domain sees
+ * it: the pages of every device are reported as they are. Retries while
+ * invalidations race with it. Caller holds a reference on the address
+ * space and no mmap lock.
+ *
+ * Returns: 0, -EFAULT when there is no VMA, or the error of
+ * hmm_range_fault().
+ */
+int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range)
+{
+	unsigned long timeout = jiffies +
+				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	int err;
+
+	range->default_flags = 0;
+	range->pfn_flags_mask = 0;
+	range->dev_private_owner = drm_svm_pgmap_owner();
+	do {
+		range->notifier_seq = mmu_interval_read_begin(range->notifier);
+		mmap_read_lock(svm_mm->mm);
+		err = hmm_range_fault(range);
+		mmap_read_unlock(svm_mm->mm);
+	} while (err == -EBUSY && time_before(jiffies, timeout));
+	return err;
 }
 
 static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
@@ -130,50 +191,106 @@ static void drm_svm_prefault_hugetlb(struct mm_struct *mm, unsigned long start,
 }
 
 /*
- * Whether a write fault found pages of the device's own private memory
- * that the CPU maps read-only (a fork shares them, or mprotect()):
- * hmm_range_fault() reports such pages as they are, without faulting.
+ * The devices, as a mask of SVM device ids, whose pages a fault found
+ * but must not map: pages of devices @sdev cannot reach (see Topology),
+ * and, for a write, device-private pages that the CPU maps read-only (a
+ * fork shares them, or mprotect()), which hmm_range_fault() reports as
+ * they are, without faulting. The caller holds the notifier lock with a
+ * valid sequence, so the pages cannot go away.
  */
-static bool drm_svm_devmem_readonly(struct drm_svm_devmem *dm,
-				    const unsigned long *pfns,
-				    unsigned long npages)
+static u32 drm_svm_pfns_refused(struct drm_svm_device *sdev,
+				const unsigned long *pfns,
+				unsigned long npages, bool write)
 {
+	struct drm_svm_devmem *dm;
+	struct page *page;
 	unsigned long i;
+	u32 refused = 0;
 
-	if (!dm || drm_svm_devmem_is_coherent(dm))
-		return false;
 	for (i = 0; i < npages; i++) {
-		if ((pfns[i] & (HMM_PFN_VALID | HMM_PFN_WRITE)) ==
-		    HMM_PFN_VALID &&
-		    is_device_private_page(hmm_pfn_to_page(pfns[i])))
-			return true;
+		if (!(pfns[i] & HMM_PFN_VALID))
+			continue;
+		page = hmm_pfn_to_page(pfns[i]);
+		dm = drm_svm_page_devmem(page);
+		if (!dm)
+			continue;
+		if (!drm_svm_can_access(sdev, dm->sdev) ||
+		    (write && !(pfns[i] & HMM_PFN_WRITE) &&
+		     is_device_private_page(page)))
+			refused |= BIT(dm->sdev->id);
 	}
-	return false;
+	return refused;
 }
 
 /*
- * Move the device-private pages of [start, end) back to system memory, so
- * that the next hmm_range_fault() write-faults them like the CPU would
- * (copy on write, or -EPERM). Returns pages moved or an error.
+ * Whether every page of [start, end) is in @dm already, from a snapshot
+ * of the CPU page table: then a fault needs no migration. Advisory; the
+ * caller holds a reference on the address space.
  */
-static long drm_svm_devmem_unshare(struct drm_svm_mm *svm_mm,
-				   struct drm_svm_devmem *dm,
-				   unsigned long start, unsigned long end)
+static bool drm_svm_chunk_in_devmem(struct drm_svm_mirror *mirror,
+				    struct drm_svm_devmem *dm,
+				    unsigned long start, unsigned long end)
 {
-	struct vm_area_struct *vma;
-	long moved = -EFAULT;
+	unsigned long i, npages = (end - start) >> PAGE_SHIFT;
+	struct drm_svm_window *window;
+	struct hmm_range range = {
+		.start = start,
+		.end = end,
+		.hmm_pfns = mirror->pfns,
+	};
 
-	mmap_read_lock(svm_mm->mm);
-	vma = vma_lookup(svm_mm->mm, start);
-	if (vma && end <= vma->vm_end)
-		moved = drm_svm_migrate_vma_to_ram(dm, vma, start, end, NULL);
-	mmap_read_unlock(svm_mm->mm);
-	return moved;
+	window = drm_svm_window_get(mirror->svm_mm, start);
+	if (IS_ERR(window))
+		return false;
+	range.notifier = &window->notifier;
+	if (drm_svm_snapshot(mirror->svm_mm, &range))
+		return false;
+
+	for (i = 0; i < npages; i++) {
+		if (!(range.hmm_pfns[i] & HMM_PFN_VALID) ||
+		    drm_svm_page_devmem(hmm_pfn_to_page(range.hmm_pfns[i])) != dm)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * drm_svm_placement() - Decide where a chunk should be before it is mapped
+ * @mirror: the mirror that faults or prefetches
+ * @b: the binding the chunk is in
+ * @start: first CPU address of the chunk
+ * @end: end of the chunk
+ * @place: what the caller asked for
+ *
+ * The one place that chooses between moving a chunk and mapping it where
+ * it is (see DOC: Placement). Caller holds the mirror's lock and a
+ * reference on the address space.
+ *
+ * Returns: %DRM_SVM_PLACE_DEVICE to move the chunk into the device's
+ * memory, %DRM_SVM_PLACE_SYSTEM to move it to system memory, or
+ * %DRM_SVM_PLACE_FAULT to map it where it is.
+ */
+static enum drm_svm_place drm_svm_placement(struct drm_svm_mirror *mirror,
+					    struct drm_svm_binding *b,
+					    unsigned long start,
+					    unsigned long end,
+					    enum drm_svm_place place)
+{
+	struct drm_svm_devmem *dm = mirror->sdev->devmem;
+
+	if (place == DRM_SVM_PLACE_SYSTEM)
+		return DRM_SVM_PLACE_SYSTEM;
+	if (!dm || (b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE))
+		return DRM_SVM_PLACE_FAULT;
+	if (place == DRM_SVM_PLACE_FAULT &&
+	    drm_svm_chunk_in_devmem(mirror, dm, start, end))
+		return DRM_SVM_PLACE_FAULT;
+	return DRM_SVM_PLACE_DEVICE;
 }
 
 /*
- * Move a chunk where @place wants it before it is mapped. Best effort:
- * pages that cannot move are mapped where they are.
+ * Move a chunk where drm_svm_placement() wants it before it is mapped.
+ * Best effort: pages that cannot move are mapped where they are.
  *
  * Returns: pages moved.
  */
@@ -182,16 +299,21 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 					 unsigned long start, unsigned long end,
 					 enum drm_svm_place place)
 {
-	struct drm_svm_devmem *dm = mirror->sdev->devmem;
 	long moved;
 
-	if (place == DRM_SVM_PLACE_SYSTEM)
-		moved = drm_svm_migrate_to_ram(mirror->svm_mm, start, end);
-	else if (dm && !(b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE))
-		moved = drm_svm_migrate_to_devmem(dm, mirror->svm_mm, start,
-						  end);
-	else
+	switch (drm_svm_placement(mirror, b, start, end, place)) {
+	case DRM_SVM_PLACE_SYSTEM:
+		moved = drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
+					       DRM_SVM_ALL_DEVICES);
+		break;
+	case DRM_SVM_PLACE_DEVICE:
+		moved = drm_svm_migrate_to_devmem(mirror->sdev->devmem,
+						  mirror->svm_mm, start, end);
+		break;
+	default:
 		moved = 0;
+		break;
+	}
 
 	if (moved < 0)
 		drm_dbg(mirror->sdev->drm,
@@ -220,8 +342,9 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		.hmm_pfns = mirror->pfns,
 		.default_flags = HMM_PFN_REQ_FAULT |
 				 (write ? HMM_PFN_REQ_WRITE : 0),
-		.dev_private_owner = mirror->sdev->devmem,
+		.dev_private_owner = drm_svm_pgmap_owner(),
 	};
+	u32 refused;
 	int err;
 
 	window = drm_svm_window_get(svm_mm, start);
@@ -243,23 +366,29 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
 		err = hmm_range_fault(&range);
 		mmap_read_unlock(svm_mm->mm);
-		if (!err && write &&
-		    drm_svm_devmem_readonly(mirror->sdev->devmem, range.hmm_pfns,
-					    npages)) {
-			/* The CPU fault path gives write access: go there. */
-			moved = drm_svm_devmem_unshare(svm_mm,
-						       mirror->sdev->devmem,
-						       start, end);
-			if (moved < 0)
-				return moved;
-		} else if (!err) {
-			down_read(&svm_mm->notifier_lock);
-			if (!mmu_interval_read_retry(range.notifier,
-						     range.notifier_seq))
-				break;
-			up_read(&svm_mm->notifier_lock);
-		} else if (err != -EBUSY) {
+		if (err && err != -EBUSY)
 			return err;
+		if (!err) {
+			down_read(&svm_mm->notifier_lock);
+			if (mmu_interval_read_retry(range.notifier,
+						    range.notifier_seq)) {
+				up_read(&svm_mm->notifier_lock);
+			} else {
+				refused = drm_svm_pfns_refused(mirror->sdev,
+							       range.hmm_pfns,
+							       npages, write);
+				if (!refused)
+					break;
+				up_read(&svm_mm->notifier_lock);
+				/*
+				 * Through system memory, where the CPU fault
+				 * path gives write access or refuses it.
+				 */
+				moved = drm_svm_migrate_to_ram(svm_mm, start,
+							       end, refused);
+				if (moved < 0)
+					return moved;
+			}
 		}
 		mirror->stats.retries++;
 		if (time_after(jiffies, timeout))

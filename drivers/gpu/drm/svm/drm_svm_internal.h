@@ -38,6 +38,10 @@ struct drm_svm_counters {
 	atomic64_t pages_to_vram;
 	/** @pages_to_ram: Pages migrated out of the device's memory */
 	atomic64_t pages_to_ram;
+	/** @pages_from_peer: Of @pages_to_vram, pages moved from another device directly */
+	atomic64_t pages_from_peer;
+	/** @bounces: Chunks moved in from another device through system memory */
+	atomic64_t bounces;
 	/** @evictions: Allocations of the process evicted */
 	atomic64_t evictions;
 	/** @vram_pages: Device pages allocated for the process */
@@ -160,12 +164,21 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end);
 int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range);
 
-/* How a chunk is serviced: as a fault, or moved to a region first. */
+/**
+ * enum drm_svm_place - Where a chunk goes before it is mapped
+ * @DRM_SVM_PLACE_FAULT: as a GPU fault asks: what drm_svm_placement()
+ *	decides; as its answer, map the chunk where it is
+ * @DRM_SVM_PLACE_DEVICE: into the memory of the mapping device
+ * @DRM_SVM_PLACE_SYSTEM: into system memory
+ */
 enum drm_svm_place {
 	DRM_SVM_PLACE_FAULT,
 	DRM_SVM_PLACE_DEVICE,
 	DRM_SVM_PLACE_SYSTEM,
 };
+
+struct hmm_range;
+int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range);
 
 void drm_svm_mm_for_each(void (*fn)(struct drm_svm_mm *svm_mm, void *data),
 			 void *data);
@@ -178,7 +191,9 @@ void drm_svm_devices_unlock(void);
 void drm_svm_devices_lock_write(void);
 void drm_svm_devices_unlock_write(void);
 struct drm_svm_device *drm_svm_device_by_id(u32 id);
+void drm_svm_topology_reset(struct drm_svm_device *sdev);
 
+void *drm_svm_pgmap_owner(void);
 void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
 			  struct drm_svm_devmem *dm, struct page *page);
 void drm_svm_devmem_unpin_all(struct drm_svm_mirror *mirror);
@@ -193,11 +208,14 @@ struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
 long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 			       struct drm_svm_mm *svm_mm, unsigned long start,
 			       unsigned long end);
+/* Every SVM device id, as a mask for drm_svm_migrate_to_ram() */
+#define DRM_SVM_ALL_DEVICES	GENMASK(DRM_SVM_MAX_DEVICES - 1, 0)
+
 long drm_svm_migrate_to_ram(struct drm_svm_mm *svm_mm, unsigned long start,
-			    unsigned long end);
-long drm_svm_migrate_vma_to_ram(struct drm_svm_devmem *dm,
-				struct vm_area_struct *vma, unsigned long start,
-				unsigned long end, struct page *fault_page);
+			    unsigned long end, u32 from);
+long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
+				unsigned long start, unsigned long end,
+				struct page *fault_page, u32 from);
 long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 				 unsigned long pfn, unsigned long npages);
 bool drm_svm_vma_migratable(struct vm_area_struct *vma);

@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
@@ -23,16 +24,27 @@
  *
  *  - to device memory, on a GPU fault or a prefetch, for anonymous private
  *    memory of a binding without %DRM_SVM_BIND_FLAG_NO_MIGRATE. The core
- *    collects the chunk's system pages, then allocates one block for the
+ *    collects the chunk's pages, from system memory and from the memory
+ *    of every device (see Topology), then allocates one block for the
  *    chunk, so that a chunk already in device memory costs no allocation.
  *    Pages that are not there yet (never touched, or the zero page) are
  *    created in device memory, zero-filled by the copy engine: a device
  *    page never shows a byte of its previous user;
+ *  - from one device to another, directly, when drm_svm_can_access()
+ *    lets the destination reach the source: the same single pass, with
+ *    the destination's copy engine reading the source device's pages over
+ *    the link. Pages of a device the destination cannot reach bounce:
+ *    the chunk's pages of that device move to system memory first, then
+ *    the chunk moves in; only the chunk, never more. The statistics count
+ *    the pages moved directly and the chunks that bounced;
  *  - to system memory, on a CPU fault on a device-private page (the
  *    chunk the page was migrated with, clipped to the faulting VMA, so a
  *    chunk that was partly unmapped or moved with mremap() is handled page
- *    by page), on an explicit prefetch, and by eviction, which goes by
- *    page frame with migrate_device_range() and needs no address space.
+ *    by page), on an explicit prefetch, before a device maps pages of a
+ *    device it cannot reach, and by eviction, which goes by page frame
+ *    with migrate_device_range() and needs no address space. Pages of
+ *    several devices in one chunk move in one pass, with one copy call
+ *    per source device.
  *
  * A copy failure migrates nothing: the source pages stay mapped and
  * valid. A GPU fault whose migration fails maps the pages where they are.
@@ -47,7 +59,13 @@ struct drm_svm_migrate_buf {
 	unsigned long dst[DRM_SVM_MIGRATE_PAGES];
 	struct page *spages[DRM_SVM_MIGRATE_PAGES];
 	struct page *dpages[DRM_SVM_MIGRATE_PAGES];
+	/* The destinations of one copy call, when there are several */
+	struct page *cpages[DRM_SVM_MIGRATE_PAGES];
 };
+
+/* Both kinds of device page, of every device of the core */
+#define DRM_SVM_SELECT_DEVICE	(MIGRATE_VMA_SELECT_DEVICE_PRIVATE | \
+				 MIGRATE_VMA_SELECT_DEVICE_COHERENT)
 
 /**
  * drm_svm_vma_migratable() - Whether a VMA's pages may go to device memory
@@ -130,14 +148,53 @@ static int drm_svm_migrate_fill_devmem(struct drm_svm_devmem_alloc *alloc,
 }
 
 /*
+ * Of the pages collected to move into @dm, keep those that are not there
+ * yet and that @dm's device can reach: system pages, holes and pages of
+ * linked peers. Pages of devices it cannot reach are dropped, their
+ * devices added to *@bounce. Returns the pages left to move; *@peers is
+ * how many of them are in another device.
+ */
+static unsigned long drm_svm_migrate_select_in(struct drm_svm_devmem *dm,
+					       unsigned long *src,
+					       unsigned long npages,
+					       unsigned long *peers,
+					       u32 *bounce)
+{
+	struct drm_svm_devmem *from;
+	unsigned long i, n = 0;
+	struct page *page;
+
+	*peers = 0;
+	for (i = 0; i < npages; i++) {
+		if (!(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		page = migrate_pfn_to_page(src[i]);
+		from = page ? drm_svm_page_devmem(page) : NULL;
+		if (from && (from == dm ||
+			     !drm_svm_can_access(dm->sdev, from->sdev))) {
+			if (from != dm)
+				*bounce |= BIT(from->sdev->id);
+			src[i] &= ~MIGRATE_PFN_MIGRATE;
+			continue;
+		}
+		*peers += !!from;
+		n++;
+	}
+	return n;
+}
+
+/*
  * One attempt to move [start, end) into @dm. Caller holds the mmap lock.
- * Returns pages moved, or -ENOSPC when the memory is full.
+ * Returns pages moved, of which *@peers directly from other devices, or
+ * -ENOSPC when the memory is full; *@bounce gets the devices whose pages
+ * @dm's device cannot reach.
  */
 static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 				       struct drm_svm_mm *svm_mm,
 				       struct vm_area_struct *vma,
 				       unsigned long start, unsigned long end,
-				       struct drm_svm_migrate_buf *buf)
+				       struct drm_svm_migrate_buf *buf,
+				       unsigned long *peers, u32 *bounce)
 {
 	struct migrate_vma args = {
 		.vma = vma,
@@ -145,17 +202,19 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 		.end = end,
 		.src = buf->src,
 		.dst = buf->dst,
-		.pgmap_owner = dm,
-		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+		.pgmap_owner = drm_svm_pgmap_owner(),
+		.flags = MIGRATE_VMA_SELECT_SYSTEM | DRM_SVM_SELECT_DEVICE,
 	};
 	struct drm_svm_devmem_alloc *alloc;
 	long moved = 0;
 	int err;
 
+	*peers = 0;
 	err = migrate_vma_setup(&args);
 	if (err)
 		return err;
-	if (!args.cpages)
+	if (!args.cpages ||
+	    !drm_svm_migrate_select_in(dm, args.src, args.npages, peers, bounce))
 		goto out_finalize;
 
 	alloc = drm_svm_devmem_alloc(dm, svm_mm, args.npages);
@@ -166,6 +225,10 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 	if (!drm_svm_migrate_fill_devmem(alloc, &args, buf)) {
 		migrate_vma_pages(&args);
 		moved = drm_svm_migrate_count(args.src, args.dst, args.npages);
+		/* A page that raced away is counted as a system page. */
+		*peers = min_t(unsigned long, *peers, moved);
+	} else {
+		*peers = 0;
 	}
 	migrate_vma_finalize(&args);
 	drm_svm_devmem_alloc_put(alloc);
@@ -173,7 +236,59 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 
 out_finalize:
 	migrate_vma_finalize(&args);
+	*peers = 0;
 	return moved;
+}
+
+/*
+ * Move what can move of [start, end) into @dm, evicting and retrying a few
+ * times when the memory is full. Caller holds no mmap lock.
+ */
+static long drm_svm_migrate_in(struct drm_svm_devmem *dm,
+			       struct drm_svm_mm *svm_mm, unsigned long start,
+			       unsigned long end,
+			       struct drm_svm_migrate_buf *buf,
+			       unsigned long *peers, u32 *bounce)
+{
+	struct mm_struct *mm = svm_mm->mm;
+	struct vm_area_struct *vma;
+	unsigned int tries;
+	long moved;
+
+	for (tries = 0; ; tries++) {
+		*peers = 0;
+		mmap_read_lock(mm);
+		vma = vma_lookup(mm, start);
+		if (vma && end <= vma->vm_end && drm_svm_vma_migratable(vma))
+			moved = drm_svm_migrate_try_devmem(dm, svm_mm, vma,
+							   start, end, buf,
+							   peers, bounce);
+		else
+			moved = 0;
+		mmap_read_unlock(mm);
+
+		if (moved != -ENOSPC || tries == 3 ||
+		    drm_svm_devmem_evict(dm, (end - start) >> PAGE_SHIFT))
+			return moved;
+	}
+}
+
+static void drm_svm_migrate_account_in(struct drm_svm_devmem *dm,
+				       struct drm_svm_mm *svm_mm, long moved,
+				       unsigned long peers, bool bounced)
+{
+	struct drm_svm_counters *c = &svm_mm->counters[dm->sdev->id];
+
+	if (moved <= 0)
+		return;
+	atomic64_add(moved, &dm->stats.pages_to_vram);
+	atomic64_add(moved, &c->pages_to_vram);
+	atomic64_add(peers, &dm->stats.pages_from_peer);
+	atomic64_add(peers, &c->pages_from_peer);
+	if (bounced) {
+		atomic64_inc(&dm->stats.bounces);
+		atomic64_inc(&c->bounces);
+	}
 }
 
 /**
@@ -184,9 +299,12 @@ out_finalize:
  * @end: end of the chunk; at most DRM_SVM_MAX_CHUNK from @start, a power
  *	 of two in size and aligned to it
  *
- * Best effort: pages that cannot move (busy, pinned, not in a migratable
- * VMA) stay. When the memory is full, evicts and retries a few times.
- * Caller holds a reference on the address space and no mmap lock.
+ * Moves the chunk's system pages and the pages of other devices into @dm:
+ * directly from devices that @dm's device can reach, through system
+ * memory from the others. Best effort: pages that cannot move (busy,
+ * pinned, not in a migratable VMA) stay. When the memory is full, evicts
+ * and retries a few times. Caller holds a reference on the address space
+ * and no mmap lock.
  *
  * Returns: pages moved, or a negative error code when nothing could be.
  */
@@ -194,11 +312,10 @@ long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 			       struct drm_svm_mm *svm_mm, unsigned long start,
 			       unsigned long end)
 {
-	struct mm_struct *mm = svm_mm->mm;
 	struct drm_svm_migrate_buf *buf;
-	struct vm_area_struct *vma;
-	unsigned int tries;
-	long moved;
+	unsigned long peers;
+	u32 bounce = 0;
+	long moved, n;
 
 	if (WARN_ON_ONCE(end - start > DRM_SVM_MAX_CHUNK))
 		return -EINVAL;
@@ -206,40 +323,71 @@ long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 	if (!buf)
 		return -ENOMEM;
 
-	for (tries = 0; ; tries++) {
-		mmap_read_lock(mm);
-		vma = vma_lookup(mm, start);
-		if (vma && end <= vma->vm_end && drm_svm_vma_migratable(vma))
-			moved = drm_svm_migrate_try_devmem(dm, svm_mm, vma,
-							   start, end, buf);
-		else
-			moved = 0;
-		mmap_read_unlock(mm);
+	moved = drm_svm_migrate_in(dm, svm_mm, start, end, buf, &peers,
+				   &bounce);
+	drm_svm_migrate_account_in(dm, svm_mm, moved, peers, false);
 
-		if (moved != -ENOSPC || tries == 3 ||
-		    drm_svm_devmem_evict(dm, (end - start) >> PAGE_SHIFT))
-			break;
+	/* Pages of devices @dm cannot reach: through system memory. */
+	if (moved >= 0 && bounce &&
+	    drm_svm_migrate_to_ram(svm_mm, start, end, bounce) > 0) {
+		bounce = 0;
+		n = drm_svm_migrate_in(dm, svm_mm, start, end, buf, &peers,
+				       &bounce);
+		drm_svm_migrate_account_in(dm, svm_mm, n, peers, true);
+		if (n > 0)
+			moved += n;
 	}
 	kfree(buf);
-
-	if (moved > 0) {
-		atomic64_add(moved, &dm->stats.pages_to_vram);
-		atomic64_add(moved,
-			     &svm_mm->counters[dm->sdev->id].pages_to_vram);
-	}
 	return moved;
 }
 
 /*
- * Allocate system pages for the collected device pages and copy them
- * back. Returns 0, or an error with the destination dropped.
+ * Copy the collected device pages to their system pages, with one call
+ * to the copy engine of each device they are in.
  */
-static int drm_svm_migrate_fill_ram(struct drm_svm_devmem *dm,
-				    struct vm_area_struct *vma,
+static int drm_svm_migrate_copy_out(struct drm_svm_migrate_buf *buf,
+				    unsigned long npages)
+{
+	DECLARE_BITMAP(done, DRM_SVM_MIGRATE_PAGES);
+	struct drm_svm_devmem *dm;
+	unsigned long i, j;
+	int err;
+
+	bitmap_zero(done, npages);
+	for (i = 0; i < npages; i++) {
+		if (!buf->dpages[i] || test_bit(i, done))
+			continue;
+		dm = drm_svm_page_devmem(buf->spages[i]);
+		for (j = 0; j < npages; j++) {
+			buf->cpages[j] = NULL;
+			if (!buf->dpages[j] || test_bit(j, done) ||
+			    drm_svm_page_devmem(buf->spages[j]) != dm)
+				continue;
+			buf->cpages[j] = buf->dpages[j];
+			__set_bit(j, done);
+		}
+		err = dm->ops->copy(dm, buf->cpages, buf->spages, npages,
+				    DRM_SVM_COPY_TO_SYSTEM);
+		if (err) {
+			drm_dbg(dm->sdev->drm,
+				"copy to system memory failed: %d\n", err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Allocate system pages for the collected pages of the devices in @from
+ * and copy them back; pages of other devices stay. Returns 0, or an error
+ * with the destination dropped.
+ */
+static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 				    unsigned long start, unsigned long *src,
 				    unsigned long *dst, unsigned long npages,
-				    struct drm_svm_migrate_buf *buf)
+				    u32 from, struct drm_svm_migrate_buf *buf)
 {
+	struct drm_svm_devmem *dm;
 	unsigned long i;
 	int err = 0;
 
@@ -253,9 +401,15 @@ static int drm_svm_migrate_fill_ram(struct drm_svm_devmem *dm,
 
 		if (!(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		buf->spages[i] = migrate_pfn_to_page(src[i]);
-		if (!buf->spages[i])
+		page = migrate_pfn_to_page(src[i]);
+		if (!page)
 			continue;
+		dm = drm_svm_page_devmem(page);
+		if (!dm || !(from & BIT(dm->sdev->id))) {
+			src[i] &= ~MIGRATE_PFN_MIGRATE;
+			continue;
+		}
+		buf->spages[i] = page;
 
 		if (vma)
 			page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma,
@@ -273,62 +427,58 @@ static int drm_svm_migrate_fill_ram(struct drm_svm_devmem *dm,
 	}
 
 	if (!err)
-		err = dm->ops->copy(dm, buf->dpages, buf->spages, npages,
-				    DRM_SVM_COPY_TO_SYSTEM);
-	if (err) {
-		drm_dbg(dm->sdev->drm, "copy to system memory failed: %d\n",
-			err);
+		err = drm_svm_migrate_copy_out(buf, npages);
+	if (err)
 		drm_svm_migrate_drop_dst(dst, buf->dpages, npages);
-	}
 	return err;
 }
 
-/* Account pages that left @dm to the processes that had them there. */
-static void drm_svm_migrate_account_ram(struct drm_svm_devmem *dm,
-					const unsigned long *dst,
+/* Account pages that left device memory to the devices and processes. */
+static void drm_svm_migrate_account_ram(const unsigned long *dst,
 					const unsigned long *src,
 					struct page **spages,
 					unsigned long npages)
 {
 	struct drm_svm_devmem_alloc *alloc;
-	unsigned long i, n = 0;
+	unsigned long i;
 
 	for (i = 0; i < npages; i++) {
 		if (!dst[i] || !(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		alloc = spages[i]->zone_device_data;
-		if (alloc)
-			atomic64_inc(&alloc->svm_mm->counters[dm->sdev->id].pages_to_ram);
-		n++;
+		if (!alloc)
+			continue;
+		atomic64_inc(&alloc->dm->stats.pages_to_ram);
+		atomic64_inc(&alloc->svm_mm->counters[alloc->dm->sdev->id].pages_to_ram);
 	}
-	atomic64_add(n, &dm->stats.pages_to_ram);
 }
 
 /**
  * drm_svm_migrate_vma_to_ram() - Move a VMA range out of device memory
- * @dm: the device memory whose pages move
  * @vma: the VMA
  * @start: first CPU address, in @vma
  * @end: end of the range, in @vma, at most DRM_SVM_MAX_CHUNK from @start
  * @fault_page: the page a CPU fault is on, or NULL
+ * @from: the SVM device ids, as a mask, whose pages move
  *
- * Caller holds the mmap lock for read.
+ * A CPU fault (@fault_page set) moves device-private pages only; the CPU
+ * accesses device-coherent pages in place. Caller holds the mmap lock for
+ * read.
  *
  * Returns: pages moved, or a negative error code.
  */
-long drm_svm_migrate_vma_to_ram(struct drm_svm_devmem *dm,
-				struct vm_area_struct *vma, unsigned long start,
-				unsigned long end, struct page *fault_page)
+long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
+				unsigned long start, unsigned long end,
+				struct page *fault_page, u32 from)
 {
 	struct drm_svm_migrate_buf *buf;
 	struct migrate_vma args = {
 		.vma = vma,
 		.start = start,
 		.end = end,
-		.pgmap_owner = dm,
-		.flags = drm_svm_devmem_is_coherent(dm) ?
-			 MIGRATE_VMA_SELECT_DEVICE_COHERENT :
-			 MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+		.pgmap_owner = drm_svm_pgmap_owner(),
+		.flags = fault_page ? MIGRATE_VMA_SELECT_DEVICE_PRIVATE :
+				      DRM_SVM_SELECT_DEVICE,
 		.fault_page = fault_page,
 	};
 	long moved = 0;
@@ -347,11 +497,11 @@ long drm_svm_migrate_vma_to_ram(struct drm_svm_devmem *dm,
 	if (err)
 		goto out_free;
 	if (args.cpages) {
-		err = drm_svm_migrate_fill_ram(dm, vma, start, args.src,
-					       args.dst, args.npages, buf);
+		err = drm_svm_migrate_fill_ram(vma, start, args.src, args.dst,
+					       args.npages, from, buf);
 		if (!err) {
 			migrate_vma_pages(&args);
-			drm_svm_migrate_account_ram(dm, args.dst, args.src,
+			drm_svm_migrate_account_ram(args.dst, args.src,
 						    buf->spages, args.npages);
 			moved = drm_svm_migrate_count(args.src, args.dst,
 						      args.npages);
@@ -390,12 +540,12 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 	err = migrate_device_range(buf->src, pfn, npages);
 	if (err)
 		goto out_free;
-	err = drm_svm_migrate_fill_ram(dm, NULL, 0, buf->src, buf->dst,
-				       npages, buf);
+	err = drm_svm_migrate_fill_ram(NULL, 0, buf->src, buf->dst, npages,
+				       BIT(dm->sdev->id), buf);
 	if (!err) {
 		migrate_device_pages(buf->src, buf->dst, npages);
-		drm_svm_migrate_account_ram(dm, buf->dst, buf->src,
-					    buf->spages, npages);
+		drm_svm_migrate_account_ram(buf->dst, buf->src, buf->spages,
+					    npages);
 		moved = drm_svm_migrate_count(buf->src, buf->dst, npages);
 	}
 	migrate_device_finalize(buf->src, buf->dst, npages);
@@ -404,18 +554,17 @@ out_free:
 	return err ? err : moved;
 }
 
-/* Move whatever part of [start, end) of @vma is in @dm to system memory. */
-static long drm_svm_migrate_vma_range_to_ram(struct drm_svm_devmem *dm,
-					     struct vm_area_struct *vma,
+/* Move the pages of [start, end) of @vma in devices @from to system memory. */
+static long drm_svm_migrate_vma_range_to_ram(struct vm_area_struct *vma,
 					     unsigned long start,
-					     unsigned long end)
+					     unsigned long end, u32 from)
 {
 	unsigned long addr, next;
 	long moved = 0, n;
 
 	for (addr = start; addr < end; addr = next) {
 		next = min(end, ALIGN(addr + 1, DRM_SVM_MAX_CHUNK));
-		n = drm_svm_migrate_vma_to_ram(dm, vma, addr, next, NULL);
+		n = drm_svm_migrate_vma_to_ram(vma, addr, next, NULL, from);
 		if (n < 0)
 			return n;
 		moved += n;
@@ -424,43 +573,36 @@ static long drm_svm_migrate_vma_range_to_ram(struct drm_svm_devmem *dm,
 }
 
 /**
- * drm_svm_migrate_to_ram() - Move a CPU range out of every device's memory
+ * drm_svm_migrate_to_ram() - Move a CPU range out of device memory
  * @svm_mm: the process
  * @start: first CPU address, page aligned
  * @end: end of the range, page aligned
+ * @from: the SVM device ids, as a mask, whose pages move;
+ *	  %DRM_SVM_ALL_DEVICES for every device
  *
  * Caller holds a reference on the address space and no mmap lock.
  *
  * Returns: pages moved, or the first error.
  */
 long drm_svm_migrate_to_ram(struct drm_svm_mm *svm_mm, unsigned long start,
-			    unsigned long end)
+			    unsigned long end, u32 from)
 {
+	VMA_ITERATOR(vmi, svm_mm->mm, start);
 	struct mm_struct *mm = svm_mm->mm;
-	struct drm_svm_device *sdev;
 	struct vm_area_struct *vma;
 	long moved = 0, n = 0;
-	u32 id;
 
-	drm_svm_devices_lock();
 	mmap_read_lock(mm);
-	for (id = 0; id < DRM_SVM_MAX_DEVICES && n >= 0; id++) {
-		sdev = drm_svm_device_by_id(id);
-		if (!sdev || !sdev->devmem)
-			continue;
-
-		VMA_ITERATOR(vmi, mm, start);
-		for_each_vma_range(vmi, vma, end) {
-			n = drm_svm_migrate_vma_range_to_ram(sdev->devmem, vma,
-							     max(start, vma->vm_start),
-							     min(end, vma->vm_end));
-			if (n < 0)
-				break;
-			moved += n;
-		}
+	for_each_vma_range(vmi, vma, end) {
+		n = drm_svm_migrate_vma_range_to_ram(vma,
+						     max(start, vma->vm_start),
+						     min(end, vma->vm_end),
+						     from);
+		if (n < 0)
+			break;
+		moved += n;
 	}
 	mmap_read_unlock(mm);
-	drm_svm_devices_unlock();
 
 	return n < 0 ? n : moved;
 }

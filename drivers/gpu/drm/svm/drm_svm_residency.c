@@ -5,8 +5,6 @@
 
 #include <linux/bitmap.h>
 #include <linux/hmm.h>
-#include <linux/jiffies.h>
-#include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -23,78 +21,49 @@
  * of a GPU range, where the page lives and which devices map it, without
  * faulting anything in. It is how tests prove where data is.
  *
- * The core walks the CPU page tables of each bound piece with
- * hmm_range_fault() in snapshot mode: once as nobody, which reports system
- * and device-coherent pages, and once as each device with private memory,
- * which reports that device's private pages (hmm only shows a
- * device-private page to its owner). Devices that map a page are found by
- * walking the bindings of the process over the piece and asking each
- * mirror's driver (&drm_svm_ops.mapped), with the notifier lock held.
+ * The core walks the CPU page tables of each bound piece once with
+ * hmm_range_fault() in snapshot mode, as its peer domain (see Topology),
+ * which reports system pages and the pages of every device as they are.
+ * Devices that map a page are found by walking the bindings of the
+ * process over the piece and asking each mirror's driver
+ * (&drm_svm_ops.mapped), with the notifier lock held; a device that maps
+ * a page in another device's memory maps it over a link
+ * (&drm_svm_page_residency.mapped_remote).
  */
 
 /* Pages one walk covers: a chunk, so that one notifier window holds it */
 #define DRM_SVM_RESIDENCY_BATCH	(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT)
 
-/* Snapshot the CPU page table over @range as @owner would see it. */
-static int drm_svm_snapshot(struct drm_svm_mm *svm_mm,
-			    struct hmm_range *range, void *owner)
-{
-	unsigned long timeout = jiffies +
-				msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	int err;
-
-	range->dev_private_owner = owner;
-	do {
-		range->notifier_seq = mmu_interval_read_begin(range->notifier);
-		mmap_read_lock(svm_mm->mm);
-		err = hmm_range_fault(range);
-		mmap_read_unlock(svm_mm->mm);
-	} while (err == -EBUSY && time_before(jiffies, timeout));
-	return err;
-}
-
-/* The device whose memory @page is, under the device registry lock */
-static struct drm_svm_device *drm_svm_page_device(struct page *page)
-{
-	struct drm_svm_device *sdev;
-	u32 id;
-
-	if (!is_zone_device_page(page))
-		return NULL;
-	for (id = 0; id < DRM_SVM_MAX_DEVICES; id++) {
-		sdev = drm_svm_device_by_id(id);
-		if (sdev && sdev->devmem && drm_svm_devmem_owns(sdev->devmem, page))
-			return sdev;
-	}
-	return NULL;
-}
-
-/* Fill in @res from one snapshot; entries already found are kept. */
+/* Fill in @res from a snapshot. */
 static void drm_svm_residency_fill(struct drm_svm_page_residency *res,
 				   const unsigned long *pfns,
-				   unsigned long npages, bool private_only)
+				   unsigned long npages)
 {
-	struct drm_svm_device *sdev;
-	struct page *page;
+	struct drm_svm_devmem *dm;
 	unsigned long i;
 
 	for (i = 0; i < npages; i++) {
-		if (res[i].location != DRM_SVM_RESIDENT_NONE ||
-		    !(pfns[i] & HMM_PFN_VALID) || (pfns[i] & HMM_PFN_ERROR))
+		if (!(pfns[i] & HMM_PFN_VALID) || (pfns[i] & HMM_PFN_ERROR))
 			continue;
-		page = hmm_pfn_to_page(pfns[i]);
-		if (private_only && !is_device_private_page(page))
-			continue;
-		sdev = drm_svm_page_device(page);
-		if (!sdev) {
+		dm = drm_svm_page_devmem(hmm_pfn_to_page(pfns[i]));
+		if (!dm) {
 			res[i].location = DRM_SVM_RESIDENT_SYSTEM;
 			continue;
 		}
 		res[i].location = DRM_SVM_RESIDENT_DEVICE;
-		res[i].device = sdev->id;
-		if (drm_svm_devmem_is_coherent(sdev->devmem))
+		res[i].device = dm->sdev->id;
+		if (drm_svm_devmem_is_coherent(dm))
 			res[i].flags |= DRM_SVM_PAGE_COHERENT;
 	}
+}
+
+/* Device @id maps the page: in place, or over a link from another device. */
+static void drm_svm_residency_mapped_by(struct drm_svm_page_residency *res,
+					u32 id)
+{
+	res->mapped |= BIT(id);
+	if (res->location == DRM_SVM_RESIDENT_DEVICE && res->device != id)
+		res->mapped_remote |= BIT(id);
 }
 
 /* Set the mapped bits of [start, start + npages pages) from every mirror. */
@@ -104,6 +73,7 @@ static void drm_svm_residency_mapped(struct drm_svm_mm *svm_mm,
 				     unsigned long *bitmap)
 {
 	unsigned long last = start + npages * PAGE_SIZE - 1;
+	struct drm_svm_page_residency *res_lo;
 	struct interval_tree_node *node;
 	unsigned long lo, hi, i;
 
@@ -121,10 +91,11 @@ static void drm_svm_residency_mapped(struct drm_svm_mm *svm_mm,
 		bitmap_zero(bitmap, DRM_SVM_RESIDENCY_BATCH);
 		mirror->sdev->ops->mapped(mirror, lo + binding_gpu_delta(b),
 					  (hi - lo + 1) >> PAGE_SHIFT, bitmap);
+		res_lo = res + ((lo - start) >> PAGE_SHIFT);
 		for (i = 0; i < (hi - lo + 1) >> PAGE_SHIFT; i++) {
 			if (test_bit(i, bitmap))
-				res[((lo - start) >> PAGE_SHIFT) + i].mapped |=
-					BIT_ULL(mirror->sdev->id);
+				drm_svm_residency_mapped_by(&res_lo[i],
+							    mirror->sdev->id);
 		}
 	}
 	up_read(&svm_mm->notifier_lock);
@@ -142,33 +113,23 @@ static int drm_svm_residency_piece(struct drm_svm_mirror *mirror,
 {
 	struct drm_svm_mm *svm_mm = mirror->svm_mm;
 	struct drm_svm_window *window;
-	struct drm_svm_device *sdev;
 	struct hmm_range range = {
 		.start = start,
 		.end = start + npages * PAGE_SIZE,
 		.hmm_pfns = mirror->pfns,
 	};
 	int err;
-	u32 id;
 
 	window = drm_svm_window_get(svm_mm, start);
 	if (IS_ERR(window))
 		return PTR_ERR(window);
 	range.notifier = &window->notifier;
 
+	/* Device memory only goes away with the registry held for write. */
 	drm_svm_devices_lock();
-	err = drm_svm_snapshot(svm_mm, &range, NULL);
+	err = drm_svm_snapshot(svm_mm, &range);
 	if (!err)
-		drm_svm_residency_fill(res, mirror->pfns, npages, false);
-	for (id = 0; !err && id < DRM_SVM_MAX_DEVICES; id++) {
-		sdev = drm_svm_device_by_id(id);
-		if (!sdev || !sdev->devmem ||
-		    drm_svm_devmem_is_coherent(sdev->devmem))
-			continue;
-		err = drm_svm_snapshot(svm_mm, &range, sdev->devmem);
-		if (!err)
-			drm_svm_residency_fill(res, mirror->pfns, npages, true);
-	}
+		drm_svm_residency_fill(res, mirror->pfns, npages);
 	drm_svm_devices_unlock();
 
 	/* No VMA there: nothing resident, which is an answer too. */

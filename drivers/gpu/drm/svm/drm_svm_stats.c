@@ -16,24 +16,31 @@
  * DOC: Statistics
  *
  * The core counts, per device and per process: GPU faults, CPU faults on
- * device-private pages, pages migrated each way, evictions and device
- * memory in use. They are shown in three places:
+ * device-private pages, pages migrated each way, evictions, device memory
+ * in use, and for moves between devices the pages that came directly
+ * from another device (over a link) and the chunks that bounced through
+ * system memory. A page that bounced counts once in ``pages_to_ram`` of
+ * the device it left and once in ``pages_to_vram`` of the device it
+ * reached; a page moved directly counts only in ``pages_to_vram`` and
+ * ``pages_from_peer`` of the device it reached. They are shown in three
+ * places:
  *
  *  - ``/sys/kernel/debug/drm_svm/device<id>``, one per device by SVM
  *    device id, ``key value`` lines: ``name``, ``vram_mode`` (private,
  *    coherent or none), ``vram_size`` and ``vram_in_use`` in bytes, then
- *    ``gpu_faults``, ``cpu_faults``, ``pages_to_vram``, ``pages_to_ram``
- *    and ``evictions``. Reading ``vram_in_use`` first completes the frees
- *    already queued.
+ *    ``gpu_faults``, ``cpu_faults``, ``pages_to_vram``, ``pages_to_ram``,
+ *    ``evictions``, ``pages_from_peer`` and ``bounces``. Reading
+ *    ``vram_in_use`` first completes the frees already queued.
  *  - ``/sys/kernel/debug/drm_svm/processes``: a header, then one line per
- *    process and device with activity: pid, device id, the five counters
- *    and the bytes of device memory the process's data occupies.
+ *    process and device with activity: pid, device id, the first five
+ *    counters, the bytes of device memory the process's data occupies,
+ *    then ``pages_from_peer`` and ``bounces``.
  *  - DRM fdinfo of the driver's file (drm_svm_show_fdinfo()), for the
  *    process the file's VMs mirror, on that device: ``drm-total-vram`` and
  *    ``drm-resident-vram`` (KiB of device memory holding its data, which
  *    is always resident), ``svm-gpu-faults``, ``svm-cpu-faults``,
- *    ``svm-to-vram`` and ``svm-to-ram`` (KiB migrated) and
- *    ``svm-evictions``.
+ *    ``svm-to-vram`` and ``svm-to-ram`` (KiB migrated),
+ *    ``svm-evictions``, ``svm-from-peer`` (KiB) and ``svm-bounces``.
  *
  * Counters only grow, except the memory in use. Data migrated by one
  * process and shared with a fork child stays counted to the first.
@@ -63,6 +70,10 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 		   dm ? atomic64_read(&dm->stats.pages_to_ram) : 0);
 	seq_printf(m, "evictions %lld\n",
 		   dm ? atomic64_read(&dm->stats.evictions) : 0);
+	seq_printf(m, "pages_from_peer %lld\n",
+		   dm ? atomic64_read(&dm->stats.pages_from_peer) : 0);
+	seq_printf(m, "bounces %lld\n",
+		   dm ? atomic64_read(&dm->stats.bounces) : 0);
 	drm_svm_devices_unlock();
 	return 0;
 }
@@ -93,19 +104,21 @@ static void drm_svm_process_show(struct drm_svm_mm *svm_mm, void *data)
 		    !atomic64_read(&c->pages_to_vram) &&
 		    !atomic64_read(&c->vram_pages))
 			continue;
-		seq_printf(m, "%d %u %lld %lld %lld %lld %lld %lld\n",
+		seq_printf(m, "%d %u %lld %lld %lld %lld %lld %lld %lld %lld\n",
 			   svm_mm->pid, id, atomic64_read(&c->gpu_faults),
 			   atomic64_read(&c->cpu_faults),
 			   atomic64_read(&c->pages_to_vram),
 			   atomic64_read(&c->pages_to_ram),
 			   atomic64_read(&c->evictions),
-			   atomic64_read(&c->vram_pages) << PAGE_SHIFT);
+			   atomic64_read(&c->vram_pages) << PAGE_SHIFT,
+			   atomic64_read(&c->pages_from_peer),
+			   atomic64_read(&c->bounces));
 	}
 }
 
 static int drm_svm_processes_show(struct seq_file *m, void *unused)
 {
-	seq_puts(m, "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram evictions vram_in_use\n");
+	seq_puts(m, "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram evictions vram_in_use pages_from_peer bounces\n");
 	drm_svm_mm_for_each(drm_svm_process_show, m);
 	return 0;
 }
@@ -150,6 +163,10 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 		   c ? atomic64_read(&c->pages_to_ram) << (PAGE_SHIFT - 10) : 0);
 	drm_printf(p, "svm-evictions:\t%lld\n",
 		   c ? atomic64_read(&c->evictions) : 0);
+	drm_printf(p, "svm-from-peer:\t%lld KiB\n",
+		   c ? atomic64_read(&c->pages_from_peer) << (PAGE_SHIFT - 10) : 0);
+	drm_printf(p, "svm-bounces:\t%lld\n",
+		   c ? atomic64_read(&c->bounces) : 0);
 
 	drm_svm_mirror_put(mirror);
 }
