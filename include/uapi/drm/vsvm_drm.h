@@ -34,7 +34,9 @@ extern "C" {
  *  - &DRM_IOCTL_VSVM_PREFETCH: move a bound range into the device's memory
  *    or back to system memory (&struct drm_svm_prefetch);
  *  - &DRM_IOCTL_VSVM_RESIDENCY: where each page of a range lives and which
- *    devices map it (&struct drm_svm_residency).
+ *    devices map it (&struct drm_svm_residency);
+ *  - &DRM_IOCTL_VSVM_TOPOLOGY: the devices, their isolation groups and the
+ *    links between them (&struct drm_svm_topology).
  *
  * On a GPU fault, anonymous private memory of a binding without
  * %DRM_SVM_BIND_FLAG_NO_MIGRATE moves into the device's memory (VRAM)
@@ -61,7 +63,7 @@ extern "C" {
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		0
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		3
+#define DRM_VSVM_UAPI_MINOR		4
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00
@@ -73,6 +75,7 @@ extern "C" {
 #define DRM_VSVM_JOB_QUERY		0x05
 #define DRM_VSVM_PREFETCH		0x06
 #define DRM_VSVM_RESIDENCY		0x07
+#define DRM_VSVM_TOPOLOGY		0x08
 
 #define DRM_IOCTL_VSVM_DEVICE_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_DEVICE_QUERY, \
 						 struct drm_vsvm_device_query)
@@ -90,6 +93,8 @@ extern "C" {
 						 struct drm_svm_prefetch)
 #define DRM_IOCTL_VSVM_RESIDENCY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_RESIDENCY, \
 						 struct drm_svm_residency)
+#define DRM_IOCTL_VSVM_TOPOLOGY		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_TOPOLOGY, \
+						 struct drm_svm_topology)
 
 /**
  * struct drm_vsvm_device_query - Describe a virtual GPU

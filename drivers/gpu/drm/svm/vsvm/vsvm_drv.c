@@ -81,6 +81,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_RESIDENCY, vsvm_residency_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_TOPOLOGY, vsvm_topology_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
@@ -251,6 +253,10 @@ static int __init vsvm_init(void)
 		return -EINVAL;
 	}
 
+	ret = vsvm_topology_check(num_devices);
+	if (ret)
+		return ret;
+
 	ret = vsvm_pt_cache_init();
 	if (ret)
 		return ret;
@@ -267,6 +273,9 @@ static int __init vsvm_init(void)
 		vsvm_devices[i] = vdev;
 	}
 
+	ret = vsvm_topology_apply(vsvm_devices, num_devices);
+	if (ret)
+		goto err_destroy_devices;
 	return 0;
 
 err_destroy_devices:

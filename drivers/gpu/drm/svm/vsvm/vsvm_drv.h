@@ -120,6 +120,12 @@ struct page *vsvm_vram_backing(struct vsvm_vram *vram, struct page *page);
 void vsvm_vram_module_init(void);
 void vsvm_vram_module_fini(void);
 
+struct page *vsvm_page_backing(struct page *page);
+
+int vsvm_topology_check(unsigned int num_devices);
+int vsvm_topology_apply(struct vsvm_device **devices,
+			unsigned int num_devices);
+
 void vsvm_file_jobs_init(struct vsvm_file *vfile);
 void vsvm_file_jobs_fini(struct vsvm_file *vfile);
 
@@ -136,6 +142,8 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int vsvm_topology_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);

@@ -120,24 +120,27 @@ static bool vsvm_pte_needs_flush(u64 old, u64 new)
 }
 
 /*
- * Build the entry for one hmm pfn. A page of the device's private VRAM is
- * reached through its backing page; private pages of other devices cannot
- * be reached at all (the core never hands them over).
+ * Build the entry for one hmm pfn. A page of private VRAM is reached
+ * through its backing page, the device's own or a linked peer's; the
+ * pages of a device this one cannot reach are refused (the core never
+ * hands them over; a page table that took them would be a bug).
  */
 static int vsvm_pte_make(struct vsvm_pt *pt, unsigned long hmm_pfn, u64 *pte)
 {
-	struct vsvm_vram *vram = &pt->tlb->vdev->vram;
+	struct vsvm_device *vdev = pt->tlb->vdev;
+	struct drm_svm_devmem *dm;
 	struct page *page;
 
 	if (!(hmm_pfn & HMM_PFN_VALID) || (hmm_pfn & HMM_PFN_ERROR))
 		return -EFAULT;
 
 	page = hmm_pfn_to_page(hmm_pfn);
-	if (is_device_private_page(page)) {
-		if (!drm_svm_devmem_owns(&vram->dm, page))
-			return -EOPNOTSUPP;
-		page = vsvm_vram_backing(vram, page);
-	}
+	dm = drm_svm_page_devmem(page);
+	if (dm && !drm_svm_can_access(&vdev->svm, dm->sdev))
+		return -EOPNOTSUPP;
+	page = vsvm_page_backing(page);
+	if (!page)
+		return -EOPNOTSUPP;
 
 	*pte = (u64)page_to_pfn(page) << VSVM_PTE_PFN_SHIFT | VSVM_PTE_VALID;
 	if (hmm_pfn & HMM_PFN_WRITE)

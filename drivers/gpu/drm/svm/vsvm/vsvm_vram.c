@@ -67,6 +67,27 @@ struct page *vsvm_vram_backing(struct vsvm_vram *vram, struct page *page)
 	return vram->backing[drm_svm_devmem_page_index(&vram->dm, page)];
 }
 
+static const struct drm_svm_devmem_ops vsvm_devmem_ops;
+
+/**
+ * vsvm_page_backing() - The memory behind a page of any vsvm device
+ * @page: a system page, or a page of a vsvm device's VRAM
+ *
+ * Returns: the backing system page of a private VRAM page of any vsvm
+ * device, or @page itself (system memory, coherent VRAM); NULL for a
+ * device page of another driver, which vsvm cannot reach.
+ */
+struct page *vsvm_page_backing(struct page *page)
+{
+	struct drm_svm_devmem *dm = drm_svm_page_devmem(page);
+
+	if (dm)
+		return dm->ops == &vsvm_devmem_ops ?
+		       vsvm_vram_backing(to_vram(dm), page) : NULL;
+	return is_zone_device_page(page) &&
+	       !is_device_coherent_page(page) ? NULL : page;
+}
+
 static int vsvm_vram_alloc(struct drm_svm_devmem *dm, unsigned long npages,
 			   unsigned long *pfn, void **priv)
 {
@@ -102,11 +123,17 @@ static void vsvm_vram_free(struct drm_svm_devmem *dm, unsigned long pfn,
 	mutex_unlock(&vram->lock);
 }
 
+/*
+ * The copy engine. Copies to this device's VRAM may read a linked peer's
+ * VRAM: the core only hands such pages over when drm_svm_can_access()
+ * says the device reaches them, which is checked again here.
+ */
 static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
 			  struct page **src, unsigned long npages,
 			  enum drm_svm_copy_dir dir)
 {
 	struct vsvm_vram *vram = to_vram(dm);
+	struct drm_svm_devmem *peer;
 	struct page *d, *s;
 	unsigned long i;
 
@@ -116,12 +143,15 @@ static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
 	for (i = 0; i < npages; i++) {
 		if (!dst[i])
 			continue;
-		d = dst[i];
-		s = src[i];
-		if (dir == DRM_SVM_COPY_TO_DEVICE)
-			d = vsvm_vram_backing(vram, d);
-		else if (s)
-			s = vsvm_vram_backing(vram, s);
+		peer = src[i] ? drm_svm_page_devmem(src[i]) : NULL;
+		if (peer && peer != dm &&
+		    (dir != DRM_SVM_COPY_TO_DEVICE ||
+		     !drm_svm_can_access(dm->sdev, peer->sdev)))
+			return -EOPNOTSUPP;
+		d = vsvm_page_backing(dst[i]);
+		s = src[i] ? vsvm_page_backing(src[i]) : NULL;
+		if (!d || (src[i] && !s))
+			return -EOPNOTSUPP;
 
 		if (s)
 			copy_highpage(d, s);

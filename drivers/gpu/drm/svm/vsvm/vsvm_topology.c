@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include <drm/drm_print.h>
+#include <drm/drm_svm.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+/**
+ * DOC: Topology
+ *
+ * vsvm emulates the links between GPUs that real systems have, so that
+ * the core's multi-device paths run without hardware. Two module
+ * parameters describe them:
+ *
+ *  - ``links``: a comma-separated list of ``A-B:CLASS`` entries, each a
+ *    link between devices A and B in both directions, CLASS being
+ *    ``pcie`` (PCIe peer-to-peer: 25 GB/s, 1.5 us, no atomics across) or
+ *    ``fabric`` (a GPU fabric: 150 GB/s, 0.5 us, atomics and coherent);
+ *    for example ``links=0-1:fabric,2-3:fabric,0-2:pcie``;
+ *  - ``groups``: the isolation group of each device, in index order, for
+ *    example ``groups=0,0,1,1``; devices not listed are in group 0.
+ *
+ * Without them every device is an island, as before links existed: data
+ * moves between devices through system memory. Bad entries fail the
+ * module load with -EINVAL and a log line. The topology is handed to the
+ * core with drm_svm_link_set() and drm_svm_device_set_group(), and
+ * DRM_IOCTL_VSVM_TOPOLOGY returns it as the core sees it.
+ *
+ * A device maps a linked peer's VRAM through the peer's backing pages
+ * (private VRAM) or in place (coherent VRAM), and its copy engine reads a
+ * linked peer's VRAM directly when the core moves pages between the two.
+ */
+
+static char *links = "";
+module_param(links, charp, 0444);
+MODULE_PARM_DESC(links,
+		 "Links between devices, A-B:pcie or A-B:fabric, comma-separated (default: none)");
+
+static unsigned int groups[VSVM_MAX_DEVICES];
+static int num_groups;
+module_param_array(groups, uint, &num_groups, 0444);
+MODULE_PARM_DESC(groups, "Isolation group of each device (default: all 0)");
+
+/* One entry of the links parameter */
+struct vsvm_link_spec {
+	unsigned int a;
+	unsigned int b;
+	struct drm_svm_link link;
+};
+
+static const struct {
+	const char *name;
+	struct drm_svm_link link;
+} vsvm_link_classes[] = {
+	{ "pcie", { .class = DRM_SVM_LINK_PCIE, .bandwidth = 25000,
+		    .latency = 1500 } },
+	{ "fabric", { .class = DRM_SVM_LINK_FABRIC,
+		      .flags = DRM_SVM_LINK_ATOMICS | DRM_SVM_LINK_COHERENT,
+		      .bandwidth = 150000, .latency = 500 } },
+};
+
+/* Parse "A-B:CLASS" into @spec; -EINVAL (logged) for anything else. */
+static int vsvm_link_parse(char *entry, unsigned int num_devices,
+			   struct vsvm_link_spec *spec)
+{
+	char *class = strchr(entry, ':');
+	unsigned int i;
+
+	if (!class || sscanf(entry, "%u-%u:", &spec->a, &spec->b) != 2)
+		goto err_log;
+	class++;
+	if (spec->a >= num_devices || spec->b >= num_devices) {
+		pr_err("vsvm: links: '%s': no such device\n", entry);
+		return -EINVAL;
+	}
+	if (spec->a == spec->b) {
+		pr_err("vsvm: links: '%s': a device cannot link to itself\n",
+		       entry);
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(vsvm_link_classes); i++) {
+		if (!strcmp(class, vsvm_link_classes[i].name)) {
+			spec->link = vsvm_link_classes[i].link;
+			return 0;
+		}
+	}
+err_log:
+	pr_err("vsvm: links: bad entry '%s', want A-B:pcie or A-B:fabric\n",
+	       entry);
+	return -EINVAL;
+}
+
+/* The links parameter, parsed by vsvm_topology_check() */
+#define VSVM_MAX_LINKS	(VSVM_MAX_DEVICES * (VSVM_MAX_DEVICES - 1) / 2)
+static struct vsvm_link_spec vsvm_links[VSVM_MAX_LINKS];
+static unsigned int vsvm_num_links;
+
+/* Whether the pair of @spec has a link already among the first @n. */
+static bool vsvm_link_repeated(const struct vsvm_link_spec *spec,
+			       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if ((vsvm_links[i].a == spec->a && vsvm_links[i].b == spec->b) ||
+		    (vsvm_links[i].a == spec->b && vsvm_links[i].b == spec->a))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * vsvm_topology_check() - Validate the topology parameters
+ * @num_devices: devices that will be created
+ *
+ * Called at module load, before any device exists.
+ *
+ * Returns: 0, -EINVAL (logged) for a bad or repeated link or more groups
+ * than devices, or -ENOMEM.
+ */
+int vsvm_topology_check(unsigned int num_devices)
+{
+	struct vsvm_link_spec spec;
+	char *buf, *cur, *entry;
+	int err = 0;
+
+	vsvm_num_links = 0;
+	if (num_groups > num_devices) {
+		pr_err("vsvm: groups: %d entries for %u devices\n", num_groups,
+		       num_devices);
+		return -EINVAL;
+	}
+
+	buf = kstrdup(links, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	cur = buf;
+	while (!err && (entry = strsep(&cur, ",")) != NULL) {
+		if (!*entry)
+			continue;
+		err = vsvm_link_parse(entry, num_devices, &spec);
+		/* At most one link per pair: a full table means a repeat. */
+		if (!err && (vsvm_num_links == VSVM_MAX_LINKS ||
+			     vsvm_link_repeated(&spec, vsvm_num_links))) {
+			pr_err("vsvm: links: '%s': devices %u and %u are linked twice\n",
+			       entry, spec.a, spec.b);
+			err = -EINVAL;
+		}
+		if (!err)
+			vsvm_links[vsvm_num_links++] = spec;
+	}
+	kfree(buf);
+	return err;
+}
+
+/**
+ * vsvm_topology_apply() - Hand the topology to the SVM core
+ * @devices: the devices, by index
+ * @num_devices: number of devices
+ *
+ * Called once every device exists, before they are used.
+ *
+ * Returns: 0, or the error of drm_svm_link_set().
+ */
+int vsvm_topology_apply(struct vsvm_device **devices, unsigned int num_devices)
+{
+	struct vsvm_link_spec *spec;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < num_devices; i++)
+		drm_svm_device_set_group(&devices[i]->svm,
+					 i < num_groups ? groups[i] : 0);
+	for (i = 0; i < vsvm_num_links; i++) {
+		spec = &vsvm_links[i];
+		err = drm_svm_link_set(&devices[spec->a]->svm,
+				       &devices[spec->b]->svm, &spec->link);
+		if (!err)
+			err = drm_svm_link_set(&devices[spec->b]->svm,
+					       &devices[spec->a]->svm,
+					       &spec->link);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_topology_ioctl() - DRM_IOCTL_VSVM_TOPOLOGY
+ * @drm: the device
+ * @data: &struct drm_svm_topology
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_topology().
+ */
+int vsvm_topology_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file)
+{
+	return drm_svm_ioctl_topology(&to_vsvm_device(drm)->svm, data);
+}
