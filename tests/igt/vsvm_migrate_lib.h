@@ -182,6 +182,8 @@ struct svm_dev_stats {
 	uint64_t pages_to_vram;
 	uint64_t pages_to_ram;
 	uint64_t evictions;
+	uint64_t pages_from_peer;
+	uint64_t bounces;
 };
 
 static const struct {
@@ -195,6 +197,8 @@ static const struct {
 	{ "pages_to_vram", offsetof(struct svm_dev_stats, pages_to_vram) },
 	{ "pages_to_ram", offsetof(struct svm_dev_stats, pages_to_ram) },
 	{ "evictions", offsetof(struct svm_dev_stats, evictions) },
+	{ "pages_from_peer", offsetof(struct svm_dev_stats, pages_from_peer) },
+	{ "bounces", offsetof(struct svm_dev_stats, bounces) },
 };
 
 /*
@@ -466,6 +470,106 @@ static inline uint64_t svm_fdinfo(int fd, const char *key)
 	igt_assert_f(err == 0, "fdinfo of fd %d: key %s: %s\n", fd, key,
 		     strerror(-err));
 	return value;
+}
+
+/*
+ * Test contexts
+ */
+
+/*
+ * A VM on a device, with a batch that stays in system memory and is
+ * mapped from the start: the batch would otherwise migrate too and blur
+ * the residency, the counters and the fault counts.
+ */
+struct ctx {
+	const struct mig_dev *d;
+	int fd;
+	uint32_t vm;
+	struct svm_batch b;
+};
+
+static inline void ctx_init_fd(struct ctx *c, const struct mig_dev *d,
+			       int fd)
+{
+	c->d = d;
+	c->fd = fd;
+	c->vm = svm_vm_create(fd);
+	/* Populated: the batch itself must not count in the job's faults. */
+	svm_batch_init_flags(&c->b, fd, c->vm, DRM_SVM_BIND_FLAG_NO_MIGRATE |
+			     DRM_SVM_BIND_FLAG_POPULATE);
+}
+
+static inline void ctx_init(struct ctx *c, const struct mig_dev *d)
+{
+	ctx_init_fd(c, d, d->fd);
+}
+
+static inline void ctx_fini(struct ctx *c)
+{
+	svm_batch_fini(&c->b);
+	svm_vm_destroy(c->fd, c->vm);
+}
+
+/* A 2 MiB aligned, private anonymous buffer bound at its CPU address. */
+static inline uint8_t *ctx_buf(struct ctx *c, uint64_t size)
+{
+	uint8_t *buf = svm_alloc_aligned(size, SZ_2M);
+
+	svm_bind_ptr(c->fd, c->vm, buf, size, 0);
+	return buf;
+}
+
+/* The residency of [@ptr, @ptr + @size) in @c's VM, as checked by the lib. */
+#define assert_res(c, ptr, size, location, mapped) \
+	mig_assert_residency((c)->fd, (c)->d, (c)->vm, ptr, size, location, \
+			     mapped)
+
+static inline struct drm_vsvm_job_query run_ok(struct ctx *c,
+						const char *what)
+{
+	struct drm_vsvm_job_query q = svm_run_batch(c->fd, c->vm, &c->b);
+
+	if (q.status != DRM_VSVM_JOB_DONE || q.error)
+		svm_job_print(what, &q);
+	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_DONE);
+	igt_assert_eq(q.error, 0);
+	return q;
+}
+
+/* GPU checksum of [@ptr, @ptr + @len); its fault count in *@faults. */
+static inline uint64_t gpu_checksum(struct ctx *c, const void *ptr,
+				    uint64_t len, uint64_t *faults)
+{
+	struct drm_vsvm_job_query q;
+	uint64_t *sum;
+
+	svm_batch_reset(&c->b);
+	sum = cmd_checksum(&c->b, to_u64(ptr), len);
+	cmd_end(&c->b);
+	q = run_ok(c, "checksum job");
+	if (faults)
+		*faults = q.faults;
+	return *sum;
+}
+
+#define assert_gpu_sum(c, ptr, len, expected) \
+	igt_assert_eq_u64(gpu_checksum((c), (ptr), (len), NULL), (expected))
+
+static inline uint64_t gpu_fill(struct ctx *c, void *ptr, uint64_t len,
+				uint32_t value)
+{
+	svm_batch_reset(&c->b);
+	cmd_fill(&c->b, to_u64(ptr), len, value);
+	cmd_end(&c->b);
+	return run_ok(c, "fill job").faults;
+}
+
+static inline uint64_t gpu_touch(struct ctx *c, const void *ptr, uint64_t len)
+{
+	svm_batch_reset(&c->b);
+	cmd_touch(&c->b, to_u64(ptr), len);
+	cmd_end(&c->b);
+	return run_ok(c, "touch job").faults;
 }
 
 #endif /* VSVM_MIGRATE_LIB_H */

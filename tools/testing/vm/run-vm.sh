@@ -41,9 +41,11 @@ initrd=$build/initramfs.cpio.gz
 
 # Device-coherent memory is guest RAM hidden from the kernel with memmap=
 # and handed to memremap_pages(): 256 MiB for each of test_hmm's two
-# coherent mirrors, and 128 MiB for each vsvm device's coherent VRAM.
+# coherent mirrors, and 128 MiB for each of two vsvm devices' coherent
+# VRAM, which the multi-device tests split into 64 MiB for each of four.
 spm="0x80000000,0x90000000"
 vram_coherent="0xa0000000,0xa8000000"
+vram_coherent_multi="0xa0000000,0xa4000000,0xa8000000,0xac000000"
 # tsc=reliable: under TCG the TSC is steady but the watchdog, measuring it
 # against jiffies, would demote the clock to 4 ms resolution.
 append="console=ttyS0 panic=-1 loglevel=7 tsc=reliable"
@@ -51,6 +53,7 @@ append+=" svm.plan=$plan svm.only=$only"
 append+=" memmap=256M\$0x80000000 memmap=256M\$0x90000000 svm.spm=$spm"
 append+=" memmap=128M\$0xA0000000 memmap=128M\$0xA8000000"
 append+=" svm.vram_coherent=$vram_coherent"
+append+=" svm.vram_coherent_multi=$vram_coherent_multi"
 append+="${extra:+ $extra}"
 
 cache=${DRM_SVM_CACHE:-$HOME/.cache/drm-svm}

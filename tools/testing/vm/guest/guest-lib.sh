@@ -143,12 +143,18 @@ test_modload() {
 	modload_reject num_devices=9 "num_devices=9 out of range"
 	modload_reject vram_mb=0 "vram_mb=0 must be"
 	modload_reject vram_mb=3 "vram_mb=3 must be"
+	modload_reject links=0-0:fabric "links: '0-0:fabric': a device cannot link to itself" reject-links-self
+	modload_reject links=0-2:pcie "links: '0-2:pcie': no such device" reject-links-no-device
+	modload_reject links=0-1:wire "links: bad entry '0-1:wire'" reject-links-class
+	modload_reject links=0-1 "links: bad entry '0-1'" reject-links-no-class
+	modload_reject links=0-1:pcie,1-0:fabric "links: '1-0:fabric': devices 1 and 0 are linked twice" reject-links-twice
+	modload_reject groups=0,0,1 "groups: 3 entries for 2 devices" reject-groups-too-many
 }
 
-# modload_reject PARAM MESSAGE: loading with PARAM must fail with EINVAL,
-# log MESSAGE and leave no vsvm module behind.
+# modload_reject PARAM MESSAGE [NAME]: loading with PARAM must fail with
+# EINVAL, log MESSAGE and leave no vsvm module behind.
 modload_reject() {
-	local name="reject-${1%%=*}-${1#*=}" out
+	local name="${3:-reject-${1%%=*}-${1#*=}}" out
 
 	if out=$(modprobe vsvm "$1" 2>&1); then
 		rmmod vsvm
@@ -191,6 +197,11 @@ test_kunit() {
 # time with device-coherent VRAM (results named igt:<test>@coherent).
 IGT_VRAM_MB=64
 IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
+# The multi-device tests run on four devices with every kind of pair: a
+# fabric link (0-1), a PCIe link (1-2), an unlinked pair (0-2) and a
+# link across isolation groups (2-3); private, then coherent VRAM.
+IGT_MULTI_TESTS="vsvm_multi"
+IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1"
 
 test_igt() {
 	local t coherent
@@ -201,6 +212,7 @@ test_igt() {
 	fi
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
+		case " $IGT_MULTI_TESTS " in *" ${t##*/} "*) continue ;; esac
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
@@ -226,6 +238,41 @@ test_igt() {
 	done
 	rmmod vsvm drm_svm ||
 		result igt unload-coherent fail "rmmod after coherent tests"
+	test_igt_multi
+}
+
+# test_igt_multi_run SUFFIX [MODPROBE ARGS...]: the multi-device tests on
+# vsvm loaded with the topology of IGT_MULTI_ARGS and the given arguments.
+test_igt_multi_run() {
+	local suffix=$1 t
+	shift
+
+	# shellcheck disable=SC2086
+	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=$IGT_VRAM_MB "$@"; then
+		result igt "load-multi$suffix" fail "modprobe vsvm $IGT_MULTI_ARGS $* failed"
+		return
+	fi
+	for t in $IGT_MULTI_TESTS; do
+		if [ ! -x "$IGT_DIR/$t" ]; then
+			result igt "$t$suffix" fail "$t not installed"
+			continue
+		fi
+		logrun "igt:$t$suffix" "$IGT_DIR/$t"
+	done
+	rmmod vsvm drm_svm ||
+		result igt "unload-multi$suffix" fail "rmmod after multi-device tests"
+}
+
+test_igt_multi() {
+	local coherent
+
+	test_igt_multi_run ""
+	coherent=$(cmdline_arg svm.vram_coherent_multi)
+	if [ -z "$coherent" ]; then
+		result igt coherent-multi fail "no svm.vram_coherent_multi= on the command line"
+		return
+	fi
+	test_igt_multi_run @coherent coherent="$coherent"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.

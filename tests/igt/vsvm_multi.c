@@ -1,0 +1,795 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+
+/**
+ * TEST: vsvm multi
+ * Category: Core
+ * Description: SVM across several vsvm devices of one process: the
+ *		topology the core reports, direct device-to-device migration
+ *		over a link, bounces through system memory between devices
+ *		that cannot reach each other (no link, or different
+ *		isolation groups), and peer mapping. The subtests find the
+ *		device pairs they need in the topology that vsvm was loaded
+ *		with (its ``links`` and ``groups`` parameters) and skip when
+ *		there is none. Every subtest checks the data, the residency
+ *		snapshot and the core's counters.
+ *
+ * SUBTEST: topology
+ * Description: The topology query reports every vsvm device with the
+ *		group and every link the module parameters configured,
+ *		both directions, flagged PEER exactly when the two devices
+ *		share a group; a query with both counts zero sizes the
+ *		arrays, and one with a short array writes only what fits.
+ *
+ * SUBTEST: d2d-fault-%s
+ * Description: Pages in one device's VRAM, a job on another device that
+ *		faults on them moves them into its own VRAM: directly when
+ *		it reaches the first device (pages_from_peer counts them,
+ *		nothing goes to system memory), through system memory
+ *		otherwise (one bounce per chunk, pages_to_ram of the
+ *		source counts them). The data is checked on the GPU and
+ *		the CPU afterwards.
+ *
+ * arg[1]:
+ *
+ * @direct:		a linked pair in one isolation group
+ * @unlinked:		a pair without a link, in one group
+ * @isolated:		a linked pair in two isolation groups
+ *
+ * SUBTEST: d2d-prefetch-%s
+ * Description: As d2d-fault, with a DEVICE prefetch on the second device,
+ *		which reports every page as moved; the job after it takes
+ *		no fault.
+ *
+ * arg[1]:
+ *
+ * @direct:		a linked pair in one isolation group
+ * @unlinked:		a pair without a link, in one group
+ * @isolated:		a linked pair in two isolation groups
+ *
+ * SUBTEST: chain
+ * Description: A buffer visits every device in index order and then
+ *		system memory; each device checks what the previous one
+ *		wrote, then writes its own value. Each hop is direct or a
+ *		bounce as the topology says, proven by the counters.
+ *
+ * SUBTEST: peer-map-%s
+ * Description: Pages in one device's VRAM, read and written by a job of
+ *		another device through a NO_MIGRATE binding: a device that
+ *		reaches the first maps the pages over the link (residency
+ *		says mapped remotely, nothing migrates); one that does not
+ *		gets them through system memory and no remote mapping
+ *		exists anywhere.
+ *
+ * arg[1]:
+ *
+ * @direct:		a linked pair in one isolation group
+ * @unlinked:		a pair without a link, in one group
+ * @isolated:		a linked pair in two isolation groups
+ *
+ * SUBTEST: spread-exit
+ * Description: A child process puts one chunk in the VRAM of every
+ *		device and exits: VRAM in use is back where it was on all
+ *		of them.
+ *
+ * SUBTEST: spread-close
+ * Description: As spread-exit, but the process closes its VMs and files
+ *		first: the data is still right, read by the CPU, and VRAM
+ *		in use is back where it was once the buffer is unmapped.
+ *
+ * SUBTEST: topology-bad-%s
+ * Description: The topology query with one bad argument fails with the
+ *		documented errno.
+ *
+ * arg[1]:
+ *
+ * @flags:		non-zero flags, EINVAL
+ * @pad:		non-zero pad, EINVAL
+ * @reserved-0:		non-zero reserved[0], EINVAL
+ * @reserved-1:		non-zero reserved[1], EINVAL
+ * @extension:		an unreadable extension pointer, EFAULT
+ * @devices:		an unwritable devices array, EFAULT
+ * @links:		an unwritable links array, EFAULT
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "vsvm_igt.h"
+#include "vsvm_svm_lib.h"
+#include "vsvm_migrate_lib.h"
+
+/* Two chunks of 2 MiB, so that counts per chunk are visible. */
+#define BUF_SIZE	(2 * SZ_2M)
+#define BUF_CHUNKS	(BUF_SIZE / SZ_2M)
+#define SEED		0x5eed0000u
+
+#define MAX_DEVS	8
+#define MAX_LINKS	(DRM_SVM_MAX_DEVICES * (DRM_SVM_MAX_DEVICES - 1))
+
+#define SYSTEM		DRM_SVM_RESIDENT_SYSTEM
+#define DEVICE		DRM_SVM_RESIDENT_DEVICE
+
+static struct mig_dev devs[MAX_DEVS];
+static int num_devs;
+
+static struct drm_svm_topology_device topo_devs[DRM_SVM_MAX_DEVICES];
+static struct drm_svm_topology_link topo_links[MAX_LINKS];
+static uint32_t num_topo_devs, num_topo_links;
+
+static int __svm_topology(int fd, struct drm_svm_topology *t)
+{
+	if (drmIoctl(fd, DRM_IOCTL_VSVM_TOPOLOGY, t))
+		return -errno;
+	return 0;
+}
+
+static void topology_read(void)
+{
+	struct drm_svm_topology t = {
+		.num_devices = DRM_SVM_MAX_DEVICES,
+		.num_links = MAX_LINKS,
+		.devices = to_u64(topo_devs),
+		.links = to_u64(topo_links),
+	};
+
+	igt_assert_eq(__svm_topology(devs[0].fd, &t), 0);
+	igt_assert_lte(t.num_devices, DRM_SVM_MAX_DEVICES);
+	igt_assert_lte(t.num_links, MAX_LINKS);
+	num_topo_devs = t.num_devices;
+	num_topo_links = t.num_links;
+}
+
+/* The link from SVM device @from to @to, or NULL. */
+static const struct drm_svm_topology_link *link_of(uint32_t from, uint32_t to)
+{
+	uint32_t i;
+
+	for (i = 0; i < num_topo_links; i++)
+		if (topo_links[i].from == from && topo_links[i].to == to)
+			return &topo_links[i];
+	return NULL;
+}
+
+static int64_t group_of(uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < num_topo_devs; i++)
+		if (topo_devs[i].id == id)
+			return topo_devs[i].group;
+	return -1;
+}
+
+/* Whether @a maps and copies @b's memory directly. */
+static bool reaches(const struct mig_dev *a, const struct mig_dev *b)
+{
+	const struct drm_svm_topology_link *l = link_of(a->svm_id, b->svm_id);
+
+	return a == b || (l && (l->flags & DRM_SVM_LINK_PEER));
+}
+
+enum pair_kind {
+	PAIR_DIRECT,
+	PAIR_UNLINKED,
+	PAIR_ISOLATED,
+};
+
+static const struct pair_case {
+	const char *name;
+	enum pair_kind kind;
+} pair_cases[] = {
+	{ "direct", PAIR_DIRECT },
+	{ "unlinked", PAIR_UNLINKED },
+	{ "isolated", PAIR_ISOLATED },
+	{ }
+};
+
+static bool pair_is(const struct mig_dev *src, const struct mig_dev *dst,
+		    enum pair_kind kind)
+{
+	bool same_group = group_of(src->svm_id) == group_of(dst->svm_id);
+	bool linked = link_of(dst->svm_id, src->svm_id);
+
+	switch (kind) {
+	case PAIR_DIRECT:
+		return reaches(dst, src);
+	case PAIR_UNLINKED:
+		return same_group && !linked;
+	case PAIR_ISOLATED:
+		return !same_group && linked;
+	}
+	return false;
+}
+
+/*
+ * Devices @src (where the data is) and @dst (which wants it) of kind
+ * @kind, or a skip when the topology has no such pair.
+ */
+static void find_pair(enum pair_kind kind, const struct mig_dev **src,
+		      const struct mig_dev **dst)
+{
+	int i, j;
+
+	for (i = 0; i < num_devs; i++) {
+		for (j = 0; j < num_devs; j++) {
+			if (i != j && pair_is(&devs[i], &devs[j], kind)) {
+				*src = &devs[i];
+				*dst = &devs[j];
+				igt_info("pair: vsvm%u -> vsvm%u\n",
+					 devs[i].index, devs[j].index);
+				return;
+			}
+		}
+	}
+	igt_skip("no such device pair in this topology\n");
+}
+
+/* The change of the counters of @d since @before. */
+struct stat_delta {
+	uint64_t to_vram;
+	uint64_t to_ram;
+	uint64_t from_peer;
+	uint64_t bounces;
+};
+
+static struct stat_delta stat_delta(const struct mig_dev *d,
+				    const struct svm_dev_stats *before)
+{
+	struct svm_dev_stats now = svm_dev_stats(d);
+
+	return (struct stat_delta) {
+		.to_vram = now.pages_to_vram - before->pages_to_vram,
+		.to_ram = now.pages_to_ram - before->pages_to_ram,
+		.from_peer = now.pages_from_peer - before->pages_from_peer,
+		.bounces = now.bounces - before->bounces,
+	};
+}
+
+/*
+ * The counters after @npages moved from @src's VRAM into @dst's, in
+ * @nchunks chunks: directly, or bounced through system memory.
+ */
+static void assert_moved(const struct mig_dev *src,
+			 const struct svm_dev_stats *src_before,
+			 const struct mig_dev *dst,
+			 const struct svm_dev_stats *dst_before,
+			 uint64_t npages, uint64_t nchunks)
+{
+	struct stat_delta s = stat_delta(src, src_before);
+	struct stat_delta d = stat_delta(dst, dst_before);
+	bool direct = reaches(dst, src);
+
+	igt_info("vsvm%u -> vsvm%u (%s): to_vram %" PRIu64 " from_peer %"
+		 PRIu64 " bounces %" PRIu64 ", source to_ram %" PRIu64 "\n",
+		 src->index, dst->index, direct ? "direct" : "bounce",
+		 d.to_vram, d.from_peer, d.bounces, s.to_ram);
+	igt_assert_eq_u64(d.to_vram, npages);
+	igt_assert_eq_u64(d.from_peer, direct ? npages : 0);
+	igt_assert_eq_u64(d.bounces, direct ? 0 : nchunks);
+	igt_assert_eq_u64(s.to_ram, direct ? 0 : npages);
+}
+
+/* A buffer bound in @n VMs at its CPU address, with a pattern written. */
+static uint8_t *shared_buf(struct ctx *c, int n, uint64_t size,
+			   uint32_t flags_last)
+{
+	uint8_t *buf = svm_alloc_aligned(size, SZ_2M);
+	int i;
+
+	for (i = 0; i < n; i++)
+		svm_bind_ptr(c[i].fd, c[i].vm, buf, size,
+			     i == n - 1 ? flags_last : 0);
+	svm_pattern_fill(buf, size, SEED);
+	return buf;
+}
+
+/* The GPU checksum of svm_pattern_fill(@seed) over @len bytes. */
+static uint64_t pattern_sum(uint32_t seed, uint64_t len)
+{
+	uint8_t *shadow = malloc(len);
+	uint64_t sum;
+
+	igt_assert(shadow);
+	svm_pattern_fill(shadow, len, seed);
+	sum = svm_checksum(shadow, len);
+	free(shadow);
+	return sum;
+}
+
+/* topology */
+
+/* The group vsvm was told to give device @index. */
+static uint32_t param_group(unsigned int index)
+{
+	char line[256], *p = line, *tok;
+	unsigned int i = 0;
+	FILE *f;
+
+	f = fopen("/sys/module/vsvm/parameters/groups", "re");
+	igt_assert(f);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	while ((tok = strsep(&p, ",\n")) && *tok) {
+		if (i++ == index)
+			return strtoul(tok, NULL, 0);
+	}
+	return 0;
+}
+
+static uint32_t class_of(const char *name)
+{
+	if (!strcmp(name, "pcie"))
+		return DRM_SVM_LINK_PCIE;
+	if (!strcmp(name, "fabric"))
+		return DRM_SVM_LINK_FABRIC;
+	igt_assert_f(false, "unknown link class '%s'\n", name);
+	return DRM_SVM_LINK_NONE;
+}
+
+static const struct mig_dev *dev_by_index(unsigned int index)
+{
+	int i;
+
+	for (i = 0; i < num_devs; i++)
+		if (devs[i].index == index)
+			return &devs[i];
+	igt_assert_f(false, "no vsvm%u\n", index);
+	return NULL;
+}
+
+/* One configured link, both directions, as the query must show it. */
+static void check_param_link(unsigned int a, unsigned int b, uint32_t class)
+{
+	const struct mig_dev *da = dev_by_index(a), *db = dev_by_index(b);
+	const struct drm_svm_topology_link *l;
+	bool peer = param_group(a) == param_group(b);
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		l = dir ? link_of(db->svm_id, da->svm_id) :
+			  link_of(da->svm_id, db->svm_id);
+		igt_assert_f(l, "no link vsvm%u -> vsvm%u\n", dir ? b : a,
+			     dir ? a : b);
+		igt_assert_eq_u32(l->class, class);
+		igt_assert_eq(!!(l->flags & DRM_SVM_LINK_PEER), peer);
+		igt_assert(l->bandwidth > 0);
+		igt_assert(l->latency > 0);
+	}
+}
+
+static void test_topology(void)
+{
+	struct drm_svm_topology_link small[2];
+	struct drm_svm_topology t = {};
+	char line[512], *p = line, *tok, class[16];
+	unsigned int a, b, nparam = 0, nvsvm = 0;
+	uint32_t i;
+	FILE *f;
+	int k;
+
+	/* Sizing. */
+	igt_assert_eq(__svm_topology(devs[0].fd, &t), 0);
+	igt_assert_eq_u32(t.num_devices, num_topo_devs);
+	igt_assert_eq_u32(t.num_links, num_topo_links);
+
+	for (k = 0; k < num_devs; k++)
+		igt_assert_eq(group_of(devs[k].svm_id),
+			      param_group(devs[k].index));
+
+	f = fopen("/sys/module/vsvm/parameters/links", "re");
+	igt_assert(f);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	while ((tok = strsep(&p, ",\n")) && *tok) {
+		igt_assert_f(sscanf(tok, "%u-%u:%15s", &a, &b, class) == 3,
+			     "links parameter entry '%s'\n", tok);
+		check_param_link(a, b, class_of(class));
+		nparam++;
+	}
+	for (i = 0; i < num_topo_links; i++) {
+		for (k = 0; k < num_devs; k++)
+			nvsvm += topo_links[i].from == devs[k].svm_id;
+	}
+	igt_info("%u links configured, %u entries from vsvm devices\n",
+		 nparam, nvsvm);
+	igt_assert_eq_u32(nvsvm, 2 * nparam);
+
+	/* A short array: one entry written, the count says how many exist. */
+	igt_require(num_topo_links >= 2);
+	memset(small, 0xa5, sizeof(small));
+	memset(&t, 0, sizeof(t));
+	t.num_links = 1;
+	t.links = to_u64(small);
+	igt_assert_eq(__svm_topology(devs[0].fd, &t), 0);
+	igt_assert_eq_u32(t.num_links, num_topo_links);
+	igt_assert_eq(memcmp(&small[0], &topo_links[0], sizeof(small[0])), 0);
+	igt_assert_eq_u32(small[1].from, 0xa5a5a5a5);
+}
+
+/* d2d-fault-*, d2d-prefetch-* */
+
+static void test_d2d(enum pair_kind kind, bool prefetch)
+{
+	const uint64_t npages = BUF_SIZE / svm_page_size();
+	struct svm_dev_stats src_before, dst_before;
+	const struct mig_dev *src, *dst;
+	struct ctx c[2];
+	uint64_t faults;
+	uint8_t *buf;
+
+	find_pair(kind, &src, &dst);
+	ctx_init(&c[0], src);
+	ctx_init(&c[1], dst);
+	buf = shared_buf(c, 2, BUF_SIZE, 0);
+
+	gpu_touch(&c[0], buf, BUF_SIZE);
+	assert_res(&c[0], buf, BUF_SIZE, DEVICE, true);
+
+	src_before = svm_dev_stats(src);
+	dst_before = svm_dev_stats(dst);
+	if (prefetch)
+		igt_assert_eq_u64(svm_prefetch(c[1].fd, c[1].vm, to_u64(buf),
+					       BUF_SIZE, DRM_SVM_REGION_DEVICE),
+				  npages);
+	igt_assert_eq_u64(gpu_checksum(&c[1], buf, BUF_SIZE, &faults),
+			  pattern_sum(SEED, BUF_SIZE));
+	if (prefetch)
+		igt_assert_eq_u64(faults, 0);
+	assert_res(&c[1], buf, BUF_SIZE, DEVICE, true);
+	assert_moved(src, &src_before, dst, &dst_before, npages, BUF_CHUNKS);
+
+	/* Written on the second device, read back by the CPU. */
+	gpu_fill(&c[1], buf, BUF_SIZE, 0xd2d0d2d0);
+	svm_assert_value(buf, BUF_SIZE, 0xd2d0d2d0);
+
+	ctx_fini(&c[1]);
+	ctx_fini(&c[0]);
+	munmap(buf, BUF_SIZE);
+}
+
+/* chain */
+
+static void test_chain(void)
+{
+	const uint64_t npages = BUF_SIZE / svm_page_size();
+	struct svm_dev_stats before[MAX_DEVS];
+	struct ctx c[MAX_DEVS];
+	uint64_t expected;
+	uint8_t *buf;
+	int i;
+
+	igt_require(num_devs >= 3);
+	for (i = 0; i < num_devs; i++)
+		ctx_init(&c[i], &devs[i]);
+	buf = shared_buf(c, num_devs, BUF_SIZE, 0);
+	expected = pattern_sum(SEED, BUF_SIZE);
+
+	for (i = 0; i < num_devs; i++) {
+		if (i)
+			before[i - 1] = svm_dev_stats(&devs[i - 1]);
+		before[i] = svm_dev_stats(&devs[i]);
+		igt_assert_eq_u64(gpu_checksum(&c[i], buf, BUF_SIZE, NULL),
+				  expected);
+		assert_res(&c[i], buf, BUF_SIZE, DEVICE, true);
+		if (i)
+			assert_moved(&devs[i - 1], &before[i - 1], &devs[i],
+				     &before[i], npages, BUF_CHUNKS);
+		gpu_fill(&c[i], buf, BUF_SIZE, 0xc4a10000u + i);
+		expected = svm_checksum_fill(0xc4a10000u + i, BUF_SIZE);
+	}
+
+	/* Last stop: system memory. */
+	i = num_devs - 1;
+	igt_assert_eq_u64(svm_prefetch(c[i].fd, c[i].vm, to_u64(buf),
+				       BUF_SIZE, DRM_SVM_REGION_SYSTEM),
+			  npages);
+	assert_res(&c[i], buf, BUF_SIZE, SYSTEM, true);
+	svm_assert_value(buf, BUF_SIZE, 0xc4a10000u + i);
+
+	for (i = num_devs; i-- > 0;)
+		ctx_fini(&c[i]);
+	munmap(buf, BUF_SIZE);
+}
+
+/* peer-map-* */
+
+/* Every page of @r is mapped by @d, remotely exactly when @remote. */
+static void assert_mapped_by(const struct drm_svm_page_residency *r,
+			     uint64_t n, const struct mig_dev *d, bool remote)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++) {
+		igt_assert_f(r[i].mapped & (1u << d->svm_id),
+			     "page %" PRIu64 " not mapped by vsvm%u\n", i,
+			     d->index);
+		igt_assert_f(!!(r[i].mapped_remote & (1u << d->svm_id)) ==
+			     remote, "page %" PRIu64 ": mapped_remote %#x\n",
+			     i, r[i].mapped_remote);
+		if (!remote)
+			igt_assert_eq_u32(r[i].mapped_remote, 0);
+	}
+}
+
+static void test_peer_map(enum pair_kind kind)
+{
+	const uint64_t npages = BUF_SIZE / svm_page_size();
+	struct svm_dev_stats src_before, dst_before;
+	const struct mig_dev *src, *dst;
+	struct drm_svm_page_residency *r;
+	struct stat_delta s, d;
+	struct ctx c[2];
+	uint8_t *buf;
+	bool direct;
+
+	find_pair(kind, &src, &dst);
+	direct = reaches(dst, src);
+	ctx_init(&c[0], src);
+	ctx_init(&c[1], dst);
+	/* The second device mirrors only: it never migrates the pages. */
+	buf = shared_buf(c, 2, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	gpu_touch(&c[0], buf, BUF_SIZE);
+	assert_res(&c[0], buf, BUF_SIZE, DEVICE, true);
+
+	src_before = svm_dev_stats(src);
+	dst_before = svm_dev_stats(dst);
+	igt_assert_eq_u64(gpu_checksum(&c[1], buf, BUF_SIZE, NULL),
+			  pattern_sum(SEED, BUF_SIZE));
+	gpu_fill(&c[1], buf, BUF_SIZE, 0x9ee70000u);
+
+	r = svm_residency(c[1].fd, c[1].vm, to_u64(buf), npages);
+	igt_assert_eq(mig_residency_bad(direct ? src : dst, r, npages,
+					direct ? DEVICE : SYSTEM, true,
+					false), -1);
+	assert_mapped_by(r, npages, dst, direct);
+	free(r);
+
+	s = stat_delta(src, &src_before);
+	d = stat_delta(dst, &dst_before);
+	igt_assert_eq_u64(d.to_vram, 0);
+	igt_assert_eq_u64(s.to_ram, direct ? 0 : npages);
+
+	/* The first device and the CPU see what the second one wrote. */
+	assert_gpu_sum(&c[0], buf, BUF_SIZE,
+		       svm_checksum_fill(0x9ee70000u, BUF_SIZE));
+	svm_assert_value(buf, BUF_SIZE, 0x9ee70000u);
+
+	ctx_fini(&c[1]);
+	ctx_fini(&c[0]);
+	munmap(buf, BUF_SIZE);
+}
+
+/* spread-exit, spread-close */
+
+/*
+ * One chunk per device: a buffer of one chunk per device, bound in a VM
+ * of each, chunk i prefetched into device i's VRAM.
+ */
+static uint8_t *spread(struct ctx *c)
+{
+	uint64_t size = (uint64_t)num_devs * SZ_2M;
+	uint8_t *buf = shared_buf(c, num_devs, size, 0);
+	int i;
+
+	for (i = 0; i < num_devs; i++) {
+		igt_assert_eq_u64(svm_prefetch(c[i].fd, c[i].vm,
+					       to_u64(buf + i * SZ_2M), SZ_2M,
+					       DRM_SVM_REGION_DEVICE),
+				  SZ_2M / svm_page_size());
+		assert_res(&c[i], buf + i * SZ_2M, SZ_2M, DEVICE, true);
+	}
+	return buf;
+}
+
+static void assert_vram_back(const uint64_t *before)
+{
+	uint64_t now;
+	int i;
+
+	for (i = 0; i < num_devs; i++) {
+		now = svm_vram_in_use(&devs[i]);
+		igt_assert_f(now == before[i], "vsvm%u: %" PRIu64 " bytes of "
+			     "VRAM in use, %" PRIu64 " before\n",
+			     devs[i].index, now, before[i]);
+	}
+}
+
+static void test_spread(bool do_exit)
+{
+	uint64_t before[MAX_DEVS];
+	struct mig_dev own[MAX_DEVS];
+	struct ctx c[MAX_DEVS];
+	uint8_t *buf;
+	int i;
+
+	for (i = 0; i < num_devs; i++)
+		before[i] = svm_vram_in_use(&devs[i]);
+
+	igt_fork(child, 1) {
+		for (i = 0; i < num_devs; i++) {
+			own[i] = devs[i];
+			own[i].fd = vsvm_open_render(devs[i].index);
+			igt_assert_fd(own[i].fd);
+			ctx_init(&c[i], &own[i]);
+		}
+		buf = spread(c);
+		if (do_exit)
+			_exit(IGT_EXIT_SUCCESS);
+
+		for (i = num_devs; i-- > 0;) {
+			ctx_fini(&c[i]);
+			close(own[i].fd);
+		}
+		/* The data outlives the VMs and files. */
+		svm_assert_pattern(buf, (uint64_t)num_devs * SZ_2M, SEED);
+		munmap(buf, (uint64_t)num_devs * SZ_2M);
+		assert_vram_back(before);
+	}
+	igt_waitchildren();
+	assert_vram_back(before);
+}
+
+/* topology-bad-* */
+
+enum bad_field {
+	BAD_FLAGS,
+	BAD_PAD,
+	BAD_RESERVED0,
+	BAD_RESERVED1,
+	BAD_EXTENSION,
+	BAD_DEVICES,
+	BAD_LINKS,
+};
+
+static const struct bad_case {
+	const char *name;
+	enum bad_field field;
+	int err;
+} bad_cases[] = {
+	{ "flags", BAD_FLAGS, EINVAL },
+	{ "pad", BAD_PAD, EINVAL },
+	{ "reserved-0", BAD_RESERVED0, EINVAL },
+	{ "reserved-1", BAD_RESERVED1, EINVAL },
+	{ "extension", BAD_EXTENSION, EFAULT },
+	{ "devices", BAD_DEVICES, EFAULT },
+	{ "links", BAD_LINKS, EFAULT },
+	{ }
+};
+
+/* An address in the first page, which nothing maps. */
+#define BAD_PTR		8
+
+static void break_field(struct drm_svm_topology *t, enum bad_field field)
+{
+	switch (field) {
+	case BAD_FLAGS:
+		t->flags = 1;
+		break;
+	case BAD_PAD:
+		t->pad = 1;
+		break;
+	case BAD_RESERVED0:
+		t->reserved[0] = 1;
+		break;
+	case BAD_RESERVED1:
+		t->reserved[1] = 1;
+		break;
+	case BAD_EXTENSION:
+		t->extensions = BAD_PTR;
+		break;
+	case BAD_DEVICES:
+		t->devices = BAD_PTR;
+		break;
+	case BAD_LINKS:
+		t->links = BAD_PTR;
+		break;
+	}
+}
+
+static void test_topology_bad(const struct bad_case *bc)
+{
+	struct drm_svm_topology_device d[DRM_SVM_MAX_DEVICES];
+	struct drm_svm_topology_link l[MAX_LINKS];
+	struct drm_svm_topology t = {
+		.num_devices = DRM_SVM_MAX_DEVICES,
+		.num_links = MAX_LINKS,
+		.devices = to_u64(d),
+		.links = to_u64(l),
+	};
+
+	/* The valid call works, so the one broken field is the cause. */
+	igt_assert_eq(__svm_topology(devs[0].fd, &t), 0);
+	t.num_devices = DRM_SVM_MAX_DEVICES;
+	t.num_links = MAX_LINKS;
+	break_field(&t, bc->field);
+	igt_assert_eq(__svm_topology(devs[0].fd, &t), -bc->err);
+}
+
+igt_main
+{
+	const struct pair_case *pc;
+	const struct bad_case *bc;
+
+	igt_fixture {
+		struct drm_vsvm_device_query q = {};
+		int i;
+
+		num_devs = vsvm_count_devices();
+		igt_require_f(num_devs >= 2, "needs two vsvm devices, has %d\n",
+			      num_devs);
+		igt_assert_lte(num_devs, MAX_DEVS);
+		for (i = 0; i < num_devs; i++)
+			igt_assert(mig_dev_open(&devs[i], i));
+		igt_assert_eq(vsvm_query(devs[0].fd, &q), 0);
+		igt_require_f(q.uapi_major == DRM_VSVM_UAPI_MAJOR &&
+			      q.uapi_minor >= DRM_VSVM_UAPI_MINOR,
+			      "kernel uAPI %u.%u, tests need %u.%u\n",
+			      q.uapi_major, q.uapi_minor,
+			      DRM_VSVM_UAPI_MAJOR, DRM_VSVM_UAPI_MINOR);
+		topology_read();
+		igt_info("%d devices, %s VRAM, %u links\n", num_devs,
+			 mig_mode_str(devs[0].vram_mode), num_topo_links);
+	}
+
+	igt_describe("The topology query matches the module parameters.");
+	igt_subtest("topology")
+		test_topology();
+
+	for (pc = pair_cases; pc->name; pc++) {
+		igt_describe("A GPU fault moves pages from another device.");
+		igt_subtest_f("d2d-fault-%s", pc->name)
+			test_d2d(pc->kind, false);
+	}
+
+	for (pc = pair_cases; pc->name; pc++) {
+		igt_describe("A prefetch moves pages from another device.");
+		igt_subtest_f("d2d-prefetch-%s", pc->name)
+			test_d2d(pc->kind, true);
+	}
+
+	igt_describe("A buffer visits every device, then system memory.");
+	igt_subtest("chain")
+		test_chain();
+
+	for (pc = pair_cases; pc->name; pc++) {
+		igt_describe("A mirror-only binding maps a peer's pages.");
+		igt_subtest_f("peer-map-%s", pc->name)
+			test_peer_map(pc->kind);
+	}
+
+	igt_describe("Exit with a chunk in every device's VRAM.");
+	igt_subtest("spread-exit")
+		test_spread(true);
+
+	igt_describe("Close everything with a chunk in every device's VRAM.");
+	igt_subtest("spread-close")
+		test_spread(false);
+
+	for (bc = bad_cases; bc->name; bc++) {
+		igt_describe("The topology query rejects one bad argument.");
+		igt_subtest_f("topology-bad-%s", bc->name)
+			test_topology_bad(bc);
+	}
+
+	igt_fixture {
+		int i;
+
+		for (i = 0; i < num_devs; i++)
+			close(devs[i].fd);
+	}
+}
