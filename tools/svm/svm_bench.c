@@ -3,7 +3,7 @@
  * svm_bench - compare the vsvm fault, invalidation and migration paths with
  * test_hmm.
  *
- * Seven metrics, each the median of at least five repetitions, ours and
+ * Nine metrics, each the median of at least five repetitions, ours and
  * the peer's interleaved in one run (ours, peer, ours, peer, ...). Times,
  * lower is better:
  *
@@ -34,6 +34,22 @@
  *                        buffer in VRAM, versus HMM_DMIRROR_MIGRATE_TO_SYS.
  *  migrate-to-vram-vs-memcpy  migrate-to-vram again, versus memcpy() of
  *                        the buffer into populated memory.
+ *
+ * Between devices, on vsvm loaded with at least three devices, 0 and 1
+ * linked (links=0-1:...) and a third one not linked to 0, the buffer
+ * starting in vsvm0's private VRAM:
+ *
+ *  d2d-direct-vs-bounce  DRM_IOCTL_VSVM_PREFETCH to the VRAM of a device
+ *                        linked to vsvm0 (the core copies directly over
+ *                        the link), versus the same to a device that is not
+ *                        (the core bounces every chunk through system
+ *                        memory); GB/s, higher is better.
+ *  remote-vs-migrate     one CHECKSUM job on the linked device that reads
+ *                        every page once: bound NO_MIGRATE, so that the
+ *                        device maps vsvm0's pages over the link, versus
+ *                        bound normally, so that its faults migrate the
+ *                        pages first; ms, lower is better (no goal: both
+ *                        figures feed the placement policy).
  *
  * After each timed operation, and outside the timed region, the data is
  * checked where it now lives, so that a broken migration cannot look
@@ -96,6 +112,8 @@ enum metric_id {
 	M_TO_RAM_CPUFAULT,
 	M_TO_RAM_EXPLICIT,
 	M_TO_VRAM_MEMCPY,
+	M_D2D,
+	M_REMOTE,
 	NR_METRICS,
 };
 
@@ -121,6 +139,10 @@ static const struct {
 			    1 },
 	[M_TO_VRAM_MEMCPY] = { "migrate-to-vram-vs-memcpy", "GB/s",
 			    "PREFETCH to VRAM vs memcpy() in the guest", 1 },
+	[M_D2D]		= { "d2d-direct-vs-bounce", "GB/s",
+			    "VRAM to linked VRAM vs to unlinked VRAM", 1 },
+	[M_REMOTE]	= { "remote-vs-migrate", "ms",
+			    "job over a peer's VRAM: mapped remotely vs migrated" },
 };
 
 struct result {
@@ -1053,6 +1075,183 @@ static void run_migrate(enum metric_id m, struct result *res)
 	vsvm_close(&c.dev);
 }
 
+/* ---- between devices -------------------------------------------------- */
+
+/* How device @to's memory is reached from device @from: a PEER link? */
+static int topology_peer(struct vsvm *dev, uint32_t from, uint32_t to)
+{
+	struct drm_svm_topology_link links[DRM_SVM_MAX_DEVICES *
+					   (DRM_SVM_MAX_DEVICES - 1)];
+	struct drm_svm_topology t = {
+		.num_links = sizeof(links) / sizeof(links[0]),
+		.links = (uintptr_t)links,
+	};
+	uint32_t i;
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_TOPOLOGY, &t))
+		die("%s: DRM_IOCTL_VSVM_TOPOLOGY: %s", dev->node,
+		    strerror(errno));
+	for (i = 0; i < t.num_links && i < sizeof(links) / sizeof(links[0]);
+	     i++)
+		if (links[i].from == from && links[i].to == to)
+			return !!(links[i].flags & DRM_SVM_LINK_PEER);
+	return 0;
+}
+
+/*
+ * The devices of the d2d metrics: vsvm0 holds the data, *@linked reaches
+ * its memory over a link, *@unlinked does not.
+ */
+static void d2d_devices(enum metric_id m, struct vsvm *src,
+			struct vsvm *linked, struct vsvm *unlinked)
+{
+	unsigned int i;
+	int have_linked = 0, have_unlinked = 0;
+
+	vsvm_open(src, 0);
+	for (i = 1; i < num_vsvm_nodes; i++) {
+		int peer = topology_peer(src, vsvm_query[i].svm_device_id,
+					 src->q.svm_device_id);
+
+		if (peer && !have_linked) {
+			vsvm_open(linked, i);
+			have_linked = 1;
+		} else if (!peer && !have_unlinked) {
+			vsvm_open(unlinked, i);
+			have_unlinked = 1;
+		}
+	}
+	if (!have_linked || !have_unlinked)
+		die("%s: needs a device linked to vsvm0 and one that is not (modprobe vsvm num_devices=3 links=0-1:fabric)",
+		    metrics[m].name);
+	for (i = 0; i < 3; i++) {
+		struct vsvm *d = i == 0 ? src : i == 1 ? linked : unlinked;
+
+		if (d->q.vram_size < buf_size)
+			die("%s: vsvm%u has %llu MiB of VRAM, %lu are needed (modprobe vsvm vram_mb=...)",
+			    metrics[m].name, d->index,
+			    (unsigned long long)d->q.vram_size >> 20,
+			    buf_size >> 20);
+	}
+}
+
+/* A fresh buffer, moved into vsvm0's VRAM (untimed) and checked there. */
+static char *d2d_buf(struct mig *src, uint32_t *vm_src, uint64_t *sum)
+{
+	char *buf = mig_buf_create(sum);
+
+	*vm_src = vm_create(&src->dev, buf, 0);
+	prefetch(&src->dev, *vm_src, buf, DRM_SVM_REGION_DEVICE);
+	mig_check_residency(src, *vm_src, buf, 1,
+			    "after the untimed prefetch to vsvm0");
+	return buf;
+}
+
+/*
+ * One repetition of d2d-direct-vs-bounce on destination @dst: returns
+ * GB/s of the prefetch from vsvm0's VRAM into @dst's.
+ */
+static double d2d_move(struct mig *src, struct mig *dst, const char *who)
+{
+	uint64_t t0, t1, sum, got, faults, moved;
+	uint32_t vm_src, vm_dst;
+	char *buf;
+
+	buf = d2d_buf(src, &vm_src, &sum);
+	vm_dst = vm_create(&dst->dev, buf, 0);
+
+	t0 = now_ns();
+	moved = prefetch(&dst->dev, vm_dst, buf, DRM_SVM_REGION_DEVICE);
+	t1 = now_ns();
+
+	mig_check_residency(dst, vm_dst, buf, 1, "after the timed move");
+	got = gpu_checksum(&dst->dev, vm_dst, buf, &faults);
+	mig_check_sum(dst, who, "the destination's VRAM (GPU checksum)", got,
+		      sum);
+	if (moved != buf_size / page_size)
+		printf("  %s: note: the prefetch moved %llu of %lu pages\n",
+		       metrics[dst->m].name, (unsigned long long)moved,
+		       buf_size / page_size);
+
+	vm_destroy(&dst->dev, vm_dst);
+	vm_destroy(&src->dev, vm_src);
+	buf_destroy(buf, buf_size);
+	vram_settle(src);
+	vram_settle(dst);
+	return gb_per_s(t0, t1);
+}
+
+/*
+ * One repetition of remote-vs-migrate: a CHECKSUM job on @dst over the
+ * buffer in vsvm0's VRAM, bound with @flags; returns its wall time in ms.
+ */
+static double d2d_job(struct mig *src, struct mig *dst, uint32_t flags)
+{
+	uint64_t t0, t1, sum, got, faults;
+	uint32_t vm_src, vm_dst;
+	char *buf;
+
+	buf = d2d_buf(src, &vm_src, &sum);
+	vm_dst = vm_create(&dst->dev, buf, flags);
+
+	t0 = now_ns();
+	got = gpu_checksum(&dst->dev, vm_dst, buf, &faults);
+	t1 = now_ns();
+
+	mig_check_sum(dst, flags ? "remote" : "migrate", "the buffer", got,
+		      sum);
+	/* Remote: still in vsvm0's VRAM; migrated: in the linked device's. */
+	mig_check_residency(flags ? src : dst, flags ? vm_src : vm_dst, buf, 1,
+			    "after the timed job");
+
+	vm_destroy(&dst->dev, vm_dst);
+	vm_destroy(&src->dev, vm_src);
+	buf_destroy(buf, buf_size);
+	vram_settle(src);
+	vram_settle(dst);
+	return (double)(t1 - t0) / 1e6;
+}
+
+static void run_d2d(enum metric_id m, struct result *res)
+{
+	unsigned long npages = buf_size / page_size;
+	struct mig src = { .m = m }, linked = { .m = m },
+		   unlinked = { .m = m };
+	struct drm_svm_page_residency *residency;
+	int i;
+
+	d2d_devices(m, &src.dev, &linked.dev, &unlinked.dev);
+	residency = calloc(npages, sizeof(*residency));
+	if (!residency)
+		die("out of memory");
+	src.residency = linked.residency = unlinked.residency = residency;
+
+	for (i = 0; i < reps; i++) {
+		src.rep = linked.rep = unlinked.rep = i;
+		/* Alternate which side goes first, against positional bias. */
+		if (i % 2)
+			res->peer[i] = m == M_D2D ?
+				       d2d_move(&src, &unlinked, "bounce") :
+				       d2d_job(&src, &linked, 0);
+		res->ours[i] = m == M_D2D ? d2d_move(&src, &linked, "direct") :
+			       d2d_job(&src, &linked,
+				       DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		if (!(i % 2))
+			res->peer[i] = m == M_D2D ?
+				       d2d_move(&src, &unlinked, "bounce") :
+				       d2d_job(&src, &linked, 0);
+		printf("  %-26s rep %d: ours %9.3f %s  peer %9.3f %s%s\n",
+		       metrics[m].name, i + 1, res->ours[i], metrics[m].unit,
+		       res->peer[i], metrics[m].unit,
+		       i % 2 ? " (peer first)" : "");
+	}
+
+	free(residency);
+	vsvm_close(&unlinked.dev);
+	vsvm_close(&linked.dev);
+	vsvm_close(&src.dev);
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static void print_usage(FILE *f, const char *argv0)
@@ -1075,7 +1274,8 @@ static void print_usage(FILE *f, const char *argv0)
 			metrics[m].higher ? "higher" : "lower", metrics[m].what);
 	fprintf(f,
 		"needs vsvm (2 devices for munmap-mirrored-2dev; device-private VRAM of at\n"
-		"least the size on vsvm0 for migrate-*) and test_hmm's %s;\n"
+		"least the size on vsvm0 for migrate-*; 3 devices of that VRAM, 0 and 1\n"
+		"linked, for d2d-* and remote-*) and test_hmm's %s;\n"
 		"uses about size + %lu MiB of memory, 4 x size for migrate-*\n",
 		DMIRROR_NODE, 2 * PEER_CHUNK >> 20);
 }
@@ -1144,6 +1344,7 @@ int main(int argc, char **argv)
 	if (!num_vsvm_nodes)
 		die("no vsvm render node found (is the vsvm module loaded?)");
 	if (only != M_MUNMAP_2DEV && only != M_TO_VRAM_MEMCPY &&
+	    only != M_D2D && only != M_REMOTE &&
 	    access(DMIRROR_NODE, R_OK | W_OK))
 		die("%s: %s (is test_hmm loaded?)", DMIRROR_NODE,
 		    strerror(errno));
@@ -1178,6 +1379,8 @@ int main(int argc, char **argv)
 			die("out of memory");
 		if (m == M_MUNMAP_2DEV)
 			run_munmap_2dev(&res[m]);
+		else if (m == M_D2D || m == M_REMOTE)
+			run_d2d(m, &res[m]);
 		else if (m >= M_TO_VRAM)
 			run_migrate(m, &res[m]);
 		else
@@ -1209,7 +1412,7 @@ int main(int argc, char **argv)
 		       res[m].med_ours, prec, res[m].med_peer,
 		       res[m].med_ours / res[m].med_peer, o, p);
 	}
-	printf("(fault-in-*: ns per %ld-byte page; munmap: microseconds; migrate-*: GB/s, 10^9 bytes/s; medians of %d; ratio = ours / peer)\n",
+	printf("(fault-in-*: ns per %ld-byte page; munmap: microseconds; migrate-*, d2d-*: GB/s, 10^9 bytes/s; remote-*: ms per job; medians of %d; ratio = ours / peer)\n",
 	       page_size, reps);
 	for (m = 0; m < NR_METRICS; m++)
 		if (res[m].done)

@@ -74,9 +74,10 @@ run_demo() {
 
 # Benchmarks against the kernel's own test_hmm, in the same boot. The
 # migration metrics move 256 MiB into vsvm0's VRAM: give each device 320 MiB
-# (private VRAM is backed by system pages, 640 MiB in all).
+# (private VRAM is backed by system pages, 960 MiB in all). The d2d metrics
+# need a device linked to vsvm0 (vsvm1) and one that is not (vsvm2).
 run_bench() {
-	modprobe vsvm num_devices=2 vram_mb=320 ||
+	modprobe vsvm num_devices=3 vram_mb=320 links=0-1:fabric ||
 		{ result bench load fail "vsvm"; return; }
 	load_peer || return
 	# shellcheck disable=SC2046
