@@ -17,8 +17,10 @@ struct dentry;
 struct drm_device;
 struct drm_file;
 struct drm_printer;
+struct drm_svm_attr_query;
 struct drm_svm_device;
 struct drm_svm_devmem;
+struct drm_svm_madvise;
 struct drm_svm_mirror;
 struct drm_svm_mm;
 struct drm_svm_prefetch;
@@ -240,6 +242,11 @@ struct drm_svm_fault {
 struct drm_svm_file {
 	/** @vms: VM handles of this file */
 	struct xarray vms;
+	/**
+	 * @svm_mm: Per-process state of the process that made the file's
+	 * first memory attribute call, held until the file is closed
+	 */
+	struct drm_svm_mm *svm_mm;
 };
 
 int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
@@ -277,6 +284,12 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 			   struct drm_svm_prefetch *args);
 int drm_svm_ioctl_topology(struct drm_svm_device *sdev,
 			   struct drm_svm_topology *args);
+int drm_svm_ioctl_madvise(struct drm_svm_device *sdev,
+			  struct drm_svm_file *sfile,
+			  struct drm_svm_madvise *args);
+int drm_svm_ioctl_attr_query(struct drm_svm_device *sdev,
+			     struct drm_svm_file *sfile,
+			     struct drm_svm_attr_query *args);
 int drm_svm_ioctl_residency(struct drm_svm_device *sdev,
 			    struct drm_svm_file *sfile,
 			    struct drm_svm_residency *args);

@@ -197,14 +197,22 @@ struct drm_svm_fault_info {
  * @vm_id to @region and maps it in the VM, so that the device then runs
  * on the range without faulting:
  *
- *  - %DRM_SVM_REGION_DEVICE: to the memory of the VM's device. Pages
- *    that cannot move stay where they are and are mapped there: pages of
+ *  - %DRM_SVM_REGION_DEVICE: to the memory of the VM's device, from
+ *    system memory and from the memory of other devices (directly over a
+ *    link, or through system memory). Pages that cannot move stay where
+ *    they are and are mapped there: pages of
  *    %DRM_SVM_BIND_FLAG_NO_MIGRATE bindings, file-backed and shared
  *    memory, and any page when device memory is full or on a device
  *    without memory. Untouched anonymous pages are created in device
  *    memory, zero-filled.
  *  - %DRM_SVM_REGION_SYSTEM: to system memory, from the memory of any
  *    device.
+ *  - %DRM_SVM_REGION_PREFERRED: each chunk to its preferred location
+ *    (&struct drm_svm_madvise): system memory, or the memory of the
+ *    preferred device, whichever device that is; chunks without one go
+ *    to the VM's device, as with %DRM_SVM_REGION_DEVICE. A chunk whose
+ *    preferred device the VM's device cannot reach is moved but not
+ *    mapped.
  *
  * Every page of the range must be bound and have a CPU mapping, as for a
  * device access: a hole fails with -EFAULT, a read-only binding is mapped
@@ -229,7 +237,11 @@ struct drm_svm_prefetch {
 
 #define DRM_SVM_REGION_SYSTEM		0
 #define DRM_SVM_REGION_DEVICE		1
-	/** @region: %DRM_SVM_REGION_SYSTEM or %DRM_SVM_REGION_DEVICE */
+#define DRM_SVM_REGION_PREFERRED	2
+	/**
+	 * @region: %DRM_SVM_REGION_SYSTEM, %DRM_SVM_REGION_DEVICE or
+	 * %DRM_SVM_REGION_PREFERRED
+	 */
 	__u32 region;
 	/** @gpu_addr: First GPU address, page aligned */
 	__u64 gpu_addr;
@@ -307,6 +319,174 @@ struct drm_svm_residency {
 	__u64 npages;
 	/** @pages: User pointer to @npages &struct drm_svm_page_residency */
 	__u64 pages;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * DOC: drm_svm memory attributes uAPI
+ *
+ * A process gives the core hints about ranges of its address space with
+ * &struct drm_svm_madvise, through the render node of any device of the
+ * core, and reads them back with &struct drm_svm_attr_query. The hints
+ * belong to the process, not to a device or a VM: one hint covers every
+ * device and VM of the process, and they stay while the process has a
+ * file of the core open that used them, or a VM. munmap() drops the hints
+ * of the range it unmaps; mremap() does not carry them to the new range.
+ *
+ * The attributes, each set on its own:
+ *
+ *  - %DRM_SVM_ATTR_PREFERRED_LOC: where the range should live, system
+ *    memory or the memory of a device named by an open render-node fd.
+ *    It is sticky: a device that faults on the range and reaches the
+ *    preferred device over a link maps the pages there instead of moving
+ *    them; a device that does not gets them through system memory. Only a
+ *    prefetch to another region moves the pages away.
+ *  - %DRM_SVM_ATTR_ACCESSED_BY: devices, named by fd, that map the range
+ *    where it is (over a link) instead of moving it on their faults.
+ *  - %DRM_SVM_ATTR_GRANULARITY: how much one fault moves: 4 KiB, 64 KiB or
+ *    2 MiB at most, or the device's own sizes.
+ *  - %DRM_SVM_ATTR_READ_MOSTLY: read faults never move the range.
+ *
+ * Setting an attribute to the value it has costs nothing; a change drops
+ * the device mappings of the part it changes, so that the next access
+ * follows the new hint.
+ */
+
+/* Where a range should live (&drm_svm_madvise.preferred_loc). */
+#define DRM_SVM_LOC_NONE		0
+#define DRM_SVM_LOC_SYSTEM		1
+#define DRM_SVM_LOC_DEVICE		2
+
+#define DRM_SVM_ATTR_PREFERRED_LOC	0
+#define DRM_SVM_ATTR_ACCESSED_BY	1
+#define DRM_SVM_ATTR_GRANULARITY	2
+#define DRM_SVM_ATTR_READ_MOSTLY	3
+
+/**
+ * struct drm_svm_madvise - Set one memory attribute on a CPU range
+ *
+ * Sets attribute @type to the value in the member of the union named
+ * after it, for every page of [@start, @start + @range), splitting and
+ * merging the ranges of equal attributes as needed. Pages do not need to
+ * be mapped or bound.
+ *
+ * Fails with -EINVAL for an unknown @type, non-zero @flags, pad or
+ * @reserved, a range that is not page aligned, empty, wraps or leaves the
+ * user address space, an unknown location, granularity or enable value,
+ * more than %DRM_SVM_MAX_DEVICES fds, an fd that is not a render node of
+ * a device of the core, or an fd other than -1 for a location that names
+ * no device; -EBADF for an fd that is not open; -EFAULT when the fd array
+ * cannot be read; -ENOLINK when a preferred device and a device that
+ * accesses the range would be in different isolation groups (see the
+ * topology); -EACCES from another process than the one that used the
+ * file first. Nothing is changed when it fails.
+ */
+struct drm_svm_madvise {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @start: First CPU address, page aligned */
+	__u64 start;
+	/** @range: Size in bytes, page aligned */
+	__u64 range;
+	/** @type: %DRM_SVM_ATTR_PREFERRED_LOC, ... */
+	__u32 type;
+	/** @flags: MBZ, no flags are defined yet */
+	__u32 flags;
+	union {
+		/** @preferred_loc: For %DRM_SVM_ATTR_PREFERRED_LOC */
+		struct {
+			/** @preferred_loc.location: %DRM_SVM_LOC_NONE, ... */
+			__u32 location;
+			/**
+			 * @preferred_loc.fd: Render node of the device, for
+			 * %DRM_SVM_LOC_DEVICE; -1 otherwise
+			 */
+			__s32 fd;
+		} preferred_loc;
+		/** @accessed_by: For %DRM_SVM_ATTR_ACCESSED_BY */
+		struct {
+			/**
+			 * @accessed_by.fds: User pointer to @num_fds __s32
+			 * render-node fds; the set replaces the previous one
+			 */
+			__u64 fds;
+			/** @accessed_by.num_fds: Entries of @fds, 0 to clear */
+			__u32 num_fds;
+			/** @accessed_by.pad: MBZ */
+			__u32 pad;
+		} accessed_by;
+		/** @granularity: For %DRM_SVM_ATTR_GRANULARITY */
+		struct {
+			/**
+			 * @granularity.size: Most bytes one fault moves: 4096,
+			 * 65536 or 2097152, or 0 for the device's sizes
+			 */
+			__u64 size;
+		} granularity;
+		/** @read_mostly: For %DRM_SVM_ATTR_READ_MOSTLY */
+		struct {
+			/** @read_mostly.enable: 1 to set, 0 to clear */
+			__u32 enable;
+			/** @read_mostly.pad: MBZ */
+			__u32 pad;
+		} read_mostly;
+		/** @value: The union as raw words; unused words MBZ */
+		__u64 value[2];
+	};
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+/* The range is read-mostly (&drm_svm_attr_range.flags). */
+#define DRM_SVM_ATTR_RANGE_READ_MOSTLY	(1u << 0)
+
+/**
+ * struct drm_svm_attr_range - A range of equal memory attributes
+ */
+struct drm_svm_attr_range {
+	/** @start: First CPU address */
+	__u64 start;
+	/** @end: CPU address past the range */
+	__u64 end;
+	/** @location: Preferred location, %DRM_SVM_LOC_NONE when unset */
+	__u32 location;
+	/** @device: SVM device id of the preferred location, for DEVICE */
+	__u32 device;
+	/** @accessed_by: Bit N set for the device with SVM device id N */
+	__u32 accessed_by;
+	/** @flags: %DRM_SVM_ATTR_RANGE_READ_MOSTLY */
+	__u32 flags;
+	/** @granularity: Bytes, 0 for the device's sizes */
+	__u64 granularity;
+};
+
+/**
+ * struct drm_svm_attr_query - Read the memory attributes of a CPU range
+ *
+ * Splits [@start, @start + @range) into maximal ranges of equal
+ * attributes, those without any attribute set included (all zero), and
+ * writes them in address order to @ranges, up to @num_ranges of them;
+ * @num_ranges then says how many there are. A call with @num_ranges zero
+ * only counts them.
+ *
+ * Fails with -EINVAL for non-zero @flags or @reserved or a bad range (as
+ * for &struct drm_svm_madvise), -EFAULT when @ranges cannot be written,
+ * -EACCES from another process than the one that used the file first.
+ */
+struct drm_svm_attr_query {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @start: First CPU address, page aligned */
+	__u64 start;
+	/** @range: Size in bytes, page aligned */
+	__u64 range;
+	/** @ranges: User pointer to &struct drm_svm_attr_range entries */
+	__u64 ranges;
+	/** @num_ranges: In: entries of @ranges; out: ranges found */
+	__u32 num_ranges;
+	/** @flags: MBZ, no flags are defined yet */
+	__u32 flags;
 	/** @reserved: MBZ */
 	__u64 reserved[2];
 };

@@ -7,6 +7,7 @@
 #include <linux/hugetlb.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sort.h>
@@ -55,31 +56,6 @@
  * or the CPU has nothing there (-EFAULT: no VMA, PROT_NONE, the process
  * has exited), or when it writes through a read-only binding or to
  * read-only memory (-EPERM). A VM that was destroyed fails with -ENOENT.
- */
-
-/**
- * DOC: Placement
- *
- * Before a chunk is mapped, drm_svm_placement() decides whether it moves
- * first; it is the one place that makes that choice, and the hook that
- * placement policies extend. Its rules, in order:
- *
- *  - a prefetch to system memory moves the chunk there, from every
- *    device;
- *  - a device without memory, or a binding with
- *    %DRM_SVM_BIND_FLAG_NO_MIGRATE, maps the chunk where it is;
- *  - a fault on a chunk whose pages are all in the faulting device's
- *    memory already maps it as it is: a snapshot of the CPU page table
- *    tells, so that such a fault costs no migrate_vma_setup();
- *  - otherwise the chunk moves into the device's memory: from system
- *    memory, directly from devices it reaches, through system memory
- *    from the others (see Migration). A prefetch to the device always
- *    takes this path.
- *
- * Whatever was decided, the fault path then maps the pages where they
- * are, except pages of a device the faulting device cannot reach, which
- * go to system memory first (see GPU page faults): a device maps a peer's
- * memory only over a link, within its isolation group.
  */
 
 /* Drop the write permission of every page: the binding is read-only. */
@@ -223,15 +199,17 @@ static u32 drm_svm_pfns_refused(struct drm_svm_device *sdev,
 }
 
 /*
- * Whether every page of [start, end) is in @dm already, from a snapshot
- * of the CPU page table: then a fault needs no migration. Advisory; the
- * caller holds a reference on the address space.
+ * Whether [start, end) is where @to wants it already, from a snapshot of
+ * the CPU page table: every page in @to's memory for a device, no page in
+ * any device's memory for system memory. Then no migration is needed.
+ * Advisory; the caller holds a reference on the address space.
  */
-static bool drm_svm_chunk_in_devmem(struct drm_svm_mirror *mirror,
-				    struct drm_svm_devmem *dm,
-				    unsigned long start, unsigned long end)
+static bool drm_svm_chunk_placed(struct drm_svm_mirror *mirror,
+				 const struct drm_svm_place_to *to,
+				 unsigned long start, unsigned long end)
 {
 	unsigned long i, npages = (end - start) >> PAGE_SHIFT;
+	struct drm_svm_devmem *want = NULL, *dm;
 	struct drm_svm_window *window;
 	struct hmm_range range = {
 		.start = start,
@@ -239,6 +217,8 @@ static bool drm_svm_chunk_in_devmem(struct drm_svm_mirror *mirror,
 		.hmm_pfns = mirror->pfns,
 	};
 
+	if (to->where == DRM_SVM_PLACE_DEVICE)
+		want = to->dev->devmem;
 	window = drm_svm_window_get(mirror->svm_mm, start);
 	if (IS_ERR(window))
 		return false;
@@ -247,73 +227,53 @@ static bool drm_svm_chunk_in_devmem(struct drm_svm_mirror *mirror,
 		return false;
 
 	for (i = 0; i < npages; i++) {
-		if (!(range.hmm_pfns[i] & HMM_PFN_VALID) ||
-		    drm_svm_page_devmem(hmm_pfn_to_page(range.hmm_pfns[i])) != dm)
+		if (!(range.hmm_pfns[i] & HMM_PFN_VALID)) {
+			if (want)
+				return false;
+			continue;
+		}
+		dm = drm_svm_page_devmem(hmm_pfn_to_page(range.hmm_pfns[i]));
+		if (dm != want)
 			return false;
 	}
 	return true;
 }
 
-/**
- * drm_svm_placement() - Decide where a chunk should be before it is mapped
- * @mirror: the mirror that faults or prefetches
- * @b: the binding the chunk is in
- * @start: first CPU address of the chunk
- * @end: end of the chunk
- * @place: what the caller asked for
- *
- * The one place that chooses between moving a chunk and mapping it where
- * it is (see DOC: Placement). Caller holds the mirror's lock and a
- * reference on the address space.
- *
- * Returns: %DRM_SVM_PLACE_DEVICE to move the chunk into the device's
- * memory, %DRM_SVM_PLACE_SYSTEM to move it to system memory, or
- * %DRM_SVM_PLACE_FAULT to map it where it is.
- */
-static enum drm_svm_place drm_svm_placement(struct drm_svm_mirror *mirror,
-					    struct drm_svm_binding *b,
-					    unsigned long start,
-					    unsigned long end,
-					    enum drm_svm_place place)
-{
-	struct drm_svm_devmem *dm = mirror->sdev->devmem;
-
-	if (place == DRM_SVM_PLACE_SYSTEM)
-		return DRM_SVM_PLACE_SYSTEM;
-	if (!dm || (b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE))
-		return DRM_SVM_PLACE_FAULT;
-	if (place == DRM_SVM_PLACE_FAULT &&
-	    drm_svm_chunk_in_devmem(mirror, dm, start, end))
-		return DRM_SVM_PLACE_FAULT;
-	return DRM_SVM_PLACE_DEVICE;
-}
-
 /*
- * Move a chunk where drm_svm_placement() wants it before it is mapped.
- * Best effort: pages that cannot move are mapped where they are.
+ * Move a chunk where drm_svm_place_decide() wants it before it is mapped.
+ * Best effort: pages that cannot move are mapped where they are. *@map
+ * says whether the chunk is to be mapped in the VM afterwards.
  *
  * Returns: pages moved.
  */
 static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 					 struct drm_svm_binding *b,
 					 unsigned long start, unsigned long end,
-					 enum drm_svm_place place)
+					 const struct drm_svm_place_req *req,
+					 bool *map)
 {
-	long moved;
+	struct drm_svm_device *preferred = NULL;
+	struct drm_svm_place_to to;
+	long moved = 0;
 
-	switch (drm_svm_placement(mirror, b, start, end, place)) {
-	case DRM_SVM_PLACE_SYSTEM:
-		moved = drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
-					       DRM_SVM_ALL_DEVICES);
-		break;
-	case DRM_SVM_PLACE_DEVICE:
-		moved = drm_svm_migrate_to_devmem(mirror->sdev->devmem,
-						  mirror->svm_mm, start, end);
-		break;
-	default:
-		moved = 0;
-		break;
+	/* Held while moving: a device's memory goes with the lock for write. */
+	drm_svm_devices_lock();
+	if (req->attrs.location == DRM_SVM_LOC_DEVICE)
+		preferred = drm_svm_device_by_id(req->attrs.device);
+	to = drm_svm_place_decide(req, preferred);
+	*map = to.map;
+	if (to.where != DRM_SVM_PLACE_FAULT &&
+	    !drm_svm_chunk_placed(mirror, &to, start, end)) {
+		if (to.where == DRM_SVM_PLACE_SYSTEM)
+			moved = drm_svm_migrate_to_ram(mirror->svm_mm, start,
+						       end,
+						       DRM_SVM_ALL_DEVICES);
+		else
+			moved = drm_svm_migrate_to_devmem(to.dev->devmem,
+							  mirror->svm_mm,
+							  start, end);
 	}
+	drm_svm_devices_unlock();
 
 	if (moved < 0)
 		drm_dbg(mirror->sdev->drm,
@@ -408,20 +368,33 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 
 /*
  * The chunk around CPU address @cpu: the largest configured size that fits
- * the VMA, the binding and the notifier window, aligned on both sides.
+ * the VMA, the binding, the notifier window and the range of equal memory
+ * attributes (*@attrs, looked up here), no larger than their granularity,
+ * aligned on both sides.
  */
 static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 			 struct drm_svm_binding *b, unsigned long cpu,
-			 unsigned long *start, unsigned long *end)
+			 unsigned long *start, unsigned long *end,
+			 struct drm_svm_attrs *attrs)
 {
 	struct drm_svm_device *sdev = mirror->sdev;
 	struct mm_struct *mm = mirror->svm_mm->mm;
-	unsigned long lo, hi, size;
+	unsigned long lo, hi, size, alo, ahi, g;
 	struct vm_area_struct *vma;
 
 	lo = max(binding_cpu_start(b), ALIGN_DOWN(cpu, DRM_SVM_WINDOW_SIZE));
 	hi = min(binding_cpu_start(b) + b->va.va.range,
 		 ALIGN_DOWN(cpu, DRM_SVM_WINDOW_SIZE) + DRM_SVM_WINDOW_SIZE);
+
+	drm_svm_attr_lookup(&mirror->svm_mm->attrs, cpu, attrs, &alo, &ahi);
+	lo = max(lo, alo);
+	if (ahi < hi - 1)
+		hi = ahi + 1;
+	if (attrs->granularity) {
+		g = BIT(attrs->granularity);
+		lo = max(lo, ALIGN_DOWN(cpu, g));
+		hi = min(hi, ALIGN_DOWN(cpu, g) + g);
+	}
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, cpu);
@@ -453,8 +426,14 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 {
 	struct mm_struct *mm = mirror->svm_mm->mm;
 	unsigned long cpu, start = 0, end = PAGE_SIZE;
+	struct drm_svm_place_req req = {
+		.sdev = mirror->sdev,
+		.place = place,
+		.write = write,
+	};
 	struct drm_svm_binding *b;
 	struct drm_gpuva *va;
+	bool map = true;
 	int err;
 
 	lockdep_assert_held(&mirror->lock);
@@ -472,16 +451,20 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 
-	err = drm_svm_chunk(mirror, b, cpu, &start, &end);
+	req.no_migrate = b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE;
+	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req.attrs);
 	if (!err) {
-		*moved += drm_svm_place_chunk(mirror, b, start, end, place);
-		err = drm_svm_fault_range(mirror, b, start, end, write);
+		*moved += drm_svm_place_chunk(mirror, b, start, end, &req,
+					      &map);
+		if (map)
+			err = drm_svm_fault_range(mirror, b, start, end, write);
 	}
 	/*
 	 * The whole chunk fails if any page of it does, or if the VMA changed
 	 * since the chunk was chosen: the faulting page alone decides.
 	 */
-	if ((err == -EFAULT || err == -EPERM) && end - start > PAGE_SIZE) {
+	if ((err == -EFAULT || err == -EPERM) && end - start > PAGE_SIZE &&
+	    map) {
 		start = cpu;
 		end = cpu + PAGE_SIZE;
 		err = drm_svm_fault_range(mirror, b, start, end, write);
@@ -624,7 +607,8 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
  * @gpu_addr: first GPU address, page aligned
  * @range: size in bytes, page aligned
  * @region: %DRM_SVM_REGION_DEVICE for the mirror's device memory,
- *	    %DRM_SVM_REGION_SYSTEM for system memory
+ *	    %DRM_SVM_REGION_SYSTEM for system memory,
+ *	    %DRM_SVM_REGION_PREFERRED for each chunk's preferred location
  * @moved: out: pages moved
  *
  * Moves each chunk of the range (see &struct drm_svm_prefetch for which
@@ -640,14 +624,19 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range, u32 region, u64 *moved)
 {
-	enum drm_svm_place place = region == DRM_SVM_REGION_SYSTEM ?
-				   DRM_SVM_PLACE_SYSTEM : DRM_SVM_PLACE_DEVICE;
+	static const enum drm_svm_place places[] = {
+		[DRM_SVM_REGION_SYSTEM] = DRM_SVM_PLACE_SYSTEM,
+		[DRM_SVM_REGION_DEVICE] = DRM_SVM_PLACE_DEVICE,
+		[DRM_SVM_REGION_PREFERRED] = DRM_SVM_PLACE_PREFERRED,
+	};
+	enum drm_svm_place place;
 	int err;
 
 	*moved = 0;
-	if (region > DRM_SVM_REGION_DEVICE ||
+	if (region >= ARRAY_SIZE(places) ||
 	    !drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
 		return -EINVAL;
+	place = places[array_index_nospec(region, ARRAY_SIZE(places))];
 	mutex_lock(&mirror->lock);
 	err = drm_svm_mirror_fault_range(mirror, gpu_addr, range, place,
 					 moved);

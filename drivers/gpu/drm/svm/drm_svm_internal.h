@@ -8,9 +8,11 @@
 #include <linux/bits.h>
 #include <linux/interval_tree.h>
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
+#include <linux/spinlock.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_svm.h>
@@ -49,6 +51,110 @@ struct drm_svm_counters {
 };
 
 /**
+ * struct drm_svm_attrs - The memory attributes of a range (see DOC: Attributes)
+ *
+ * All zero is the default: no hint.
+ */
+struct drm_svm_attrs {
+	/** @accessed_by: Devices that map the range where it is, by SVM id */
+	u32 accessed_by;
+	/** @location: Preferred location, DRM_SVM_LOC_* */
+	u8 location;
+	/** @device: SVM device id of the preferred location, for DEVICE */
+	u8 device;
+	/** @granularity: log2 of the most bytes a fault moves, 0 for any */
+	u8 granularity;
+	/** @flags: DRM_SVM_ATTR_RANGE_READ_MOSTLY */
+	u8 flags;
+};
+
+/**
+ * struct drm_svm_attr_node - A range of the attribute tree
+ */
+struct drm_svm_attr_node {
+	/** @it: The range, in &drm_svm_attr_tree.root */
+	struct interval_tree_node it;
+	/** @attrs: Its attributes, never all zero */
+	struct drm_svm_attrs attrs;
+	/** @link: Entry in a list of nodes being cut, rebuilt or freed */
+	struct list_head link;
+};
+
+/**
+ * struct drm_svm_attr_tree - The memory attributes of an address space
+ */
+struct drm_svm_attr_tree {
+	/** @lock: Protects @root */
+	spinlock_t lock;
+	/** @root: Non-overlapping &struct drm_svm_attr_node */
+	struct rb_root_cached root;
+};
+
+/**
+ * struct drm_svm_attr_set - One attribute and its value, to set
+ */
+struct drm_svm_attr_set {
+	/** @type: DRM_SVM_ATTR_* */
+	u32 type;
+	/** @value: The new value, in the fields that @type names */
+	struct drm_svm_attrs value;
+};
+
+/**
+ * struct drm_svm_attr_span - A CPU range [@start, @last]
+ */
+struct drm_svm_attr_span {
+	/** @start: First address */
+	unsigned long start;
+	/** @last: Last address */
+	unsigned long last;
+};
+
+/**
+ * struct drm_svm_attr_change - The parts of a range an attribute change changed
+ */
+struct drm_svm_attr_change {
+	/** @spans: Array of @max spans */
+	struct drm_svm_attr_span *spans;
+	/** @max: Entries of @spans, at least one */
+	unsigned int max;
+	/** @num: Out: spans used */
+	unsigned int num;
+};
+
+/**
+ * struct drm_svm_attr_piece - A range of equal attributes, as queried
+ */
+struct drm_svm_attr_piece {
+	/** @start: First address */
+	unsigned long start;
+	/** @last: Last address */
+	unsigned long last;
+	/** @attrs: The attributes */
+	struct drm_svm_attrs attrs;
+};
+
+void drm_svm_attrs_apply(struct drm_svm_attrs *attrs,
+			 const struct drm_svm_attr_set *set);
+void drm_svm_attr_tree_init(struct drm_svm_attr_tree *tree);
+void drm_svm_attr_tree_fini(struct drm_svm_attr_tree *tree);
+void drm_svm_attr_lookup(struct drm_svm_attr_tree *tree, unsigned long addr,
+			 struct drm_svm_attrs *attrs, unsigned long *lo,
+			 unsigned long *hi);
+int drm_svm_attr_tree_set(struct drm_svm_attr_tree *tree, unsigned long start,
+			  unsigned long last, const struct drm_svm_attr_set *set,
+			  int (*check)(const struct drm_svm_attrs *attrs,
+				       const void *data),
+			  const void *check_data,
+			  struct drm_svm_attr_change *change);
+void drm_svm_attr_tree_drop(struct drm_svm_attr_tree *tree,
+			    unsigned long start, unsigned long last);
+unsigned int drm_svm_attr_tree_query(struct drm_svm_attr_tree *tree,
+				     unsigned long start, unsigned long last,
+				     struct drm_svm_attr_piece *ranges,
+				     unsigned int max);
+
+/**
  * struct drm_svm_mm - SVM state of one process, shared by all its mirrors
  */
 struct drm_svm_mm {
@@ -71,6 +177,17 @@ struct drm_svm_mm {
 	struct xarray windows;
 	/** @pid: Thread group id of the process that created the state */
 	pid_t pid;
+	/** @attrs: Memory attributes of the address space */
+	struct drm_svm_attr_tree attrs;
+	/** @attr_mutex: Serializes attribute changes and @attr_notifier setup */
+	struct mutex attr_mutex;
+	/**
+	 * @attr_notifier: Drops the attributes of unmapped ranges; registered
+	 * with the first attribute, under @attr_mutex
+	 */
+	struct mmu_notifier attr_notifier;
+	/** @attr_notifier_on: @attr_notifier is registered */
+	bool attr_notifier_on;
 	/** @counters: Activity per device, by SVM device id */
 	struct drm_svm_counters counters[DRM_SVM_MAX_DEVICES];
 };
@@ -160,22 +277,59 @@ void drm_svm_cpu_tree_insert(struct drm_svm_mm *svm_mm,
 void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 			     struct drm_svm_binding *b);
 void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end);
+void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
+			   unsigned long last);
+void drm_svm_attr_fini(struct drm_svm_mm *svm_mm);
 
 int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range);
 
 /**
  * enum drm_svm_place - Where a chunk goes before it is mapped
- * @DRM_SVM_PLACE_FAULT: as a GPU fault asks: what drm_svm_placement()
- *	decides; as its answer, map the chunk where it is
- * @DRM_SVM_PLACE_DEVICE: into the memory of the mapping device
+ * @DRM_SVM_PLACE_FAULT: asked: as a GPU fault wants it (see Placement);
+ *	decided: nowhere, map the chunk where it is
+ * @DRM_SVM_PLACE_DEVICE: asked: into the mapping device's memory (a
+ *	prefetch); decided: into the memory of &drm_svm_place_to.dev
  * @DRM_SVM_PLACE_SYSTEM: into system memory
+ * @DRM_SVM_PLACE_PREFERRED: asked only: to the chunk's preferred location
  */
 enum drm_svm_place {
 	DRM_SVM_PLACE_FAULT,
 	DRM_SVM_PLACE_DEVICE,
 	DRM_SVM_PLACE_SYSTEM,
+	DRM_SVM_PLACE_PREFERRED,
 };
+
+/**
+ * struct drm_svm_place_req - A chunk to place, as drm_svm_place_decide() sees it
+ */
+struct drm_svm_place_req {
+	/** @sdev: The device that faults or prefetches */
+	struct drm_svm_device *sdev;
+	/** @place: What was asked */
+	enum drm_svm_place place;
+	/** @attrs: The chunk's memory attributes */
+	struct drm_svm_attrs attrs;
+	/** @write: The access is a write */
+	bool write;
+	/** @no_migrate: The binding is %DRM_SVM_BIND_FLAG_NO_MIGRATE */
+	bool no_migrate;
+};
+
+/**
+ * struct drm_svm_place_to - Where a chunk goes, as decided
+ */
+struct drm_svm_place_to {
+	/** @where: %DRM_SVM_PLACE_FAULT, _DEVICE or _SYSTEM */
+	enum drm_svm_place where;
+	/** @dev: For %DRM_SVM_PLACE_DEVICE, whose memory; it has memory */
+	struct drm_svm_device *dev;
+	/** @map: Map the chunk in the VM afterwards */
+	bool map;
+};
+
+struct drm_svm_place_to drm_svm_place_decide(const struct drm_svm_place_req *req,
+					     struct drm_svm_device *preferred);
 
 struct hmm_range;
 int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range);
@@ -192,6 +346,7 @@ void drm_svm_devices_lock_write(void);
 void drm_svm_devices_unlock_write(void);
 struct drm_svm_device *drm_svm_device_by_id(u32 id);
 void drm_svm_topology_reset(struct drm_svm_device *sdev);
+u32 drm_svm_device_group(const struct drm_svm_device *sdev);
 
 void *drm_svm_pgmap_owner(void);
 void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,

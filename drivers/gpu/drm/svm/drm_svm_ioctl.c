@@ -41,6 +41,7 @@
 void drm_svm_file_init(struct drm_svm_file *sfile)
 {
 	xa_init_flags(&sfile->vms, XA_FLAGS_ALLOC1);
+	sfile->svm_mm = NULL;
 }
 EXPORT_SYMBOL_GPL(drm_svm_file_init);
 
@@ -63,6 +64,8 @@ void drm_svm_file_fini(struct drm_svm_file *sfile)
 	xa_destroy(&sfile->vms);
 	/* Asynchronous prefetches hold VMs; none may outlive the device. */
 	drm_svm_prefetch_flush();
+	if (sfile->svm_mm)
+		drm_svm_mm_put(sfile->svm_mm);
 }
 EXPORT_SYMBOL_GPL(drm_svm_file_fini);
 

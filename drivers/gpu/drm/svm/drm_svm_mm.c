@@ -15,9 +15,10 @@
  *
  * Everything the core knows about a process lives once per mm in a
  * &struct drm_svm_mm, whichever devices, files and VMs mirror it: the
- * notifier lock, the tree of bindings by CPU address, and the mmu interval
- * notifiers. An invalidation therefore walks one tree and reaches every
- * mirror, on every device, that maps the range.
+ * notifier lock, the tree of bindings by CPU address, the mmu interval
+ * notifiers and the memory attributes (see Attributes). An invalidation
+ * therefore walks one tree and reaches every mirror, on every device,
+ * that maps the range.
  *
  * The notifiers watch the mm in aligned windows of DRM_SVM_WINDOW_SIZE,
  * created on the first fault in a window and kept until the last mirror
@@ -74,6 +75,8 @@ struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
 	svm_mm->cpu_tree = RB_ROOT_CACHED;
 	mutex_init(&svm_mm->window_lock);
 	xa_init(&svm_mm->windows);
+	drm_svm_attr_tree_init(&svm_mm->attrs);
+	mutex_init(&svm_mm->attr_mutex);
 
 	/* The notifier lock is taken in reclaim: teach lockdep early. */
 	fs_reclaim_acquire(GFP_KERNEL);
@@ -102,6 +105,7 @@ static void drm_svm_mm_release(struct kref *ref)
 	}
 	xa_destroy(&svm_mm->windows);
 	mutex_destroy(&svm_mm->window_lock);
+	drm_svm_attr_fini(svm_mm);
 	mmdrop(svm_mm->mm);
 	kfree(svm_mm);
 }
@@ -239,23 +243,21 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end)
 	mirror->sdev->ops->invalidate(mirror, start, end);
 }
 
-static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
-			       const struct mmu_notifier_range *range,
-			       unsigned long cur_seq)
+/**
+ * drm_svm_zap_cpu_range() - Drop every device mapping of a CPU range
+ * @svm_mm: the per-process state
+ * @start: first CPU address
+ * @last: last CPU address of the range
+ *
+ * Zaps the range in every mirror of the process that binds part of it.
+ * Caller holds the notifier lock for write.
+ */
+void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
+			   unsigned long last)
 {
-	struct drm_svm_window *window =
-		container_of(notifier, struct drm_svm_window, notifier);
-	struct drm_svm_mm *svm_mm = window->svm_mm;
-	unsigned long start = max(range->start, notifier->interval_tree.start);
-	unsigned long last = min(range->end - 1, notifier->interval_tree.last);
 	struct interval_tree_node *node;
 
-	if (!mmu_notifier_range_blockable(range))
-		return false;
-
-	down_write(&svm_mm->notifier_lock);
-	mmu_interval_set_seq(notifier, cur_seq);
-
+	lockdep_assert_held_write(&svm_mm->notifier_lock);
 	for (node = interval_tree_iter_first(&svm_mm->cpu_tree, start, last);
 	     node; node = interval_tree_iter_next(node, start, last)) {
 		struct drm_svm_binding *b =
@@ -265,7 +267,24 @@ static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
 		drm_svm_zap(b->mirror, max(start, node->start) + delta,
 			    min(last, node->last) + 1 + delta);
 	}
+}
 
+static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
+			       const struct mmu_notifier_range *range,
+			       unsigned long cur_seq)
+{
+	struct drm_svm_window *window =
+		container_of(notifier, struct drm_svm_window, notifier);
+	struct drm_svm_mm *svm_mm = window->svm_mm;
+	unsigned long start = max(range->start, notifier->interval_tree.start);
+	unsigned long last = min(range->end - 1, notifier->interval_tree.last);
+
+	if (!mmu_notifier_range_blockable(range))
+		return false;
+
+	down_write(&svm_mm->notifier_lock);
+	mmu_interval_set_seq(notifier, cur_seq);
+	drm_svm_zap_cpu_range(svm_mm, start, last);
 	up_write(&svm_mm->notifier_lock);
 	return true;
 }

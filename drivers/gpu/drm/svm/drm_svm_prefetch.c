@@ -106,7 +106,7 @@ static int drm_svm_prefetch_async(struct drm_svm_mirror *mirror,
 	struct drm_svm_prefetch_job *job;
 	struct drm_syncobj *syncobj;
 
-	if (args->region > DRM_SVM_REGION_DEVICE ||
+	if (args->region > DRM_SVM_REGION_PREFERRED ||
 	    !drm_svm_range_valid(args->gpu_addr, args->range,
 				 mirror->sdev->va_end))
 		return -EINVAL;

@@ -122,6 +122,22 @@ void drm_svm_device_set_group(struct drm_svm_device *sdev, u32 group)
 }
 EXPORT_SYMBOL_GPL(drm_svm_device_set_group);
 
+/**
+ * drm_svm_device_group() - The isolation group of a device
+ * @sdev: the device
+ *
+ * Returns: the group set with drm_svm_device_set_group(), 0 by default.
+ */
+u32 drm_svm_device_group(const struct drm_svm_device *sdev)
+{
+	u32 group;
+
+	spin_lock(&drm_svm_topology_lock);
+	group = sdev->group;
+	spin_unlock(&drm_svm_topology_lock);
+	return group;
+}
+
 /* Whether the core uses the link from @from to @to; topology lock held. */
 static bool drm_svm_peer_locked(const struct drm_svm_device *from,
 				const struct drm_svm_device *to)
