@@ -36,7 +36,10 @@ extern "C" {
  *  - &DRM_IOCTL_VSVM_RESIDENCY: where each page of a range lives and which
  *    devices map it (&struct drm_svm_residency);
  *  - &DRM_IOCTL_VSVM_TOPOLOGY: the devices, their isolation groups and the
- *    links between them (&struct drm_svm_topology).
+ *    links between them (&struct drm_svm_topology);
+ *  - &DRM_IOCTL_VSVM_MADVISE, &DRM_IOCTL_VSVM_ATTR_QUERY: set and read the
+ *    memory attributes of the calling process (&struct drm_svm_madvise,
+ *    &struct drm_svm_attr_query).
  *
  * On a GPU fault, anonymous private memory of a binding without
  * %DRM_SVM_BIND_FLAG_NO_MIGRATE moves into the device's memory (VRAM)
@@ -63,7 +66,7 @@ extern "C" {
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		0
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		4
+#define DRM_VSVM_UAPI_MINOR		5
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00
@@ -76,6 +79,8 @@ extern "C" {
 #define DRM_VSVM_PREFETCH		0x06
 #define DRM_VSVM_RESIDENCY		0x07
 #define DRM_VSVM_TOPOLOGY		0x08
+#define DRM_VSVM_MADVISE		0x09
+#define DRM_VSVM_ATTR_QUERY		0x0a
 
 #define DRM_IOCTL_VSVM_DEVICE_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_DEVICE_QUERY, \
 						 struct drm_vsvm_device_query)
@@ -95,6 +100,10 @@ extern "C" {
 						 struct drm_svm_residency)
 #define DRM_IOCTL_VSVM_TOPOLOGY		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_TOPOLOGY, \
 						 struct drm_svm_topology)
+#define DRM_IOCTL_VSVM_MADVISE		DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MADVISE, \
+						struct drm_svm_madvise)
+#define DRM_IOCTL_VSVM_ATTR_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ATTR_QUERY, \
+						 struct drm_svm_attr_query)
 
 /**
  * struct drm_vsvm_device_query - Describe a virtual GPU

@@ -145,6 +145,10 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vsvm_topology_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
+int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file);
+int vsvm_attr_query_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
 int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 

@@ -171,3 +171,33 @@ int vsvm_residency_ioctl(struct drm_device *drm, void *data,
 	return drm_svm_ioctl_residency(&to_vsvm_device(drm)->svm,
 				       &to_vsvm_file(file)->svm, data);
 }
+
+/**
+ * vsvm_madvise_ioctl() - DRM_IOCTL_VSVM_MADVISE
+ * @drm: the device
+ * @data: &struct drm_svm_madvise
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_madvise().
+ */
+int vsvm_madvise_ioctl(struct drm_device *drm, void *data,
+		       struct drm_file *file)
+{
+	return drm_svm_ioctl_madvise(&to_vsvm_device(drm)->svm,
+				     &to_vsvm_file(file)->svm, data);
+}
+
+/**
+ * vsvm_attr_query_ioctl() - DRM_IOCTL_VSVM_ATTR_QUERY
+ * @drm: the device
+ * @data: &struct drm_svm_attr_query
+ * @file: the caller's DRM file
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_attr_query().
+ */
+int vsvm_attr_query_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	return drm_svm_ioctl_attr_query(&to_vsvm_device(drm)->svm,
+					&to_vsvm_file(file)->svm, data);
+}
