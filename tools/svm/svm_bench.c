@@ -103,6 +103,7 @@
 /* How long a job may take before we call the device hung, in seconds. */
 #define JOB_TIMEOUT_S	900
 #define DMIRROR_NODE	"/dev/hmm_dmirror0"
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 enum metric_id {
 	M_FAULT_4K,
@@ -1083,7 +1084,7 @@ static int topology_peer(struct vsvm *dev, uint32_t from, uint32_t to)
 	struct drm_svm_topology_link links[DRM_SVM_MAX_DEVICES *
 					   (DRM_SVM_MAX_DEVICES - 1)];
 	struct drm_svm_topology t = {
-		.num_links = sizeof(links) / sizeof(links[0]),
+		.num_links = ARRAY_SIZE(links),
 		.links = (uintptr_t)links,
 	};
 	uint32_t i;
@@ -1091,8 +1092,7 @@ static int topology_peer(struct vsvm *dev, uint32_t from, uint32_t to)
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_TOPOLOGY, &t))
 		die("%s: DRM_IOCTL_VSVM_TOPOLOGY: %s", dev->node,
 		    strerror(errno));
-	for (i = 0; i < t.num_links && i < sizeof(links) / sizeof(links[0]);
-	     i++)
+	for (i = 0; i < t.num_links && i < ARRAY_SIZE(links); i++)
 		if (links[i].from == from && links[i].to == to)
 			return !!(links[i].flags & DRM_SVM_LINK_PEER);
 	return 0;
@@ -1224,10 +1224,14 @@ static void run_d2d(enum metric_id m, struct result *res)
 	residency = calloc(npages, sizeof(*residency));
 	if (!residency)
 		die("out of memory");
-	src.residency = linked.residency = unlinked.residency = residency;
+	src.residency = residency;
+	linked.residency = residency;
+	unlinked.residency = residency;
 
 	for (i = 0; i < reps; i++) {
-		src.rep = linked.rep = unlinked.rep = i;
+		src.rep = i;
+		linked.rep = i;
+		unlinked.rep = i;
 		/* Alternate which side goes first, against positional bias. */
 		if (i % 2)
 			res->peer[i] = m == M_D2D ?
