@@ -144,7 +144,7 @@
  * Description: Prefetch on an unknown VM id fails with ENOENT.
  *
  * SUBTEST: prefetch-bad-region
- * Description: Prefetch to region 2, the lowest unknown, fails with
+ * Description: Prefetch to region 3, the lowest unknown, fails with
  *		EINVAL.
  *
  * SUBTEST: prefetch-bad-region-high
@@ -1730,8 +1730,8 @@ static void set_field(void *args, const struct field_case *c)
 static const struct field_case prefetch_cases_neg[] = {
 	PF("unknown-vm", vm_id, UNKNOWN_ID_OFFSET, true, ENOENT,
 	   "Prefetch on an unknown VM id fails with ENOENT."),
-	PF("bad-region", region, 2, false, EINVAL,
-	   "Prefetch to region 2 fails with EINVAL."),
+	PF("bad-region", region, DRM_SVM_REGION_PREFERRED + 1, false, EINVAL,
+	   "Prefetch to region 3 fails with EINVAL."),
 	PF("bad-region-high", region, 0xffffffff, false, EINVAL,
 	   "Prefetch to region 0xffffffff fails with EINVAL."),
 	PF("bad-flags-bit-0", flags, 1, false, EINVAL,
