@@ -204,11 +204,8 @@
  * SUBTEST: job-query-bad-pad
  * Description: Job query with non-zero pad fails with EINVAL.
  *
- * SUBTEST: job-query-bad-reserved-0
- * Description: Job query with non-zero reserved[0] fails with EINVAL.
- *
- * SUBTEST: job-query-bad-reserved-1
- * Description: Job query with non-zero reserved[1] fails with EINVAL.
+ * SUBTEST: job-query-bad-reserved
+ * Description: Job query with non-zero reserved fails with EINVAL.
  *
  * SUBTEST: job-query-bad-extension-pointer
  * Description: Job query with an unreadable extension pointer fails with
@@ -678,10 +675,8 @@ static const struct field_case job_query_cases[] = {
 	   "Job query with non-zero flags fails with EINVAL."),
 	JQ("bad-pad", pad, 1, false, EINVAL,
 	   "Job query with non-zero pad fails with EINVAL."),
-	JQ("bad-reserved-0", reserved[0], 1, false, EINVAL,
-	   "Job query with non-zero reserved[0] fails with EINVAL."),
-	JQ("bad-reserved-1", reserved[1], 1, false, EINVAL,
-	   "Job query with non-zero reserved[1] fails with EINVAL."),
+	JQ("bad-reserved", reserved, 1, false, EINVAL,
+	   "Job query with non-zero reserved fails with EINVAL."),
 	{ NULL }
 };
 

@@ -66,7 +66,7 @@ extern "C" {
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		0
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		5
+#define DRM_VSVM_UAPI_MINOR		6
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00
@@ -245,8 +245,14 @@ struct drm_vsvm_job_query {
 	__u64 faults;
 	/** @fault: Out: the fatal fault, when the job failed on one */
 	struct drm_svm_fault_info fault;
+	/**
+	 * @device_time_ns: Out: the job's modelled device time, once it
+	 * ended: its page accesses, by where each page was, and the copies
+	 * made to service its faults (uAPI 0.6)
+	 */
+	__u64 device_time_ns;
 	/** @reserved: MBZ */
-	__u64 reserved[2];
+	__u64 reserved;
 };
 
 #if defined(__cplusplus)

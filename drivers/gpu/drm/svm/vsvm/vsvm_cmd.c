@@ -72,7 +72,7 @@ static int vsvm_run_walk(struct vsvm_run *run, u64 addr, u64 len, u32 access,
 			a = addr + *done;
 			n = min_t(u64, len - *done,
 				  PAGE_SIZE - offset_in_page(a));
-			if (!vsvm_run_xlate(run, a, access, &page)) {
+			if (!vsvm_run_xlate(run, a, access, n, &page)) {
 				vsvm_pt_access_end(pt);
 				return -EAGAIN;
 			}
@@ -162,9 +162,9 @@ static int vsvm_cmd_copy(struct vsvm_run *run, u64 dst, u64 src, u64 len,
 			n = min3(len - *done, PAGE_SIZE - offset_in_page(saddr),
 				 PAGE_SIZE - offset_in_page(daddr));
 			if (!vsvm_run_xlate(run, saddr, DRM_SVM_ACCESS_READ,
-					    &spage) ||
+					    n, &spage) ||
 			    !vsvm_run_xlate(run, daddr, DRM_SVM_ACCESS_WRITE,
-					    &dpage)) {
+					    n, &dpage)) {
 				vsvm_pt_access_end(pt);
 				return -EAGAIN;
 			}
@@ -200,9 +200,10 @@ static int vsvm_cmd_atomic(struct vsvm_run *run, const struct vsvm_cmd *cmd)
 	s64 old;
 
 	vsvm_pt_access_begin(pt);
-	if (!vsvm_run_xlate(run, addr, DRM_SVM_ACCESS_ATOMIC, &page) ||
-	    (result &&
-	     !vsvm_run_xlate(run, result, DRM_SVM_ACCESS_WRITE, &rpage))) {
+	if (!vsvm_run_xlate(run, addr, DRM_SVM_ACCESS_ATOMIC, sizeof(u64),
+			    &page) ||
+	    (result && !vsvm_run_xlate(run, result, DRM_SVM_ACCESS_WRITE,
+				       sizeof(u64), &rpage))) {
 		vsvm_pt_access_end(pt);
 		return -EAGAIN;
 	}

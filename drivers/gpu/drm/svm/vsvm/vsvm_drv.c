@@ -256,7 +256,9 @@ static int __init vsvm_init(void)
 		return -EINVAL;
 	}
 
-	ret = vsvm_topology_check(num_devices);
+	ret = vsvm_cost_check();
+	if (!ret)
+		ret = vsvm_topology_check(num_devices);
 	if (ret)
 		return ret;
 

@@ -6,6 +6,7 @@
 #define __VSVM_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
@@ -121,6 +122,16 @@ void vsvm_vram_module_init(void);
 void vsvm_vram_module_fini(void);
 
 struct page *vsvm_page_backing(struct page *page);
+enum vsvm_loc vsvm_vram_loc(struct vsvm_device *vdev,
+			    struct drm_svm_devmem *dm);
+
+int vsvm_cost_check(void);
+void vsvm_cost_link(u32 class, struct drm_svm_link *link);
+u64 vsvm_cost_access_ps(enum vsvm_loc loc, size_t bytes);
+u64 vsvm_cost_copy_ps(enum vsvm_loc loc, u64 bytes);
+void vsvm_cost_charge_begin(struct vsvm_charge *charge);
+void vsvm_cost_charge_end(struct vsvm_charge *charge);
+void vsvm_cost_charge_copy(u64 ps);
 
 int vsvm_topology_check(unsigned int num_devices);
 int vsvm_topology_apply(struct vsvm_device **devices,

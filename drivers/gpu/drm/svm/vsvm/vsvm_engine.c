@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/math64.h>
 #include <linux/dma-fence.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -193,16 +194,19 @@ bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access)
  * @run: the running job
  * @addr: GPU address
  * @access: %DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC
+ * @len: bytes the access touches, within the page, for the modelled time
  * @page: out: the page backing @addr
  *
  * Must be called between vsvm_pt_access_begin() and vsvm_pt_access_end()
  * on the VM's page table; @page may be accessed until the latter. A
- * missing translation is recorded with vsvm_run_fault_add().
+ * missing translation is recorded with vsvm_run_fault_add(). A
+ * translation charges the job the modelled time of the access, by where
+ * the page is.
  *
  * Returns: %true with @page set, %false when the access must fault.
  */
 bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
-		    struct page **page)
+		    size_t len, struct page **page)
 {
 	struct vsvm_xlate xl;
 
@@ -212,6 +216,7 @@ bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
 		return false;
 	}
 
+	run->device_time_ps += vsvm_cost_access_ps(xl.loc, len);
 	*page = pfn_to_page(xl.pfn);
 	return true;
 }
@@ -309,7 +314,9 @@ static int vsvm_run_service(struct vsvm_run *run)
 	int ret;
 
 	/* Returns how many failed; each fault's @error says why */
+	vsvm_cost_charge_begin(&run->copies);
 	ret = drm_svm_mirror_fault(&run->vm->mirror, faults, run->nfaults);
+	vsvm_cost_charge_end(&run->copies);
 	if (ret < 0) {
 		drm_dbg(drm, "job %llu: servicing %u faults failed: %d\n",
 			run->job->id, run->nfaults, ret);
@@ -465,7 +472,9 @@ static void vsvm_engine_work(struct work_struct *work)
 	err = vsvm_run_batch(&run);
 
 	/* The record first: a waiter woken by the fence must see the result */
-	vsvm_job_record_finish(job->record, err, &run.info);
+	vsvm_job_record_finish(job->record, err, &run.info,
+			       div_u64(run.device_time_ps + run.copies.ps,
+				       1000));
 	if (err)
 		dma_fence_set_error(job->fence, err);
 	dma_fence_signal(job->fence);

@@ -6,6 +6,7 @@
 #define __VSVM_ENGINE_H__
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -50,6 +51,8 @@ struct vsvm_job_record {
 	u64 faults;
 	/** @fault: The access that made the job fail */
 	struct drm_svm_fault_info fault;
+	/** @device_time_ns: Modelled device time, set when the job ends */
+	u64 device_time_ns;
 };
 
 /**
@@ -145,6 +148,18 @@ struct vsvm_cmd {
 };
 
 /**
+ * struct vsvm_charge - Where the copies of a task's fault servicing go
+ */
+struct vsvm_charge {
+	/** @link: Entry in the list of charges in progress */
+	struct list_head link;
+	/** @task: The task whose copies are charged */
+	struct task_struct *task;
+	/** @ps: Modelled time charged, picoseconds */
+	u64 ps;
+};
+
+/**
  * struct vsvm_run - State of the job the engine is running
  */
 struct vsvm_run {
@@ -158,6 +173,13 @@ struct vsvm_run {
 	unsigned int nfaults;
 	/** @info: Out: the failing access when the job fails */
 	struct drm_svm_fault_info info;
+	/**
+	 * @device_time_ps: Modelled device time of the page accesses so far
+	 * (see DOC: Modelled device time)
+	 */
+	u64 device_time_ps;
+	/** @copies: Modelled time of the copies made for the job's faults */
+	struct vsvm_charge copies;
 };
 
 int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,
@@ -172,7 +194,7 @@ struct dma_fence *vsvm_engine_submit(struct vsvm_job *job);
 
 bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access);
 bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
-		    struct page **page);
+		    size_t len, struct page **page);
 int vsvm_cmd_fetch(struct vsvm_run *run, u64 pc, u64 end,
 		   struct vsvm_cmd *cmd);
 int vsvm_cmd_execute(struct vsvm_run *run, const struct vsvm_cmd *cmd,
@@ -184,6 +206,7 @@ void vsvm_job_record_start(struct vsvm_job_record *record);
 void vsvm_job_record_add_faults(struct vsvm_job_record *record,
 				unsigned int count);
 void vsvm_job_record_finish(struct vsvm_job_record *record, int error,
-			    const struct drm_svm_fault_info *info);
+			    const struct drm_svm_fault_info *info,
+			    u64 device_time_ns);
 
 #endif /* __VSVM_ENGINE_H__ */

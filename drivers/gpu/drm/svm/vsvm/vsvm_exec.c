@@ -98,13 +98,16 @@ void vsvm_job_record_add_faults(struct vsvm_job_record *record,
  * @record: the job's record
  * @error: 0, or the negative errno the job failed with
  * @info: the failing access, used when @error is set
+ * @device_time_ns: the job's modelled device time
  */
 void vsvm_job_record_finish(struct vsvm_job_record *record, int error,
-			    const struct drm_svm_fault_info *info)
+			    const struct drm_svm_fault_info *info,
+			    u64 device_time_ns)
 {
 	spin_lock(&record->lock);
 	record->status = error ? DRM_VSVM_JOB_FAILED : DRM_VSVM_JOB_DONE;
 	record->error = error;
+	record->device_time_ns = device_time_ns;
 	if (error)
 		record->fault = *info;
 	spin_unlock(&record->lock);
@@ -309,7 +312,7 @@ int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
 	int ret;
 
 	ret = drm_svm_ioctl_check(drm, "job query", args->extensions,
-				  args->flags | args->pad, args->reserved,
+				  args->flags | args->pad, &args->reserved,
 				  sizeof(args->reserved));
 	if (ret)
 		return ret;
@@ -327,6 +330,7 @@ int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
 	args->error = record->error;
 	args->faults = record->faults;
 	args->fault = record->fault;
+	args->device_time_ns = record->device_time_ns;
 	spin_unlock(&record->lock);
 	mutex_unlock(&vfile->jobs_lock);
 

@@ -4,6 +4,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/bitfield.h>
 #include <linux/hmm.h>
 #include <linux/memremap.h>
 #include <linux/module.h>
@@ -56,6 +57,8 @@ MODULE_PARM_DESC(tlb_check,
 
 #define VSVM_PTE_VALID		BIT_ULL(0)
 #define VSVM_PTE_WRITE		BIT_ULL(1)
+/* Where the page is, &enum vsvm_loc */
+#define VSVM_PTE_LOC		GENMASK_ULL(3, 2)
 #define VSVM_PTE_PFN_SHIFT	12
 
 /* One 2 MiB block: its page entries, and the huge entry covering them all */
@@ -142,7 +145,8 @@ static int vsvm_pte_make(struct vsvm_pt *pt, unsigned long hmm_pfn, u64 *pte)
 	if (!page)
 		return -EOPNOTSUPP;
 
-	*pte = (u64)page_to_pfn(page) << VSVM_PTE_PFN_SHIFT | VSVM_PTE_VALID;
+	*pte = (u64)page_to_pfn(page) << VSVM_PTE_PFN_SHIFT | VSVM_PTE_VALID |
+	       FIELD_PREP(VSVM_PTE_LOC, vsvm_vram_loc(vdev, dm));
 	if (hmm_pfn & HMM_PFN_WRITE)
 		*pte |= VSVM_PTE_WRITE;
 	return 0;
@@ -512,6 +516,7 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 
 	xl->pfn = vsvm_pte_pfn(pte);
 	xl->write = pte & VSVM_PTE_WRITE;
+	xl->loc = FIELD_GET(VSVM_PTE_LOC, pte);
 
 	e->tag = pt->tag;
 	e->vpn = vpn;

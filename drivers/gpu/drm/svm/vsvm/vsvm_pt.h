@@ -15,6 +15,20 @@ struct vsvm_device;
 #define VSVM_TLB_ENTRIES	64
 
 /**
+ * enum vsvm_loc - Where a page is, as far as the device's cost goes
+ * @VSVM_LOC_SYSTEM: system memory
+ * @VSVM_LOC_VRAM: the device's own VRAM
+ * @VSVM_LOC_FABRIC: a peer's VRAM, over a fabric link
+ * @VSVM_LOC_PCIE: a peer's VRAM, over PCIe
+ */
+enum vsvm_loc {
+	VSVM_LOC_SYSTEM,
+	VSVM_LOC_VRAM,
+	VSVM_LOC_FABRIC,
+	VSVM_LOC_PCIE,
+};
+
+/**
  * struct vsvm_xlate - A translation of one GPU page, as the engine uses it
  */
 struct vsvm_xlate {
@@ -24,6 +38,8 @@ struct vsvm_xlate {
 	bool write;
 	/** @huge: The translation comes from a 2 MiB entry */
 	bool huge;
+	/** @loc: Where the page is (&enum vsvm_loc), for the modelled time */
+	u8 loc;
 };
 
 /**

@@ -22,8 +22,9 @@
  *
  *  - ``links``: a comma-separated list of ``A-B:CLASS`` entries, each a
  *    link between devices A and B in both directions, CLASS being
- *    ``pcie`` (PCIe peer-to-peer: 25 GB/s, 1.5 us, no atomics across) or
- *    ``fabric`` (a GPU fabric: 150 GB/s, 0.5 us, atomics and coherent);
+ *    ``pcie`` (PCIe peer-to-peer, no atomics across) or ``fabric`` (a GPU
+ *    fabric, atomics and coherent), with the bandwidth and latency of the
+ *    cost parameters (see Modelled device time);
  *    for example ``links=0-1:fabric,2-3:fabric,0-2:pcie``;
  *  - ``groups``: the isolation group of each device, in index order, for
  *    example ``groups=0,0,1,1``; devices not listed are in group 0.
@@ -56,15 +57,14 @@ struct vsvm_link_spec {
 	struct drm_svm_link link;
 };
 
+/* The classes; bandwidth and latency come from the cost parameters. */
 static const struct {
 	const char *name;
 	struct drm_svm_link link;
 } vsvm_link_classes[] = {
-	{ "pcie", { .class = DRM_SVM_LINK_PCIE, .bandwidth = 25000,
-		    .latency = 1500 } },
+	{ "pcie", { .class = DRM_SVM_LINK_PCIE } },
 	{ "fabric", { .class = DRM_SVM_LINK_FABRIC,
-		      .flags = DRM_SVM_LINK_ATOMICS | DRM_SVM_LINK_COHERENT,
-		      .bandwidth = 150000, .latency = 500 } },
+		      .flags = DRM_SVM_LINK_ATOMICS | DRM_SVM_LINK_COHERENT } },
 };
 
 /* Parse "A-B:CLASS" into @spec; -EINVAL (logged) for anything else. */
@@ -89,6 +89,7 @@ static int vsvm_link_parse(char *entry, unsigned int num_devices,
 	for (i = 0; i < ARRAY_SIZE(vsvm_link_classes); i++) {
 		if (!strcmp(class, vsvm_link_classes[i].name)) {
 			spec->link = vsvm_link_classes[i].link;
+			vsvm_cost_link(spec->link.class, &spec->link);
 			return 0;
 		}
 	}

@@ -88,6 +88,24 @@ struct page *vsvm_page_backing(struct page *page)
 	       !is_device_coherent_page(page) ? NULL : page;
 }
 
+/**
+ * vsvm_vram_loc() - Where device memory is, seen from a device
+ * @vdev: the device that accesses
+ * @dm: the device memory of the page, or NULL for system memory
+ *
+ * Returns: the &enum vsvm_loc of the memory for @vdev's cost.
+ */
+enum vsvm_loc vsvm_vram_loc(struct vsvm_device *vdev,
+			    struct drm_svm_devmem *dm)
+{
+	if (!dm)
+		return VSVM_LOC_SYSTEM;
+	if (dm == &vdev->vram.dm)
+		return VSVM_LOC_VRAM;
+	return drm_svm_link_get(&vdev->svm, dm->sdev).class ==
+	       DRM_SVM_LINK_FABRIC ? VSVM_LOC_FABRIC : VSVM_LOC_PCIE;
+}
+
 static int vsvm_vram_alloc(struct drm_svm_devmem *dm, unsigned long npages,
 			   unsigned long *pfn, void **priv)
 {
@@ -133,9 +151,11 @@ static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
 			  enum drm_svm_copy_dir dir)
 {
 	struct vsvm_vram *vram = to_vram(dm);
+	struct vsvm_device *vdev = container_of(vram, struct vsvm_device, vram);
 	struct drm_svm_devmem *peer;
 	struct page *d, *s;
 	unsigned long i;
+	u64 ps = 0;
 
 	if (atomic_add_unless(&vram->fail_copy, -1, 0))
 		return -EIO;
@@ -157,8 +177,14 @@ static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
 			copy_highpage(d, s);
 		else
 			clear_highpage(d);
+		/* The slower side: system memory, a link, or a VRAM fill. */
+		ps += vsvm_cost_copy_ps(dir == DRM_SVM_COPY_TO_SYSTEM ?
+					VSVM_LOC_SYSTEM :
+					src[i] ? vsvm_vram_loc(vdev, peer) :
+					VSVM_LOC_VRAM, PAGE_SIZE);
 		cond_resched();
 	}
+	vsvm_cost_charge_copy(ps);
 	return 0;
 }
 
