@@ -69,6 +69,14 @@
  * @unlinked:		a pair without a link, in one group
  * @isolated:		a linked pair in two isolation groups
  *
+ * SUBTEST: device-time
+ * Description: The modelled device time a job reports follows where its
+ *		pages are: a checksum over the device's own VRAM, over a
+ *		peer's VRAM across a fabric and across PCIe, and over system
+ *		memory each costs what the cost parameters of vsvm say per
+ *		page, and a job whose faults migrate its pages also pays the
+ *		copies.
+ *
  * SUBTEST: spread-exit
  * Description: A child process puts one chunk in the VRAM of every
  *		device and exits: VRAM in use is back where it was on all
@@ -364,6 +372,141 @@ static void test_peer_map(enum pair_kind kind)
 	munmap(buf, BUF_SIZE);
 }
 
+/* device-time */
+
+static uint64_t vsvm_param(const char *name)
+{
+	char path[128], line[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/vsvm/parameters/%s", name);
+	f = fopen(path, "re");
+	igt_assert_f(f, "%s: %s\n", path, strerror(errno));
+	igt_assert(fgets(line, sizeof(line), f));
+	fclose(f);
+	return strtoull(line, NULL, 0);
+}
+
+/* Modelled picoseconds of accessing @bytes in one page at @kind. */
+static uint64_t access_ps(const char *kind, uint64_t bytes)
+{
+	char bw[32], lat[32];
+
+	snprintf(bw, sizeof(bw), "%s_mbps", kind);
+	snprintf(lat, sizeof(lat), "%s_ns", kind);
+	return vsvm_param(lat) * 1000 + bytes * 1000000 / vsvm_param(bw);
+}
+
+/* A peer that @d reaches over a link of @class, or NULL. */
+static const struct mig_dev *peer_over(const struct mig_dev *d, uint32_t class)
+{
+	const struct drm_svm_topology_link *l;
+	int i;
+
+	for (i = 0; i < num_devs; i++) {
+		l = link_of(d->svm_id, devs[i].svm_id);
+		if (l && l->class == class && (l->flags & DRM_SVM_LINK_PEER))
+			return &devs[i];
+	}
+	return NULL;
+}
+
+/* Device time of a checksum job of @c over @buf; the sum is checked. */
+static uint64_t checksum_time(struct ctx *c, const void *buf, uint64_t size,
+			      uint64_t sum)
+{
+	struct drm_vsvm_job_query q;
+	uint64_t *res;
+
+	svm_batch_reset(&c->b);
+	res = cmd_checksum(&c->b, to_u64(buf), size);
+	cmd_end(&c->b);
+	q = run_ok(c, "checksum job");
+	igt_assert_eq_u64(*res, sum);
+	return q.device_time_ns;
+}
+
+/*
+ * The job's time is @npages accesses of @per_page ps plus @extra_ps,
+ * give or take the few accesses of the batch and the result word.
+ */
+static void assert_time(const char *what, uint64_t ns, uint64_t npages,
+			uint64_t per_page, uint64_t extra_ps)
+{
+	uint64_t want = (npages * per_page + extra_ps) / 1000;
+	uint64_t slack = 16 * access_ps("pcie", 4096) / 1000;
+
+	igt_info("%s: %" PRIu64 " ns, model %" PRIu64 " ns\n", what, ns, want);
+	igt_assert_f(ns + slack >= want && ns <= want + slack,
+		     "%s: %" PRIu64 " ns, expected %" PRIu64 " +- %" PRIu64
+		     "\n", what, ns, want, slack);
+}
+
+static void test_device_time(void)
+{
+	const uint64_t npages = SZ_2M / svm_page_size();
+	const struct mig_dev *d = &devs[0], *fabric, *pcie;
+	uint64_t sum = pattern_sum(SEED, SZ_2M), t_vram, t_fab, t_pcie, t_sys;
+	uint64_t page = svm_page_size();
+	struct ctx c[3];
+	uint8_t *buf;
+
+	/* The first device with both kinds of peer. */
+	for (d = devs; d < devs + num_devs; d++) {
+		fabric = peer_over(d, DRM_SVM_LINK_FABRIC);
+		pcie = peer_over(d, DRM_SVM_LINK_PCIE);
+		if (fabric && pcie)
+			break;
+	}
+	igt_require_f(d < devs + num_devs,
+		      "no device with a fabric and a PCIe peer\n");
+	ctx_init(&c[0], d);
+	ctx_init(&c[1], fabric);
+	ctx_init(&c[2], pcie);
+
+	/* System memory, mirrored only; then the device's VRAM. */
+	buf = shared_buf(c, 1, SZ_2M, DRM_SVM_BIND_FLAG_NO_MIGRATE, SEED);
+	checksum_time(&c[0], buf, SZ_2M, sum);
+	t_sys = checksum_time(&c[0], buf, SZ_2M, sum);
+	assert_time("system memory", t_sys, npages, access_ps("sysmem", page),
+		    0);
+	munmap(buf, SZ_2M);
+
+	buf = shared_buf(c, 1, SZ_2M, 0, SEED);
+	/* Migrating from system memory: the copies, then VRAM accesses. */
+	assert_time("migrate and read", checksum_time(&c[0], buf, SZ_2M, sum),
+		    npages, access_ps("vram", page),
+		    npages * (access_ps("sysmem", page) -
+			      vsvm_param("sysmem_ns") * 1000));
+	t_vram = checksum_time(&c[0], buf, SZ_2M, sum);
+	assert_time("own VRAM", t_vram, npages, access_ps("vram", page), 0);
+	munmap(buf, SZ_2M);
+
+	/* In a peer's VRAM, mapped over the link. */
+	buf = svm_alloc_aligned(SZ_2M, SZ_2M);
+	svm_bind_ptr(c[1].fd, c[1].vm, buf, SZ_2M, 0);
+	svm_bind_ptr(c[2].fd, c[2].vm, buf, SZ_2M, 0);
+	svm_bind_ptr(c[0].fd, c[0].vm, buf, SZ_2M,
+		     DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_pattern_fill(buf, SZ_2M, SEED);
+	gpu_touch(&c[1], buf, SZ_2M);
+	checksum_time(&c[0], buf, SZ_2M, sum);
+	t_fab = checksum_time(&c[0], buf, SZ_2M, sum);
+	assert_time("peer over a fabric", t_fab, npages,
+		    access_ps("fabric", page), 0);
+	gpu_touch(&c[2], buf, SZ_2M);
+	checksum_time(&c[0], buf, SZ_2M, sum);
+	t_pcie = checksum_time(&c[0], buf, SZ_2M, sum);
+	assert_time("peer over PCIe", t_pcie, npages, access_ps("pcie", page),
+		    0);
+	igt_assert(t_vram < t_fab && t_fab < t_pcie);
+
+	ctx_fini(&c[2]);
+	ctx_fini(&c[1]);
+	ctx_fini(&c[0]);
+	munmap(buf, SZ_2M);
+}
+
 /* spread-exit, spread-close */
 
 /*
@@ -543,6 +686,10 @@ igt_main
 		igt_subtest_f("peer-map-%s", pc->name)
 			test_peer_map(pc->kind);
 	}
+
+	igt_describe("The modelled device time follows where the pages are.");
+	igt_subtest("device-time")
+		test_device_time();
 
 	igt_describe("Exit with a chunk in every device's VRAM.");
 	igt_subtest("spread-exit")
