@@ -2,7 +2,7 @@
 #
 # drm_svm top-level Makefile. See README.md for what each target does.
 #
-#   make run        build everything, boot the VM with 2 virtual GPUs, run the demo
+#   make run        build everything, boot the VM with 4 virtual GPUs, run the demo
 #   make test       KUnit + IGT tests + host checks + the peer suite, in the VM
 #
 # Variables: KASAN=1 (KASAN kernel variant), DRM_SVM_CACHE (kernel cache,
@@ -65,7 +65,7 @@ userspace: kernel ## build IGT tests, tools and hmm-tests
 initramfs: modules userspace ## assemble the guest initramfs
 	@$(VM)/mkinitramfs.sh $(OUT)
 
-run: initramfs ## boot the VM with 2 virtual GPUs and run the demo
+run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 	@$(VM)/run-vm.sh --out $(OUT)/run --plan demo --timeout $(VM_TIMEOUT)
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"

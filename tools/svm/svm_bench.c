@@ -3,7 +3,7 @@
  * svm_bench - compare the vsvm fault, invalidation and migration paths with
  * test_hmm.
  *
- * Nine metrics, each the median of at least five repetitions, ours and
+ * Ten metrics, each the median of at least five repetitions, ours and
  * the peer's interleaved in one run (ours, peer, ours, peer, ...). Times,
  * lower is better:
  *
@@ -50,6 +50,9 @@
  *                        bound normally, so that its faults migrate the
  *                        pages first; ms, lower is better (no goal: both
  *                        figures feed the placement policy).
+ *  remote-vs-migrate-devtime  the same jobs, in the modelled device time
+ *                        the job query reports (accesses by where the
+ *                        pages are, plus the copies of its faults).
  *
  * After each timed operation, and outside the timed region, the data is
  * checked where it now lives, so that a broken migration cannot look
@@ -115,6 +118,7 @@ enum metric_id {
 	M_TO_VRAM_MEMCPY,
 	M_D2D,
 	M_REMOTE,
+	M_REMOTE_DEVTIME,
 	NR_METRICS,
 };
 
@@ -144,6 +148,8 @@ static const struct {
 			    "VRAM to linked VRAM vs to unlinked VRAM", 1 },
 	[M_REMOTE]	= { "remote-vs-migrate", "ms",
 			    "job over a peer's VRAM: mapped remotely vs migrated" },
+	[M_REMOTE_DEVTIME] = { "remote-vs-migrate-devtime", "ms",
+			    "the same, in modelled device time" },
 };
 
 struct result {
@@ -464,6 +470,9 @@ static void job_wait(struct vsvm *dev)
 }
 
 /* The job must have completed; returns its GPU page faults. */
+/* Modelled device time of the last job job_done() saw, ns. */
+static uint64_t last_device_time_ns;
+
 static uint64_t job_done(struct vsvm *dev, uint64_t job_id)
 {
 	struct drm_vsvm_job_query q = { .job_id = job_id };
@@ -476,6 +485,7 @@ static uint64_t job_done(struct vsvm *dev, uint64_t job_id)
 		    dev->node, (unsigned long long)job_id, q.status, q.error,
 		    strerror(-q.error), (unsigned long long)q.fault.address,
 		    q.fault.access, q.fault.error);
+	last_device_time_ns = q.device_time_ns;
 	return q.faults;
 }
 
@@ -1182,12 +1192,13 @@ static double d2d_move(struct mig *src, struct mig *dst, const char *who)
 }
 
 /*
- * One repetition of remote-vs-migrate: a CHECKSUM job on @dst over the
- * buffer in vsvm0's VRAM, bound with @flags; returns its wall time in ms.
+ * One repetition of remote-vs-migrate(-devtime): a CHECKSUM job on @dst
+ * over the buffer in vsvm0's VRAM, bound with @flags; returns its wall
+ * time, or its modelled device time, in ms.
  */
 static double d2d_job(struct mig *src, struct mig *dst, uint32_t flags)
 {
-	uint64_t t0, t1, sum, got, faults;
+	uint64_t t0, t1, sum, got, faults, devtime;
 	uint32_t vm_src, vm_dst;
 	char *buf;
 
@@ -1200,6 +1211,7 @@ static double d2d_job(struct mig *src, struct mig *dst, uint32_t flags)
 
 	mig_check_sum(dst, flags ? "remote" : "migrate", "the buffer", got,
 		      sum);
+	devtime = last_device_time_ns;
 	/* Remote: still in vsvm0's VRAM; migrated: in the linked device's. */
 	mig_check_residency(flags ? src : dst, flags ? vm_src : vm_dst, buf, 1,
 			    "after the timed job");
@@ -1209,6 +1221,8 @@ static double d2d_job(struct mig *src, struct mig *dst, uint32_t flags)
 	buf_destroy(buf, buf_size);
 	vram_settle(src);
 	vram_settle(dst);
+	if (dst->m == M_REMOTE_DEVTIME)
+		return (double)devtime / 1e6;
 	return (double)(t1 - t0) / 1e6;
 }
 
@@ -1348,7 +1362,7 @@ int main(int argc, char **argv)
 	if (!num_vsvm_nodes)
 		die("no vsvm render node found (is the vsvm module loaded?)");
 	if (only != M_MUNMAP_2DEV && only != M_TO_VRAM_MEMCPY &&
-	    only != M_D2D && only != M_REMOTE &&
+	    only != M_D2D && only != M_REMOTE && only != M_REMOTE_DEVTIME &&
 	    access(DMIRROR_NODE, R_OK | W_OK))
 		die("%s: %s (is test_hmm loaded?)", DMIRROR_NODE,
 		    strerror(errno));
@@ -1383,7 +1397,7 @@ int main(int argc, char **argv)
 			die("out of memory");
 		if (m == M_MUNMAP_2DEV)
 			run_munmap_2dev(&res[m]);
-		else if (m == M_D2D || m == M_REMOTE)
+		else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
 			run_d2d(m, &res[m]);
 		else if (m >= M_TO_VRAM)
 			run_migrate(m, &res[m]);

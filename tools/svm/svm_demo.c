@@ -9,9 +9,13 @@
  * follows one buffer as its pages move: into vsvm0's VRAM on a GPU fault,
  * back to system memory when the CPU touches them, into vsvm1's VRAM and
  * back by prefetch, showing the residency snapshot, the device statistics
- * (debugfs) and the file's fdinfo along the way. Every result is checked
- * against what the CPU computes; the program exits non-zero on any
- * mismatch, or when pages are not where they should be.
+ * (debugfs) and the file's fdinfo along the way. With several linked
+ * devices it then prints the topology, honours a preferred location over
+ * a link (the job maps the peer's VRAM, nothing moves) and moves the
+ * buffer between devices, directly over a link and bounced through system
+ * memory where there is none. Every result is checked against what the
+ * CPU computes; the program exits non-zero on any mismatch, or when pages
+ * are not where they should be.
  *
  * Copyright © 2026 The drm_svm authors
  */
@@ -187,7 +191,7 @@ static void report(const char *what, struct drm_vsvm_job_query q, bool ok)
 /* Counters of one device, from /sys/kernel/debug/drm_svm/device<id>. */
 struct dev_stats {
 	unsigned long long vram_in_use, gpu_faults, cpu_faults;
-	unsigned long long to_vram, to_ram, evictions;
+	unsigned long long to_vram, to_ram, evictions, from_peer, bounces;
 };
 
 static struct dev_stats last_stats[VSVM_MAX_DEVICES_DEMO];
@@ -196,11 +200,12 @@ static bool read_stats(int dev, struct dev_stats *st)
 {
 	static const char * const keys[] = {
 		"vram_in_use", "gpu_faults", "cpu_faults", "pages_to_vram",
-		"pages_to_ram", "evictions",
+		"pages_to_ram", "evictions", "pages_from_peer", "bounces",
 	};
 	unsigned long long *v[] = {
 		&st->vram_in_use, &st->gpu_faults, &st->cpu_faults,
-		&st->to_vram, &st->to_ram, &st->evictions,
+		&st->to_vram, &st->to_ram, &st->evictions, &st->from_peer,
+		&st->bounces,
 	};
 	char path[64], key[32], line[128];
 	unsigned long long val;
@@ -230,9 +235,10 @@ static void show_stats(int dev)
 
 	if (!read_stats(dev, &st))
 		return;
-	printf("    vsvm%d debugfs: vram_in_use %llu KiB, since last shown: gpu_faults +%llu, cpu_faults +%llu, pages_to_vram +%llu, pages_to_ram +%llu, evictions +%llu\n",
+	printf("    vsvm%d debugfs: vram_in_use %llu KiB, since last shown: gpu_faults +%llu, cpu_faults +%llu, pages_to_vram +%llu (from a peer directly +%llu, chunks bounced +%llu), pages_to_ram +%llu, evictions +%llu\n",
 	       dev, st.vram_in_use >> 10, st.gpu_faults - old->gpu_faults,
 	       st.cpu_faults - old->cpu_faults, st.to_vram - old->to_vram,
+	       st.from_peer - old->from_peer, st.bounces - old->bounces,
 	       st.to_ram - old->to_ram, st.evictions - old->evictions);
 	*old = st;
 }
@@ -292,7 +298,7 @@ static void show_residency(int dev, uint32_t vm, const void *buf, int lo,
 		.npages = MIG_PAGES,
 		.pages = (uintptr_t)r,
 	};
-	uint64_t mapped = 0;
+	uint64_t mapped = 0, remote = 0;
 	bool ok = true;
 	size_t i;
 	int d;
@@ -323,6 +329,7 @@ static void show_residency(int dev, uint32_t vm, const void *buf, int lo,
 		    (want >= 0 && d != want))
 			ok = false;
 		mapped |= r[i].mapped;
+		remote |= r[i].mapped_remote;
 		/* One character per cell: '*' when its pages are not together. */
 		if (i % (MAP_CELL / PAGE) == 0)
 			map[i / (MAP_CELL / PAGE)] = c;
@@ -340,7 +347,9 @@ static void show_residency(int dev, uint32_t vm, const void *buf, int lo,
 	printf("; mapped on:");
 	for (d = 0; d < VSVM_MAX_DEVICES_DEMO; d++)
 		if (lines[d][0] && mapped & (1ull << devq[d].svm_device_id))
-			printf(" vsvm%d", d);
+			printf(" vsvm%d%s", d,
+			       remote & (1ull << devq[d].svm_device_id) ?
+			       " (over a link)" : "");
 	if (!mapped)
 		printf(" none");
 	printf("\n    map: %s%s\n", map, ok ? "" : "  <- not where expected");
@@ -466,14 +475,179 @@ static void migration_demo(const uint32_t *vm, int n, uint64_t *batch,
 	free(w);
 }
 
+/* ---- several devices ---------------------------------------------------- */
+
+static struct drm_svm_topology_link topo[DRM_SVM_MAX_DEVICES *
+					 (DRM_SVM_MAX_DEVICES - 1)];
+static struct drm_svm_topology_device topo_dev[DRM_SVM_MAX_DEVICES];
+static uint32_t topo_links;
+
+/* The link from vsvm@a to vsvm@b's memory, or NULL. */
+static const struct drm_svm_topology_link *link_of(int a, int b)
+{
+	uint32_t i;
+
+	for (i = 0; i < topo_links; i++)
+		if (topo[i].from == devq[a].svm_device_id &&
+		    topo[i].to == devq[b].svm_device_id)
+			return &topo[i];
+	return NULL;
+}
+
+static uint32_t group_of(int d)
+{
+	uint32_t i;
+
+	for (i = 0; i < DRM_SVM_MAX_DEVICES; i++)
+		if (topo_dev[i].id == devq[d].svm_device_id)
+			return topo_dev[i].group;
+	return 0;
+}
+
+/* Print the link matrix; returns how many links the core uses. */
+static int show_topology(int n)
+{
+	struct drm_svm_topology t = {
+		.num_devices = DRM_SVM_MAX_DEVICES,
+		.num_links = ARRAY_SIZE(topo),
+		.devices = (uintptr_t)topo_dev,
+		.links = (uintptr_t)topo,
+	};
+	const struct drm_svm_topology_link *l;
+	int a, b, used = 0;
+
+	if (drmIoctl(fds[0], DRM_IOCTL_VSVM_TOPOLOGY, &t)) {
+		perror("svm_demo: topology");
+		exit(1);
+	}
+	topo_links = t.num_links;
+	printf("svm_demo: topology: who reaches whose VRAM (- itself, . no link, (x) a link across isolation groups, unused):\n       ");
+	for (b = 0; b < n; b++)
+		printf("  vsvm%-4d", b);
+	printf("  group\n");
+	for (a = 0; a < n; a++) {
+		printf("  vsvm%d", a);
+		for (b = 0; b < n; b++) {
+			l = link_of(a, b);
+			if (a == b)
+				printf("  %-8s", "-");
+			else if (!l)
+				printf("  %-8s", ".");
+			else if (l->flags & DRM_SVM_LINK_PEER)
+				printf("  %-8s", l->class == DRM_SVM_LINK_FABRIC ?
+				       "fabric" : "pcie");
+			else
+				printf("  %-8s", l->class == DRM_SVM_LINK_FABRIC ?
+				       "(fabric)" : "(pcie)");
+			used += l && (l->flags & DRM_SVM_LINK_PEER);
+		}
+		printf("  %u\n", group_of(a));
+	}
+	return used;
+}
+
+/* A pair (a, b) where b reaches a's VRAM (@linked), or does not. */
+static bool find_pair(int n, bool linked, int *a, int *b)
+{
+	const struct drm_svm_topology_link *l;
+
+	for (*a = 0; *a < n; (*a)++)
+		for (*b = 0; *b < n; (*b)++) {
+			if (*a == *b)
+				continue;
+			l = link_of(*b, *a);
+			if (!!(l && (l->flags & DRM_SVM_LINK_PEER)) == linked)
+				return true;
+		}
+	return false;
+}
+
+/*
+ * A preferred location honoured over a link, then moves between devices:
+ * directly where a link leads, through system memory where none does.
+ */
+static void multi_demo(const uint32_t *vm, int n, uint64_t *batch,
+		       uint64_t *result)
+{
+	struct drm_svm_madvise m = { .type = DRM_SVM_ATTR_PREFERRED_LOC };
+	struct drm_vsvm_job_query q;
+	uint64_t want, *w, seed = 0x0dd5eed00ull;
+	int a, b, c, d;
+	size_t i;
+
+	if (n < 3 || !show_topology(n) || !find_pair(n, true, &a, &b))
+		return;
+	w = aligned_alloc(2 << 20, MIG_SIZE);
+	if (!w)
+		exit(1);
+	for (i = 0; i < MIG_SIZE / 8; i++)
+		w[i] = seed + i * 0x9e3779b97f4a7c15ull;
+	want = checksum(w, MIG_SIZE);
+	for (d = 0; d < n; d++) {
+		vm_bind(fds[d], vm[d], w, MIG_SIZE, 0);
+		read_stats(d, &last_stats[d]);
+	}
+
+	printf("svm_demo: preferred location vsvm%d, jobs on vsvm%d over the link (%lu MiB):\n",
+	       a, b, MIG_SIZE >> 20);
+	m.start = (uintptr_t)w;
+	m.range = MIG_SIZE;
+	m.preferred_loc.location = DRM_SVM_LOC_DEVICE;
+	m.preferred_loc.fd = fds[a];
+	step(!drmIoctl(fds[b], DRM_IOCTL_VSVM_MADVISE, &m),
+	     "madvise: preferred location vsvm%d", a);
+	step(prefetch_to(b, vm[b], w, DRM_SVM_REGION_PREFERRED) ==
+	     MIG_PAGES, "prefetch from vsvm%d to the preferred location", b);
+	show_residency(b, vm[b], w, a, a);
+	batch[0] = VSVM_CMD_CHECKSUM;
+	batch[1] = (uintptr_t)w;
+	batch[2] = MIG_SIZE;
+	batch[3] = (uintptr_t)result;
+	batch[4] = VSVM_CMD_END;
+	q = run(fds[b], vm[b], batch, 5);
+	step(q.status == DRM_VSVM_JOB_DONE && *result == want && !q.faults,
+	     "GPU checksum on vsvm%d: %llu faults, device time %llu us", b,
+	     (unsigned long long)q.faults,
+	     (unsigned long long)q.device_time_ns / 1000);
+	q = run(fds[a], vm[a], batch, 5);
+	step(q.status == DRM_VSVM_JOB_DONE && *result == want,
+	     "the same on vsvm%d, in its own VRAM: device time %llu us", a,
+	     (unsigned long long)q.device_time_ns / 1000);
+	show_residency(b, vm[b], w, a, a);
+	show_stats(a);
+	show_stats(b);
+
+	m.preferred_loc.location = DRM_SVM_LOC_NONE;
+	m.preferred_loc.fd = -1;
+	step(!drmIoctl(fds[b], DRM_IOCTL_VSVM_MADVISE, &m),
+	     "madvise: no preferred location");
+	printf("svm_demo: moving the buffer between devices:\n");
+	step(prefetch_to(b, vm[b], w, DRM_SVM_REGION_DEVICE) == MIG_PAGES,
+	     "prefetch to vsvm%d: directly over the link from vsvm%d", b, a);
+	show_residency(b, vm[b], w, b, b);
+	show_stats(b);
+	if (find_pair(n, false, &c, &d) && c != d) {
+		step(prefetch_to(c, vm[c], w, DRM_SVM_REGION_DEVICE) ==
+		     MIG_PAGES, "prefetch to vsvm%d", c);
+		step(prefetch_to(d, vm[d], w, DRM_SVM_REGION_DEVICE) ==
+		     MIG_PAGES,
+		     "prefetch to vsvm%d: no link from vsvm%d, bounced", d, c);
+		show_residency(d, vm[d], w, d, d);
+		show_stats(c);
+		show_stats(d);
+	}
+	step(checksum(w, MIG_SIZE) == want, "CPU checks every byte");
+	free(w);
+}
+
 int main(void)
 {
 	uint64_t *batch, *result, sum;
 	struct drm_vsvm_job_query q;
-	uint32_t vm[2] = {};
+	uint32_t vm[VSVM_MAX_DEVICES_DEMO] = {};
 	uint8_t *buf, *mid;
 	size_t i;
-	int n;
+	int n, d;
 
 	printf("svm_demo: virtual GPUs found:\n");
 	n = find_devices();
@@ -548,6 +722,13 @@ int main(void)
 	}
 
 	migration_demo(vm, n > 1 ? 2 : 1, batch, result);
+
+	for (d = 2; d < n; d++) {
+		vm[d] = vm_create(fds[d]);
+		vm_bind(fds[d], vm[d], batch, 64 * sizeof(*batch),
+			DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	}
+	multi_demo(vm, n, batch, result);
 
 	printf("svm_demo: %s\n", failures ? "FAILED" : "all results correct");
 	return failures ? 1 : 0;

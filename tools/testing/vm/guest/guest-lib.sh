@@ -67,7 +67,9 @@ run_shell() {
 }
 
 run_demo() {
-	modprobe vsvm num_devices=2 || { result demo load fail "modprobe"; return; }
+	# shellcheck disable=SC2086
+	modprobe vsvm $IGT_MULTI_ARGS ||
+		{ result demo load fail "modprobe"; return; }
 	logrun demo:svm_demo svm_demo
 	rmmod vsvm drm_svm
 }
