@@ -30,6 +30,9 @@ struct drm_svm_vm_bind;
 struct drm_svm_vm_create;
 struct drm_svm_vm_destroy;
 
+/* &drm_svm_ops.map: the device may do atomics on the pages. */
+#define DRM_SVM_MAP_ATOMIC	BIT(0)
+
 /**
  * struct drm_svm_ops - What a driver provides to the SVM core
  *
@@ -83,7 +86,9 @@ struct drm_svm_ops {
 	 * PMD_ORDER when the core found the whole run to be one aligned
 	 * huge mapping on the CPU side (then @npages is 1 << PMD_ORDER and
 	 * one huge entry may map it all). A page is writable by the device
-	 * only when its entry has HMM_PFN_WRITE.
+	 * only when its entry has HMM_PFN_WRITE. With %DRM_SVM_MAP_ATOMIC in
+	 * @flags the device may do atomics on the pages; without it, a
+	 * device atomic on them must fault with DRM_SVM_ACCESS_ATOMIC.
 	 *
 	 * Called with &drm_svm_mirror.lock and the notifier lock (read) held;
 	 * the same rules as for @invalidate apply. Entries mapped here stay
@@ -93,7 +98,7 @@ struct drm_svm_ops {
 	 */
 	int (*map)(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		   const unsigned long *hmm_pfns, unsigned long npages,
-		   unsigned int order);
+		   unsigned int order, u32 flags);
 
 	/**
 	 * @mapped: Set bit i of @bitmap for each of the @npages GPU pages
@@ -143,6 +148,12 @@ struct drm_svm_device {
 	u64 va_end;
 	/** @id: SVM device id, below DRM_SVM_MAX_DEVICES (see uAPI) */
 	u32 id;
+	/**
+	 * @caps: DRM_SVM_DEVICE_ATOMICS_SYSTEM when the device's atomics
+	 * work on system memory; set by the driver after
+	 * drm_svm_device_init(), before the first VM
+	 */
+	u32 caps;
 	/**
 	 * @devmem: The device's memory, set by drm_svm_devmem_init(); NULL
 	 * when pages stay in system memory

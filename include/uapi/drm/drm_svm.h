@@ -347,6 +347,16 @@ struct drm_svm_residency {
  *  - %DRM_SVM_ATTR_GRANULARITY: how much one fault moves: 4 KiB, 64 KiB or
  *    2 MiB at most, or the device's own sizes.
  *  - %DRM_SVM_ATTR_READ_MOSTLY: read faults never move the range.
+ *  - %DRM_SVM_ATTR_ATOMICS: who does atomics on the range.
+ *    %DRM_SVM_ATOMICS_DEVICE (and the default): devices do; a device
+ *    atomic on a page where the device cannot do atomics (system memory of
+ *    a device without %DRM_SVM_DEVICE_ATOMICS_SYSTEM, a peer's memory over
+ *    a link without %DRM_SVM_LINK_ATOMICS) moves the chunk into the
+ *    device's memory first. %DRM_SVM_ATOMICS_GLOBAL: devices and the CPU
+ *    both, so the range lives in system memory, and a device atomic fails
+ *    with -EACCES on a device that cannot do atomics there.
+ *    %DRM_SVM_ATOMICS_CPU: the CPU only; a device atomic fails with
+ *    -EACCES and changes nothing.
  *
  * Setting an attribute to the value it has costs nothing; a change drops
  * the device mappings of the part it changes, so that the next access
@@ -362,6 +372,13 @@ struct drm_svm_residency {
 #define DRM_SVM_ATTR_ACCESSED_BY	1
 #define DRM_SVM_ATTR_GRANULARITY	2
 #define DRM_SVM_ATTR_READ_MOSTLY	3
+#define DRM_SVM_ATTR_ATOMICS		4
+
+/* Who does atomics on a range (&drm_svm_madvise.atomics). */
+#define DRM_SVM_ATOMICS_DEFAULT		0
+#define DRM_SVM_ATOMICS_DEVICE		1
+#define DRM_SVM_ATOMICS_GLOBAL		2
+#define DRM_SVM_ATOMICS_CPU		3
 
 /**
  * struct drm_svm_madvise - Set one memory attribute on a CPU range
@@ -373,9 +390,9 @@ struct drm_svm_residency {
  *
  * Fails with -EINVAL for an unknown @type, non-zero @flags, pad or
  * @reserved, a range that is not page aligned, empty, wraps or leaves the
- * user address space, an unknown location, granularity or enable value,
- * more than %DRM_SVM_MAX_DEVICES fds, an fd that is not a render node of
- * a device of the core, or an fd other than -1 for a location that names
+ * user address space, an unknown location, granularity, enable value or
+ * atomics mode, more than %DRM_SVM_MAX_DEVICES fds, an fd that is not a
+ * render node of a device of the core, or an fd other than -1 for a location that names
  * no device; -EBADF for an fd that is not open; -EFAULT when the fd array
  * cannot be read; -ENOLINK when a preferred device and a device that
  * accesses the range would be in different isolation groups (see the
@@ -431,6 +448,13 @@ struct drm_svm_madvise {
 			/** @read_mostly.pad: MBZ */
 			__u32 pad;
 		} read_mostly;
+		/** @atomics: For %DRM_SVM_ATTR_ATOMICS */
+		struct {
+			/** @atomics.mode: %DRM_SVM_ATOMICS_DEFAULT, ... */
+			__u32 mode;
+			/** @atomics.pad: MBZ */
+			__u32 pad;
+		} atomics;
 		/** @value: The union as raw words; unused words MBZ */
 		__u64 value[2];
 	};
@@ -459,6 +483,10 @@ struct drm_svm_attr_range {
 	__u32 flags;
 	/** @granularity: Bytes, 0 for the device's sizes */
 	__u64 granularity;
+	/** @atomics: %DRM_SVM_ATOMICS_DEFAULT, ... */
+	__u32 atomics;
+	/** @pad: Zero */
+	__u32 pad;
 };
 
 /**
@@ -516,6 +544,9 @@ struct drm_svm_attr_query {
 /* Out: the core uses the link (both devices are in one isolation group). */
 #define DRM_SVM_LINK_PEER		(1u << 31)
 
+/* The device's atomics work on system memory. */
+#define DRM_SVM_DEVICE_ATOMICS_SYSTEM	(1u << 0)
+
 /**
  * struct drm_svm_topology_device - One device of the topology
  */
@@ -524,6 +555,10 @@ struct drm_svm_topology_device {
 	__u32 id;
 	/** @group: Isolation group; devices of different groups never peer */
 	__u32 group;
+	/** @flags: %DRM_SVM_DEVICE_ATOMICS_SYSTEM */
+	__u32 flags;
+	/** @pad: Zero */
+	__u32 pad;
 };
 
 /**

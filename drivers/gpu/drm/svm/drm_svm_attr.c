@@ -14,7 +14,8 @@
  *
  * Memory attributes (see the memory attributes uAPI) are hints about CPU
  * ranges of a process: where a range should live, which devices map it
- * where it is, how much a fault moves, and whether it is read-mostly.
+ * where it is, how much a fault moves, whether it is read-mostly, and who
+ * does atomics on it.
  * They live once per mm, in the attribute tree of the per-process state
  * (&struct drm_svm_attr_tree): an interval tree of non-overlapping nodes,
  * each a range with one &struct drm_svm_attrs. A range without a node has

@@ -43,9 +43,15 @@
  *     Topology), and for a write device-private pages the CPU maps
  *     read-only (shared by fork(), or after mprotect()), move to system
  *     memory, and the walk restarts from 3, so that the CPU's fault
- *     handling gives write access or fails it;
+ *     handling gives write access or fails it. An atomic on pages where
+ *     the device's atomics do not work (system memory of a device without
+ *     DRM_SVM_DEVICE_ATOMICS_SYSTEM, a peer over a link without
+ *     DRM_SVM_LINK_ATOMICS) moves the chunk into the device's memory and
+ *     restarts, or fails with -EACCES when it cannot move;
  *  6. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
- *     the chunk with a PMD (THP, hugetlb), then drop the notifier lock.
+ *     the chunk with a PMD (THP, hugetlb), with %DRM_SVM_MAP_ATOMIC when
+ *     the device's atomics work on all of them and the atomics attribute
+ *     allows, then drop the notifier lock.
  *     Pages of a linked peer device are mapped in place, over the link.
  *
  * The device memory blocks a batch maps stay pinned until the batch ends,
@@ -54,8 +60,10 @@
  * Restarts are bounded by HMM_RANGE_DEFAULT_TIMEOUT. A fault is fatal,
  * and nothing is mapped for it, when the address is outside every binding
  * or the CPU has nothing there (-EFAULT: no VMA, PROT_NONE, the process
- * has exited), or when it writes through a read-only binding or to
- * read-only memory (-EPERM). A VM that was destroyed fails with -ENOENT.
+ * has exited), when it writes through a read-only binding or to
+ * read-only memory (-EPERM), or for an atomic the memory attributes or
+ * the device's capabilities rule out (-EACCES). A VM that was destroyed
+ * fails with -ENOENT.
  */
 
 /* Drop the write permission of every page: the binding is read-only. */
@@ -100,7 +108,8 @@ int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range)
 }
 
 static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
-			     const unsigned long *pfns, unsigned long npages)
+			     const unsigned long *pfns, unsigned long npages,
+			     u32 flags)
 {
 	const struct drm_svm_ops *ops = mirror->sdev->ops;
 
@@ -110,9 +119,10 @@ static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
 	if (npages == 1UL << PMD_ORDER && IS_ALIGNED(gpu_addr, PMD_SIZE) &&
 	    hmm_pfn_to_map_order(pfns[0]) >= PMD_ORDER) {
 		mirror->stats.huge_mapped++;
-		return ops->map(mirror, gpu_addr, pfns, npages, PMD_ORDER);
+		return ops->map(mirror, gpu_addr, pfns, npages, PMD_ORDER,
+				flags);
 	}
-	return ops->map(mirror, gpu_addr, pfns, npages, 0);
+	return ops->map(mirror, gpu_addr, pfns, npages, 0, flags);
 }
 
 /*
@@ -166,36 +176,59 @@ static void drm_svm_prefault_hugetlb(struct mm_struct *mm, unsigned long start,
 				 write ? FAULT_FLAG_WRITE : 0, NULL);
 }
 
-/*
- * The devices, as a mask of SVM device ids, whose pages a fault found
- * but must not map: pages of devices @sdev cannot reach (see Topology),
- * and, for a write, device-private pages that the CPU maps read-only (a
- * fork shares them, or mprotect()), which hmm_range_fault() reports as
- * they are, without faulting. The caller holds the notifier lock with a
- * valid sequence, so the pages cannot go away.
- */
-static u32 drm_svm_pfns_refused(struct drm_svm_device *sdev,
-				const unsigned long *pfns,
-				unsigned long npages, bool write)
+/* What the pages a fault found need before they may be mapped */
+struct drm_svm_page_check {
+	/* Devices whose pages must go to system memory first, by SVM id */
+	u32 refused;
+	/* The device's atomics work on every page */
+	bool atomic_ok;
+};
+
+/* Whether @sdev's atomics work on a page of @dm (NULL: system memory). */
+static bool drm_svm_atomic_ok(struct drm_svm_device *sdev,
+			      struct drm_svm_devmem *dm)
 {
-	struct drm_svm_devmem *dm;
+	if (!dm)
+		return sdev->caps & DRM_SVM_DEVICE_ATOMICS_SYSTEM;
+	return dm->sdev == sdev ||
+	       (drm_svm_link_get(sdev, dm->sdev).flags & DRM_SVM_LINK_ATOMICS);
+}
+
+/*
+ * Check the pages a fault found. Refused are the pages of devices @sdev
+ * cannot reach (see Topology) and, for a write, device-private pages that
+ * the CPU maps read-only (a fork shares them, or mprotect()), which
+ * hmm_range_fault() reports as they are, without faulting. The caller
+ * holds the notifier lock with a valid sequence, so the pages cannot go
+ * away.
+ */
+static void drm_svm_pfns_check(struct drm_svm_device *sdev,
+			       const unsigned long *pfns, unsigned long npages,
+			       bool write, struct drm_svm_page_check *chk)
+{
+	struct drm_svm_devmem *dm, *last = NULL;
 	struct page *page;
 	unsigned long i;
-	u32 refused = 0;
+	bool ok = true;
 
+	chk->refused = 0;
+	chk->atomic_ok = true;
 	for (i = 0; i < npages; i++) {
 		if (!(pfns[i] & HMM_PFN_VALID))
 			continue;
 		page = hmm_pfn_to_page(pfns[i]);
 		dm = drm_svm_page_devmem(page);
+		if (!i || dm != last)
+			ok = drm_svm_atomic_ok(sdev, dm);
+		last = dm;
+		chk->atomic_ok &= ok;
 		if (!dm)
 			continue;
 		if (!drm_svm_can_access(sdev, dm->sdev) ||
 		    (write && !(pfns[i] & HMM_PFN_WRITE) &&
 		     is_device_private_page(page)))
-			refused |= BIT(dm->sdev->id);
+			chk->refused |= BIT(dm->sdev->id);
 	}
-	return refused;
 }
 
 /*
@@ -283,16 +316,46 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 }
 
 /*
- * Fault CPU range [start, end) of binding @b in and map it. The caller
- * holds the mirror's lock and a reference on the address space.
+ * Move what drm_svm_pfns_check() found in the way: refused pages to
+ * system memory, where the CPU fault path gives write access or refuses
+ * it; for an atomic on pages where the device's atomics do not work, the
+ * chunk into the device's memory. Returns pages moved, or -EACCES when
+ * the atomic cannot be made to work.
+ */
+static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
+				struct drm_svm_binding *b, unsigned long start,
+				unsigned long end,
+				const struct drm_svm_attrs *attrs,
+				const struct drm_svm_page_check *chk)
+{
+	struct drm_svm_devmem *dm = mirror->sdev->devmem;
+	long moved;
+
+	if (chk->refused)
+		return drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
+					      chk->refused);
+	if (!dm || (b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE) ||
+	    attrs->atomics == DRM_SVM_ATOMICS_GLOBAL)
+		return -EACCES;
+	moved = drm_svm_migrate_to_devmem(dm, mirror->svm_mm, start, end);
+	return moved > 0 ? moved : -EACCES;
+}
+
+/*
+ * Fault CPU range [start, end) of binding @b in for @access and map it.
+ * The caller holds the mirror's lock and a reference on the address space.
  */
 static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			       struct drm_svm_binding *b, unsigned long start,
-			       unsigned long end, bool write)
+			       unsigned long end, u32 access,
+			       const struct drm_svm_attrs *attrs)
 {
 	struct drm_svm_mm *svm_mm = mirror->svm_mm;
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	u64 gpu_start = start + binding_gpu_delta(b);
+	bool write = access != DRM_SVM_ACCESS_READ;
+	bool atomic = access == DRM_SVM_ACCESS_ATOMIC;
+	struct drm_svm_page_check chk;
 	unsigned long timeout;
 	struct drm_svm_window *window;
 	long moved;
@@ -304,7 +367,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 				 (write ? HMM_PFN_REQ_WRITE : 0),
 		.dev_private_owner = drm_svm_pgmap_owner(),
 	};
-	u32 refused;
+	u32 flags = 0;
 	int err;
 
 	window = drm_svm_window_get(svm_mm, start);
@@ -334,18 +397,13 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 						    range.notifier_seq)) {
 				up_read(&svm_mm->notifier_lock);
 			} else {
-				refused = drm_svm_pfns_refused(mirror->sdev,
-							       range.hmm_pfns,
-							       npages, write);
-				if (!refused)
+				drm_svm_pfns_check(mirror->sdev, range.hmm_pfns,
+						   npages, write, &chk);
+				if (!chk.refused && (chk.atomic_ok || !atomic))
 					break;
 				up_read(&svm_mm->notifier_lock);
-				/*
-				 * Through system memory, where the CPU fault
-				 * path gives write access or refuses it.
-				 */
-				moved = drm_svm_migrate_to_ram(svm_mm, start,
-							       end, refused);
+				moved = drm_svm_fault_fixup(mirror, b, start,
+							    end, attrs, &chk);
 				if (moved < 0)
 					return moved;
 			}
@@ -357,8 +415,11 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 
 	if (b->flags & DRM_SVM_BIND_FLAG_READONLY)
 		drm_svm_pfns_readonly(mirror->pfns, npages);
+	if (chk.atomic_ok && attrs->atomics != DRM_SVM_ATOMICS_CPU)
+		flags |= DRM_SVM_MAP_ATOMIC;
 	drm_svm_touch_devmem(mirror, mirror->pfns, npages);
-	err = drm_svm_map_pages(mirror, gpu_start, mirror->pfns, npages);
+	err = drm_svm_map_pages(mirror, gpu_start, mirror->pfns, npages,
+				flags);
 	up_read(&svm_mm->notifier_lock);
 
 	if (!err)
@@ -421,9 +482,10 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
  * *@moved grows by the pages moved.
  */
 static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
-			     bool write, enum drm_svm_place place,
+			     u32 access, enum drm_svm_place place,
 			     u64 *gpu_start, u64 *gpu_end, u64 *moved)
 {
+	bool write = access != DRM_SVM_ACCESS_READ;
 	struct mm_struct *mm = mirror->svm_mm->mm;
 	unsigned long cpu, start = 0, end = PAGE_SIZE;
 	struct drm_svm_place_req req = {
@@ -453,11 +515,16 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 
 	req.no_migrate = b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE;
 	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req.attrs);
+	/* Only the CPU does atomics there: nothing changes for this one. */
+	if (!err && access == DRM_SVM_ACCESS_ATOMIC &&
+	    req.attrs.atomics == DRM_SVM_ATOMICS_CPU)
+		err = -EACCES;
 	if (!err) {
 		*moved += drm_svm_place_chunk(mirror, b, start, end, &req,
 					      &map);
 		if (map)
-			err = drm_svm_fault_range(mirror, b, start, end, write);
+			err = drm_svm_fault_range(mirror, b, start, end, access,
+						  &req.attrs);
 	}
 	/*
 	 * The whole chunk fails if any page of it does, or if the VMA changed
@@ -467,7 +534,8 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 	    map) {
 		start = cpu;
 		end = cpu + PAGE_SIZE;
-		err = drm_svm_fault_range(mirror, b, start, end, write);
+		err = drm_svm_fault_range(mirror, b, start, end, access,
+					  &req.attrs);
 	}
 	/* The process may have exited meanwhile: no teardown in a GPU fault. */
 	mmput_async(mm);
@@ -508,7 +576,7 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 	struct drm_svm_counters *c =
 		&mirror->svm_mm->counters[mirror->sdev->id];
 	u64 done_start = 0, done_end = 0, moved = 0;
-	bool done_write = false;
+	u32 done_access = DRM_SVM_ACCESS_READ;
 	unsigned int i, failed = 0;
 
 	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
@@ -518,19 +586,19 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 	mutex_lock(&mirror->lock);
 	for (i = 0; i < count; i++) {
 		struct drm_svm_fault *f = &faults[i];
-		bool write = f->access != DRM_SVM_ACCESS_READ;
 
 		mirror->stats.faults++;
+		/* READ < WRITE < ATOMIC: a chunk serves the lesser accesses. */
 		if (f->addr >= done_start && f->addr < done_end &&
-		    (done_write || !write)) {
+		    f->access <= done_access) {
 			f->error = 0;
 			continue;
 		}
 
-		f->error = drm_svm_fault_one(mirror, f->addr, write,
+		f->error = drm_svm_fault_one(mirror, f->addr, f->access,
 					     DRM_SVM_PLACE_FAULT, &done_start,
 					     &done_end, &moved);
-		done_write = write;
+		done_access = f->access;
 		if (f->error) {
 			done_start = 0;
 			done_end = 0;
@@ -554,7 +622,7 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 {
 	u64 addr = gpu_addr, end = gpu_addr + range, start;
 	struct drm_gpuva *va;
-	bool write;
+	u32 access;
 	int err;
 
 	lockdep_assert_held(&mirror->lock);
@@ -568,8 +636,9 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 		va = drm_gpuva_find_first(&mirror->gpuvm, addr, PAGE_SIZE);
 		if (!va)
 			return -EFAULT;
-		write = !(to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY);
-		err = drm_svm_fault_one(mirror, addr, write, place, &start,
+		access = to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY ?
+			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
+		err = drm_svm_fault_one(mirror, addr, access, place, &start,
 					&addr, moved);
 		if (err)
 			return err;

@@ -66,6 +66,10 @@ struct drm_svm_attrs {
 	u8 granularity;
 	/** @flags: DRM_SVM_ATTR_RANGE_READ_MOSTLY */
 	u8 flags;
+	/** @atomics: DRM_SVM_ATOMICS_* */
+	u8 atomics;
+	/** @pad: Zero, so that attributes compare with memcmp() */
+	u8 pad[3];
 };
 
 /**

@@ -63,6 +63,9 @@ void drm_svm_attrs_apply(struct drm_svm_attrs *attrs,
 			       (set->value.flags &
 				DRM_SVM_ATTR_RANGE_READ_MOSTLY);
 		break;
+	case DRM_SVM_ATTR_ATOMICS:
+		attrs->atomics = set->value.atomics;
+		break;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_attrs_apply);
@@ -196,6 +199,12 @@ static int drm_svm_madvise_parse(struct drm_device *drm,
 			break;
 		set->value.flags = args->read_mostly.enable ?
 				   DRM_SVM_ATTR_RANGE_READ_MOSTLY : 0;
+		return 0;
+	case DRM_SVM_ATTR_ATOMICS:
+		if (args->atomics.mode > DRM_SVM_ATOMICS_CPU ||
+		    args->atomics.pad || args->value[1])
+			break;
+		set->value.atomics = args->atomics.mode;
 		return 0;
 	default:
 		drm_dbg(drm, "madvise: unknown attribute %u\n", args->type);
@@ -407,6 +416,7 @@ static void drm_svm_attr_piece_out(struct drm_svm_attr_range *out,
 	out->flags = p->attrs.flags;
 	out->granularity = p->attrs.granularity ?
 			   BIT_ULL(p->attrs.granularity) : 0;
+	out->atomics = p->attrs.atomics;
 }
 
 /* Copy the first @max pieces of [start, last] to @uptr; returns 0 or -EFAULT. */

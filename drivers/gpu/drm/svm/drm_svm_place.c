@@ -22,6 +22,8 @@
  *    memory when there is none), and maps it only when D reaches it;
  *  - a %DRM_SVM_BIND_FLAG_NO_MIGRATE binding, or a device without memory,
  *    never moves the chunk for a fault or a device prefetch;
+ *  - atomics by devices and the CPU (%DRM_SVM_ATOMICS_GLOBAL) put the
+ *    chunk in system memory;
  *  - a preferred location is sticky. System memory: the chunk goes there.
  *    A device P: D = P moves the chunk into its memory; a D that reaches
  *    P (see Topology) has the chunk moved to P, if it is not there yet,
@@ -32,7 +34,9 @@
  *  - otherwise the chunk moves into D's memory.
  *
  * "Where it is" is refined by the fault path: pages of a device D cannot
- * reach move to system memory before they are mapped. A chunk that is
+ * reach move to system memory before they are mapped, and a device
+ * atomic on pages where D's atomics do not work moves the chunk into D's
+ * memory first, or fails with -EACCES where it cannot move. A chunk that is
  * already where the decision wants it costs a page-table snapshot, not a
  * migration.
  *
@@ -115,6 +119,9 @@ struct drm_svm_place_to drm_svm_place_decide(const struct drm_svm_place_req *req
 
 	if (req->no_migrate || !req->sdev->devmem)
 		return drm_svm_place_stay();
+	/* The CPU's atomics and the devices' must meet: system memory. */
+	if (req->attrs.atomics == DRM_SVM_ATOMICS_GLOBAL)
+		return drm_svm_place_system();
 	if (has_pref)
 		return drm_svm_place_preferred(req, preferred);
 	if (req->attrs.accessed_by & BIT(req->sdev->id))

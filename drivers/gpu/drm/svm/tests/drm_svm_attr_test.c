@@ -343,7 +343,7 @@ static void place_invalidate(struct drm_svm_mirror *mirror, u64 start,
 
 static int place_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		     const unsigned long *hmm_pfns, unsigned long npages,
-		     unsigned int order)
+		     unsigned int order, u32 flags)
 {
 	return -ENODEV;
 }

@@ -204,7 +204,7 @@ static void tdev_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
 
 static int tdev_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		    const unsigned long *pfns, unsigned long npages,
-		    unsigned int order)
+		    unsigned int order, u32 flags)
 {
 	struct tdev *t = mirror_to_tdev(mirror);
 	struct map_call c = {

@@ -67,7 +67,7 @@ static void fake_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
 
 static int fake_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		    const unsigned long *pfns, unsigned long npages,
-		    unsigned int order)
+		    unsigned int order, u32 flags)
 {
 	struct fake *f = to_fake(mirror);
 	unsigned long i;

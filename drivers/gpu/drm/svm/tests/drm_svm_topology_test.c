@@ -40,7 +40,7 @@ static void topo_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
 
 static int topo_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		    const unsigned long *hmm_pfns, unsigned long npages,
-		    unsigned int order)
+		    unsigned int order, u32 flags)
 {
 	return -ENODEV;
 }

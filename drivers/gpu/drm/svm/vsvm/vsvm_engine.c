@@ -210,8 +210,7 @@ bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,
 {
 	struct vsvm_xlate xl;
 
-	if (!vsvm_pt_translate(&run->vm->pt, addr,
-			       access != DRM_SVM_ACCESS_READ, &xl)) {
+	if (!vsvm_pt_translate(&run->vm->pt, addr, access, &xl)) {
 		vsvm_run_fault_add(run, addr, access);
 		return false;
 	}
@@ -276,8 +275,7 @@ static int vsvm_run_prefault(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 			addr = vsvm_pt_first_missing(&run->vm->pt,
 						     span->addr + off,
 						     span->addr + lim,
-						     span->access !=
-						     DRM_SVM_ACCESS_READ);
+						     span->access);
 			off = addr - span->addr;
 
 			/* Everything before @off is translated: move on */

@@ -59,6 +59,8 @@ MODULE_PARM_DESC(tlb_check,
 #define VSVM_PTE_WRITE		BIT_ULL(1)
 /* Where the page is, &enum vsvm_loc */
 #define VSVM_PTE_LOC		GENMASK_ULL(3, 2)
+/* The device may do atomics on the page (DRM_SVM_MAP_ATOMIC) */
+#define VSVM_PTE_ATOMIC		BIT_ULL(4)
 #define VSVM_PTE_PFN_SHIFT	12
 
 /* One 2 MiB block: its page entries, and the huge entry covering them all */
@@ -119,7 +121,7 @@ static bool vsvm_pte_needs_flush(u64 old, u64 new)
 		return false;
 	if (!(new & VSVM_PTE_VALID) || vsvm_pte_pfn(old) != vsvm_pte_pfn(new))
 		return true;
-	return (old & VSVM_PTE_WRITE) && !(new & VSVM_PTE_WRITE);
+	return old & (VSVM_PTE_WRITE | VSVM_PTE_ATOMIC) & ~new;
 }
 
 /*
@@ -270,7 +272,7 @@ static struct vsvm_pt_block *vsvm_pt_block(struct vsvm_pt *pt, u64 vpn)
 }
 
 static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
-			    const unsigned long *hmm_pfns)
+			    const unsigned long *hmm_pfns, u64 extra)
 {
 	struct vsvm_pt_block *blk;
 	bool flush = false;
@@ -285,6 +287,7 @@ static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
 
 	/* The caller checked the run is contiguous; write only if all are */
 	vsvm_pte_make(pt, hmm_pfns[0], &huge);
+	huge |= extra;
 	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
 		if (!(hmm_pfns[i] & HMM_PFN_WRITE))
 			huge &= ~VSVM_PTE_WRITE;
@@ -306,7 +309,7 @@ static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
 
 static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
 			     const unsigned long *hmm_pfns,
-			     unsigned long npages)
+			     unsigned long npages, u64 extra)
 {
 	struct vsvm_pt_block *blk = NULL;
 	bool flush = false;
@@ -329,6 +332,7 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
 		}
 
 		vsvm_pte_make(pt, hmm_pfns[i], &pte);
+		pte |= extra;
 		flush |= vsvm_pte_needs_flush(blk->pte[idx], pte);
 		blk->pte[idx] = pte;
 	}
@@ -345,9 +349,11 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
  * @hmm_pfns: one hmm pfn per page
  * @npages: number of pages
  * @order: 0, or PMD_ORDER to map one aligned 2 MiB run with a huge entry
+ * @flags: DRM_SVM_MAP_ATOMIC when the device may do atomics on the pages
  *
  * A run given with PMD_ORDER that is not physically contiguous is mapped
- * with page entries instead. Never allocates; the blocks must have been
+ * with page entries instead. Without DRM_SVM_MAP_ATOMIC, an atomic access
+ * to the pages faults. Never allocates; the blocks must have been
  * prepared with vsvm_pt_prepare(). Takes the pt_lock for write.
  *
  * Returns: 0 on success, -EINVAL for a misaligned address or a bad order,
@@ -356,8 +362,9 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
  */
 int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 		const unsigned long *hmm_pfns, unsigned long npages,
-		unsigned int order)
+		unsigned int order, u32 flags)
 {
+	u64 extra = flags & DRM_SVM_MAP_ATOMIC ? VSVM_PTE_ATOMIC : 0;
 	u64 vpn = gpu_addr >> PAGE_SHIFT;
 	unsigned long i, pfn = 0;
 	bool huge;
@@ -386,9 +393,9 @@ int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 
 	write_lock(&pt->lock);
 	if (huge)
-		ret = vsvm_pt_map_huge(pt, vpn, hmm_pfns);
+		ret = vsvm_pt_map_huge(pt, vpn, hmm_pfns, extra);
 	else
-		ret = vsvm_pt_map_pages(pt, vpn, hmm_pfns, npages);
+		ret = vsvm_pt_map_pages(pt, vpn, hmm_pfns, npages, extra);
 	write_unlock(&pt->lock);
 
 	return ret;
@@ -457,7 +464,8 @@ static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
 
 	pte = vsvm_pt_entry(pt, vpn, &huge);
 	if ((pte & VSVM_PTE_VALID) && vsvm_pte_pfn(pte) == xl->pfn &&
-	    (!xl->write || (pte & VSVM_PTE_WRITE)))
+	    (!xl->write || (pte & VSVM_PTE_WRITE)) &&
+	    (!xl->atomic || (pte & VSVM_PTE_ATOMIC)))
 		return true;
 
 	atomic64_inc(&vdev->stale_tlb_hits);
@@ -479,7 +487,8 @@ static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
  * vsvm_pt_translate() - Translate one GPU address through TLB and page table
  * @pt: the page table
  * @addr: GPU address
- * @write: the access needs write permission
+ * @access: DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC; an atomic needs an
+ *	    entry mapped with DRM_SVM_MAP_ATOMIC
  * @xl: out: the translation of @addr's page
  *
  * Consults the TLB first, then walks the page table and fills the TLB.
@@ -490,9 +499,11 @@ static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
  * Returns: %true with @xl filled in, %false when @addr has no translation
  * or only a read-only one and @write is set.
  */
-bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
+bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
 		       struct vsvm_xlate *xl)
 {
+	bool write = access != DRM_SVM_ACCESS_READ;
+	bool atomic = access == DRM_SVM_ACCESS_ATOMIC;
 	struct vsvm_tlb *tlb = pt->tlb;
 	u64 vpn = addr >> PAGE_SHIFT;
 	struct vsvm_tlb_entry *e;
@@ -503,7 +514,8 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 	lockdep_assert_held(&tlb->lock);
 
 	e = vsvm_tlb_slot(tlb, pt->tag, vpn);
-	hit = e->tag == pt->tag && e->vpn == vpn && (!write || e->xl.write);
+	hit = e->tag == pt->tag && e->vpn == vpn && (!write || e->xl.write) &&
+	      (!atomic || e->xl.atomic);
 	if (hit) {
 		*xl = e->xl;
 		if (!READ_ONCE(tlb_check) || vsvm_tlb_check(pt, vpn, xl))
@@ -511,11 +523,13 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
 	}
 
 	pte = vsvm_pt_entry(pt, vpn, &xl->huge);
-	if (!(pte & VSVM_PTE_VALID) || (write && !(pte & VSVM_PTE_WRITE)))
+	if (!(pte & VSVM_PTE_VALID) || (write && !(pte & VSVM_PTE_WRITE)) ||
+	    (atomic && !(pte & VSVM_PTE_ATOMIC)))
 		return false;
 
 	xl->pfn = vsvm_pte_pfn(pte);
 	xl->write = pte & VSVM_PTE_WRITE;
+	xl->atomic = pte & VSVM_PTE_ATOMIC;
 	xl->loc = FIELD_GET(VSVM_PTE_LOC, pte);
 
 	e->tag = pt->tag;
@@ -554,7 +568,7 @@ void vsvm_pt_access_end(struct vsvm_pt *pt)
  * @pt: the page table
  * @addr: first GPU address of the range
  * @end: GPU address past the range
- * @write: the accesses need write permission
+ * @access: DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC
  *
  * Walks the page table (not the TLB) one 2 MiB block at a time, with the
  * pt_lock held for read per block. This is a prediction for pre-faulting:
@@ -563,9 +577,11 @@ void vsvm_pt_access_end(struct vsvm_pt *pt)
  * Returns: the address of the first page of [@addr, @end) without a
  * translation allowing the access (no lower than @addr), or @end.
  */
-u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, bool write)
+u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, u32 access)
 {
-	u64 need = VSVM_PTE_VALID | (write ? VSVM_PTE_WRITE : 0);
+	u64 need = VSVM_PTE_VALID |
+		   (access != DRM_SVM_ACCESS_READ ? VSVM_PTE_WRITE : 0) |
+		   (access == DRM_SVM_ACCESS_ATOMIC ? VSVM_PTE_ATOMIC : 0);
 	u64 vpn = addr >> PAGE_SHIFT, last = (end - 1) >> PAGE_SHIFT;
 	struct vsvm_pt_block *blk;
 	u64 base, stop;

@@ -38,6 +38,8 @@ struct vsvm_xlate {
 	bool write;
 	/** @huge: The translation comes from a 2 MiB entry */
 	bool huge;
+	/** @atomic: The device may do atomics on the page */
+	bool atomic;
 	/** @loc: Where the page is (&enum vsvm_loc), for the modelled time */
 	u8 loc;
 };
@@ -103,13 +105,13 @@ void vsvm_pt_fini(struct vsvm_pt *pt);
 int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end);
 int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 		const unsigned long *hmm_pfns, unsigned long npages,
-		unsigned int order);
+		unsigned int order, u32 flags);
 void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end);
-bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, bool write,
+bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
 		       struct vsvm_xlate *xl);
 void vsvm_pt_access_begin(struct vsvm_pt *pt);
 void vsvm_pt_access_end(struct vsvm_pt *pt);
-u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, bool write);
+u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, u32 access);
 void vsvm_pt_mapped(struct vsvm_pt *pt, u64 gpu_addr, unsigned long npages,
 		    unsigned long *bitmap);
 

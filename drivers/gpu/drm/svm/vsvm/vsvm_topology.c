@@ -27,7 +27,11 @@
  *    cost parameters (see Modelled device time);
  *    for example ``links=0-1:fabric,2-3:fabric,0-2:pcie``;
  *  - ``groups``: the isolation group of each device, in index order, for
- *    example ``groups=0,0,1,1``; devices not listed are in group 0.
+ *    example ``groups=0,0,1,1``; devices not listed are in group 0;
+ *  - ``atomics_sysmem``: whether each device's atomics work on system
+ *    memory, for example ``atomics_sysmem=1,1,0,0``; the default is yes.
+ *    Atomics always work on the device's own VRAM, and on a peer's over a
+ *    fabric link, never over PCIe.
  *
  * Without them every device is an island, as before links existed: data
  * moves between devices through system memory. Bad entries fail the
@@ -49,6 +53,15 @@ static unsigned int groups[VSVM_MAX_DEVICES];
 static int num_groups;
 module_param_array(groups, uint, &num_groups, 0444);
 MODULE_PARM_DESC(groups, "Isolation group of each device (default: all 0)");
+
+static bool atomics_sysmem[VSVM_MAX_DEVICES] = {
+	[0 ... VSVM_MAX_DEVICES - 1] = true
+};
+
+static int num_atomics_sysmem;
+module_param_array(atomics_sysmem, bool, &num_atomics_sysmem, 0444);
+MODULE_PARM_DESC(atomics_sysmem,
+		 "Whether each device's atomics work on system memory (default: all Y)");
 
 /* One entry of the links parameter */
 struct vsvm_link_spec {
@@ -139,6 +152,11 @@ int vsvm_topology_check(unsigned int num_devices)
 		       num_devices);
 		return -EINVAL;
 	}
+	if (num_atomics_sysmem > num_devices) {
+		pr_err("vsvm: atomics_sysmem: %d entries for %u devices\n",
+		       num_atomics_sysmem, num_devices);
+		return -EINVAL;
+	}
 
 	buf = kstrdup(links, GFP_KERNEL);
 	if (!buf)
@@ -177,9 +195,12 @@ int vsvm_topology_apply(struct vsvm_device **devices, unsigned int num_devices)
 	unsigned int i;
 	int err;
 
-	for (i = 0; i < num_devices; i++)
+	for (i = 0; i < num_devices; i++) {
 		drm_svm_device_set_group(&devices[i]->svm,
 					 i < num_groups ? groups[i] : 0);
+		devices[i]->svm.caps = atomics_sysmem[i] ?
+				       DRM_SVM_DEVICE_ATOMICS_SYSTEM : 0;
+	}
 	for (i = 0; i < vsvm_num_links; i++) {
 		spec = &vsvm_links[i];
 		err = drm_svm_link_set(&devices[spec->a]->svm,

@@ -57,10 +57,10 @@ static int vsvm_vm_map_prepare(struct drm_svm_mirror *mirror, u64 start,
 
 static int vsvm_vm_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		       const unsigned long *hmm_pfns, unsigned long npages,
-		       unsigned int order)
+		       unsigned int order, u32 flags)
 {
 	return vsvm_pt_map(&to_vsvm_vm(mirror)->pt, gpu_addr, hmm_pfns, npages,
-			   order);
+			   order, flags);
 }
 
 static void vsvm_vm_mapped(struct drm_svm_mirror *mirror, u64 gpu_addr,
