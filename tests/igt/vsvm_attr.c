@@ -88,6 +88,32 @@
  * @4k:		4 KiB
  * @64k:	64 KiB
  *
+ * SUBTEST: atomics-two-devices
+ * Description: Two linked devices run atomic increments on one counter
+ *		at the same time, in several jobs each: the total is exact.
+ *
+ * SUBTEST: atomics-cpu
+ * Description: With atomics done by the CPU only, a device atomic fails
+ *		the job with EACCES, reported as an atomic access, and the
+ *		counter is unchanged; device writes still work.
+ *
+ * SUBTEST: atomics-system-%s
+ * Description: A counter in system memory (preferred there), and a device
+ *		atomic on it: a device whose atomics work on system memory
+ *		does it in place; one whose atomics do not moves the page
+ *		into its VRAM first. The value is exact either way.
+ *
+ * arg[1]:
+ *
+ * @capable:		a device with atomics on system memory
+ * @incapable:		a device without
+ *
+ * SUBTEST: atomics-global
+ * Description: Atomics by devices and the CPU: a counter in VRAM goes to
+ *		system memory on the next device access, where device and
+ *		CPU atomics meet; a device without atomics on system memory
+ *		fails the atomic with EACCES.
+ *
  * SUBTEST: madvise-bad-%s
  * Description: madvise with one bad argument fails with the documented
  *		errno and changes nothing.
@@ -110,6 +136,7 @@
  * @granularity:	a granularity of 8 KiB, EINVAL
  * @read-mostly:	an enable value of 2, EINVAL
  * @value-pad:		a non-zero unused word of the value, EINVAL
+ * @atomics:		an unknown atomics mode, EINVAL
  * @isolated:		a preferred device and an accessed-by device in two
  *			isolation groups, ENOLINK
  *
@@ -214,6 +241,14 @@ static void set_read_mostly(int fd, const void *ptr, uint64_t size,
 	igt_assert_eq(__svm_madvise(fd, &m), 0);
 }
 
+static void set_atomics(int fd, const void *ptr, uint64_t size, uint32_t mode)
+{
+	struct drm_svm_madvise m = madv(ptr, size, DRM_SVM_ATTR_ATOMICS);
+
+	m.atomics.mode = mode;
+	igt_assert_eq(__svm_madvise(fd, &m), 0);
+}
+
 /* The ranges of [@ptr, @ptr + @size) into @r (up to @max); their count. */
 static uint32_t query(int fd, const void *ptr, uint64_t size,
 		      struct drm_svm_attr_range *r, uint32_t max)
@@ -245,7 +280,7 @@ static void assert_range(const struct drm_svm_attr_range *r,
 static bool range_default(const struct drm_svm_attr_range *r)
 {
 	return !r->location && !r->device && !r->accessed_by && !r->flags &&
-	       !r->granularity;
+	       !r->granularity && !r->atomics && !r->pad;
 }
 
 /* defaults */
@@ -276,6 +311,7 @@ static void test_set_get(void)
 	set_accessed_by(d0->fd, buf + pg(4), pg(4), fds, 2);
 	set_granularity(d1->fd, buf + pg(10), pg(2), SZ_64K);
 	set_read_mostly(d1->fd, buf + pg(12), pg(1), true);
+	set_atomics(d1->fd, buf + pg(12), pg(1), DRM_SVM_ATOMICS_GLOBAL);
 
 	igt_assert_eq_u32(query(d0->fd, buf, pg(NPAGES), r, 8), 8);
 	assert_range(&r[0], buf, 0, 2);
@@ -298,6 +334,7 @@ static void test_set_get(void)
 	igt_assert_eq_u64(r[5].granularity, SZ_64K);
 	assert_range(&r[6], buf, 12, 13);
 	igt_assert_eq_u32(r[6].flags, DRM_SVM_ATTR_RANGE_READ_MOSTLY);
+	igt_assert_eq_u32(r[6].atomics, DRM_SVM_ATOMICS_GLOBAL);
 	igt_assert_eq_u64(r[6].granularity, 0);
 	assert_range(&r[7], buf, 13, NPAGES);
 	igt_assert(range_default(&r[7]));
@@ -663,6 +700,173 @@ static void test_granularity(uint64_t granule)
 	munmap(buf, SZ_2M);
 }
 
+/* atomics-* */
+
+/* A batch of @n increments of the word at @addr, with no result word. */
+static void emit_increments(struct svm_batch *b, uint64_t addr, unsigned int n)
+{
+	const uint64_t w[] = { VSVM_CMD_ATOMIC_ADD, addr, 1, 0 };
+	unsigned int i;
+
+	svm_batch_reset(b);
+	for (i = 0; i < n; i++)
+		cmd_emit(b, w, ARRAY_SIZE(w));
+	cmd_end(b);
+}
+
+/* The device flags the topology reports for @d. */
+static uint32_t dev_flags(const struct mig_dev *d)
+{
+	uint32_t i;
+
+	for (i = 0; i < num_topo_devs; i++)
+		if (topo_devs[i].id == d->svm_id)
+			return topo_devs[i].flags;
+	return 0;
+}
+
+/* A device whose atomics work on system memory (@capable), or not. */
+static const struct mig_dev *find_atomics(bool capable)
+{
+	int i;
+
+	for (i = 0; i < num_devs; i++)
+		if (!!(dev_flags(&devs[i]) & DRM_SVM_DEVICE_ATOMICS_SYSTEM) ==
+		    capable)
+			return &devs[i];
+	igt_skip("no device %s atomics on system memory\n",
+		 capable ? "with" : "without");
+	return NULL;
+}
+
+#define INCREMENTS	100
+#define JOBS		8
+
+static void test_atomics_two_devices(void)
+{
+	const struct mig_dev *a, *b;
+	uint32_t syncobj[2];
+	struct ctx c[2];
+	uint64_t *counter;
+	unsigned int job, i;
+
+	find_pair(PAIR_DIRECT, &a, &b);
+	ctx_init(&c[0], a);
+	ctx_init(&c[1], b);
+	counter = (uint64_t *)shared_buf(c, 2, SZ_2M, 0, SEED);
+	*counter = 0;
+	/* Each migration moves a page, not the chunk. */
+	set_granularity(a->fd, counter, SZ_2M, SZ_4K);
+	for (i = 0; i < 2; i++) {
+		emit_increments(&c[i].b, to_u64(counter), INCREMENTS);
+		syncobj[i] = svm_syncobj_create(c[i].fd);
+	}
+
+	for (job = 0; job < JOBS; job++) {
+		for (i = 0; i < 2; i++)
+			svm_exec_batch(c[i].fd, c[i].vm, &c[i].b, syncobj[i]);
+		for (i = 0; i < 2; i++) {
+			svm_wait_job(c[i].fd, syncobj[i], SVM_JOB_TIMEOUT_NS);
+			igt_assert_eq(svm_fence_status(c[i].fd, syncobj[i]), 1);
+		}
+	}
+	igt_assert_eq_u64(*counter, 2ull * JOBS * INCREMENTS);
+
+	for (i = 0; i < 2; i++) {
+		svm_syncobj_destroy(c[i].fd, syncobj[i]);
+		ctx_fini(&c[i]);
+	}
+	munmap(counter, SZ_2M);
+}
+
+static void test_atomics_cpu(void)
+{
+	struct drm_vsvm_job_query q;
+	uint64_t *counter;
+	struct ctx c;
+
+	ctx_init(&c, &devs[0]);
+	counter = (uint64_t *)shared_buf(&c, 1, SZ_2M, 0, SEED);
+	*counter = 41;
+	set_atomics(c.fd, counter, SZ_2M, DRM_SVM_ATOMICS_CPU);
+
+	emit_increments(&c.b, to_u64(counter), 1);
+	q = svm_run_batch(c.fd, c.vm, &c.b);
+	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_FAILED);
+	igt_assert_eq(q.error, -EACCES);
+	igt_assert_eq_u32(q.fault.access, DRM_SVM_ACCESS_ATOMIC);
+	igt_assert_eq_u64(q.fault.address, to_u64(counter));
+	igt_assert_eq_u64(*counter, 41);
+
+	/* Plain device writes are not atomics. */
+	svm_batch_reset(&c.b);
+	cmd_store(&c.b, to_u64(counter), 42);
+	cmd_end(&c.b);
+	run_ok(&c, "store job");
+	igt_assert_eq_u64(*counter, 42);
+
+	ctx_fini(&c);
+	munmap(counter, SZ_2M);
+}
+
+static void test_atomics_system(bool capable)
+{
+	const struct mig_dev *d = find_atomics(capable);
+	uint64_t *counter;
+	struct ctx c;
+
+	ctx_init(&c, d);
+	counter = (uint64_t *)shared_buf(&c, 1, SZ_2M, 0, SEED);
+	*counter = 7;
+	set_preferred(c.fd, counter, SZ_2M, DRM_SVM_LOC_SYSTEM, -1);
+	/* A plain access maps it where it is preferred. */
+	gpu_touch(&c, counter, SZ_2M);
+	assert_res(&c, counter, SZ_2M, SYSTEM, true);
+
+	emit_increments(&c.b, to_u64(counter), 5);
+	run_ok(&c, "atomic job");
+	assert_res(&c, counter, SZ_2M, capable ? SYSTEM : DEVICE, true);
+	igt_assert_eq_u64(*counter, 12);
+
+	ctx_fini(&c);
+	munmap(counter, SZ_2M);
+}
+
+static void test_atomics_global(void)
+{
+	const struct mig_dev *d = find_atomics(true);
+	const struct mig_dev *weak = find_atomics(false);
+	struct drm_vsvm_job_query q;
+	uint64_t *counter;
+	struct ctx c, w;
+
+	ctx_init(&c, d);
+	ctx_init(&w, weak);
+	counter = (uint64_t *)shared_buf(&c, 1, SZ_2M, 0, SEED);
+	svm_bind_ptr(w.fd, w.vm, counter, SZ_2M, 0);
+	*counter = 100;
+	gpu_touch(&c, counter, SZ_2M);
+	assert_res(&c, counter, SZ_2M, DEVICE, true);
+
+	set_atomics(c.fd, counter, SZ_2M, DRM_SVM_ATOMICS_GLOBAL);
+	emit_increments(&c.b, to_u64(counter), 3);
+	run_ok(&c, "atomic job");
+	assert_res(&c, counter, SZ_2M, SYSTEM, true);
+	igt_assert_eq_u64(__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST),
+			  104);
+
+	emit_increments(&w.b, to_u64(counter), 1);
+	q = svm_run_batch(w.fd, w.vm, &w.b);
+	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_FAILED);
+	igt_assert_eq(q.error, -EACCES);
+	igt_assert_eq_u32(q.fault.access, DRM_SVM_ACCESS_ATOMIC);
+	igt_assert_eq_u64(*counter, 104);
+
+	ctx_fini(&w);
+	ctx_fini(&c);
+	munmap(counter, SZ_2M);
+}
+
 /* madvise-bad-*, query-bad-* */
 
 enum bad_arg {
@@ -682,6 +886,7 @@ enum bad_arg {
 	BAD_GRANULARITY,
 	BAD_READ_MOSTLY,
 	BAD_VALUE_PAD,
+	BAD_ATOMICS,
 	BAD_ISOLATED,
 };
 
@@ -706,6 +911,7 @@ static const struct bad_case {
 	{ "granularity", BAD_GRANULARITY, EINVAL },
 	{ "read-mostly", BAD_READ_MOSTLY, EINVAL },
 	{ "value-pad", BAD_VALUE_PAD, EINVAL },
+	{ "atomics", BAD_ATOMICS, EINVAL },
 	{ "isolated", BAD_ISOLATED, ENOLINK },
 	{ }
 };
@@ -784,6 +990,11 @@ static void break_madvise(struct drm_svm_madvise *m, enum bad_arg arg,
 		break;
 	case BAD_VALUE_PAD:
 		m->value[1] = 1;
+		break;
+	case BAD_ATOMICS:
+		m->type = DRM_SVM_ATTR_ATOMICS;
+		m->value[0] = DRM_SVM_ATOMICS_CPU + 1;
+		m->value[1] = 0;
 		break;
 	case BAD_ISOLATED:
 		/* The preferred device stays; the accessed-by one is apart. */
@@ -952,6 +1163,26 @@ igt_main
 	igt_describe("One fault moves one 64 KiB granule.");
 	igt_subtest("granularity-64k")
 		test_granularity(SZ_64K);
+
+	igt_describe("Two devices increment one counter at once, exactly.");
+	igt_subtest("atomics-two-devices")
+		test_atomics_two_devices();
+
+	igt_describe("A device atomic fails where only the CPU does atomics.");
+	igt_subtest("atomics-cpu")
+		test_atomics_cpu();
+
+	igt_describe("A device with atomics on system memory does them there.");
+	igt_subtest("atomics-system-capable")
+		test_atomics_system(true);
+
+	igt_describe("A device without moves the page into its VRAM first.");
+	igt_subtest("atomics-system-incapable")
+		test_atomics_system(false);
+
+	igt_describe("Device and CPU atomics meet in system memory.");
+	igt_subtest("atomics-global")
+		test_atomics_global();
 
 	for (bc = bad_cases; bc->name; bc++) {
 		igt_describe("madvise rejects one bad argument.");

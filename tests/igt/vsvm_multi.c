@@ -18,7 +18,8 @@
  *
  * SUBTEST: topology
  * Description: The topology query reports every vsvm device with the
- *		group and every link the module parameters configured,
+ *		group and the atomics capability, and every link, that the
+ *		module parameters configured,
  *		both directions, flagged PEER exactly when the two devices
  *		share a group; a query with both counts zero sizes the
  *		arrays, and one with a short array writes only what fits.
@@ -146,6 +147,35 @@ static uint32_t param_group(unsigned int index)
 	return 0;
 }
 
+/* Whether vsvm was told that device @index does atomics on system memory. */
+static bool param_atomics_sysmem(unsigned int index)
+{
+	char line[256], *p = line, *tok;
+	unsigned int i = 0;
+	FILE *f;
+
+	f = fopen("/sys/module/vsvm/parameters/atomics_sysmem", "re");
+	igt_assert(f);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	while ((tok = strsep(&p, ",\n")) && *tok) {
+		if (i++ == index)
+			return *tok == 'Y' || *tok == '1';
+	}
+	return true;
+}
+
+static uint32_t dev_flags_of(uint32_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < num_topo_devs; i++)
+		if (topo_devs[i].id == id)
+			return topo_devs[i].flags;
+	return 0;
+}
+
 static uint32_t class_of(const char *name)
 {
 	if (!strcmp(name, "pcie"))
@@ -202,9 +232,13 @@ static void test_topology(void)
 	igt_assert_eq_u32(t.num_devices, num_topo_devs);
 	igt_assert_eq_u32(t.num_links, num_topo_links);
 
-	for (k = 0; k < num_devs; k++)
+	for (k = 0; k < num_devs; k++) {
 		igt_assert_eq(group_of(devs[k].svm_id),
 			      param_group(devs[k].index));
+		igt_assert_eq(!!(dev_flags_of(devs[k].svm_id) &
+				 DRM_SVM_DEVICE_ATOMICS_SYSTEM),
+			      param_atomics_sysmem(devs[k].index));
+	}
 
 	f = fopen("/sys/module/vsvm/parameters/links", "re");
 	igt_assert(f);

@@ -152,6 +152,8 @@ test_modload() {
 	modload_reject links=0-1 "links: bad entry '0-1'" reject-links-no-class
 	modload_reject links=0-1:pcie,1-0:fabric "links: '1-0:fabric': devices 1 and 0 are linked twice" reject-links-twice
 	modload_reject groups=0,0,1 "groups: 3 entries for 2 devices" reject-groups-too-many
+	modload_reject atomics_sysmem=1,1,0 "atomics_sysmem: 3 entries for 2 devices" reject-atomics-too-many
+	modload_reject vram_mbps=0 "the \*_mbps bandwidths must not be zero" reject-cost-zero
 }
 
 # modload_reject PARAM MESSAGE [NAME]: loading with PARAM must fail with
@@ -202,9 +204,10 @@ IGT_VRAM_MB=64
 IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
 # The multi-device tests run on four devices with every kind of pair: a
 # fabric link (0-1), a PCIe link (1-2), an unlinked pair (0-2) and a
-# link across isolation groups (2-3); private, then coherent VRAM.
+# link across isolation groups (2-3), and a device without atomics on
+# system memory (3); private, then coherent VRAM.
 IGT_MULTI_TESTS="vsvm_multi vsvm_attr"
-IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1"
+IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1 atomics_sysmem=1,1,1,0"
 
 test_igt() {
 	local t coherent
