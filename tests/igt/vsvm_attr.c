@@ -74,6 +74,14 @@
  *		the same pages: after the first device brought them into its
  *		VRAM, nothing migrates, the second maps them over the link.
  *
+ * SUBTEST: conflicting-hints
+ * Description: Preferred location on one device, accessed by a linked
+ *		device and by one that has no link to it, all three taking
+ *		turns writing the range: the data is right after every
+ *		turn, the linked device never moves anything, and each round
+ *		moves the range at most twice (out for the unlinked device,
+ *		back for the preferred one).
+ *
  * SUBTEST: read-mostly
  * Description: Read faults on a read-mostly range map it in system
  *		memory; a write fault (on a chunk no read mapped) moves the
@@ -646,6 +654,86 @@ static void test_accessed_by_both(void)
 	munmap(buf, BUF_SIZE);
 }
 
+/* conflicting-hints */
+
+#define ROUNDS	3
+
+/* Devices a, b, c: b reaches a's memory, c does not, all in one group. */
+static bool find_triple(const struct mig_dev **a, const struct mig_dev **b,
+			const struct mig_dev **c)
+{
+	int i, j, k;
+
+	for (i = 0; i < num_devs; i++)
+		for (j = 0; j < num_devs; j++)
+			for (k = 0; k < num_devs; k++) {
+				if (i == j || j == k || i == k ||
+				    !pair_is(&devs[i], &devs[j], PAIR_DIRECT) ||
+				    !pair_is(&devs[i], &devs[k],
+					     PAIR_UNLINKED))
+					continue;
+				*a = &devs[i];
+				*b = &devs[j];
+				*c = &devs[k];
+				return true;
+			}
+	return false;
+}
+
+static void test_conflicting_hints(void)
+{
+	const uint64_t npages = BUF_SIZE / svm_page_size();
+	const struct mig_dev *d[3];
+	struct svm_dev_stats before[3];
+	uint64_t moved = 0, expected;
+	unsigned int round, i;
+	int32_t fds[2];
+	struct ctx c[3];
+	uint8_t *buf;
+
+	igt_require_f(find_triple(&d[0], &d[1], &d[2]),
+		      "no device with a linked and an unlinked peer\n");
+	for (i = 0; i < 3; i++)
+		ctx_init(&c[i], d[i]);
+	buf = shared_buf(c, 3, BUF_SIZE, 0, SEED);
+	set_preferred(c[0].fd, buf, BUF_SIZE, DRM_SVM_LOC_DEVICE, d[0]->fd);
+	fds[0] = d[1]->fd;
+	fds[1] = d[2]->fd;
+	set_accessed_by(c[0].fd, buf, BUF_SIZE, fds, 2);
+
+	for (i = 0; i < 3; i++)
+		before[i] = svm_dev_stats(d[i]);
+	expected = pattern_sum(SEED, BUF_SIZE);
+	for (round = 0; round < ROUNDS; round++) {
+		for (i = 0; i < 3; i++) {
+			uint32_t v = 0xc0f10000u + round * 3 + i;
+
+			igt_assert_eq_u64(gpu_checksum(&c[i], buf, BUF_SIZE,
+						       NULL), expected);
+			gpu_fill(&c[i], buf, BUF_SIZE, v);
+			expected = svm_checksum_fill(v, BUF_SIZE);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		struct stat_delta s = stat_delta(d[i], &before[i]);
+
+		igt_info("vsvm%u: to_vram %" PRIu64 " to_ram %" PRIu64 "\n",
+			 d[i]->index, s.to_vram, s.to_ram);
+		moved += s.to_vram + s.to_ram;
+		if (i != 1)
+			continue;
+		igt_assert_eq_u64(s.to_vram, 0);
+		igt_assert_eq_u64(s.to_ram, 0);
+	}
+	/* Out and back per round (a page counts out of one, into another). */
+	igt_assert_lte(moved, 2 * 2 * ROUNDS * npages);
+	svm_assert_value(buf, BUF_SIZE, 0xc0f10000u + ROUNDS * 3 - 1);
+
+	for (i = 3; i-- > 0;)
+		ctx_fini(&c[i]);
+	munmap(buf, BUF_SIZE);
+}
+
 /* read-mostly */
 
 static void test_read_mostly(void)
@@ -1151,6 +1239,10 @@ igt_main
 	igt_describe("Two accessed-by devices share pages without moving them.");
 	igt_subtest("accessed-by-both")
 		test_accessed_by_both();
+
+	igt_describe("Conflicting hints: right data, bounded moves.");
+	igt_subtest("conflicting-hints")
+		test_conflicting_hints();
 
 	igt_describe("Read faults never move a read-mostly range.");
 	igt_subtest("read-mostly")

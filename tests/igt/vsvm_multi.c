@@ -70,6 +70,12 @@
  * @unlinked:		a pair without a link, in one group
  * @isolated:		a linked pair in two isolation groups
  *
+ * SUBTEST: evict-remote
+ * Description: A chunk in one device's VRAM that a linked device maps over
+ *		the link is evicted when the first device's VRAM fills up:
+ *		the linked device's mapping goes with it, and its next job
+ *		reads the data from system memory.
+ *
  * SUBTEST: device-time
  * Description: The modelled device time a job reports follows where its
  *		pages are: a checksum over the device's own VRAM, over a
@@ -406,6 +412,50 @@ static void test_peer_map(enum pair_kind kind)
 	munmap(buf, BUF_SIZE);
 }
 
+/* evict-remote */
+
+static void test_evict_remote(void)
+{
+	const uint64_t npages = SZ_2M / svm_page_size();
+	struct svm_dev_stats before;
+	const struct mig_dev *a, *b;
+	struct drm_svm_page_residency *r;
+	uint8_t *buf, *fill;
+	uint64_t fill_size;
+	struct ctx c[2];
+
+	find_pair(PAIR_DIRECT, &a, &b);
+	fill_size = a->vram_size;
+	ctx_init(&c[0], a);
+	ctx_init(&c[1], b);
+	buf = shared_buf(c, 2, SZ_2M, DRM_SVM_BIND_FLAG_NO_MIGRATE, SEED);
+	gpu_touch(&c[0], buf, SZ_2M);
+	assert_gpu_sum(&c[1], buf, SZ_2M, pattern_sum(SEED, SZ_2M));
+	r = svm_residency(c[1].fd, c[1].vm, to_u64(buf), npages);
+	igt_assert_eq(mig_residency_bad(a, r, npages, DEVICE, true, false), -1);
+	assert_mapped_by(r, npages, b, true);
+	free(r);
+
+	/* As much again as the VRAM holds: the oldest block must go. */
+	before = svm_dev_stats(a);
+	fill = ctx_buf(&c[0], fill_size);
+	gpu_fill(&c[0], fill, fill_size, 0xf111);
+	igt_assert_lte(1, svm_dev_stats(a).evictions - before.evictions);
+
+	r = svm_residency(c[1].fd, c[1].vm, to_u64(buf), npages);
+	igt_assert_eq(mig_residency_bad(a, r, npages, SYSTEM, true, false),
+		      -1);
+	assert_mapped_by_none(r, npages, b);
+	free(r);
+	assert_gpu_sum(&c[1], buf, SZ_2M, pattern_sum(SEED, SZ_2M));
+	svm_assert_pattern(buf, SZ_2M, SEED);
+
+	ctx_fini(&c[1]);
+	ctx_fini(&c[0]);
+	munmap(fill, fill_size);
+	munmap(buf, SZ_2M);
+}
+
 /* device-time */
 
 static uint64_t vsvm_param(const char *name)
@@ -720,6 +770,10 @@ igt_main
 		igt_subtest_f("peer-map-%s", pc->name)
 			test_peer_map(pc->kind);
 	}
+
+	igt_describe("Eviction drops a peer's mapping over the link.");
+	igt_subtest("evict-remote")
+		test_evict_remote();
 
 	igt_describe("The modelled device time follows where the pages are.");
 	igt_subtest("device-time")

@@ -240,6 +240,18 @@ static inline void assert_mapped_by(const struct drm_svm_page_residency *r,
 	}
 }
 
+/* No page of @r is mapped by @d. */
+static inline void assert_mapped_by_none(const struct drm_svm_page_residency *r,
+					 uint64_t n, const struct mig_dev *d)
+{
+	uint64_t i;
+
+	for (i = 0; i < n; i++)
+		igt_assert_f(!(r[i].mapped & (1u << d->svm_id)),
+			     "page %" PRIu64 " still mapped by vsvm%u\n", i,
+			     d->index);
+}
+
 /* Opens every vsvm device and reads the topology; for a fixture. */
 static inline void multi_devices_open(void)
 {
