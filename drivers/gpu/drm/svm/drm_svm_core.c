@@ -50,9 +50,15 @@
  *  - the per-mm window lock (mutex): serializes creating the mmu interval
  *    notifiers of a process; taken with a mirror's lock held, and itself
  *    held while mmu_interval_notifier_insert() may take the mmap lock.
+ *  - the per-mm attribute mutex: serializes memory attribute changes; held
+ *    while the attribute notifier is registered (which takes the mmap
+ *    lock).
  *  - the device registry (rw_semaphore): taken for read, outside the mmap
- *    lock, to walk the memory of every device (migration to system memory,
- *    residency); for write only to add or remove a device or its memory.
+ *    lock, where pages of any device are looked at without a reference
+ *    (the residency snapshot, the placement of a chunk and the migration
+ *    that follows it), and to name devices by id; for write to add or
+ *    remove a device, or its memory, which it covers until the pages are
+ *    gone. The per-mm window lock is taken before it.
  *  - the mmap lock, for read: held around hmm_range_fault(), VMA lookups
  *    and migrations; across a call into the driver only for the device
  *    memory ops (&drm_svm_devmem_ops).
@@ -64,7 +70,8 @@
  *    nothing done under it may allocate memory that can reclaim; the core
  *    tells lockdep so when the per-mm state is created.
  *  - the global table of per-mm states (mutex), taken alone.
- *  - &drm_svm_devmem.lru_lock (spinlock), innermost.
+ *  - &drm_svm_devmem.lru_lock, the per-mm attribute tree lock and the
+ *    topology lock (spinlocks), innermost.
  *
  * A fault that races with an invalidation is not excluded by a lock: the
  * fault path reads the notifier sequence before hmm_range_fault() and, with
@@ -175,6 +182,7 @@ void drm_svm_device_unregister(struct drm_svm_device *sdev)
 	drm_svm_devices_lock_write();
 	WARN_ON(sdev->devmem);
 	drm_svm_topology_reset(sdev);
+	drm_svm_attr_forget_device(sdev);
 	drm_svm_devices[sdev->id] = NULL;
 	drm_svm_devices_unlock_write();
 }

@@ -488,17 +488,23 @@ EXPORT_SYMBOL_GPL(drm_svm_devmem_in_use);
  * @dm: the device memory, set up with drm_svm_devmem_init()
  *
  * Stops new migrations into the memory, moves every page still in it back
- * to system memory and removes the ZONE_DEVICE pages. Called with no VM of
- * the device left; processes keep their data.
+ * to system memory and removes the ZONE_DEVICE pages, with the device
+ * registry held for write throughout, since VMs of other devices may see
+ * the pages too. Called with no VM of the device left and no SVM lock
+ * held; processes keep their data.
  */
 void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
 {
 	unsigned long pfn, n;
 	int pass;
 
+	/*
+	 * The registry stays held for write until the pages are gone: other
+	 * devices' VMs see these pages too, and the paths that look at pages
+	 * without a reference (snapshots) hold it for read.
+	 */
 	drm_svm_devices_lock_write();
 	dm->sdev->devmem = NULL;
-	drm_svm_devices_unlock_write();
 
 	/* Busy pages are skipped by a pass: give them a few chances. */
 	for (pass = 0; pass < 16 && atomic64_read(&dm->stats.vram_pages);
@@ -517,6 +523,7 @@ void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
 			 atomic64_read(&dm->stats.vram_pages));
 
 	memunmap_pages(&dm->pagemap);
+	drm_svm_devices_unlock_write();
 	if (dm->res)
 		release_mem_region(dm->res->start, resource_size(dm->res));
 }

@@ -125,7 +125,7 @@ static int drm_svm_residency_piece(struct drm_svm_mirror *mirror,
 		return PTR_ERR(window);
 	range.notifier = &window->notifier;
 
-	/* Device memory only goes away with the registry held for write. */
+	/* Device memory goes away with the registry held for write. */
 	drm_svm_devices_lock();
 	err = drm_svm_snapshot(svm_mm, &range);
 	if (!err)
