@@ -126,26 +126,26 @@ static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
 }
 
 /*
- * Mark the device memory blocks a fault maps as recently used. The pages
- * cannot go away: the caller holds the notifier lock with a valid sequence.
+ * Mark the device memory blocks a fault maps as recently used, and pin
+ * them for the batch: those of any device, since a chunk may be mapped
+ * over a link. The pages cannot go away: the caller holds the notifier
+ * lock with a valid sequence.
  */
 static void drm_svm_touch_devmem(struct drm_svm_mirror *mirror,
 				 const unsigned long *pfns,
 				 unsigned long npages)
 {
-	struct drm_svm_devmem *dm = mirror->sdev->devmem;
+	struct drm_svm_devmem *dm;
 	void *last = NULL;
 	struct page *page;
 	unsigned long i;
 
-	if (!dm)
-		return;
 	for (i = 0; i < npages; i++) {
 		if (!(pfns[i] & HMM_PFN_VALID))
 			continue;
 		page = hmm_pfn_to_page(pfns[i]);
-		if (!drm_svm_devmem_owns(dm, page) ||
-		    page->zone_device_data == last)
+		dm = drm_svm_page_devmem(page);
+		if (!dm || page->zone_device_data == last)
 			continue;
 		last = page->zone_device_data;
 		drm_svm_devmem_touch(mirror, dm, page);
@@ -207,9 +207,9 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 			       bool write, struct drm_svm_page_check *chk)
 {
 	struct drm_svm_devmem *dm, *last = NULL;
+	bool ok = true, first = true;
 	struct page *page;
 	unsigned long i;
-	bool ok = true;
 
 	chk->refused = 0;
 	chk->atomic_ok = true;
@@ -218,8 +218,9 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 			continue;
 		page = hmm_pfn_to_page(pfns[i]);
 		dm = drm_svm_page_devmem(page);
-		if (!i || dm != last)
+		if (first || dm != last)
 			ok = drm_svm_atomic_ok(sdev, dm);
+		first = false;
 		last = dm;
 		chk->atomic_ok &= ok;
 		if (!dm)
@@ -238,24 +239,21 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
  * Advisory; the caller holds a reference on the address space.
  */
 static bool drm_svm_chunk_placed(struct drm_svm_mirror *mirror,
+				 struct drm_svm_window *window,
 				 const struct drm_svm_place_to *to,
 				 unsigned long start, unsigned long end)
 {
 	unsigned long i, npages = (end - start) >> PAGE_SHIFT;
 	struct drm_svm_devmem *want = NULL, *dm;
-	struct drm_svm_window *window;
 	struct hmm_range range = {
 		.start = start,
 		.end = end,
 		.hmm_pfns = mirror->pfns,
+		.notifier = &window->notifier,
 	};
 
 	if (to->where == DRM_SVM_PLACE_DEVICE)
 		want = to->dev->devmem;
-	window = drm_svm_window_get(mirror->svm_mm, start);
-	if (IS_ERR(window))
-		return false;
-	range.notifier = &window->notifier;
 	if (drm_svm_snapshot(mirror->svm_mm, &range))
 		return false;
 
@@ -286,8 +284,14 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 					 bool *map)
 {
 	struct drm_svm_device *preferred = NULL;
+	struct drm_svm_window *window;
 	struct drm_svm_place_to to;
 	long moved = 0;
+
+	/* The window first: its creation may take the mmap lock. */
+	window = drm_svm_window_get(mirror->svm_mm, start);
+	if (IS_ERR(window))
+		return 0;
 
 	/* Held while moving: a device's memory goes with the lock for write. */
 	drm_svm_devices_lock();
@@ -296,7 +300,7 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 	to = drm_svm_place_decide(req, preferred);
 	*map = to.map;
 	if (to.where != DRM_SVM_PLACE_FAULT &&
-	    !drm_svm_chunk_placed(mirror, &to, start, end)) {
+	    !drm_svm_chunk_placed(mirror, window, &to, start, end)) {
 		if (to.where == DRM_SVM_PLACE_SYSTEM)
 			moved = drm_svm_migrate_to_ram(mirror->svm_mm, start,
 						       end,
@@ -319,8 +323,9 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
  * Move what drm_svm_pfns_check() found in the way: refused pages to
  * system memory, where the CPU fault path gives write access or refuses
  * it; for an atomic on pages where the device's atomics do not work, the
- * chunk into the device's memory. Returns pages moved, or -EACCES when
- * the atomic cannot be made to work.
+ * chunk into the device's memory, or into system memory when that cannot
+ * be and the device's atomics work there. Returns pages moved, or
+ * -EACCES when the atomic cannot be made to work.
  */
 static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 				struct drm_svm_binding *b, unsigned long start,
@@ -329,15 +334,19 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 				const struct drm_svm_page_check *chk)
 {
 	struct drm_svm_devmem *dm = mirror->sdev->devmem;
-	long moved;
+	long moved = 0;
 
 	if (chk->refused)
 		return drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
 					      chk->refused);
-	if (!dm || (b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE) ||
-	    attrs->atomics == DRM_SVM_ATOMICS_GLOBAL)
-		return -EACCES;
-	moved = drm_svm_migrate_to_devmem(dm, mirror->svm_mm, start, end);
+	if (dm && !(b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE) &&
+	    attrs->atomics != DRM_SVM_ATOMICS_GLOBAL)
+		moved = drm_svm_migrate_to_devmem(dm, mirror->svm_mm, start,
+						  end);
+	if (moved <= 0 &&
+	    (mirror->sdev->caps & DRM_SVM_DEVICE_ATOMICS_SYSTEM))
+		moved = drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
+					       DRM_SVM_ALL_DEVICES);
 	return moved > 0 ? moved : -EACCES;
 }
 
@@ -356,7 +365,8 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	bool write = access != DRM_SVM_ACCESS_READ;
 	bool atomic = access == DRM_SVM_ACCESS_ATOMIC;
 	struct drm_svm_page_check chk;
-	unsigned long timeout;
+	struct drm_svm_attrs now;
+	unsigned long timeout, lo, hi;
 	struct drm_svm_window *window;
 	long moved;
 	struct hmm_range range = {
@@ -413,9 +423,18 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			return -EBUSY;
 	}
 
+	/*
+	 * The atomics permission from the attributes as they are now: a
+	 * change that came after the lookup zaps only once this lock drops.
+	 */
+	drm_svm_attr_lookup(&svm_mm->attrs, start, &now, &lo, &hi);
+	if (atomic && now.atomics == DRM_SVM_ATOMICS_CPU) {
+		up_read(&svm_mm->notifier_lock);
+		return -EACCES;
+	}
 	if (b->flags & DRM_SVM_BIND_FLAG_READONLY)
 		drm_svm_pfns_readonly(mirror->pfns, npages);
-	if (chk.atomic_ok && attrs->atomics != DRM_SVM_ATOMICS_CPU)
+	if (chk.atomic_ok && now.atomics != DRM_SVM_ATOMICS_CPU)
 		flags |= DRM_SVM_MAP_ATOMIC;
 	drm_svm_touch_devmem(mirror, mirror->pfns, npages);
 	err = drm_svm_map_pages(mirror, gpu_start, mirror->pfns, npages,
