@@ -396,8 +396,9 @@ struct drm_svm_residency {
  * no device; -EBADF for an fd that is not open; -EFAULT when the fd array
  * cannot be read; -ENOLINK when a preferred device and a device that
  * accesses the range would be in different isolation groups (see the
- * topology); -EACCES from another process than the one that used the
- * file first. Nothing is changed when it fails.
+ * topology); -ENOSPC when the process would have more than 65536 ranges
+ * of distinct attributes; -EACCES from another process than the one that
+ * used the file first. Nothing is changed when it fails.
  */
 struct drm_svm_madvise {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

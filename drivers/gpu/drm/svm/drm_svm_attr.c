@@ -39,8 +39,9 @@
  * allocate with GFP_KERNEL; when splitting a node there fails, the part
  * past the unmapped range is dropped too: a hint lost, nothing wrong.
  *
- * Devices are named by SVM device id. A hint that names a device that is
- * gone is ignored.
+ * Devices are named by SVM device id. When a device goes away, every
+ * process forgets the hints that name it (drm_svm_attr_tree_forget()),
+ * so that a device that later gets the same id inherits none.
  *
  * Locking: &drm_svm_attr_tree.lock, a spinlock, protects the tree. The
  * fault path takes it to look an address up, the ioctl and the notifier
@@ -113,7 +114,7 @@ static bool drm_svm_attrs_default(const struct drm_svm_attrs *a)
  * @lo: out: first address of the range around @addr with those attributes
  * @hi: out: last address of that range
  *
- * Safe in any context but hard interrupts.
+ * Takes the tree's spinlock: not for interrupt context.
  */
 void drm_svm_attr_lookup(struct drm_svm_attr_tree *tree, unsigned long addr,
 			 struct drm_svm_attrs *attrs, unsigned long *lo,
@@ -210,6 +211,14 @@ static void drm_svm_attr_insert(struct drm_svm_attr_tree *tree,
 	node->it.last = last;
 	node->attrs = *attrs;
 	interval_tree_insert(&node->it, &tree->root);
+	tree->nodes++;
+}
+
+static void drm_svm_attr_remove(struct drm_svm_attr_tree *tree,
+				struct drm_svm_attr_node *node)
+{
+	interval_tree_remove(&node->it, &tree->root);
+	tree->nodes--;
 }
 
 /* Merge @node with the neighbours it touches that have equal attributes. */
@@ -224,17 +233,17 @@ static void drm_svm_attr_merge(struct drm_svm_attr_tree *tree,
 	if (prev && prev->it.last + 1 == start &&
 	    drm_svm_attrs_equal(&prev->attrs, &node->attrs)) {
 		start = prev->it.start;
-		interval_tree_remove(&prev->it, &tree->root);
+		drm_svm_attr_remove(tree, prev);
 		drm_svm_attr_give(pool, prev);
 	}
 	if (next && last + 1 == next->it.start &&
 	    drm_svm_attrs_equal(&next->attrs, &node->attrs)) {
 		last = next->it.last;
-		interval_tree_remove(&next->it, &tree->root);
+		drm_svm_attr_remove(tree, next);
 		drm_svm_attr_give(pool, next);
 	}
 	if (start != node->it.start || last != node->it.last) {
-		interval_tree_remove(&node->it, &tree->root);
+		drm_svm_attr_remove(tree, node);
 		drm_svm_attr_insert(tree, node, start, last, &node->attrs);
 	}
 }
@@ -253,7 +262,7 @@ static void drm_svm_attr_cut(struct drm_svm_attr_tree *tree,
 	struct drm_svm_attr_node *node, *part;
 
 	while ((node = drm_svm_attr_first(tree, start, last))) {
-		interval_tree_remove(&node->it, &tree->root);
+		drm_svm_attr_remove(tree, node);
 		if (node->it.last > last) {
 			part = drm_svm_attr_take(pool);
 			drm_svm_attr_insert(tree, part, last + 1, node->it.last,
@@ -414,8 +423,9 @@ static int drm_svm_attr_check(struct drm_svm_attr_tree *tree,
  *	    @change->max spans (at least one): when there are more, the last
  *	    span reaches over the rest. May be NULL.
  *
- * Returns: 0, -ENOMEM, or the error of @check; the tree is unchanged on
- * failure.
+ * Returns: 0, -ENOMEM, -ENOSPC when the tree could grow past
+ * DRM_SVM_ATTR_MAX_NODES, or the error of @check; the tree is unchanged
+ * on failure.
  */
 int drm_svm_attr_tree_set(struct drm_svm_attr_tree *tree, unsigned long start,
 			  unsigned long last, const struct drm_svm_attr_set *set,
@@ -438,6 +448,10 @@ int drm_svm_attr_tree_set(struct drm_svm_attr_tree *tree, unsigned long start,
 			goto out_free;
 		spin_lock(&tree->lock);
 		need = 2 * drm_svm_attr_count(tree, start, last) + 3;
+		if (tree->nodes + need > DRM_SVM_ATTR_MAX_NODES) {
+			err = -ENOSPC;
+			goto out_unlock;
+		}
 		if (pool.count >= need)
 			break;
 		/* The notifier split nodes meanwhile: allocate more. */
@@ -482,7 +496,7 @@ void drm_svm_attr_tree_drop(struct drm_svm_attr_tree *tree,
 	while ((node = drm_svm_attr_first(tree, start, last))) {
 		bool head = node->it.start < start, tail = node->it.last > last;
 
-		interval_tree_remove(&node->it, &tree->root);
+		drm_svm_attr_remove(tree, node);
 		if (head && tail && spare) {
 			drm_svm_attr_insert(tree, spare, last + 1,
 					    node->it.last, &node->attrs);
@@ -491,9 +505,11 @@ void drm_svm_attr_tree_drop(struct drm_svm_attr_tree *tree,
 		if (head) {
 			node->it.last = start - 1;
 			interval_tree_insert(&node->it, &tree->root);
+			tree->nodes++;
 		} else if (tail) {
 			node->it.start = last + 1;
 			interval_tree_insert(&node->it, &tree->root);
+			tree->nodes++;
 		} else {
 			list_add(&node->link, &gone);
 		}
@@ -507,15 +523,51 @@ void drm_svm_attr_tree_drop(struct drm_svm_attr_tree *tree,
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_attr_tree_drop);
 
 /**
+ * drm_svm_attr_tree_forget() - Drop every hint that names a device
+ * @tree: the tree
+ * @id: SVM device id of a device that is going away
+ *
+ * A preferred location on the device becomes none, the device leaves the
+ * accessed-by sets, and nodes left without any hint go. Neighbours that
+ * become equal stay apart; they read back as two ranges.
+ */
+void drm_svm_attr_tree_forget(struct drm_svm_attr_tree *tree, u32 id)
+{
+	struct drm_svm_attr_node *node, *next;
+	LIST_HEAD(gone);
+
+	spin_lock(&tree->lock);
+	for (node = to_attr_node(rb_first_cached(&tree->root)); node;
+	     node = next) {
+		next = to_attr_node(rb_next(&node->it.rb));
+		if (node->attrs.location == DRM_SVM_LOC_DEVICE &&
+		    node->attrs.device == id) {
+			node->attrs.location = DRM_SVM_LOC_NONE;
+			node->attrs.device = 0;
+		}
+		node->attrs.accessed_by &= ~BIT(id);
+		if (drm_svm_attrs_default(&node->attrs)) {
+			drm_svm_attr_remove(tree, node);
+			list_add(&node->link, &gone);
+		}
+	}
+	spin_unlock(&tree->lock);
+
+	list_for_each_entry_safe(node, next, &gone, link)
+		kfree(node);
+}
+
+/**
  * drm_svm_attr_tree_query() - The ranges of equal attributes in a range
  * @tree: the tree
  * @start: first CPU address
  * @last: last CPU address of the range
  * @ranges: out: up to @max ranges, in address order; gaps included, with
  *	    zeroed attributes
- * @max: entries of @ranges
+ * @max: entries of @ranges; 0 to count them all
  *
- * Returns: how many ranges there are, which may exceed @max.
+ * Returns: how many ranges there are when @max is 0, otherwise how many
+ * were written (at most @max; the last one tells where the walk stopped).
  */
 unsigned int drm_svm_attr_tree_query(struct drm_svm_attr_tree *tree,
 				     unsigned long start, unsigned long last,
@@ -544,7 +596,7 @@ unsigned int drm_svm_attr_tree_query(struct drm_svm_attr_tree *tree,
 		if (n < max)
 			ranges[n] = p;
 		n++;
-		if (p.last >= last)
+		if (p.last >= last || (max && n == max))
 			break;
 		addr = p.last + 1;
 	}

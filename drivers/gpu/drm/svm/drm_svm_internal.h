@@ -88,11 +88,16 @@ struct drm_svm_attr_node {
  * struct drm_svm_attr_tree - The memory attributes of an address space
  */
 struct drm_svm_attr_tree {
-	/** @lock: Protects @root */
+	/** @lock: Protects @root and @nodes */
 	spinlock_t lock;
 	/** @root: Non-overlapping &struct drm_svm_attr_node */
 	struct rb_root_cached root;
+	/** @nodes: Nodes in @root */
+	unsigned int nodes;
 };
+
+/* Most ranges of distinct attributes an address space may have */
+#define DRM_SVM_ATTR_MAX_NODES	65536
 
 /**
  * struct drm_svm_attr_set - One attribute and its value, to set
@@ -153,6 +158,7 @@ int drm_svm_attr_tree_set(struct drm_svm_attr_tree *tree, unsigned long start,
 			  struct drm_svm_attr_change *change);
 void drm_svm_attr_tree_drop(struct drm_svm_attr_tree *tree,
 			    unsigned long start, unsigned long last);
+void drm_svm_attr_tree_forget(struct drm_svm_attr_tree *tree, u32 id);
 unsigned int drm_svm_attr_tree_query(struct drm_svm_attr_tree *tree,
 				     unsigned long start, unsigned long last,
 				     struct drm_svm_attr_piece *ranges,
@@ -284,6 +290,7 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end);
 void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
 			   unsigned long last);
 void drm_svm_attr_fini(struct drm_svm_mm *svm_mm);
+void drm_svm_attr_forget_device(struct drm_svm_device *sdev);
 
 int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range);

@@ -272,6 +272,22 @@ static const struct mmu_notifier_ops drm_svm_attr_notifier_ops = {
 	.invalidate_range_start = drm_svm_attr_unmap,
 };
 
+static void drm_svm_attr_forget_mm(struct drm_svm_mm *svm_mm, void *data)
+{
+	drm_svm_attr_tree_forget(&svm_mm->attrs, *(u32 *)data);
+}
+
+/**
+ * drm_svm_attr_forget_device() - Drop every process's hints naming a device
+ * @sdev: the device, being unregistered
+ */
+void drm_svm_attr_forget_device(struct drm_svm_device *sdev)
+{
+	u32 id = sdev->id;
+
+	drm_svm_mm_for_each(drm_svm_attr_forget_mm, &id);
+}
+
 /**
  * drm_svm_attr_fini() - Free the attributes of an address space
  * @svm_mm: the per-process state, being freed
@@ -419,33 +435,39 @@ static void drm_svm_attr_piece_out(struct drm_svm_attr_range *out,
 	out->atomics = p->attrs.atomics;
 }
 
-/* Copy the first @max pieces of [start, last] to @uptr; returns 0 or -EFAULT. */
+/*
+ * Copy the pieces of [start, last] to @uptr, up to @max of them; *@done
+ * gets how many, *@next where the rest starts (past @last when none is
+ * left). Returns 0, -EFAULT or -ENOMEM.
+ */
 static int drm_svm_attr_copy_out(struct drm_svm_mm *svm_mm,
 				 unsigned long start, unsigned long last,
 				 struct drm_svm_attr_range __user *uptr,
-				 unsigned int max)
+				 unsigned int max, unsigned int *done,
+				 u64 *next)
 {
 	struct drm_svm_attr_piece *pieces;
 	struct drm_svm_attr_range out;
-	unsigned int n, i, done = 0;
+	unsigned int n, i;
 	int err = 0;
 
+	*done = 0;
+	*next = start;
 	pieces = kmalloc_array(DRM_SVM_ATTR_BATCH, sizeof(*pieces), GFP_KERNEL);
 	if (!pieces)
 		return -ENOMEM;
-	while (done < max && !err) {
-		n = drm_svm_attr_tree_query(&svm_mm->attrs, start, last, pieces,
-					    min(max - done, DRM_SVM_ATTR_BATCH));
-		n = min3(n, max - done, (unsigned int)DRM_SVM_ATTR_BATCH);
+	while (*done < max && *next <= last && !err) {
+		n = drm_svm_attr_tree_query(&svm_mm->attrs, *next, last, pieces,
+					    min(max - *done,
+						(unsigned int)DRM_SVM_ATTR_BATCH));
 		for (i = 0; i < n && !err; i++) {
 			drm_svm_attr_piece_out(&out, &pieces[i]);
-			if (copy_to_user(uptr + done + i, &out, sizeof(out)))
+			if (copy_to_user(uptr + *done + i, &out, sizeof(out)))
 				err = -EFAULT;
 		}
-		done += n;
-		if (pieces[n - 1].last >= last)
-			break;
-		start = pieces[n - 1].last + 1;
+		*done += n;
+		*next = (u64)pieces[n - 1].last + 1;
+		cond_resched();
 	}
 	kfree(pieces);
 	return err;
@@ -465,7 +487,8 @@ int drm_svm_ioctl_attr_query(struct drm_svm_device *sdev,
 {
 	unsigned long start = args->start, last;
 	struct drm_svm_mm *svm_mm;
-	unsigned int count;
+	unsigned int count, done = 0;
+	u64 next = start;
 	int err;
 
 	err = drm_svm_ioctl_check(sdev->drm, "attr query", args->extensions,
@@ -480,13 +503,19 @@ int drm_svm_ioctl_attr_query(struct drm_svm_device *sdev,
 		return PTR_ERR(svm_mm);
 	last = start + args->range - 1;
 
-	/* Changes wait, so that the count and the ranges agree. */
+	/*
+	 * madvise waits; munmap() may still drop attributes meanwhile, so
+	 * the count is what was written plus what is left after it.
+	 */
 	mutex_lock(&svm_mm->attr_mutex);
-	count = drm_svm_attr_tree_query(&svm_mm->attrs, start, last, NULL, 0);
 	if (args->num_ranges)
 		err = drm_svm_attr_copy_out(svm_mm, start, last,
 					    u64_to_user_ptr(args->ranges),
-					    min(args->num_ranges, count));
+					    args->num_ranges, &done, &next);
+	count = done;
+	if (!err && next <= last)
+		count += drm_svm_attr_tree_query(&svm_mm->attrs, next, last,
+						 NULL, 0);
 	mutex_unlock(&svm_mm->attr_mutex);
 	if (err) {
 		drm_dbg(sdev->drm, "attr query: %d\n", err);
