@@ -87,8 +87,9 @@ struct drm_svm_ops {
 	 * huge mapping on the CPU side (then @npages is 1 << PMD_ORDER and
 	 * one huge entry may map it all). A page is writable by the device
 	 * only when its entry has HMM_PFN_WRITE. With %DRM_SVM_MAP_ATOMIC in
-	 * @flags the device may do atomics on the pages; without it, a
-	 * device atomic on them must fault with DRM_SVM_ACCESS_ATOMIC.
+	 * @flags the device may do atomics on the pages that it may write;
+	 * without it, a device atomic on them must fault with
+	 * DRM_SVM_ACCESS_ATOMIC.
 	 *
 	 * Called with &drm_svm_mirror.lock and the notifier lock (read) held;
 	 * the same rules as for @invalidate apply. Entries mapped here stay

@@ -802,24 +802,13 @@ static void emit_increments(struct svm_batch *b, uint64_t addr, unsigned int n)
 	cmd_end(b);
 }
 
-/* The device flags the topology reports for @d. */
-static uint32_t dev_flags(const struct mig_dev *d)
-{
-	uint32_t i;
-
-	for (i = 0; i < num_topo_devs; i++)
-		if (topo_devs[i].id == d->svm_id)
-			return topo_devs[i].flags;
-	return 0;
-}
-
 /* A device whose atomics work on system memory (@capable), or not. */
 static const struct mig_dev *find_atomics(bool capable)
 {
 	int i;
 
 	for (i = 0; i < num_devs; i++)
-		if (!!(dev_flags(&devs[i]) & DRM_SVM_DEVICE_ATOMICS_SYSTEM) ==
+		if (!!(topo_device_flags(devs[i].svm_id) & DRM_SVM_DEVICE_ATOMICS_SYSTEM) ==
 		    capable)
 			return &devs[i];
 	igt_skip("no device %s atomics on system memory\n",

@@ -134,52 +134,48 @@
 
 /* topology */
 
-/* The group vsvm was told to give device @index. */
+/*
+ * Entry @index of vsvm's array parameter @name, in *@tok (a buffer of
+ * @len); false when the array has fewer entries.
+ */
+static bool param_entry(const char *name, unsigned int index, char *tok,
+			size_t len)
+{
+	char path[128], line[256], *p = line, *t;
+	unsigned int i = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/vsvm/parameters/%s", name);
+	f = fopen(path, "re");
+	igt_assert_f(f, "%s: %s\n", path, strerror(errno));
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	while ((t = strsep(&p, ",\n")) && *t) {
+		if (i++ == index) {
+			snprintf(tok, len, "%s", t);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The group vsvm was told to give device @index (default 0). */
 static uint32_t param_group(unsigned int index)
 {
-	char line[256], *p = line, *tok;
-	unsigned int i = 0;
-	FILE *f;
+	char tok[32];
 
-	f = fopen("/sys/module/vsvm/parameters/groups", "re");
-	igt_assert(f);
-	if (!fgets(line, sizeof(line), f))
-		line[0] = 0;
-	fclose(f);
-	while ((tok = strsep(&p, ",\n")) && *tok) {
-		if (i++ == index)
-			return strtoul(tok, NULL, 0);
-	}
-	return 0;
+	return param_entry("groups", index, tok, sizeof(tok)) ?
+	       strtoul(tok, NULL, 0) : 0;
 }
 
-/* Whether vsvm was told that device @index does atomics on system memory. */
+/* Whether device @index does atomics on system memory (default yes). */
 static bool param_atomics_sysmem(unsigned int index)
 {
-	char line[256], *p = line, *tok;
-	unsigned int i = 0;
-	FILE *f;
+	char tok[32];
 
-	f = fopen("/sys/module/vsvm/parameters/atomics_sysmem", "re");
-	igt_assert(f);
-	if (!fgets(line, sizeof(line), f))
-		line[0] = 0;
-	fclose(f);
-	while ((tok = strsep(&p, ",\n")) && *tok) {
-		if (i++ == index)
-			return *tok == 'Y' || *tok == '1';
-	}
-	return true;
-}
-
-static uint32_t dev_flags_of(uint32_t id)
-{
-	uint32_t i;
-
-	for (i = 0; i < num_topo_devs; i++)
-		if (topo_devs[i].id == id)
-			return topo_devs[i].flags;
-	return 0;
+	return !param_entry("atomics_sysmem", index, tok, sizeof(tok)) ||
+	       *tok == 'Y' || *tok == '1';
 }
 
 static uint32_t class_of(const char *name)
@@ -241,7 +237,7 @@ static void test_topology(void)
 	for (k = 0; k < num_devs; k++) {
 		igt_assert_eq(group_of(devs[k].svm_id),
 			      param_group(devs[k].index));
-		igt_assert_eq(!!(dev_flags_of(devs[k].svm_id) &
+		igt_assert_eq(!!(topo_device_flags(devs[k].svm_id) &
 				 DRM_SVM_DEVICE_ATOMICS_SYSTEM),
 			      param_atomics_sysmem(devs[k].index));
 	}
@@ -458,17 +454,14 @@ static void test_evict_remote(void)
 
 /* device-time */
 
+/* A scalar parameter of vsvm. */
 static uint64_t vsvm_param(const char *name)
 {
-	char path[128], line[64];
-	FILE *f;
+	char tok[32];
 
-	snprintf(path, sizeof(path), "/sys/module/vsvm/parameters/%s", name);
-	f = fopen(path, "re");
-	igt_assert_f(f, "%s: %s\n", path, strerror(errno));
-	igt_assert(fgets(line, sizeof(line), f));
-	fclose(f);
-	return strtoull(line, NULL, 0);
+	igt_assert_f(param_entry(name, 0, tok, sizeof(tok)),
+		     "vsvm parameter %s is empty\n", name);
+	return strtoull(tok, NULL, 0);
 }
 
 /* Modelled picoseconds of accessing @bytes in one page at @kind. */

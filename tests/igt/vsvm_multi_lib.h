@@ -71,14 +71,30 @@ static inline const struct drm_svm_topology_link *link_of(uint32_t from,
 	return NULL;
 }
 
-static inline int64_t group_of(uint32_t id)
+static inline const struct drm_svm_topology_device *topo_device(uint32_t id)
 {
 	uint32_t i;
 
 	for (i = 0; i < num_topo_devs; i++)
 		if (topo_devs[i].id == id)
-			return topo_devs[i].group;
-	return -1;
+			return &topo_devs[i];
+	return NULL;
+}
+
+/* The isolation group of SVM device @id, or -1 when it is unknown. */
+static inline int64_t group_of(uint32_t id)
+{
+	const struct drm_svm_topology_device *d = topo_device(id);
+
+	return d ? (int64_t)d->group : -1;
+}
+
+/* The topology's flags of SVM device @id (DRM_SVM_DEVICE_*). */
+static inline uint32_t topo_device_flags(uint32_t id)
+{
+	const struct drm_svm_topology_device *d = topo_device(id);
+
+	return d ? d->flags : 0;
 }
 
 /* Whether @a maps and copies @b's memory directly. */

@@ -63,10 +63,16 @@ extern "C" {
  * %DRM_VSVM_UAPI_MAJOR; minor versions only add features.
  */
 
+/*
+ * 1.1, the first 1.x: &drm_svm_page_residency.mapped became 32 bits wide,
+ * with @mapped_remote beside it, and &drm_vsvm_job_query.reserved one
+ * word; it has every feature the 0.x revisions added (the "(uAPI 0.N)"
+ * notes).
+ */
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
-#define DRM_VSVM_UAPI_MAJOR		0
+#define DRM_VSVM_UAPI_MAJOR		1
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		6
+#define DRM_VSVM_UAPI_MINOR		1
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00

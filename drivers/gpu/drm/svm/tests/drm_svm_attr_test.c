@@ -10,11 +10,10 @@
 #include <linux/module.h>
 #include <linux/sizes.h>
 
-#include <drm/drm_drv.h>
-#include <drm/drm_kunit_helpers.h>
 #include <drm/drm_svm.h>
 
 #include "../drm_svm_internal.h"
+#include "drm_svm_kunit_devs.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -317,45 +316,10 @@ static struct kunit_suite drm_svm_attr_suite = {
 
 #define PLACE_DEVICES	3
 
-struct place_dev {
-	struct drm_device drm;
-	struct drm_svm_device sdev;
-};
-
 struct place_test {
-	struct place_dev *dev[PLACE_DEVICES];
+	struct kdev *dev[PLACE_DEVICES];
 	struct drm_svm_devmem devmem;
 };
-
-static struct drm_svm_mirror *place_vm_alloc(struct drm_svm_device *sdev)
-{
-	return ERR_PTR(-ENODEV);
-}
-
-static void place_vm_free(struct drm_svm_mirror *mirror)
-{
-}
-
-static void place_invalidate(struct drm_svm_mirror *mirror, u64 start,
-			     u64 end)
-{
-}
-
-static int place_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		     const unsigned long *hmm_pfns, unsigned long npages,
-		     unsigned int order, u32 flags)
-{
-	return -ENODEV;
-}
-
-static const struct drm_svm_ops place_ops = {
-	.vm_alloc = place_vm_alloc,
-	.vm_free = place_vm_free,
-	.invalidate = place_invalidate,
-	.map = place_map,
-};
-
-static const unsigned long place_chunks[] = { SZ_4K };
 
 static int place_init(struct kunit *test)
 {
@@ -363,32 +327,18 @@ static int place_init(struct kunit *test)
 	const struct drm_svm_link link = {
 		.class = DRM_SVM_LINK_FABRIC, .bandwidth = 1, .latency = 1,
 	};
-	struct device *dev;
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	dev = drm_kunit_helper_alloc_device(test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	for (i = 0; i < PLACE_DEVICES; i++) {
-		t->dev[i] = drm_kunit_helper_alloc_drm_device(test, dev,
-							      struct place_dev,
-							      drm, DRIVER_GEM);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dev[i]);
-		KUNIT_ASSERT_EQ(test,
-				drm_svm_device_init(&t->dev[i]->sdev,
-						    &t->dev[i]->drm, &place_ops,
-						    place_chunks,
-						    ARRAY_SIZE(place_chunks),
-						    SZ_1G),
-				0);
-		/* Placement only asks whether there is memory. */
+	test->priv = t;
+	kdevs_create(test, t->dev, PLACE_DEVICES);
+	/* Placement only asks whether there is memory. */
+	for (i = 0; i < PLACE_DEVICES; i++)
 		t->dev[i]->sdev.devmem = &t->devmem;
-	}
 	KUNIT_ASSERT_EQ(test, drm_svm_link_set(&t->dev[0]->sdev,
 					       &t->dev[1]->sdev, &link), 0);
 	KUNIT_ASSERT_EQ(test, drm_svm_link_set(&t->dev[1]->sdev,
 					       &t->dev[0]->sdev, &link), 0);
-	test->priv = t;
 	return 0;
 }
 

@@ -10,73 +10,22 @@
 #include <linux/module.h>
 #include <linux/sizes.h>
 
-#include <drm/drm_drv.h>
-#include <drm/drm_kunit_helpers.h>
 #include <drm/drm_svm.h>
+
+#include "drm_svm_kunit_devs.h"
 
 #define TOPO_DEVICES	3
 
-struct topo_dev {
-	struct drm_device drm;
-	struct drm_svm_device sdev;
-};
-
 struct topo {
-	struct topo_dev *dev[TOPO_DEVICES];
+	struct kdev *dev[TOPO_DEVICES];
 };
-
-static struct drm_svm_mirror *topo_vm_alloc(struct drm_svm_device *sdev)
-{
-	return ERR_PTR(-ENODEV);
-}
-
-static void topo_vm_free(struct drm_svm_mirror *mirror)
-{
-}
-
-static void topo_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
-{
-}
-
-static int topo_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		    const unsigned long *hmm_pfns, unsigned long npages,
-		    unsigned int order, u32 flags)
-{
-	return -ENODEV;
-}
-
-static const struct drm_svm_ops topo_ops = {
-	.vm_alloc = topo_vm_alloc,
-	.vm_free = topo_vm_free,
-	.invalidate = topo_invalidate,
-	.map = topo_map,
-};
-
-static const unsigned long topo_chunks[] = { SZ_4K };
 
 static int topo_init(struct kunit *test)
 {
 	struct topo *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
-	struct device *dev;
-	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	/* The helper makes one parent per test; the DRM devices share it. */
-	dev = drm_kunit_helper_alloc_device(test);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	for (i = 0; i < TOPO_DEVICES; i++) {
-		t->dev[i] = drm_kunit_helper_alloc_drm_device(test, dev,
-							      struct topo_dev,
-							      drm, DRIVER_GEM);
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->dev[i]);
-		KUNIT_ASSERT_EQ(test,
-				drm_svm_device_init(&t->dev[i]->sdev,
-						    &t->dev[i]->drm, &topo_ops,
-						    topo_chunks,
-						    ARRAY_SIZE(topo_chunks),
-						    SZ_1G),
-				0);
-	}
+	kdevs_create(test, t->dev, TOPO_DEVICES);
 	test->priv = t;
 	return 0;
 }

@@ -185,6 +185,7 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 				  ARRAY_SIZE(vsvm_chunk_sizes), VSVM_VA_END);
 	if (ret)
 		goto err_release_devres;
+	vsvm_topology_device(vdev);
 
 	ret = vsvm_vram_init(vdev);
 	if (ret)

@@ -134,6 +134,7 @@ void vsvm_cost_charge_end(struct vsvm_charge *charge);
 void vsvm_cost_charge_copy(u64 ps);
 
 int vsvm_topology_check(unsigned int num_devices);
+void vsvm_topology_device(struct vsvm_device *vdev);
 int vsvm_topology_apply(struct vsvm_device **devices,
 			unsigned int num_devices);
 

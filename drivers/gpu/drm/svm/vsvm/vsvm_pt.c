@@ -286,7 +286,8 @@ static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
 		return -ENOMEM;
 
 	/* The caller checked the run is contiguous; write only if all are */
-	vsvm_pte_make(pt, hmm_pfns[0], &huge);
+	if (vsvm_pte_make(pt, hmm_pfns[0], &huge))
+		return -EOPNOTSUPP;
 	huge |= extra;
 	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
 		if (!(hmm_pfns[i] & HMM_PFN_WRITE))
@@ -331,8 +332,11 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
 				vsvm_block_split(blk);
 		}
 
-		vsvm_pte_make(pt, hmm_pfns[i], &pte);
-		pte |= extra;
+		/* Checked before; a topology change since leaves it unmapped. */
+		if (vsvm_pte_make(pt, hmm_pfns[i], &pte))
+			pte = 0;
+		else
+			pte |= extra;
 		flush |= vsvm_pte_needs_flush(blk->pte[idx], pte);
 		blk->pte[idx] = pte;
 	}

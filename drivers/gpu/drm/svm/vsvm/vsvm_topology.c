@@ -181,11 +181,24 @@ int vsvm_topology_check(unsigned int num_devices)
 }
 
 /**
- * vsvm_topology_apply() - Hand the topology to the SVM core
+ * vsvm_topology_device() - Give a device its group and capabilities
+ * @vdev: the device, set up with the SVM core and not yet registered
+ */
+void vsvm_topology_device(struct vsvm_device *vdev)
+{
+	unsigned int i = vdev->index;
+
+	drm_svm_device_set_group(&vdev->svm, i < num_groups ? groups[i] : 0);
+	vdev->svm.caps = atomics_sysmem[i] ? DRM_SVM_DEVICE_ATOMICS_SYSTEM : 0;
+}
+
+/**
+ * vsvm_topology_apply() - Hand the links to the SVM core
  * @devices: the devices, by index
  * @num_devices: number of devices
  *
- * Called once every device exists, before they are used.
+ * Called once every device exists. Until then a device reaches only its
+ * own memory and system memory, which is always correct.
  *
  * Returns: 0, or the error of drm_svm_link_set().
  */
@@ -195,12 +208,6 @@ int vsvm_topology_apply(struct vsvm_device **devices, unsigned int num_devices)
 	unsigned int i;
 	int err;
 
-	for (i = 0; i < num_devices; i++) {
-		drm_svm_device_set_group(&devices[i]->svm,
-					 i < num_groups ? groups[i] : 0);
-		devices[i]->svm.caps = atomics_sysmem[i] ?
-				       DRM_SVM_DEVICE_ATOMICS_SYSTEM : 0;
-	}
 	for (i = 0; i < vsvm_num_links; i++) {
 		spec = &vsvm_links[i];
 		err = drm_svm_link_set(&devices[spec->a]->svm,
