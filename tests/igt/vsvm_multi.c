@@ -613,9 +613,10 @@ static void assert_vram_back(const uint64_t *before)
 
 	for (i = 0; i < num_devs; i++) {
 		now = svm_vram_in_use(&devs[i]);
-		igt_assert_f(now == before[i], "vsvm%u: %" PRIu64 " bytes of "
-			     "VRAM in use, %" PRIu64 " before\n",
-			     devs[i].index, now, before[i]);
+		igt_assert_f(now == before[i],
+			     "vsvm%u: %" PRIu64 " bytes of VRAM in use, %"
+			     PRIu64 " before\n", devs[i].index, now,
+			     before[i]);
 	}
 }
 
