@@ -3,29 +3,78 @@
 #
 # Install what building and testing drm_svm needs, on Debian 12.
 # As root it installs missing packages with apt-get; otherwise it names them
-# and fails.
+# and fails. Then it checks that every command the kernel build and the
+# test harness run is there, naming the package a missing one comes with.
+#
+#   deps.sh           install what is missing, then check the commands
+#   deps.sh --check   only check: every command's package is in the list
+#                     below, is installed, and provides the command
 set -euo pipefail
 
 pkgs=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev dwarves
 	python3 cpio busybox-static qemu-system-x86 libdrm-dev
-	linux-source-6.12 ccache rsync
+	linux-source-6.12 ccache rsync xz-utils
 )
+
+# Commands the build and the harness run, and the package of the list
+# each comes with (build-essential brings the compiler and make).
+cmds=(
+	gcc:build-essential make:build-essential bc:bc bison:bison flex:flex
+	depmod:kmod pahole:dwarves python3:python3 cpio:cpio
+	busybox:busybox-static qemu-system-x86_64:qemu-system-x86
+	ccache:ccache rsync:rsync xz:xz-utils
+)
+
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'
+}
+
+# Every command resolves; with --check, also to the package it maps to.
+check_commands() {
+	local strict=$1 entry cmd pkg path bad=0
+
+	for entry in "${cmds[@]}"; do
+		cmd=${entry%%:*}
+		pkg=${entry#*:}
+		if [[ " ${pkgs[*]} " != *" $pkg "* ]]; then
+			echo "deps.sh: '$cmd' maps to '$pkg', which is not in the package list" >&2
+			bad=1
+			continue
+		fi
+		if ! path=$(command -v "$cmd"); then
+			echo "deps.sh: '$cmd' is not installed; it comes with package $pkg" >&2
+			bad=1
+			continue
+		fi
+		[ "$strict" = 1 ] || continue
+		if ! installed "$pkg"; then
+			echo "deps.sh: '$cmd' is $path, but package $pkg is not installed: the list would not bring it" >&2
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+if [ "${1:-}" = --check ]; then
+	check_commands 1
+	exit
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-if [ "$(id -u)" != 0 ]; then
-	echo "deps.sh: missing packages: ${missing[*]}" >&2
-	echo "deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
-	exit 1
+if [ ${#missing[@]} -ne 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps.sh: missing packages: ${missing[*]}" >&2
+		echo "deps.sh: run as root, or: sudo apt-get install ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "deps.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-
-echo "deps.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+check_commands 0

@@ -82,6 +82,7 @@ checkpatch() {
 
 if selected host; then
 	echo "test.sh: host checks"
+	check deps "$here/deps.sh" --check
 	check intree-build "$here/kernel.sh" intree
 	check kernel-doc kernel_doc
 	check checkpatch checkpatch
