@@ -207,6 +207,7 @@ static void drm_svm_attr_insert(struct drm_svm_attr_tree *tree,
 				unsigned long start, unsigned long last,
 				const struct drm_svm_attrs *attrs)
 {
+	lockdep_assert_held(&tree->lock);
 	node->it.start = start;
 	node->it.last = last;
 	node->attrs = *attrs;
@@ -217,6 +218,7 @@ static void drm_svm_attr_insert(struct drm_svm_attr_tree *tree,
 static void drm_svm_attr_remove(struct drm_svm_attr_tree *tree,
 				struct drm_svm_attr_node *node)
 {
+	lockdep_assert_held(&tree->lock);
 	interval_tree_remove(&node->it, &tree->root);
 	tree->nodes--;
 }
@@ -502,17 +504,14 @@ void drm_svm_attr_tree_drop(struct drm_svm_attr_tree *tree,
 					    node->it.last, &node->attrs);
 			spare = NULL;
 		}
-		if (head) {
-			node->it.last = start - 1;
-			interval_tree_insert(&node->it, &tree->root);
-			tree->nodes++;
-		} else if (tail) {
-			node->it.start = last + 1;
-			interval_tree_insert(&node->it, &tree->root);
-			tree->nodes++;
-		} else {
+		if (head)
+			drm_svm_attr_insert(tree, node, node->it.start,
+					    start - 1, &node->attrs);
+		else if (tail)
+			drm_svm_attr_insert(tree, node, last + 1,
+					    node->it.last, &node->attrs);
+		else
 			list_add(&node->link, &gone);
-		}
 	}
 	spin_unlock(&tree->lock);
 

@@ -278,7 +278,6 @@ static bool drm_svm_chunk_placed(struct drm_svm_mirror *mirror,
  * Returns: pages moved.
  */
 static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
-					 struct drm_svm_binding *b,
 					 unsigned long start, unsigned long end,
 					 const struct drm_svm_place_req *req,
 					 bool *map)
@@ -539,8 +538,7 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 	    req.attrs.atomics == DRM_SVM_ATOMICS_CPU)
 		err = -EACCES;
 	if (!err) {
-		*moved += drm_svm_place_chunk(mirror, b, start, end, &req,
-					      &map);
+		*moved += drm_svm_place_chunk(mirror, start, end, &req, &map);
 		if (map)
 			err = drm_svm_fault_range(mirror, b, start, end, access,
 						  &req.attrs);

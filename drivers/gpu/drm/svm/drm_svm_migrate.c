@@ -151,20 +151,17 @@ static int drm_svm_migrate_fill_devmem(struct drm_svm_devmem_alloc *alloc,
  * Of the pages collected to move into @dm, keep those that are not there
  * yet and that @dm's device can reach: system pages, holes and pages of
  * linked peers. Pages of devices it cannot reach are dropped, their
- * devices added to *@bounce. Returns the pages left to move; *@peers is
- * how many of them are in another device.
+ * devices added to *@bounce. Returns the pages left to move.
  */
 static unsigned long drm_svm_migrate_select_in(struct drm_svm_devmem *dm,
 					       unsigned long *src,
 					       unsigned long npages,
-					       unsigned long *peers,
 					       u32 *bounce)
 {
 	struct drm_svm_devmem *from;
 	unsigned long i, n = 0;
 	struct page *page;
 
-	*peers = 0;
 	for (i = 0; i < npages; i++) {
 		if (!(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
@@ -177,17 +174,30 @@ static unsigned long drm_svm_migrate_select_in(struct drm_svm_devmem *dm,
 			src[i] &= ~MIGRATE_PFN_MIGRATE;
 			continue;
 		}
-		*peers += !!from;
 		n++;
 	}
 	return n;
 }
 
+/* Of the pages that did migrate, those that came from a device's memory */
+static unsigned long drm_svm_migrate_count_peers(const unsigned long *src,
+						 const unsigned long *dst,
+						 struct page **spages,
+						 unsigned long npages)
+{
+	unsigned long i, n = 0;
+
+	for (i = 0; i < npages; i++)
+		n += dst[i] && (src[i] & MIGRATE_PFN_MIGRATE) && spages[i] &&
+		     drm_svm_page_devmem(spages[i]);
+	return n;
+}
+
 /*
- * One attempt to move [start, end) into @dm. Caller holds the mmap lock.
- * Returns pages moved, of which *@peers directly from other devices, or
- * -ENOSPC when the memory is full; *@bounce gets the devices whose pages
- * @dm's device cannot reach.
+ * One attempt to move [start, end) into @dm. Caller holds the mmap lock
+ * and has zeroed *@peers. Returns pages moved, of which *@peers directly
+ * from other devices, or -ENOSPC when the memory is full; *@bounce gets
+ * the devices whose pages @dm's device cannot reach.
  */
 static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 				       struct drm_svm_mm *svm_mm,
@@ -209,12 +219,11 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 	long moved = 0;
 	int err;
 
-	*peers = 0;
 	err = migrate_vma_setup(&args);
 	if (err)
 		return err;
 	if (!args.cpages ||
-	    !drm_svm_migrate_select_in(dm, args.src, args.npages, peers, bounce))
+	    !drm_svm_migrate_select_in(dm, args.src, args.npages, bounce))
 		goto out_finalize;
 
 	alloc = drm_svm_devmem_alloc(dm, svm_mm, args.npages);
@@ -225,10 +234,9 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 	if (!drm_svm_migrate_fill_devmem(alloc, &args, buf)) {
 		migrate_vma_pages(&args);
 		moved = drm_svm_migrate_count(args.src, args.dst, args.npages);
-		/* A page that raced away is counted as a system page. */
-		*peers = min_t(unsigned long, *peers, moved);
-	} else {
-		*peers = 0;
+		/* The sources are held until finalize. */
+		*peers = drm_svm_migrate_count_peers(args.src, args.dst,
+						     buf->spages, args.npages);
 	}
 	migrate_vma_finalize(&args);
 	drm_svm_devmem_alloc_put(alloc);
@@ -236,7 +244,6 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 
 out_finalize:
 	migrate_vma_finalize(&args);
-	*peers = 0;
 	return moved;
 }
 

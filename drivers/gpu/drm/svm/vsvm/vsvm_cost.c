@@ -32,6 +32,10 @@
  * nanoseconds, with defaults in the ratios of real hardware: HBM far
  * above a fabric, a fabric above PCIe, and system memory reached over
  * PCIe. The link parameters are also what the topology reports.
+ *
+ * The charges in progress are on a list under a spinlock of their own,
+ * innermost: a copy engine adds its time to the entry of the task it runs
+ * in, if any.
  */
 
 static unsigned int vram_mbps = 2000000;
