@@ -54,6 +54,8 @@ append+=" memmap=256M\$0x80000000 memmap=256M\$0x90000000 svm.spm=$spm"
 append+=" memmap=128M\$0xA0000000 memmap=128M\$0xA8000000"
 append+=" svm.vram_coherent=$vram_coherent"
 append+=" svm.vram_coherent_multi=$vram_coherent_multi"
+# The bench measures our software, not the DMA API's debug tracking.
+[ "$plan" = bench ] && append+=" dma_debug=off"
 append+="${extra:+ $extra}"
 
 cache=${DRM_SVM_CACHE:-$HOME/.cache/drm-svm}

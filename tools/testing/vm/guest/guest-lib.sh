@@ -11,6 +11,7 @@
 IGT_DIR=/usr/libexec/svm/igt
 PEER_DIR=/usr/libexec/svm/peer
 KMEMLEAK=/sys/kernel/debug/kmemleak
+DMA_DUMP=/sys/kernel/debug/dma-api/dump
 
 cmdline_arg() {
 	sed -n "s/.*\<$1=\([^ ]*\).*/\1/p" /proc/cmdline
@@ -47,7 +48,35 @@ guest_start() {
 	say "plan $(cmdline_arg svm.plan) on $(uname -r)"
 }
 
+# check_dma SUFFIX: with vsvm loaded and no test running, the DMA API's
+# debug tracking (CONFIG_DMA_API_DEBUG) must list no mapping of a vsvm
+# device: every one the core made went with the device mapping it served.
+check_dma() {
+	local n
+
+	[ -r $DMA_DUMP ] || { result kernel "dma-unmapped$1" fail "no $DMA_DUMP"; return; }
+	n=$(awk '$2 ~ /^vsvm[0-9]+$/' $DMA_DUMP | wc -l)
+	if [ "$n" -eq 0 ]; then
+		result kernel "dma-unmapped$1" pass
+	else
+		result kernel "dma-unmapped$1" fail "$n DMA mappings of vsvm devices left"
+		awk '$2 ~ /^vsvm[0-9]+$/' $DMA_DUMP | head -n 5 >&3
+	fi
+}
+
 guest_finish() {
+	local errors
+
+	# The bench boots with the DMA API's tracking off.
+	if ! grep -q dma_debug=off /proc/cmdline; then
+		errors=$(cat /sys/kernel/debug/dma-api/error_count 2>/dev/null)
+		if [ "$errors" = 0 ]; then
+			result kernel dma-api-errors pass
+		else
+			result kernel dma-api-errors fail \
+				"DMA API misuse: ${errors:-no dma-api in debugfs}"
+		fi
+	fi
 	if [ -w $KMEMLEAK ]; then
 		# kmemleak only reports objects older than 5 s.
 		sleep 6
@@ -206,7 +235,7 @@ IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
 # fabric link (0-1), a PCIe link (1-2), an unlinked pair (0-2) and a
 # link across isolation groups (2-3), and a device without atomics on
 # system memory (3); private, then coherent VRAM.
-IGT_MULTI_TESTS="vsvm_multi vsvm_attr"
+IGT_MULTI_TESTS="vsvm_multi vsvm_attr vsvm_dma"
 IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1 atomics_sysmem=1,1,1,0"
 
 test_igt() {
@@ -221,6 +250,7 @@ test_igt() {
 		case " $IGT_MULTI_TESTS " in *" ${t##*/} "*) continue ;; esac
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
+	check_dma ""
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
 
 	# Device-coherent VRAM in the guest RAM the host hid with memmap=.
@@ -242,6 +272,7 @@ test_igt() {
 		logrun "igt:$t@coherent" env VSVM_EXPECT_VRAM_MODE=coherent \
 			"$IGT_DIR/$t"
 	done
+	check_dma @coherent
 	rmmod vsvm drm_svm ||
 		result igt unload-coherent fail "rmmod after coherent tests"
 	test_igt_multi
@@ -265,6 +296,7 @@ test_igt_multi_run() {
 		fi
 		logrun "igt:$t$suffix" "$IGT_DIR/$t"
 	done
+	check_dma "-multi$suffix"
 	rmmod vsvm drm_svm ||
 		result igt "unload-multi$suffix" fail "rmmod after multi-device tests"
 }
