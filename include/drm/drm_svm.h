@@ -34,6 +34,58 @@ struct drm_svm_vm_destroy;
 #define DRM_SVM_MAP_ATOMIC	BIT(0)
 
 /**
+ * enum drm_svm_addr_kind - What an address handed to &drm_svm_ops.map is
+ * @DRM_SVM_ADDR_SYSTEM: system memory, at the DMA address the core got
+ *	from the DMA API for the device (see DOC: Device addresses)
+ * @DRM_SVM_ADDR_LOCAL: the device's own memory, at the address its
+ *	&drm_svm_devmem_ops.device_map gave
+ * @DRM_SVM_ADDR_PEER: another device's memory, over a link, at the
+ *	address that device's &drm_svm_devmem_ops.device_map gave
+ */
+enum drm_svm_addr_kind {
+	DRM_SVM_ADDR_SYSTEM,
+	DRM_SVM_ADDR_LOCAL,
+	DRM_SVM_ADDR_PEER,
+};
+
+/**
+ * struct drm_svm_addr - How the device reaches one page it is to map
+ */
+struct drm_svm_addr {
+	/** @addr: Bus address of the page, page aligned */
+	u64 addr;
+	/** @kind: &enum drm_svm_addr_kind */
+	u8 kind;
+	/** @owner: SVM id of the device whose memory it is, for LOCAL and PEER */
+	u8 owner;
+	/** @write: The device may write the page */
+	bool write;
+};
+
+/**
+ * enum drm_svm_inval_reason - Why &drm_svm_ops.invalidate is called
+ * @DRM_SVM_INVAL_CPU: the CPU page table changed: munmap(), mprotect(),
+ *	reclaim, a fork, a huge page split, a migration by the kernel
+ * @DRM_SVM_INVAL_MIGRATE: the pages move, to system memory or into
+ *	another device's memory
+ * @DRM_SVM_INVAL_MIGRATE_SELF: the pages move into this device's memory,
+ *	and the core maps the new pages next when a fault asked for them
+ * @DRM_SVM_INVAL_ATTR: the memory attributes of the range changed
+ * @DRM_SVM_INVAL_UNBIND: the binding went away (unbind, rebind, VM
+ *	destroy); nothing is mapped there again before a new bind
+ * @DRM_SVM_INVAL_RELEASE: the process's address space is torn down;
+ *	nothing is mapped there again
+ */
+enum drm_svm_inval_reason {
+	DRM_SVM_INVAL_CPU,
+	DRM_SVM_INVAL_MIGRATE,
+	DRM_SVM_INVAL_MIGRATE_SELF,
+	DRM_SVM_INVAL_ATTR,
+	DRM_SVM_INVAL_UNBIND,
+	DRM_SVM_INVAL_RELEASE,
+};
+
+/**
  * struct drm_svm_ops - What a driver provides to the SVM core
  *
  * Locks named here are described in the DOC: Locking chapter: the
@@ -60,15 +112,21 @@ struct drm_svm_ops {
 	/**
 	 * @invalidate: Stop the device from using GPU addresses
 	 * [@start, @end) of @mirror (required): clear the page table entries
-	 * and flush the device TLB, then return. The core guarantees the CPU
-	 * pages may be freed as soon as this returns.
+	 * and flush the device TLB, then return. The core unmaps the DMA
+	 * addresses of the range right after, and the CPU pages may be freed
+	 * as soon as this returns, whatever @reason says. @reason (&enum
+	 * drm_svm_inval_reason) lets the device keep what it would build
+	 * again: page table memory of a range that is only changing, against
+	 * a range that is unbound or released.
 	 *
 	 * Called with the notifier lock held for write, from the mmu notifier
-	 * (possibly in reclaim) and from bind and unbind. It must not take
+	 * (possibly in reclaim) and from bind and unbind (then with
+	 * &drm_svm_mirror.lock held too). It must not take
 	 * &drm_svm_mirror.lock, allocate memory other than with GFP_NOWAIT,
 	 * or wait for anything that may itself wait for reclaim.
 	 */
-	void (*invalidate)(struct drm_svm_mirror *mirror, u64 start, u64 end);
+	void (*invalidate)(struct drm_svm_mirror *mirror, u64 start, u64 end,
+			   enum drm_svm_inval_reason reason);
 
 	/**
 	 * @map_prepare: Prepare page table memory for GPU addresses
@@ -81,24 +139,28 @@ struct drm_svm_ops {
 	int (*map_prepare)(struct drm_svm_mirror *mirror, u64 start, u64 end);
 
 	/**
-	 * @map: Point @npages GPU pages from @gpu_addr at the pages in
-	 * @hmm_pfns (required). @order is 0 for one entry per page, or
-	 * PMD_ORDER when the core found the whole run to be one aligned
-	 * huge mapping on the CPU side (then @npages is 1 << PMD_ORDER and
-	 * one huge entry may map it all). A page is writable by the device
-	 * only when its entry has HMM_PFN_WRITE. With %DRM_SVM_MAP_ATOMIC in
+	 * @map: Point @npages GPU pages from @gpu_addr at the addresses in
+	 * @addrs, one per page (required; see DOC: Device addresses). @order
+	 * is 0 for one entry per page, or PMD_ORDER when the core found the
+	 * whole run to be one aligned huge mapping on the CPU side (then
+	 * @npages is 1 << PMD_ORDER, the addresses are contiguous and one
+	 * huge entry may map it all). A page is writable by the device only
+	 * when its &drm_svm_addr.write is set. With %DRM_SVM_MAP_ATOMIC in
 	 * @flags the device may do atomics on the pages that it may write;
 	 * without it, a device atomic on them must fault with
-	 * DRM_SVM_ACCESS_ATOMIC.
+	 * DRM_SVM_ACCESS_ATOMIC. Entries of the range that were valid are
+	 * replaced: the core unmaps their old DMA addresses once this returns
+	 * 0, so the device must not use them after.
 	 *
 	 * Called with &drm_svm_mirror.lock and the notifier lock (read) held;
 	 * the same rules as for @invalidate apply. Entries mapped here stay
 	 * valid until @invalidate covers them.
 	 *
-	 * Returns: 0 on success, negative error code on failure.
+	 * Returns: 0 on success, negative error code on failure (then no
+	 * entry of the range changed).
 	 */
 	int (*map)(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		   const unsigned long *hmm_pfns, unsigned long npages,
+		   const struct drm_svm_addr *addrs, unsigned long npages,
 		   unsigned int order, u32 flags);
 
 	/**
@@ -172,6 +234,8 @@ struct drm_svm_device {
 	struct drm_svm_link links[DRM_SVM_MAX_DEVICES];
 	/** @gpu_faults: GPU faults reported to the core, all VMs */
 	atomic64_t gpu_faults;
+	/** @dma_pages: System pages DMA-mapped for the device now, all VMs */
+	atomic64_t dma_pages;
 	/** @debugfs: The device's statistics file */
 	struct dentry *debugfs;
 };
@@ -223,6 +287,14 @@ struct drm_svm_mirror {
 	bool closed;
 	/** @pfns: Scratch array for one chunk's pfns, used under @lock */
 	unsigned long *pfns;
+	/** @addrs: Scratch array for one chunk's addresses, used under @lock */
+	struct drm_svm_addr *addrs;
+	/**
+	 * @dma_chunks: DMA mappings of the mapped chunks, by GPU page
+	 * (&struct drm_svm_dma_chunk); changed with @lock and the notifier
+	 * lock for read held, or the notifier lock for write
+	 */
+	struct rb_root_cached dma_chunks;
 	/**
 	 * @pins: Device memory blocks the fault batch in progress has
 	 * mapped, kept from eviction until the batch ends; under @lock

@@ -74,6 +74,21 @@ struct drm_svm_devmem_ops {
 	int (*copy)(struct drm_svm_devmem *dm, struct page **dst,
 		    struct page **src, unsigned long npages,
 		    enum drm_svm_copy_dir dir);
+
+	/**
+	 * @device_map: The bus address at which device @to reaches @page, a
+	 * page of this memory (required). @to is the memory's own device,
+	 * or a peer that drm_svm_can_access() lets reach it. The address must
+	 * stay valid for as long as the memory is registered: a driver whose
+	 * peers need an IOMMU or P2P mapping of its memory makes it when the
+	 * link is set up, not per page (see DOC: Device addresses).
+	 *
+	 * Called with the notifier lock held for read: must not sleep.
+	 *
+	 * Returns: the page aligned address.
+	 */
+	u64 (*device_map)(struct drm_svm_devmem *dm, struct drm_svm_device *to,
+			  struct page *page);
 };
 
 /**

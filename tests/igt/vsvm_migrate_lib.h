@@ -184,6 +184,7 @@ struct svm_dev_stats {
 	uint64_t evictions;
 	uint64_t pages_from_peer;
 	uint64_t bounces;
+	uint64_t dma_mapped;
 };
 
 static const struct {
@@ -199,6 +200,7 @@ static const struct {
 	{ "evictions", offsetof(struct svm_dev_stats, evictions) },
 	{ "pages_from_peer", offsetof(struct svm_dev_stats, pages_from_peer) },
 	{ "bounces", offsetof(struct svm_dev_stats, bounces) },
+	{ "dma_mapped", offsetof(struct svm_dev_stats, dma_mapped) },
 };
 
 /*

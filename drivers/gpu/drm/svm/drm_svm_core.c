@@ -95,8 +95,11 @@
  *    when the hardware reports several at once;
  *  - a device page table with map and zap operations and a TLB flush, which
  *    the core calls from the fault path and from the invalidation notifier;
- *  - for migration: a device memory allocator and a copy engine (see
- *    Device memory).
+ *    map receives bus addresses (see Device addresses), so the DRM device's
+ *    &drm_device.dev must be DMA-capable, with its DMA mask set;
+ *  - for migration: a device memory allocator, a copy engine and the bus
+ *    address of each device page for the device itself and its linked
+ *    peers (see Device memory).
  */
 
 static DECLARE_RWSEM(drm_svm_devices_rwsem);

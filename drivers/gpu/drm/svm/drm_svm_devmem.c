@@ -410,8 +410,8 @@ int drm_svm_devmem_init(struct drm_svm_devmem *dm,
 	void *addr;
 	int err;
 
-	if (!ops->alloc || !ops->free || !ops->copy || !size ||
-	    !IS_ALIGNED(size, SZ_2M) ||
+	if (!ops->alloc || !ops->free || !ops->copy || !ops->device_map ||
+	    !size || !IS_ALIGNED(size, SZ_2M) ||
 	    (type != MEMORY_DEVICE_PRIVATE && type != MEMORY_DEVICE_COHERENT) ||
 	    (type == MEMORY_DEVICE_COHERENT && !IS_ALIGNED(base, SZ_2M))) {
 		drm_err(drm, "drm_svm: bad device memory (type %d, %pa, %llu)\n",

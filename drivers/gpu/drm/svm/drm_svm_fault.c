@@ -48,7 +48,10 @@
  *     DRM_SVM_DEVICE_ATOMICS_SYSTEM, a peer over a link without
  *     DRM_SVM_LINK_ATOMICS) moves the chunk into the device's memory and
  *     restarts, or fails with -EACCES when it cannot move;
- *  6. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
+ *  6. the device addresses of the pages (see Device addresses): system
+ *     pages are DMA-mapped for the device, device pages get theirs from
+ *     their owner;
+ *  7. &drm_svm_ops.map for the pages, as one huge entry when the CPU maps
  *     the chunk with a PMD (THP, hugetlb), with %DRM_SVM_MAP_ATOMIC when
  *     the device's atomics work on all of them and the atomics attribute
  *     allows, then drop the notifier lock.
@@ -107,22 +110,51 @@ int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range)
 	return err;
 }
 
+/* Whether the chunk may be mapped as one huge entry. */
+static bool drm_svm_map_huge(u64 gpu_addr, const unsigned long *pfns,
+			     unsigned long npages)
+{
+	return npages == 1UL << PMD_ORDER && IS_ALIGNED(gpu_addr, PMD_SIZE) &&
+	       hmm_pfn_to_map_order(pfns[0]) >= PMD_ORDER;
+}
+
 static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
-			     const unsigned long *pfns, unsigned long npages,
-			     u32 flags)
+			     const struct drm_svm_addr *addrs,
+			     unsigned long npages, bool huge, u32 flags)
 {
 	const struct drm_svm_ops *ops = mirror->sdev->ops;
 
 	lockdep_assert_held(&mirror->svm_mm->notifier_lock);
 
 	mirror->stats.pages_mapped += npages;
-	if (npages == 1UL << PMD_ORDER && IS_ALIGNED(gpu_addr, PMD_SIZE) &&
-	    hmm_pfn_to_map_order(pfns[0]) >= PMD_ORDER) {
+	if (huge)
 		mirror->stats.huge_mapped++;
-		return ops->map(mirror, gpu_addr, pfns, npages, PMD_ORDER,
+	return ops->map(mirror, gpu_addr, addrs, npages, huge ? PMD_ORDER : 0,
+			flags);
+}
+
+/*
+ * Hand the chunk's pages to the driver at their device addresses, and
+ * keep the DMA mappings made for it. Caller holds the mirror's lock and
+ * the notifier lock for read, with the sequence valid.
+ */
+static int drm_svm_map_chunk(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			     unsigned long npages, bool huge,
+			     struct drm_svm_dma_chunk **chunk, u32 flags)
+{
+	int err;
+
+	err = drm_svm_dma_map(mirror, gpu_addr, mirror->pfns, npages, *chunk,
+			      mirror->addrs);
+	if (err)
+		return err;
+	err = drm_svm_map_pages(mirror, gpu_addr, mirror->addrs, npages, huge,
 				flags);
-	}
-	return ops->map(mirror, gpu_addr, pfns, npages, 0, flags);
+	if (err)
+		drm_svm_dma_discard(mirror, *chunk);
+	else
+		drm_svm_dma_commit(mirror, chunk);
+	return err;
 }
 
 /*
@@ -363,10 +395,12 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	u64 gpu_start = start + binding_gpu_delta(b);
 	bool write = access != DRM_SVM_ACCESS_READ;
 	bool atomic = access == DRM_SVM_ACCESS_ATOMIC;
+	struct drm_svm_dma_chunk *chunk = NULL;
 	struct drm_svm_page_check chk;
 	struct drm_svm_attrs now;
 	unsigned long timeout, lo, hi;
 	struct drm_svm_window *window;
+	bool huge = false;
 	long moved;
 	struct hmm_range range = {
 		.start = start,
@@ -399,8 +433,16 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		err = hmm_range_fault(&range);
 		mmap_read_unlock(svm_mm->mm);
 		if (err && err != -EBUSY)
-			return err;
+			goto out_free;
 		if (!err) {
+			/* Sized for what was found, where we may sleep */
+			huge = drm_svm_map_huge(gpu_start, mirror->pfns, npages);
+			if (!chunk || drm_svm_dma_chunk_huge(chunk) != huge) {
+				drm_svm_dma_chunk_free(chunk);
+				chunk = drm_svm_dma_chunk_alloc(npages, huge);
+				if (!chunk)
+					return -ENOMEM;
+			}
 			down_read(&svm_mm->notifier_lock);
 			if (mmu_interval_read_retry(range.notifier,
 						    range.notifier_seq)) {
@@ -413,13 +455,17 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 				up_read(&svm_mm->notifier_lock);
 				moved = drm_svm_fault_fixup(mirror, b, start,
 							    end, attrs, &chk);
-				if (moved < 0)
-					return moved;
+				if (moved < 0) {
+					err = moved;
+					goto out_free;
+				}
 			}
 		}
 		mirror->stats.retries++;
-		if (time_after(jiffies, timeout))
-			return -EBUSY;
+		if (time_after(jiffies, timeout)) {
+			err = -EBUSY;
+			goto out_free;
+		}
 	}
 
 	/*
@@ -428,20 +474,22 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	 */
 	drm_svm_attr_lookup(&svm_mm->attrs, start, &now, &lo, &hi);
 	if (atomic && now.atomics == DRM_SVM_ATOMICS_CPU) {
-		up_read(&svm_mm->notifier_lock);
-		return -EACCES;
+		err = -EACCES;
+		goto out_unlock;
 	}
 	if (b->flags & DRM_SVM_BIND_FLAG_READONLY)
 		drm_svm_pfns_readonly(mirror->pfns, npages);
 	if (chk.atomic_ok && now.atomics != DRM_SVM_ATOMICS_CPU)
 		flags |= DRM_SVM_MAP_ATOMIC;
 	drm_svm_touch_devmem(mirror, mirror->pfns, npages);
-	err = drm_svm_map_pages(mirror, gpu_start, mirror->pfns, npages,
+	err = drm_svm_map_chunk(mirror, gpu_start, npages, huge, &chunk,
 				flags);
-	up_read(&svm_mm->notifier_lock);
-
 	if (!err)
 		mirror->stats.chunks++;
+out_unlock:
+	up_read(&svm_mm->notifier_lock);
+out_free:
+	drm_svm_dma_chunk_free(chunk);
 	return err;
 }
 

@@ -5,6 +5,7 @@
 #ifndef __DRM_SVM_INTERNAL_H__
 #define __DRM_SVM_INTERNAL_H__
 
+#include <linux/bitmap.h>
 #include <linux/bits.h>
 #include <linux/interval_tree.h>
 #include <linux/kref.h>
@@ -200,7 +201,56 @@ struct drm_svm_mm {
 	bool attr_notifier_on;
 	/** @counters: Activity per device, by SVM device id */
 	struct drm_svm_counters counters[DRM_SVM_MAX_DEVICES];
+	/** @migrations_lock: Protects @migrations */
+	spinlock_t migrations_lock;
+	/** @migrations: &struct drm_svm_migration the core has in progress */
+	struct list_head migrations;
 };
+
+/**
+ * struct drm_svm_migration - A migration into device memory in progress
+ *
+ * Tells the invalidations it raises which device the pages move into, so
+ * that its mirrors hear %DRM_SVM_INVAL_MIGRATE_SELF.
+ */
+struct drm_svm_migration {
+	/** @link: Entry in &drm_svm_mm.migrations */
+	struct list_head link;
+	/** @task: The task that runs migrate_vma_setup() */
+	struct task_struct *task;
+	/** @to: The device the pages move into */
+	struct drm_svm_device *to;
+};
+
+/**
+ * struct drm_svm_dma_chunk - The DMA mappings of one mapped chunk
+ *
+ * See DOC: Device addresses. In &drm_svm_mirror.dma_chunks.
+ */
+struct drm_svm_dma_chunk {
+	/** @it: GPU page numbers of the chunk */
+	struct interval_tree_node it;
+	/** @shift: log2 of the bytes one entry of @addr maps */
+	unsigned int shift;
+	/** @count: Entries of @addr */
+	unsigned int count;
+	/** @mapped: Entries of @addr still mapped */
+	unsigned int mapped;
+	/** @addr: DMA address per entry, DMA_MAPPING_ERROR where none */
+	dma_addr_t *addr;
+	/** @one: Storage of @addr when @count is 1 */
+	dma_addr_t one;
+	/**
+	 * @write: Entries mapped DMA_BIDIRECTIONAL, for pages the device may
+	 * write; the others are DMA_TO_DEVICE
+	 */
+	DECLARE_BITMAP(write, DRM_SVM_MAX_CHUNK >> PAGE_SHIFT);
+};
+
+static inline bool drm_svm_dma_chunk_huge(const struct drm_svm_dma_chunk *c)
+{
+	return c->shift != PAGE_SHIFT;
+}
 
 /**
  * struct drm_svm_window - An mmu interval notifier over one window
@@ -286,9 +336,28 @@ void drm_svm_cpu_tree_insert(struct drm_svm_mm *svm_mm,
 			     struct drm_svm_binding *b);
 void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 			     struct drm_svm_binding *b);
-void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end);
+void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
+		 enum drm_svm_inval_reason reason);
 void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
-			   unsigned long last);
+			   unsigned long last, struct drm_svm_device *to,
+			   enum drm_svm_inval_reason reason);
+void drm_svm_migration_begin(struct drm_svm_mm *svm_mm,
+			     struct drm_svm_migration *mig);
+void drm_svm_migration_end(struct drm_svm_mm *svm_mm,
+			   struct drm_svm_migration *mig);
+
+struct drm_svm_dma_chunk *drm_svm_dma_chunk_alloc(unsigned long npages,
+						  bool huge);
+void drm_svm_dma_chunk_free(struct drm_svm_dma_chunk *chunk);
+int drm_svm_dma_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
+		    const unsigned long *pfns, unsigned long npages,
+		    struct drm_svm_dma_chunk *chunk, struct drm_svm_addr *addrs);
+void drm_svm_dma_commit(struct drm_svm_mirror *mirror,
+			struct drm_svm_dma_chunk **chunk);
+void drm_svm_dma_discard(struct drm_svm_mirror *mirror,
+			 struct drm_svm_dma_chunk *chunk);
+void drm_svm_dma_cover(struct drm_svm_mirror *mirror, u64 *start, u64 *end);
+void drm_svm_dma_unmap(struct drm_svm_mirror *mirror, u64 start, u64 end);
 void drm_svm_attr_fini(struct drm_svm_mm *svm_mm);
 void drm_svm_attr_forget_device(struct drm_svm_device *sdev);
 

@@ -351,7 +351,8 @@ static void drm_svm_attr_invalidate(struct drm_svm_mm *svm_mm,
 	down_write(&svm_mm->notifier_lock);
 	for (i = 0; i < change->num; i++)
 		drm_svm_zap_cpu_range(svm_mm, change->spans[i].start,
-				      change->spans[i].last);
+				      change->spans[i].last, NULL,
+				      DRM_SVM_INVAL_ATTR);
 	up_write(&svm_mm->notifier_lock);
 }
 

@@ -215,11 +215,14 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 		.pgmap_owner = drm_svm_pgmap_owner(),
 		.flags = MIGRATE_VMA_SELECT_SYSTEM | DRM_SVM_SELECT_DEVICE,
 	};
+	struct drm_svm_migration mig = { .to = dm->sdev };
 	struct drm_svm_devmem_alloc *alloc;
 	long moved = 0;
 	int err;
 
+	drm_svm_migration_begin(svm_mm, &mig);
 	err = migrate_vma_setup(&args);
+	drm_svm_migration_end(svm_mm, &mig);
 	if (err)
 		return err;
 	if (!args.cpages ||

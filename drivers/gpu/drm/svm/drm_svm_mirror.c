@@ -44,6 +44,8 @@ static void drm_svm_device_release(struct drm_device *drm, void *data)
 {
 	struct drm_svm_device *sdev = data;
 
+	/* Every VM is gone, and every DMA mapping made for one with it. */
+	WARN_ON(atomic64_read(&sdev->dma_pages));
 	debugfs_remove(sdev->debugfs);
 	drm_svm_device_unregister(sdev);
 }
@@ -111,6 +113,7 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 	sdev->va_end = va_end;
 	sdev->devmem = NULL;
 	atomic64_set(&sdev->gpu_faults, 0);
+	atomic64_set(&sdev->dma_pages, 0);
 
 	err = drm_svm_device_register(sdev);
 	if (err) {
@@ -128,9 +131,12 @@ static void drm_svm_gpuvm_free(struct drm_gpuvm *gpuvm)
 	struct drm_svm_mirror *mirror =
 		container_of(gpuvm, struct drm_svm_mirror, gpuvm);
 
+	/* Every binding was zapped on its way out, and its DMA with it. */
+	WARN_ON(!RB_EMPTY_ROOT(&mirror->dma_chunks.rb_root));
 	drm_svm_mm_put(mirror->svm_mm);
 	mutex_destroy(&mirror->lock);
 	xa_destroy(&mirror->pins);
+	kvfree(mirror->addrs);
 	kvfree(mirror->pfns);
 	mirror->sdev->ops->vm_free(mirror);
 }
@@ -170,17 +176,20 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 	mirror->sdev = sdev;
 	mutex_init(&mirror->lock);
 	xa_init(&mirror->pins);
+	mirror->dma_chunks = RB_ROOT_CACHED;
 	mirror->pfns = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,
 				      sizeof(*mirror->pfns), GFP_KERNEL);
-	if (!mirror->pfns) {
+	mirror->addrs = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,
+				       sizeof(*mirror->addrs), GFP_KERNEL);
+	if (!mirror->pfns || !mirror->addrs) {
 		err = -ENOMEM;
-		goto err_free_vm;
+		goto err_free_scratch;
 	}
 
 	mirror->svm_mm = drm_svm_mm_get(current->mm);
 	if (IS_ERR(mirror->svm_mm)) {
 		err = PTR_ERR(mirror->svm_mm);
-		goto err_free_pfns;
+		goto err_free_scratch;
 	}
 
 	r_obj = drm_gpuvm_resv_object_alloc(sdev->drm);
@@ -195,9 +204,9 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 
 err_put_mm:
 	drm_svm_mm_put(mirror->svm_mm);
-err_free_pfns:
+err_free_scratch:
+	kvfree(mirror->addrs);
 	kvfree(mirror->pfns);
-err_free_vm:
 	mutex_destroy(&mirror->lock);
 	sdev->ops->vm_free(mirror);
 	return ERR_PTR(err);
@@ -281,7 +290,7 @@ static void drm_svm_apply_remap(struct drm_svm_mirror *mirror,
 		next = drm_svm_prealloc_take(pa, mirror, old->flags);
 
 	drm_gpuva_op_remap_to_unmap_range(r, &start, &range);
-	drm_svm_zap(mirror, start, start + range);
+	drm_svm_zap(mirror, start, start + range, DRM_SVM_INVAL_UNBIND);
 	drm_svm_cpu_tree_remove(mirror->svm_mm, old);
 	drm_gpuva_remap(prev ? &prev->va : NULL, next ? &next->va : NULL, r);
 	if (prev)
@@ -297,7 +306,8 @@ static void drm_svm_binding_remove(struct drm_svm_mirror *mirror,
 {
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
-	drm_svm_zap(mirror, b->va.va.addr, b->va.va.addr + b->va.va.range);
+	drm_svm_zap(mirror, b->va.va.addr, b->va.va.addr + b->va.va.range,
+		    DRM_SVM_INVAL_UNBIND);
 	drm_svm_cpu_tree_remove(mirror->svm_mm, b);
 	drm_gpuva_remove(&b->va);
 	kfree(b);

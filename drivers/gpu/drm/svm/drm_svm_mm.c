@@ -77,6 +77,8 @@ struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
 	xa_init(&svm_mm->windows);
 	drm_svm_attr_tree_init(&svm_mm->attrs);
 	mutex_init(&svm_mm->attr_mutex);
+	spin_lock_init(&svm_mm->migrations_lock);
+	INIT_LIST_HEAD(&svm_mm->migrations);
 
 	/* The notifier lock is taken in reclaim: teach lockdep early. */
 	fs_reclaim_acquire(GFP_KERNEL);
@@ -232,15 +234,21 @@ void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
  * @mirror: the mirror
  * @start: first GPU address
  * @end: GPU address past the range
+ * @reason: why, for the driver (&enum drm_svm_inval_reason)
  *
- * Caller holds the notifier lock for write.
+ * The range grows to cover every huge DMA mapping it cuts into, since one
+ * of those is unmapped as a whole. The driver's mappings go first, then
+ * the DMA mappings of the range. Caller holds the notifier lock for write.
  */
-void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end)
+void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
+		 enum drm_svm_inval_reason reason)
 {
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
+	drm_svm_dma_cover(mirror, &start, &end);
 	mirror->stats.invalidations++;
-	mirror->sdev->ops->invalidate(mirror, start, end);
+	mirror->sdev->ops->invalidate(mirror, start, end, reason);
+	drm_svm_dma_unmap(mirror, start, end);
 }
 
 /**
@@ -248,12 +256,16 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end)
  * @svm_mm: the per-process state
  * @start: first CPU address
  * @last: last CPU address of the range
+ * @to: for %DRM_SVM_INVAL_MIGRATE, the device the pages move into, or NULL
+ * @reason: why (&enum drm_svm_inval_reason); the mirrors of @to are told
+ *	%DRM_SVM_INVAL_MIGRATE_SELF
  *
  * Zaps the range in every mirror of the process that binds part of it.
  * Caller holds the notifier lock for write.
  */
 void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
-			   unsigned long last)
+			   unsigned long last, struct drm_svm_device *to,
+			   enum drm_svm_inval_reason reason)
 {
 	struct interval_tree_node *node;
 
@@ -265,8 +277,58 @@ void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
 		u64 delta = binding_gpu_delta(b);
 
 		drm_svm_zap(b->mirror, max(start, node->start) + delta,
-			    min(last, node->last) + 1 + delta);
+			    min(last, node->last) + 1 + delta,
+			    b->mirror->sdev == to ? DRM_SVM_INVAL_MIGRATE_SELF :
+						    reason);
 	}
+}
+
+/**
+ * drm_svm_migration_begin() - Announce a migration the core starts
+ * @svm_mm: the per-process state
+ * @mig: the migration, on the caller's stack, with @mig->to set
+ *
+ * Until drm_svm_migration_end(), the invalidations that the calling task's
+ * migrate_vma_setup() raises tell the mirrors of @mig->to that the pages
+ * move into their own device's memory.
+ */
+void drm_svm_migration_begin(struct drm_svm_mm *svm_mm,
+			     struct drm_svm_migration *mig)
+{
+	mig->task = current;
+	spin_lock(&svm_mm->migrations_lock);
+	list_add(&mig->link, &svm_mm->migrations);
+	spin_unlock(&svm_mm->migrations_lock);
+}
+
+/**
+ * drm_svm_migration_end() - The migration's invalidations are over
+ * @svm_mm: the per-process state
+ * @mig: the migration given to drm_svm_migration_begin()
+ */
+void drm_svm_migration_end(struct drm_svm_mm *svm_mm,
+			   struct drm_svm_migration *mig)
+{
+	spin_lock(&svm_mm->migrations_lock);
+	list_del(&mig->link);
+	spin_unlock(&svm_mm->migrations_lock);
+}
+
+/* The device that a migration of the current task moves pages into. */
+static struct drm_svm_device *drm_svm_migration_to(struct drm_svm_mm *svm_mm)
+{
+	struct drm_svm_device *to = NULL;
+	struct drm_svm_migration *mig;
+
+	spin_lock(&svm_mm->migrations_lock);
+	list_for_each_entry(mig, &svm_mm->migrations, link) {
+		if (mig->task == current) {
+			to = mig->to;
+			break;
+		}
+	}
+	spin_unlock(&svm_mm->migrations_lock);
+	return to;
 }
 
 static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
@@ -278,13 +340,23 @@ static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
 	struct drm_svm_mm *svm_mm = window->svm_mm;
 	unsigned long start = max(range->start, notifier->interval_tree.start);
 	unsigned long last = min(range->end - 1, notifier->interval_tree.last);
+	enum drm_svm_inval_reason reason = DRM_SVM_INVAL_CPU;
+	struct drm_svm_device *to = NULL;
 
 	if (!mmu_notifier_range_blockable(range))
 		return false;
 
+	if (range->event == MMU_NOTIFY_RELEASE) {
+		reason = DRM_SVM_INVAL_RELEASE;
+	} else if (range->event == MMU_NOTIFY_MIGRATE &&
+		   range->owner == drm_svm_pgmap_owner()) {
+		reason = DRM_SVM_INVAL_MIGRATE;
+		to = drm_svm_migration_to(svm_mm);
+	}
+
 	down_write(&svm_mm->notifier_lock);
 	mmu_interval_set_seq(notifier, cur_seq);
-	drm_svm_zap_cpu_range(svm_mm, start, last);
+	drm_svm_zap_cpu_range(svm_mm, start, last, to, reason);
 	up_write(&svm_mm->notifier_lock);
 	return true;
 }

@@ -62,6 +62,7 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 		   dm ? (u64)dm->npages << PAGE_SHIFT : 0);
 	seq_printf(m, "vram_in_use %llu\n", dm ? drm_svm_devmem_in_use(dm) : 0);
 	seq_printf(m, "gpu_faults %lld\n", atomic64_read(&sdev->gpu_faults));
+	seq_printf(m, "dma_mapped %lld\n", atomic64_read(&sdev->dma_pages));
 	seq_printf(m, "cpu_faults %lld\n",
 		   dm ? atomic64_read(&dm->stats.cpu_faults) : 0);
 	seq_printf(m, "pages_to_vram %lld\n",

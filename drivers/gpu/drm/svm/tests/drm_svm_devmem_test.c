@@ -9,6 +9,8 @@
  */
 
 #include <kunit/test.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
 #include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/hmm.h>
@@ -78,6 +80,7 @@ struct tdev {
 	struct copy_call copy;	/* last copy */
 
 	unsigned int nmaps, nzaps;
+	u32 zap_reasons;	/* BIT() of each reason the core gave */
 	struct map_call maps[MAX_MAPS];
 
 	unsigned long uaddr;	/* 2M-aligned, at least 14M */
@@ -181,10 +184,21 @@ static int tdev_copy(struct drm_svm_devmem *dm, struct page **dst,
 	return 0;
 }
 
+/* The test device's bus: its memory at TDEV_BUS, by page index */
+#define TDEV_BUS	BIT_ULL(52)
+
+static u64 tdev_device_map(struct drm_svm_devmem *dm, struct drm_svm_device *to,
+			   struct page *page)
+{
+	KUNIT_EXPECT_PTR_EQ(dm_to_tdev(dm)->test, to, dm->sdev);
+	return TDEV_BUS + ((u64)drm_svm_devmem_page_index(dm, page) << PAGE_SHIFT);
+}
+
 static const struct drm_svm_devmem_ops tdev_devmem_ops = {
 	.alloc = tdev_alloc,
 	.free = tdev_free,
 	.copy = tdev_copy,
+	.device_map = tdev_device_map,
 };
 
 static struct drm_svm_mirror *tdev_vm_alloc(struct drm_svm_device *sdev)
@@ -197,13 +211,15 @@ static void tdev_vm_free(struct drm_svm_mirror *mirror)
 	mirror_to_tdev(mirror)->freed = true;
 }
 
-static void tdev_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
+static void tdev_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end,
+			    enum drm_svm_inval_reason reason)
 {
+	mirror_to_tdev(mirror)->zap_reasons |= BIT(reason);
 	mirror_to_tdev(mirror)->nzaps++;
 }
 
 static int tdev_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		    const unsigned long *pfns, unsigned long npages,
+		    const struct drm_svm_addr *addrs, unsigned long npages,
 		    unsigned int order, u32 flags)
 {
 	struct tdev *t = mirror_to_tdev(mirror);
@@ -213,22 +229,27 @@ static int tdev_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		.in_order = true,
 		.writable = true,
 	};
-	struct page *page;
-	unsigned long i;
+	phys_addr_t phys;
+	unsigned long i, pfn;
 
 	for (i = 0; i < npages; i++) {
-		KUNIT_EXPECT_TRUE(t->test, pfns[i] & HMM_PFN_VALID);
-		c.writable &= !!(pfns[i] & HMM_PFN_WRITE);
-		page = hmm_pfn_to_page(pfns[i]);
-		if (!drm_svm_devmem_owns(&t->dm, page)) {
-			/* Anything else must be system memory. */
-			KUNIT_EXPECT_FALSE(t->test, is_zone_device_page(page));
+		c.writable &= addrs[i].write;
+		if (addrs[i].kind == DRM_SVM_ADDR_SYSTEM) {
+			/* A DMA address of a system page */
+			phys = dma_to_phys(t->drm.dev, addrs[i].addr);
+			KUNIT_EXPECT_TRUE(t->test, pfn_valid(PHYS_PFN(phys)));
+			KUNIT_EXPECT_FALSE(t->test,
+					   pfn_valid(PHYS_PFN(phys)) &&
+					   is_zone_device_page(pfn_to_page(PHYS_PFN(phys))));
 			continue;
 		}
-		KUNIT_EXPECT_TRUE(t->test, is_device_private_page(page));
+		/* Else the device's own memory, at the address it gave */
+		KUNIT_EXPECT_EQ(t->test, addrs[i].kind, DRM_SVM_ADDR_LOCAL);
+		KUNIT_EXPECT_EQ(t->test, addrs[i].owner, t->sdev.id);
+		pfn = t->dm.pfn_first + ((addrs[i].addr - TDEV_BUS) >> PAGE_SHIFT);
 		if (!c.ndev++)
-			c.first_pfn = page_to_pfn(page) - i;
-		c.in_order &= page_to_pfn(page) == c.first_pfn + i;
+			c.first_pfn = pfn - i;
+		c.in_order &= pfn == c.first_pfn + i;
 	}
 	if (t->nmaps < MAX_MAPS)
 		t->maps[t->nmaps] = c;
@@ -262,6 +283,10 @@ static int devmem_test_init(struct kunit *test)
 
 	dev = drm_kunit_helper_alloc_device(test);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	/* The core maps system pages for the device with the DMA API. */
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
+			0);
 	t = drm_kunit_helper_alloc_drm_device(test, dev, struct tdev, drm,
 					      DRIVER_GEM);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
@@ -590,12 +615,21 @@ static void drm_test_svm_devmem_round_trip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad_device_pages(t, t->maps[0].first_pfn,
 					       t->uaddr, CHUNK_PAGES, seed),
 			0ul);
+	/*
+	 * Moving in for its own fault, the device hears so (and of the THP
+	 * split before, a CPU page table change); no DMA is left.
+	 */
+	KUNIT_EXPECT_EQ(test, t->zap_reasons & ~BIT(DRM_SVM_INVAL_CPU),
+			BIT(DRM_SVM_INVAL_MIGRATE_SELF));
+	KUNIT_EXPECT_EQ(test, atomic64_read(&t->sdev.dma_pages), 0);
 
 	/* The CPU reads the data back; the GPU mapping goes first. */
 	zaps = t->nzaps;
+	t->zap_reasons = 0;
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr, CHUNK_PAGES, seed),
 			0ul);
 	KUNIT_EXPECT_GT(test, t->nzaps, zaps);
+	KUNIT_EXPECT_EQ(test, t->zap_reasons, BIT(DRM_SVM_INVAL_MIGRATE));
 	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
 	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, t->copy.dir, DRM_SVM_COPY_TO_SYSTEM);

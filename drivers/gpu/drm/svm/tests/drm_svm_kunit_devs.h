@@ -30,12 +30,13 @@ static void kdev_vm_free(struct drm_svm_mirror *mirror)
 {
 }
 
-static void kdev_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
+static void kdev_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end,
+			    enum drm_svm_inval_reason reason)
 {
 }
 
 static int kdev_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		    const unsigned long *hmm_pfns, unsigned long npages,
+		    const struct drm_svm_addr *addrs, unsigned long npages,
 		    unsigned int order, u32 flags)
 {
 	return -ENODEV;

@@ -7,6 +7,8 @@
  */
 
 #include <kunit/test.h>
+#include <linux/dma-direct.h>
+#include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
@@ -25,8 +27,10 @@
 struct call {
 	u64 start, end;		/* GPU range */
 	unsigned int order;
+	enum drm_svm_inval_reason reason;	/* invalidate */
 	bool writable;		/* map: the first page's write permission */
 	bool pmd_folio;		/* map: the first page is in a PMD-sized folio */
+	bool contiguous;	/* map: the addresses follow each other */
 };
 
 /* A fake driver that records what the core asks of it. */
@@ -56,32 +60,47 @@ static void fake_vm_free(struct drm_svm_mirror *mirror)
 	to_fake(mirror)->freed = true;
 }
 
-static void fake_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end)
+static void fake_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end,
+			    enum drm_svm_inval_reason reason)
 {
 	struct fake *f = to_fake(mirror);
 
 	if (f->nzaps < MAX_CALLS)
-		f->zaps[f->nzaps] = (struct call){ .start = start, .end = end };
+		f->zaps[f->nzaps] = (struct call){ .start = start, .end = end,
+						   .reason = reason };
 	f->nzaps++;
 }
 
+/* The system page a DMA address of the fake device reaches, or NULL */
+static struct page *fake_dma_page(struct fake *f, u64 addr)
+{
+	phys_addr_t phys = dma_to_phys(f->drm.dev, addr);
+
+	return pfn_valid(PHYS_PFN(phys)) ? pfn_to_page(PHYS_PFN(phys)) : NULL;
+}
+
 static int fake_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		    const unsigned long *pfns, unsigned long npages,
+		    const struct drm_svm_addr *addrs, unsigned long npages,
 		    unsigned int order, u32 flags)
 {
 	struct fake *f = to_fake(mirror);
+	struct page *page = fake_dma_page(f, addrs[0].addr);
+	bool contiguous = true;
 	unsigned long i;
 
-	for (i = 0; i < npages; i++)
-		KUNIT_EXPECT_TRUE(f->test, pfns[i] & HMM_PFN_VALID);
-	if (f->nmaps < MAX_CALLS)
+	for (i = 0; i < npages; i++) {
+		KUNIT_EXPECT_EQ(f->test, addrs[i].kind, DRM_SVM_ADDR_SYSTEM);
+		KUNIT_EXPECT_NOT_NULL(f->test, fake_dma_page(f, addrs[i].addr));
+		contiguous &= addrs[i].addr == addrs[0].addr + i * PAGE_SIZE;
+	}
+	if (f->nmaps < MAX_CALLS && page)
 		f->maps[f->nmaps] = (struct call){
 			.start = gpu_addr,
 			.end = gpu_addr + npages * PAGE_SIZE,
 			.order = order,
-			.writable = pfns[0] & HMM_PFN_WRITE,
-			.pmd_folio = folio_order(page_folio(hmm_pfn_to_page(pfns[0]))) ==
-				     PMD_ORDER,
+			.writable = addrs[0].write,
+			.pmd_folio = folio_order(page_folio(page)) == PMD_ORDER,
+			.contiguous = contiguous,
 		};
 	f->nmaps++;
 	return 0;
@@ -105,6 +124,10 @@ static int mirror_test_init(struct kunit *test)
 
 	dev = drm_kunit_helper_alloc_device(test);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	/* The core maps system pages for the device with the DMA API. */
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
+			0);
 	f = drm_kunit_helper_alloc_drm_device(test, dev, struct fake, drm,
 					      DRIVER_GEM);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
@@ -130,6 +153,7 @@ static void mirror_test_exit(struct kunit *test)
 	struct fake *f = test->priv;
 
 	drm_svm_mirror_close(&f->mirror);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f->sdev.dma_pages), 0);
 	drm_svm_mirror_put(&f->mirror);
 	KUNIT_EXPECT_TRUE(test, f->freed);
 }
@@ -343,6 +367,58 @@ static void drm_test_svm_invalidate_munmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 0);
 }
 
+static u64 dma_pages(struct fake *f)
+{
+	return atomic64_read(&f->sdev.dma_pages);
+}
+
+/* Whether every zap since call @from was for @reason */
+static bool zaps_for(struct fake *f, unsigned int from,
+		     enum drm_svm_inval_reason reason)
+{
+	unsigned int i;
+
+	for (i = from; i < f->nzaps && i < MAX_CALLS; i++) {
+		if (f->zaps[i].reason != reason)
+			return false;
+	}
+	return f->nzaps > from;
+}
+
+static void drm_test_svm_dma(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G;
+	struct drm_svm_fault faults[2];
+	unsigned int zaps;
+
+	/* Every page mapped for the device is DMA-mapped, once. */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_4M,
+						  DRM_SVM_BIND_FLAG_POPULATE),
+			0);
+	KUNIT_EXPECT_EQ(test, dma_pages(f), (u64)SZ_4M >> PAGE_SHIFT);
+
+	/* Mapping the chunks again replaces their addresses: no more held. */
+	faults[0] = fault(g, DRM_SVM_ACCESS_WRITE);
+	faults[1] = fault(g + SZ_2M, DRM_SVM_ACCESS_WRITE);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, 2), 0);
+	KUNIT_EXPECT_EQ(test, dma_pages(f), (u64)SZ_4M >> PAGE_SHIFT);
+
+	/* munmap() unmaps at least the pages that went, in the notifier. */
+	zaps = f->nzaps;
+	KUNIT_ASSERT_EQ(test, vm_munmap(f->uaddr + P(5), P(3)), 0);
+	KUNIT_EXPECT_TRUE(test, zaps_for(f, zaps, DRM_SVM_INVAL_CPU));
+	KUNIT_EXPECT_LE(test, dma_pages(f), ((u64)SZ_4M >> PAGE_SHIFT) - 3);
+
+	/* Unbinding unmaps the rest. */
+	zaps = f->nzaps;
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, g, SZ_4M), 0);
+	KUNIT_EXPECT_TRUE(test, zaps_for(f, zaps, DRM_SVM_INVAL_UNBIND));
+	KUNIT_EXPECT_EQ(test, dma_pages(f), 0);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&m->dma_chunks.rb_root));
+}
+
 static void drm_test_svm_populate(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -365,6 +441,9 @@ static void drm_test_svm_populate(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, f->maps[i].order,
 				f->maps[i].pmd_folio ? PMD_ORDER : 0);
 		huge += f->maps[i].order == PMD_ORDER;
+		/* One DMA mapping of the huge page: one run of addresses */
+		if (f->maps[i].order == PMD_ORDER)
+			KUNIT_EXPECT_TRUE(test, f->maps[i].contiguous);
 	}
 	KUNIT_EXPECT_EQ(test, m->stats.huge_mapped, (u64)huge);
 	kunit_info(test, "%u of %u chunks mapped huge\n", huge, f->nmaps);
@@ -398,6 +477,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_fault_fatal),
 	KUNIT_CASE(drm_test_svm_fault_offset),
 	KUNIT_CASE(drm_test_svm_invalidate_munmap),
+	KUNIT_CASE(drm_test_svm_dma),
 	KUNIT_CASE(drm_test_svm_populate),
 	KUNIT_CASE(drm_test_svm_closed),
 	{}

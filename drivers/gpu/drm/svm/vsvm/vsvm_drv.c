@@ -66,6 +66,20 @@ unsigned int vsvm_num_devices(void)
 	return num_devices;
 }
 
+/**
+ * vsvm_device_at() - A virtual GPU by index
+ * @index: the device index, below VSVM_MAX_DEVICES
+ *
+ * Devices exist from module load to unload, and no file is open on any of
+ * them while they go away.
+ *
+ * Returns: the device, or NULL when there is none at @index.
+ */
+struct vsvm_device *vsvm_device_at(unsigned int index)
+{
+	return vsvm_devices[index];
+}
+
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_DEVICE_QUERY, vsvm_device_query_ioctl,
 			  DRM_RENDER_ALLOW),
@@ -179,6 +193,10 @@ static struct vsvm_device *vsvm_device_create(unsigned int index)
 	vdev->index = index;
 	vdev->vram_size = (u64)vram_mb * SZ_1M;
 	atomic64_set(&vdev->stale_tlb_hits, 0);
+
+	ret = vsvm_bus_init(vdev);
+	if (ret)
+		goto err_release_devres;
 
 	ret = drm_svm_device_init(&vdev->svm, &vdev->drm, &vsvm_svm_ops,
 				  vsvm_chunk_sizes,

@@ -24,6 +24,15 @@ struct platform_device;
 
 #define VSVM_MAX_DEVICES	8
 
+/* The bus of every device (see DOC: Bus addresses) */
+#define VSVM_BUS_SYSTEM		BIT_ULL(44)
+#define VSVM_BUS_SYSTEM_SIZE	BIT_ULL(44)
+#define VSVM_BUS_PEER_SIZE	BIT_ULL(40)
+#define VSVM_BUS_PEER(index)	(BIT_ULL(48) + (u64)(index) * VSVM_BUS_PEER_SIZE)
+
+/* Reasons the core invalidates for, &enum drm_svm_inval_reason */
+#define VSVM_INVAL_REASONS	(DRM_SVM_INVAL_RELEASE + 1)
+
 /**
  * struct vsvm_vram - Emulated device memory (see DOC: VRAM)
  */
@@ -69,6 +78,10 @@ struct vsvm_device {
 	 * DOC: Page table and TLB); anything but zero is a bug
 	 */
 	atomic64_t stale_tlb_hits;
+	/** @invalidations: Invalidations of the device's VMs, by reason */
+	atomic64_t invalidations[VSVM_INVAL_REASONS];
+	/** @pt_blocks: Page table blocks allocated, all VMs */
+	atomic_t pt_blocks;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
@@ -113,6 +126,13 @@ static inline struct vsvm_file *to_vsvm_file(struct drm_file *file)
 extern const struct drm_svm_ops vsvm_svm_ops;
 
 unsigned int vsvm_num_devices(void);
+struct vsvm_device *vsvm_device_at(unsigned int index);
+
+int vsvm_bus_init(struct vsvm_device *vdev);
+struct page *vsvm_bus_page(struct vsvm_device *vdev, u8 kind, u64 addr);
+u64 vsvm_bus_vram_addr(struct vsvm_device *owner, struct vsvm_device *to,
+		       u64 offset);
+void vsvm_vm_debugfs_init(struct vsvm_device *vdev, struct dentry *dir);
 
 int vsvm_vram_init(struct vsvm_device *vdev);
 void vsvm_vram_fini(struct vsvm_device *vdev);

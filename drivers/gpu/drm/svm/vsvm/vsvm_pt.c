@@ -5,7 +5,6 @@
 
 #include <linux/atomic.h>
 #include <linux/bitfield.h>
-#include <linux/hmm.h>
 #include <linux/memremap.h>
 #include <linux/module.h>
 #include <linux/pgtable.h>
@@ -25,13 +24,19 @@
  * entry per 4 KiB page and one huge entry for the whole block. At most one
  * of the two levels is valid in a block: mapping a huge entry clears the
  * page entries, mapping pages into a block with a huge entry first splits
- * it into the equivalent page entries. An entry is a CPU page frame number
- * with a valid and a write bit; the engine reaches the memory through
- * kmap_local_page() of that frame, never through the CPU page tables.
+ * it into the equivalent page entries. An entry is a bus address (see
+ * Bus addresses) with a valid, a write and an atomic bit and the kind of
+ * the address; the engine reaches the memory by decoding the address
+ * when it fills its TLB, and then through kmap_local_page(), never
+ * through the CPU page tables.
  *
  * Blocks are allocated only by vsvm_pt_prepare(), which the core calls
  * where it may sleep. vsvm_pt_map() and vsvm_pt_invalidate() run under the
- * core's notifier lock, possibly in reclaim, and never allocate.
+ * core's notifier lock, possibly in reclaim, and never allocate. The
+ * reason the core gives for an invalidation decides what happens to the
+ * blocks: an unbind or the release of the address space frees those it
+ * leaves empty (``pt_blocks`` in debugfs counts them); any other reason
+ * only changes a range that is mapped again soon, so its blocks stay.
  *
  * Each engine caches translations in a small direct-mapped TLB (&struct
  * vsvm_tlb), tagged with a per-page-table number that is never reused.
@@ -61,7 +66,9 @@ MODULE_PARM_DESC(tlb_check,
 #define VSVM_PTE_LOC		GENMASK_ULL(3, 2)
 /* The device may do atomics on the page (DRM_SVM_MAP_ATOMIC) */
 #define VSVM_PTE_ATOMIC		BIT_ULL(4)
-#define VSVM_PTE_PFN_SHIFT	12
+/* What the address is, &enum drm_svm_addr_kind */
+#define VSVM_PTE_KIND		GENMASK_ULL(6, 5)
+#define VSVM_PTE_ADDR		GENMASK_ULL(63, PAGE_SHIFT)
 
 /* One 2 MiB block: its page entries, and the huge entry covering them all */
 struct vsvm_pt_block {
@@ -91,16 +98,16 @@ void vsvm_pt_cache_fini(void)
 	kmem_cache_destroy(vsvm_pt_block_cache);
 }
 
-static unsigned long vsvm_pte_pfn(u64 pte)
+static u64 vsvm_pte_addr(u64 pte)
 {
-	return pte >> VSVM_PTE_PFN_SHIFT;
+	return pte & VSVM_PTE_ADDR;
 }
 
 /* The entry translating page @i of @blk, from whichever level is valid */
 static u64 vsvm_block_entry(const struct vsvm_pt_block *blk, unsigned long i)
 {
 	if (blk->huge & VSVM_PTE_VALID)
-		return blk->huge + ((u64)i << VSVM_PTE_PFN_SHIFT);
+		return blk->huge + ((u64)i << PAGE_SHIFT);
 	return blk->pte[i];
 }
 
@@ -119,37 +126,47 @@ static bool vsvm_pte_needs_flush(u64 old, u64 new)
 {
 	if (!(old & VSVM_PTE_VALID))
 		return false;
-	if (!(new & VSVM_PTE_VALID) || vsvm_pte_pfn(old) != vsvm_pte_pfn(new))
+	if (!(new & VSVM_PTE_VALID) || vsvm_pte_addr(old) != vsvm_pte_addr(new))
 		return true;
 	return old & (VSVM_PTE_WRITE | VSVM_PTE_ATOMIC) & ~new;
 }
 
+/* Where the memory behind an address is, for the modelled time */
+static enum vsvm_loc vsvm_addr_loc(struct vsvm_device *vdev,
+				   const struct drm_svm_addr *a)
+{
+	struct vsvm_device *owner;
+
+	if (a->kind == DRM_SVM_ADDR_SYSTEM)
+		return VSVM_LOC_SYSTEM;
+	if (a->kind == DRM_SVM_ADDR_LOCAL)
+		return VSVM_LOC_VRAM;
+	owner = a->owner < VSVM_MAX_DEVICES ? vsvm_device_at(a->owner) : NULL;
+	return vsvm_vram_loc(vdev, owner ? &owner->vram.dm : NULL);
+}
+
 /*
- * Build the entry for one hmm pfn. A page of private VRAM is reached
- * through its backing page, the device's own or a linked peer's; the
- * pages of a device this one cannot reach are refused (the core never
- * hands them over; a page table that took them would be a bug).
+ * Build the entry for one address the core handed over. An address that
+ * reaches nothing on the device's bus (see DOC: Bus addresses) is
+ * refused: a page table that took it would let the engine touch memory
+ * the core never gave it.
  */
-static int vsvm_pte_make(struct vsvm_pt *pt, unsigned long hmm_pfn, u64 *pte)
+static int vsvm_pte_make(struct vsvm_pt *pt, const struct drm_svm_addr *a,
+			 u64 *pte)
 {
 	struct vsvm_device *vdev = pt->tlb->vdev;
-	struct drm_svm_devmem *dm;
-	struct page *page;
 
-	if (!(hmm_pfn & HMM_PFN_VALID) || (hmm_pfn & HMM_PFN_ERROR))
+	if (!PAGE_ALIGNED(a->addr) || !vsvm_bus_page(vdev, a->kind, a->addr)) {
+		drm_err_ratelimited(&vdev->drm,
+				    "map of bus address %#llx (kind %u) that reaches nothing\n",
+				    a->addr, a->kind);
 		return -EFAULT;
+	}
 
-	page = hmm_pfn_to_page(hmm_pfn);
-	dm = drm_svm_page_devmem(page);
-	if (dm && !drm_svm_can_access(&vdev->svm, dm->sdev))
-		return -EOPNOTSUPP;
-	page = vsvm_page_backing(page);
-	if (!page)
-		return -EOPNOTSUPP;
-
-	*pte = (u64)page_to_pfn(page) << VSVM_PTE_PFN_SHIFT | VSVM_PTE_VALID |
-	       FIELD_PREP(VSVM_PTE_LOC, vsvm_vram_loc(vdev, dm));
-	if (hmm_pfn & HMM_PFN_WRITE)
+	*pte = a->addr | VSVM_PTE_VALID |
+	       FIELD_PREP(VSVM_PTE_KIND, a->kind) |
+	       FIELD_PREP(VSVM_PTE_LOC, vsvm_addr_loc(vdev, a));
+	if (a->write)
 		*pte |= VSVM_PTE_WRITE;
 	return 0;
 }
@@ -216,8 +233,10 @@ void vsvm_pt_fini(struct vsvm_pt *pt)
 
 	vsvm_tlb_flush(pt->tlb, pt->tag, 0, U64_MAX);
 
-	xa_for_each(&pt->blocks, idx, blk)
+	xa_for_each(&pt->blocks, idx, blk) {
 		kmem_cache_free(vsvm_pt_block_cache, blk);
+		atomic_dec(&pt->tlb->vdev->pt_blocks);
+	}
 	xa_destroy(&pt->blocks);
 }
 
@@ -228,7 +247,8 @@ void vsvm_pt_fini(struct vsvm_pt *pt)
  * @end: end of the range (exclusive)
  *
  * Called where the caller may sleep and allocate, before vsvm_pt_map()
- * for the same range. Blocks stay allocated until vsvm_pt_fini().
+ * for the same range. Blocks stay allocated until an unbind or the
+ * release of the address space leaves them empty, or vsvm_pt_fini().
  *
  * Returns: 0 on success, -ENOMEM on failure.
  */
@@ -255,7 +275,9 @@ int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end)
 			kmem_cache_free(vsvm_pt_block_cache, blk);
 			if (ret != -EBUSY)
 				return ret;
+			continue;
 		}
+		atomic_inc(&pt->tlb->vdev->pt_blocks);
 	}
 
 	return 0;
@@ -272,7 +294,7 @@ static struct vsvm_pt_block *vsvm_pt_block(struct vsvm_pt *pt, u64 vpn)
 }
 
 static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
-			    const unsigned long *hmm_pfns, u64 extra)
+			    const struct drm_svm_addr *addrs, u64 extra)
 {
 	struct vsvm_pt_block *blk;
 	bool flush = false;
@@ -286,16 +308,16 @@ static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
 		return -ENOMEM;
 
 	/* The caller checked the run is contiguous; write only if all are */
-	if (vsvm_pte_make(pt, hmm_pfns[0], &huge))
-		return -EOPNOTSUPP;
+	if (vsvm_pte_make(pt, &addrs[0], &huge))
+		return -EFAULT;
 	huge |= extra;
 	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
-		if (!(hmm_pfns[i] & HMM_PFN_WRITE))
+		if (!addrs[i].write)
 			huge &= ~VSVM_PTE_WRITE;
 	}
 
 	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
-		pte = huge + ((u64)i << VSVM_PTE_PFN_SHIFT);
+		pte = huge + ((u64)i << PAGE_SHIFT);
 		flush |= vsvm_pte_needs_flush(vsvm_block_entry(blk, i), pte);
 	}
 
@@ -309,7 +331,7 @@ static int vsvm_pt_map_huge(struct vsvm_pt *pt, u64 vpn,
 }
 
 static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
-			     const unsigned long *hmm_pfns,
+			     const struct drm_svm_addr *addrs,
 			     unsigned long npages, u64 extra)
 {
 	struct vsvm_pt_block *blk = NULL;
@@ -333,7 +355,7 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
 		}
 
 		/* Checked before; a topology change since leaves it unmapped. */
-		if (vsvm_pte_make(pt, hmm_pfns[i], &pte))
+		if (vsvm_pte_make(pt, &addrs[i], &pte))
 			pte = 0;
 		else
 			pte |= extra;
@@ -347,30 +369,31 @@ static int vsvm_pt_map_pages(struct vsvm_pt *pt, u64 vpn,
 }
 
 /**
- * vsvm_pt_map() - Map GPU pages to the pages hmm_range_fault() found
+ * vsvm_pt_map() - Map GPU pages to the bus addresses the core handed over
  * @pt: the page table
  * @gpu_addr: first GPU address, page aligned
- * @hmm_pfns: one hmm pfn per page
+ * @addrs: one address per page
  * @npages: number of pages
  * @order: 0, or PMD_ORDER to map one aligned 2 MiB run with a huge entry
  * @flags: DRM_SVM_MAP_ATOMIC when the device may do atomics on the pages
  *
- * A run given with PMD_ORDER that is not physically contiguous is mapped
- * with page entries instead. Without DRM_SVM_MAP_ATOMIC, an atomic access
- * to the pages faults. Never allocates; the blocks must have been
- * prepared with vsvm_pt_prepare(). Takes the pt_lock for write.
+ * A run given with PMD_ORDER whose addresses are not contiguous, or not
+ * all of one kind, is mapped with page entries instead. Without
+ * DRM_SVM_MAP_ATOMIC, an atomic access to the pages faults. Never
+ * allocates; the blocks must have been prepared with vsvm_pt_prepare().
+ * Takes the pt_lock for write.
  *
  * Returns: 0 on success, -EINVAL for a misaligned address or a bad order,
- * -EFAULT for an hmm pfn that is not valid, -EOPNOTSUPP for private
- * memory of another device, -ENOMEM when a block was not prepared.
+ * -EFAULT for an address that reaches nothing on the device's bus (then
+ * nothing is mapped), -ENOMEM when a block was not prepared.
  */
 int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
-		const unsigned long *hmm_pfns, unsigned long npages,
+		const struct drm_svm_addr *addrs, unsigned long npages,
 		unsigned int order, u32 flags)
 {
 	u64 extra = flags & DRM_SVM_MAP_ATOMIC ? VSVM_PTE_ATOMIC : 0;
 	u64 vpn = gpu_addr >> PAGE_SHIFT;
-	unsigned long i, pfn = 0;
+	unsigned long i;
 	bool huge;
 	int ret;
 	u64 pte;
@@ -383,26 +406,39 @@ int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 	if (!npages)
 		return 0;
 
-	/* Check every pfn first so that a bad array maps nothing */
+	/* Check every address first so that a bad array maps nothing */
 	huge = order;
 	for (i = 0; i < npages; i++) {
-		ret = vsvm_pte_make(pt, hmm_pfns[i], &pte);
+		ret = vsvm_pte_make(pt, &addrs[i], &pte);
 		if (ret)
 			return ret;
-		if (!i)
-			pfn = vsvm_pte_pfn(pte);
-		else if (vsvm_pte_pfn(pte) != pfn + i)
+		if (addrs[i].addr != addrs[0].addr + i * PAGE_SIZE ||
+		    addrs[i].kind != addrs[0].kind)
 			huge = false;
 	}
 
 	write_lock(&pt->lock);
 	if (huge)
-		ret = vsvm_pt_map_huge(pt, vpn, hmm_pfns, extra);
+		ret = vsvm_pt_map_huge(pt, vpn, addrs, extra);
 	else
-		ret = vsvm_pt_map_pages(pt, vpn, hmm_pfns, npages, extra);
+		ret = vsvm_pt_map_pages(pt, vpn, addrs, npages, extra);
 	write_unlock(&pt->lock);
 
 	return ret;
+}
+
+/* Whether no entry of @blk is valid */
+static bool vsvm_block_empty(const struct vsvm_pt_block *blk)
+{
+	unsigned long i;
+
+	if (blk->huge & VSVM_PTE_VALID)
+		return false;
+	for (i = 0; i < VSVM_PT_BLOCK_PAGES; i++) {
+		if (blk->pte[i] & VSVM_PTE_VALID)
+			return false;
+	}
+	return true;
 }
 
 /**
@@ -410,13 +446,17 @@ int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
  * @pt: the page table
  * @start: first GPU address
  * @end: end of the range (exclusive)
+ * @free: free the blocks the range leaves empty; only when no
+ *	  vsvm_pt_prepare() and vsvm_pt_map() pair can be in progress on
+ *	  the range (an unbind, which holds the core's mirror lock, or the
+ *	  release of the address space)
  *
  * Clears every page entry in the range and every huge entry that
  * intersects it, then flushes the TLB, all with the pt_lock held for
  * write: when this returns, no engine holds or uses a translation of the
  * range. Never allocates or sleeps.
  */
-void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end)
+void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end, bool free)
 {
 	struct vsvm_pt_block *blk;
 	u64 first, last, base, lo, hi;
@@ -437,6 +477,11 @@ void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end)
 
 		blk->huge = 0;
 		memset(&blk->pte[lo], 0, (hi - lo + 1) * sizeof(blk->pte[0]));
+		if (free && vsvm_block_empty(blk)) {
+			xa_erase(&pt->blocks, idx);
+			kmem_cache_free(vsvm_pt_block_cache, blk);
+			atomic_dec(&pt->tlb->vdev->pt_blocks);
+		}
 	}
 	/* A huge entry cleared above also translated the rest of its block */
 	vsvm_tlb_flush(pt->tlb, pt->tag, round_down(first, VSVM_PT_BLOCK_PAGES),
@@ -467,15 +512,15 @@ static bool vsvm_tlb_check(struct vsvm_pt *pt, u64 vpn,
 	u64 pte;
 
 	pte = vsvm_pt_entry(pt, vpn, &huge);
-	if ((pte & VSVM_PTE_VALID) && vsvm_pte_pfn(pte) == xl->pfn &&
+	if ((pte & VSVM_PTE_VALID) && vsvm_pte_addr(pte) == xl->addr &&
 	    (!xl->write || (pte & VSVM_PTE_WRITE)) &&
 	    (!xl->atomic || (pte & VSVM_PTE_ATOMIC)))
 		return true;
 
 	atomic64_inc(&vdev->stale_tlb_hits);
 	drm_WARN_ONCE(&vdev->drm, 1,
-		      "vsvm: stale TLB hit: GPU page %#llx -> pfn %#lx, page table %#llx\n",
-		      vpn, xl->pfn, pte);
+		      "vsvm: stale TLB hit: GPU page %#llx -> bus %#llx, page table %#llx\n",
+		      vpn, xl->addr, pte);
 	drm_err_ratelimited(&vdev->drm,
 			    "stale TLB hit at GPU address %#llx (%lld so far)\n",
 			    vpn << PAGE_SHIFT,
@@ -511,6 +556,7 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
 	struct vsvm_tlb *tlb = pt->tlb;
 	u64 vpn = addr >> PAGE_SHIFT;
 	struct vsvm_tlb_entry *e;
+	struct page *page;
 	bool hit;
 	u64 pte;
 
@@ -531,7 +577,13 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
 	    (atomic && !(pte & VSVM_PTE_ATOMIC)))
 		return false;
 
-	xl->pfn = vsvm_pte_pfn(pte);
+	page = vsvm_bus_page(pt->tlb->vdev, FIELD_GET(VSVM_PTE_KIND, pte),
+			     vsvm_pte_addr(pte));
+	/* vsvm_pte_make() checked it, and a bus address never moves */
+	if (drm_WARN_ON_ONCE(&pt->tlb->vdev->drm, !page))
+		return false;
+	xl->addr = vsvm_pte_addr(pte);
+	xl->pfn = page_to_pfn(page);
 	xl->write = pte & VSVM_PTE_WRITE;
 	xl->atomic = pte & VSVM_PTE_ATOMIC;
 	xl->loc = FIELD_GET(VSVM_PTE_LOC, pte);

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+struct drm_svm_addr;
 struct vsvm_device;
 
 /** VSVM_TLB_ENTRIES - Entries of the direct-mapped engine TLB */
@@ -32,7 +33,9 @@ enum vsvm_loc {
  * struct vsvm_xlate - A translation of one GPU page, as the engine uses it
  */
 struct vsvm_xlate {
-	/** @pfn: CPU page frame backing the GPU page */
+	/** @addr: Bus address of the GPU page (see DOC: Bus addresses) */
+	u64 addr;
+	/** @pfn: Page frame the bus address reaches */
 	unsigned long pfn;
 	/** @write: The device may write the page */
 	bool write;
@@ -104,9 +107,9 @@ void vsvm_pt_init(struct vsvm_pt *pt, struct vsvm_tlb *tlb);
 void vsvm_pt_fini(struct vsvm_pt *pt);
 int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end);
 int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
-		const unsigned long *hmm_pfns, unsigned long npages,
+		const struct drm_svm_addr *addrs, unsigned long npages,
 		unsigned int order, u32 flags);
-void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end);
+void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end, bool free);
 bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
 		       struct vsvm_xlate *xl);
 void vsvm_pt_access_begin(struct vsvm_pt *pt);

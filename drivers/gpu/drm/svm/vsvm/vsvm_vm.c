@@ -3,6 +3,8 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <drm/drm_print.h>
@@ -44,9 +46,16 @@ static void vsvm_vm_free(struct drm_svm_mirror *mirror)
 }
 
 static void vsvm_vm_invalidate(struct drm_svm_mirror *mirror, u64 start,
-			       u64 end)
+			       u64 end, enum drm_svm_inval_reason reason)
 {
-	vsvm_pt_invalidate(&to_vsvm_vm(mirror)->pt, start, end);
+	struct vsvm_device *vdev =
+		container_of(mirror->sdev, struct vsvm_device, svm);
+
+	if (reason < VSVM_INVAL_REASONS)
+		atomic64_inc(&vdev->invalidations[reason]);
+	vsvm_pt_invalidate(&to_vsvm_vm(mirror)->pt, start, end,
+			   reason == DRM_SVM_INVAL_UNBIND ||
+			   reason == DRM_SVM_INVAL_RELEASE);
 }
 
 static int vsvm_vm_map_prepare(struct drm_svm_mirror *mirror, u64 start,
@@ -56,10 +65,10 @@ static int vsvm_vm_map_prepare(struct drm_svm_mirror *mirror, u64 start,
 }
 
 static int vsvm_vm_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
-		       const unsigned long *hmm_pfns, unsigned long npages,
+		       const struct drm_svm_addr *addrs, unsigned long npages,
 		       unsigned int order, u32 flags)
 {
-	return vsvm_pt_map(&to_vsvm_vm(mirror)->pt, gpu_addr, hmm_pfns, npages,
+	return vsvm_pt_map(&to_vsvm_vm(mirror)->pt, gpu_addr, addrs, npages,
 			   order, flags);
 }
 
@@ -67,6 +76,42 @@ static void vsvm_vm_mapped(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			   unsigned long npages, unsigned long *bitmap)
 {
 	vsvm_pt_mapped(&to_vsvm_vm(mirror)->pt, gpu_addr, npages, bitmap);
+}
+
+static int vsvm_vm_invalidations_show(struct seq_file *m, void *unused)
+{
+	static const char *const names[VSVM_INVAL_REASONS] = {
+		[DRM_SVM_INVAL_CPU] = "cpu",
+		[DRM_SVM_INVAL_MIGRATE] = "migrate",
+		[DRM_SVM_INVAL_MIGRATE_SELF] = "migrate_self",
+		[DRM_SVM_INVAL_ATTR] = "attr",
+		[DRM_SVM_INVAL_UNBIND] = "unbind",
+		[DRM_SVM_INVAL_RELEASE] = "release",
+	};
+	struct vsvm_device *vdev = m->private;
+	unsigned int i;
+
+	for (i = 0; i < VSVM_INVAL_REASONS; i++)
+		seq_printf(m, "%s %lld\n", names[i],
+			   atomic64_read(&vdev->invalidations[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vsvm_vm_invalidations);
+
+/**
+ * vsvm_vm_debugfs_init() - The VMs' files in a device's debugfs directory
+ * @vdev: the device
+ * @dir: its directory
+ *
+ * ``invalidations``: the invalidations of the device's VMs so far, one
+ * line per reason the core gave (&enum drm_svm_inval_reason);
+ * ``pt_blocks``: page table blocks allocated now, all VMs.
+ */
+void vsvm_vm_debugfs_init(struct vsvm_device *vdev, struct dentry *dir)
+{
+	debugfs_create_file("invalidations", 0444, dir, vdev,
+			    &vsvm_vm_invalidations_fops);
+	debugfs_create_atomic_t("pt_blocks", 0444, dir, &vdev->pt_blocks);
 }
 
 /* The driver's callbacks for the SVM core */

@@ -36,7 +36,11 @@
  * For tests, two debugfs files per device under ``vsvm/vsvm<index>/`` make
  * the next N operations fail: ``fail_vram_alloc`` (allocations fail with
  * -ENOSPC, as when the memory is full) and ``fail_copy`` (copies fail with
- * -EIO).
+ * -EIO). The same directory has the VMs' files (vsvm_vm_debugfs_init()).
+ *
+ * The core reaches a VRAM page at the address vsvm_bus_vram_addr() gives:
+ * its offset for the device itself, the owner's peer window for a linked
+ * peer (see Bus addresses).
  */
 
 static unsigned long coherent[VSVM_MAX_DEVICES];
@@ -188,10 +192,23 @@ static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
 	return 0;
 }
 
+/* A page of this VRAM on the bus of @to: its own, or a linked peer. */
+static u64 vsvm_vram_device_map(struct drm_svm_devmem *dm,
+				struct drm_svm_device *to, struct page *page)
+{
+	struct vsvm_vram *vram = to_vram(dm);
+
+	return vsvm_bus_vram_addr(container_of(vram, struct vsvm_device, vram),
+				  container_of(to, struct vsvm_device, svm),
+				  (u64)drm_svm_devmem_page_index(dm, page) <<
+				  PAGE_SHIFT);
+}
+
 static const struct drm_svm_devmem_ops vsvm_devmem_ops = {
 	.alloc = vsvm_vram_alloc,
 	.free = vsvm_vram_free,
 	.copy = vsvm_vram_copy,
+	.device_map = vsvm_vram_device_map,
 };
 
 static void vsvm_vram_free_backing(struct vsvm_vram *vram)
@@ -234,6 +251,7 @@ static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 				&vram->fail_alloc);
 	debugfs_create_atomic_t("fail_copy", 0600, vram->debugfs,
 				&vram->fail_copy);
+	vsvm_vm_debugfs_init(vdev, vram->debugfs);
 }
 
 /**
