@@ -7,6 +7,8 @@
 #   kernel.sh dir        print the build directory (KDIR) for this config
 #   kernel.sh intree     re-sync our sources into the kernel tree and build
 #                        drivers/gpu/drm/svm/ in-tree (upstreamability check)
+#   kernel.sh analyze    the same, with sparse (C=2), then coccicheck; any
+#                        finding in drivers/gpu/drm/svm/ fails
 #
 # The unpacked source lives in $DRM_SVM_CACHE/linux-<version>, the build in
 # $DRM_SVM_CACHE/build-<version>-<key>, where <key> hashes the config
@@ -158,10 +160,34 @@ intree() {
 	echo "kernel.sh: in-tree build of drivers/gpu/drm/svm/ OK"
 }
 
+# Static analysis of drivers/gpu/drm/svm/ in the tree: sparse (C=2) and
+# coccicheck. Any finding in our files fails; the logs stay in the
+# kernel's build directory.
+analyze() {
+	local sparse_log=$outdir/svm-sparse.log cocci_log=$outdir/svm-cocci.log
+	local found
+
+	[ -f "$outdir/.done" ] || die "no kernel at $outdir (run 'make kernel')"
+	exec 9>"$cache/.lock"
+	flock 9
+	hook_in
+	kmake C=2 drivers/gpu/drm/svm/ > "$sparse_log" 2>&1 ||
+		{ cat "$sparse_log"; die "sparse build failed"; }
+	kmake coccicheck MODE=report M=drivers/gpu/drm/svm/ > "$cocci_log" 2>&1 ||
+		{ cat "$cocci_log"; die "coccicheck failed"; }
+	found=$(grep -hE 'drivers/gpu/drm/svm/[^ ]*:[0-9]+' "$sparse_log" "$cocci_log" || true)
+	if [ -n "$found" ]; then
+		echo "$found"
+		die "sparse or coccicheck findings in drivers/gpu/drm/svm/"
+	fi
+	echo "kernel.sh: sparse and coccicheck: no finding in drivers/gpu/drm/svm/"
+}
+
 case "${1:-build}" in
 build) build ;;
 dir) echo "$outdir" ;;
 src) echo "$srcdir" ;;
 intree) intree ;;
-*) die "usage: kernel.sh build|dir|src|intree" ;;
+analyze) analyze ;;
+*) die "usage: kernel.sh build|dir|src|intree|analyze" ;;
 esac

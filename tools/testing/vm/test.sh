@@ -84,6 +84,7 @@ if selected host; then
 	echo "test.sh: host checks"
 	check deps "$here/deps.sh" --check
 	check intree-build "$here/kernel.sh" intree
+	check static-analysis "$here/kernel.sh" analyze
 	check kernel-doc kernel_doc
 	check checkpatch checkpatch
 	check igt-harness make -C "$repo/tests/igt" O="$repo/build/igt" check

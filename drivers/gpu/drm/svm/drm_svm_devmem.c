@@ -148,7 +148,7 @@ void drm_svm_devmem_alloc_put(struct drm_svm_devmem_alloc *alloc)
 {
 	struct drm_svm_devmem *dm = alloc->dm;
 
-	if (atomic_dec_and_test(&alloc->users)) {
+	if (refcount_dec_and_test(&alloc->users)) {
 		llist_add(&alloc->free_node, &dm->free_list);
 		queue_work(system_unbound_wq, &dm->free_work);
 	}
@@ -193,7 +193,7 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 	alloc->dm = dm;
 	alloc->svm_mm = svm_mm;
 	alloc->npages = npages;
-	atomic_set(&alloc->users, 1);
+	refcount_set(&alloc->users, 1);
 	drm_svm_mm_ref(svm_mm);
 	atomic64_add(npages, &dm->stats.vram_pages);
 	atomic64_add(npages, &svm_mm->counters[dm->sdev->id].vram_pages);
@@ -219,7 +219,7 @@ struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
 
 	zone_device_page_init(page);
 	page->zone_device_data = alloc;
-	atomic_inc(&alloc->users);
+	refcount_inc(&alloc->users);
 	return page;
 }
 
@@ -251,7 +251,7 @@ void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
 	/* Under the notifier lock: no allocation that could reclaim. */
 	if (!xa_insert(&mirror->pins, (unsigned long)alloc, alloc,
 		       GFP_NOWAIT | __GFP_NOWARN)) {
-		atomic_inc(&alloc->users);
+		refcount_inc(&alloc->users);
 		atomic_inc(&alloc->pinned);
 	}
 }
@@ -283,7 +283,7 @@ drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm)
 	list_for_each_entry(alloc, &dm->lru, lru) {
 		if (atomic_read(&alloc->pinned))
 			continue;
-		if (atomic_inc_not_zero(&alloc->users)) {
+		if (refcount_inc_not_zero(&alloc->users)) {
 			found = alloc;
 			/* Next time, try another one first. */
 			list_move_tail(&alloc->lru, &dm->lru);

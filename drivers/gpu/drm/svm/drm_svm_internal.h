@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
+#include <linux/refcount.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
@@ -297,7 +298,7 @@ struct drm_svm_devmem_alloc {
 	/** @priv: The driver's cookie from &drm_svm_devmem_ops.alloc */
 	void *priv;
 	/** @users: Pages in use plus holds of migrations and evictions */
-	atomic_t users;
+	refcount_t users;
 	/** @pinned: Fault batches using the block; eviction skips it */
 	atomic_t pinned;
 	/** @lru: Entry in &drm_svm_devmem.lru, under its lru_lock */

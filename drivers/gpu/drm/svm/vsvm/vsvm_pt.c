@@ -604,6 +604,7 @@ bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
  * runs short: a few dozen pages.
  */
 void vsvm_pt_access_begin(struct vsvm_pt *pt)
+	__acquires(&pt->lock) __acquires(&pt->tlb->lock)
 {
 	read_lock(&pt->lock);
 	spin_lock(&pt->tlb->lock);
@@ -614,6 +615,7 @@ void vsvm_pt_access_begin(struct vsvm_pt *pt)
  * @pt: the page table
  */
 void vsvm_pt_access_end(struct vsvm_pt *pt)
+	__releases(&pt->tlb->lock) __releases(&pt->lock)
 {
 	spin_unlock(&pt->tlb->lock);
 	read_unlock(&pt->lock);

@@ -112,8 +112,10 @@ int vsvm_pt_map(struct vsvm_pt *pt, u64 gpu_addr,
 void vsvm_pt_invalidate(struct vsvm_pt *pt, u64 start, u64 end, bool free);
 bool vsvm_pt_translate(struct vsvm_pt *pt, u64 addr, u32 access,
 		       struct vsvm_xlate *xl);
-void vsvm_pt_access_begin(struct vsvm_pt *pt);
-void vsvm_pt_access_end(struct vsvm_pt *pt);
+void vsvm_pt_access_begin(struct vsvm_pt *pt)
+	__acquires(&pt->lock) __acquires(&pt->tlb->lock);
+void vsvm_pt_access_end(struct vsvm_pt *pt)
+	__releases(&pt->tlb->lock) __releases(&pt->lock);
 u64 vsvm_pt_first_missing(struct vsvm_pt *pt, u64 addr, u64 end, u32 access);
 void vsvm_pt_mapped(struct vsvm_pt *pt, u64 gpu_addr, unsigned long npages,
 		    unsigned long *bitmap);
