@@ -523,6 +523,13 @@ void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
 			 atomic64_read(&dm->stats.vram_pages));
 
 	memunmap_pages(&dm->pagemap);
+	/*
+	 * A page's page_free queues the free work before its pagemap
+	 * reference drops: the last one may have been queued after the
+	 * flushes above and run after memunmap_pages() returned. The driver
+	 * tears its allocator down once this returns.
+	 */
+	flush_work(&dm->free_work);
 	drm_svm_devices_unlock_write();
 	if (dm->res)
 		release_mem_region(dm->res->start, resource_size(dm->res));

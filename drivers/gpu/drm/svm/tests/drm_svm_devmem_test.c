@@ -9,11 +9,13 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
-#include <linux/bitmap.h>
 #include <linux/highmem.h>
 #include <linux/hmm.h>
+#include <linux/kthread.h>
 #include <linux/memremap.h>
 #include <linux/mman.h>
 #include <linux/sizes.h>
@@ -74,6 +76,7 @@ struct tdev {
 
 	atomic_t alloc_calls, allocs, frees, bad_frees;
 	atomic_t fail_alloc, fail_copy;
+	unsigned int free_delay_ms;	/* a slow allocator: free sleeps */
 	unsigned long alloc_pfn, alloc_npages;	/* last block handed out */
 
 	unsigned int ncopies;
@@ -139,6 +142,8 @@ static void tdev_free(struct drm_svm_devmem *dm, unsigned long pfn,
 	struct tdev *t = dm_to_tdev(dm);
 	unsigned long first = pfn - dm->pfn_first;
 
+	if (t->free_delay_ms)
+		msleep(t->free_delay_ms);
 	mutex_lock(&t->lock);
 	if (priv != (void *)(first + 1) || first + npages > TDEV_PAGES ||
 	    find_next_zero_bit(t->used, first + npages, first) <
@@ -843,6 +848,60 @@ static void drm_test_svm_devmem_fini(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
 }
 
+/* Runs drm_svm_devmem_fini() of a test device on its own thread */
+struct fini_thread {
+	struct tdev *t;
+	struct completion done;
+};
+
+static int fini_thread_fn(void *data)
+{
+	struct fini_thread *ft = data;
+
+	drm_svm_devmem_fini(&ft->t->dm);
+	complete(&ft->done);
+	return 0;
+}
+
+static void drm_test_svm_devmem_fini_held(struct kunit *test)
+{
+	struct tdev *t = test->priv;
+	struct fini_thread ft = { .t = t };
+	const u64 g = SZ_1G, seed = 0x5eed0051;
+	struct task_struct *task;
+	struct page *page;
+
+	write_user(test, t->uaddr, CHUNK_PAGES, seed);
+	bind(test, t->uaddr, g, SZ_2M);
+	KUNIT_ASSERT_EQ(test, gpu_fault(t, g, DRM_SVM_ACCESS_READ), 0);
+	KUNIT_ASSERT_EQ(test, t->maps[0].ndev, CHUNK_PAGES);
+	drm_svm_mirror_close(&t->mirror);
+
+	/*
+	 * A device page held, as by a pin, while the device goes away, and
+	 * an allocator slow to take blocks back.
+	 */
+	t->free_delay_ms = 200;
+	page = pfn_to_page(t->maps[0].first_pfn);
+	get_page(page);
+	init_completion(&ft.done);
+	task = kthread_run(fini_thread_fn, &ft, "devmem_fini_held");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&ft.done, HZ / 2),
+			0ul);
+
+	/* The CPU mapping goes, then the hold: the last page is freed. */
+	KUNIT_EXPECT_EQ(test, vm_munmap(t->uaddr, SZ_2M), 0);
+	put_page(page);
+	wait_for_completion(&ft.done);
+	t->dm_live = false;
+
+	/* When fini returns, the driver has every block back. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), atomic_read(&t->allocs));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->bad_frees), 0);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.vram_pages), 0ULL);
+}
+
 static struct kunit_case drm_svm_devmem_tests[] = {
 	KUNIT_CASE(drm_test_svm_devmem_chunk_2m),
 	KUNIT_CASE(drm_test_svm_devmem_chunk_64k),
@@ -854,6 +913,7 @@ static struct kunit_case drm_svm_devmem_tests[] = {
 	KUNIT_CASE(drm_test_svm_devmem_copy_fail),
 	KUNIT_CASE(drm_test_svm_devmem_alloc_fail),
 	KUNIT_CASE(drm_test_svm_devmem_fini),
+	KUNIT_CASE(drm_test_svm_devmem_fini_held),
 	{}
 };
 
