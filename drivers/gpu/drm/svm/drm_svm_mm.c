@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <kunit/visibility.h>
 #include <linux/hashtable.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -23,7 +24,9 @@
  * The notifiers watch the mm in aligned windows of DRM_SVM_WINDOW_SIZE,
  * created on the first fault in a window and kept until the last mirror
  * of the mm goes away. A chunk never crosses a window, so one notifier
- * sequence number covers each fault.
+ * sequence number covers each fault. An invalidation that may not sleep
+ * (the OOM reaper's) goes through when no binding covers its range, and
+ * is refused otherwise, since the drivers' zaps may sleep.
  *
  * Lifetime: each mirror holds a reference from creation until its VM is
  * destroyed; the state holds the mm_struct with mmgrab(), never the
@@ -196,6 +199,7 @@ err_unlock:
 	mutex_unlock(&svm_mm->window_lock);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_IF_KUNIT(drm_svm_window_get);
 
 /**
  * drm_svm_cpu_tree_insert() - Make a binding visible to invalidations
@@ -343,8 +347,21 @@ static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
 	enum drm_svm_inval_reason reason = DRM_SVM_INVAL_CPU;
 	struct drm_svm_device *to = NULL;
 
-	if (!mmu_notifier_range_blockable(range))
-		return false;
+	/*
+	 * Where the driver may not sleep (the OOM reaper), only a range no
+	 * binding covers can be let go: there is nothing to zap.
+	 */
+	if (!mmu_notifier_range_blockable(range)) {
+		if (!down_write_trylock(&svm_mm->notifier_lock))
+			return false;
+		if (interval_tree_iter_first(&svm_mm->cpu_tree, start, last)) {
+			up_write(&svm_mm->notifier_lock);
+			return false;
+		}
+		mmu_interval_set_seq(notifier, cur_seq);
+		up_write(&svm_mm->notifier_lock);
+		return true;
+	}
 
 	if (range->event == MMU_NOTIFY_RELEASE) {
 		reason = DRM_SVM_INVAL_RELEASE;

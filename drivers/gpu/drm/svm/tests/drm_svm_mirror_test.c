@@ -11,6 +11,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/mman.h>
+#include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
 #include <linux/sizes.h>
 #include <linux/uaccess.h>
@@ -419,6 +420,52 @@ static void drm_test_svm_dma(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&m->dma_chunks.rb_root));
 }
 
+/* Run the window's invalidation over [start, end) as the mm would. */
+static bool window_invalidate(struct fake *f, unsigned long start,
+			      unsigned long end, bool blockable)
+{
+	struct drm_svm_window *window =
+		drm_svm_window_get(f->mirror.svm_mm, start);
+	struct mmu_notifier_range range = {
+		.mm = current->mm,
+		.start = start,
+		.end = end,
+		.event = MMU_NOTIFY_CLEAR,
+		.flags = blockable ? MMU_NOTIFIER_RANGE_BLOCKABLE : 0,
+	};
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(f->test, window);
+	/* The current sequence: setting it again changes nothing. */
+	return window->notifier.ops->invalidate(&window->notifier, &range,
+						READ_ONCE(window->notifier.invalidate_seq));
+}
+
+static void drm_test_svm_invalidate_nonblock(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	struct drm_svm_fault faults[1] = { fault(SZ_1G, DRM_SVM_ACCESS_READ) };
+	unsigned int zaps;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, SZ_1G, SZ_2M, 0),
+			0);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, 1), 0);
+	zaps = f->nzaps;
+
+	/* Nothing bound there: the OOM reaper may go on, nothing zapped. */
+	KUNIT_EXPECT_TRUE(test, window_invalidate(f, f->uaddr + SZ_2M,
+						  f->uaddr + SZ_4M, false));
+	KUNIT_EXPECT_EQ(test, f->nzaps, zaps);
+	/* Bound: the driver may need to sleep, so the reaper must skip it. */
+	KUNIT_EXPECT_FALSE(test, window_invalidate(f, f->uaddr,
+						   f->uaddr + SZ_2M, false));
+	KUNIT_EXPECT_EQ(test, f->nzaps, zaps);
+	/* Where it may block, the range is zapped. */
+	KUNIT_EXPECT_TRUE(test, window_invalidate(f, f->uaddr,
+						  f->uaddr + SZ_2M, true));
+	KUNIT_EXPECT_GT(test, f->nzaps, zaps);
+}
+
 static void drm_test_svm_populate(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -477,6 +524,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_fault_fatal),
 	KUNIT_CASE(drm_test_svm_fault_offset),
 	KUNIT_CASE(drm_test_svm_invalidate_munmap),
+	KUNIT_CASE(drm_test_svm_invalidate_nonblock),
 	KUNIT_CASE(drm_test_svm_dma),
 	KUNIT_CASE(drm_test_svm_populate),
 	KUNIT_CASE(drm_test_svm_closed),
@@ -494,3 +542,4 @@ kunit_test_suite(drm_svm_mirror_suite);
 
 MODULE_DESCRIPTION("KUnit tests for DRM shared virtual memory mirrors");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
