@@ -171,6 +171,15 @@ test_modload() {
 	[ $ok = 1 ] && result modload reload-15x pass
 	[ $ok = 1 ] || result modload reload-15x fail
 
+	# What outlives a closed render node must hold the module.
+	if modprobe vsvm; then
+		logrun igt:vsvm_unload "$IGT_DIR/vsvm_unload"
+		rmmod vsvm drm_svm ||
+			result modload unload-after-fence fail "rmmod failed"
+	else
+		result modload load-for-unload fail "modprobe failed"
+	fi
+
 	modload_reject num_devices=0 "num_devices=0 out of range"
 	modload_reject num_devices=9 "num_devices=9 out of range"
 	modload_reject vram_mb=0 "vram_mb=0 must be"

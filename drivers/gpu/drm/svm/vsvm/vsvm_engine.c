@@ -6,6 +6,7 @@
 #include <linux/math64.h>
 #include <linux/dma-fence.h>
 #include <linux/sched.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -126,10 +127,18 @@ static const char *vsvm_fence_get_timeline_name(struct dma_fence *fence)
 	return "engine";
 }
 
+static void vsvm_fence_release(struct dma_fence *fence)
+{
+	dma_fence_free(fence);
+	/* The ops live in this module: it stays until the last fence goes. */
+	module_put(THIS_MODULE);
+}
+
 static const struct dma_fence_ops vsvm_fence_ops = {
 	.use_64bit_seqno	= true,
 	.get_driver_name	= vsvm_fence_get_driver_name,
 	.get_timeline_name	= vsvm_fence_get_timeline_name,
+	.release		= vsvm_fence_release,
 };
 
 /* Pre-translation progress of one command, kept across its rounds */
@@ -553,6 +562,11 @@ struct dma_fence *vsvm_engine_submit(struct vsvm_job *job)
 	struct vsvm_engine *engine = job->engine;
 	struct dma_fence *ret;
 
+	/*
+	 * A fence outlives the file and the device: a sync_file or another
+	 * driver may hold it. Its release drops this reference.
+	 */
+	__module_get(THIS_MODULE);
 	spin_lock(&engine->submit_lock);
 	dma_fence_init(&fence->base, &vsvm_fence_ops, &fence->lock,
 		       engine->fence_context, ++engine->fence_seqno);
