@@ -66,12 +66,17 @@
  *    for write to zap device mappings (&drm_svm_ops.invalidate), and so
  *    does every change to the CPU-address tree of bindings; the fault path
  *    takes it for read to check the notifier sequence and program the
- *    device page table (&drm_svm_ops.map). It is taken in reclaim, so
- *    nothing done under it may allocate memory that can reclaim; the core
- *    tells lockdep so when the per-mm state is created.
+ *    device page table (&drm_svm_ops.map), and to make and keep the DMA
+ *    mappings of the chunk (see Device addresses: a mirror's tree of them
+ *    changes under the notifier lock for write, or for read with the
+ *    mirror's lock). It is taken in reclaim, so nothing done under it may
+ *    allocate memory that can reclaim; the core tells lockdep so when the
+ *    per-mm state is created. A notifier that may not block only tries it.
  *  - the global table of per-mm states (mutex), taken alone.
- *  - &drm_svm_devmem.lru_lock, the per-mm attribute tree lock and the
- *    topology lock (spinlocks), innermost.
+ *  - &drm_svm_devmem.lru_lock, the per-mm attribute tree lock, the per-mm
+ *    list of the migrations in progress (&drm_svm_mm.migrations_lock, held
+ *    only to add, remove or find an entry) and the topology lock
+ *    (spinlocks), innermost.
  *
  * A fault that races with an invalidation is not excluded by a lock: the
  * fault path reads the notifier sequence before hmm_range_fault() and, with
