@@ -6,8 +6,11 @@
 #define __DRM_SVM_H__
 
 #include <linux/interval_tree.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_gpuvm.h>
@@ -302,6 +305,16 @@ struct drm_svm_mirror {
 	struct xarray pins;
 	/** @stats: Counters */
 	struct drm_svm_stats stats;
+	/** @prefetch_lock: Protects @prefetches and @prefetch_seqno */
+	spinlock_t prefetch_lock;
+	/** @prefetches: Asynchronous prefetches queued, in submission order */
+	struct list_head prefetches;
+	/** @prefetch_work: Runs @prefetches one after the other */
+	struct work_struct prefetch_work;
+	/** @prefetch_context: Fence context of the VM's prefetches */
+	u64 prefetch_context;
+	/** @prefetch_seqno: Seqno of the last prefetch queued */
+	u64 prefetch_seqno;
 };
 
 /**

@@ -188,6 +188,18 @@
  * Description: Prefetch with an unreadable extension pointer fails with
  *		EFAULT.
  *
+ * SUBTEST: prefetch-async-kill
+ * Description: A process killed a tenth into an asynchronous prefetch of
+ *		1 GiB (to system memory, which faults every page in) exits
+ *		within a quarter of the prefetch's time of how long an idle
+ *		process with the same memory takes; and while such a
+ *		prefetch runs, another process opens a render node (closing
+ *		the others it opens on the way), prefetches 2 MiB
+ *		asynchronously and closes it, all in less than that quarter.
+ *		They waited for the whole prefetch when its work held the
+ *		VM's lock for the whole range and every close flushed one
+ *		queue shared by every process.
+ *
  * SUBTEST: prefetch-hole
  * Description: Prefetch of a binding whose CPU memory was unmapped fails
  *		with EFAULT.
@@ -239,12 +251,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1917,6 +1931,155 @@ static void test_fork_child(const struct neg_env *e, bool prefetch)
 	svm_assert_pattern(e->buf, NEG_SIZE, SEED_A);
 }
 
+/* prefetch-async-kill */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* A bound buffer of @size in a new VM of @fd, not touched; NULL on failure */
+static uint8_t *kill_buf(int fd, uint32_t *vm, uint64_t size)
+{
+	struct drm_svm_vm_create args = {};
+	uint8_t *buf;
+
+	if (__svm_vm_create(fd, &args))
+		return NULL;
+	*vm = args.vm_id;
+	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (buf == MAP_FAILED ||
+	    __svm_bind(fd, *vm, to_u64(buf), to_u64(buf), size, 0))
+		return NULL;
+	return buf;
+}
+
+/*
+ * A child that prefetches its buffer to system memory, which faults every
+ * page in: synchronously (@async false) or with a fence. It says on
+ * @pipe_fd when the prefetch is done or queued ('r', or 'e' on error),
+ * then waits to be killed. No IGT calls: it is a plain fork.
+ */
+static void __attribute__((noreturn)) kill_child(int pipe_fd, uint64_t size,
+						 bool async)
+{
+	uint32_t vm, syncobj = 0;
+	char c = 'e';
+	uint64_t moved;
+	uint8_t *buf;
+	int fd;
+
+	fd = vsvm_open_render(0);
+	buf = fd < 0 ? NULL : kill_buf(fd, &vm, size);
+	if (buf && (!async || !drmSyncobjCreate(fd, 0, &syncobj)) &&
+	    !__svm_prefetch(fd, vm, to_u64(buf), size, DRM_SVM_REGION_SYSTEM,
+			    syncobj, &moved))
+		c = 'r';
+	if (write(pipe_fd, &c, 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/*
+ * Another process's small asynchronous prefetch, from opening a render
+ * node (which opens and closes the others on the way) to closing it.
+ * Returns how long it all took.
+ */
+static uint64_t other_prefetch(void)
+{
+	uint64_t t = now_ns();
+	uint32_t vm, syncobj;
+	uint8_t *small;
+	int fd;
+
+	fd = vsvm_open_render(0);
+	igt_assert_lte(0, fd);
+	small = kill_buf(fd, &vm, SZ_2M);
+	igt_assert(small);
+	syncobj = svm_syncobj_create(fd);
+	igt_assert_eq(svm_prefetch_async(fd, vm, to_u64(small), SZ_2M,
+					 DRM_SVM_REGION_SYSTEM, syncobj), 1);
+	close(fd);
+	munmap(small, SZ_2M);
+	return now_ns() - t;
+}
+
+/*
+ * Start a child (see kill_child()) and wait @delay_ns after it is ready;
+ * with @other, time other_prefetch() into *@other then. Then kill the
+ * child. Returns how long it took to exit.
+ */
+static uint64_t kill_run(uint64_t size, bool async, uint64_t delay_ns,
+			 uint64_t *other)
+{
+	int pipe_fds[2], status;
+	uint64_t t;
+	pid_t pid;
+	char c;
+
+	igt_assert_eq(pipe(pipe_fds), 0);
+	pid = fork();
+	igt_assert_lte(0, pid);
+	if (!pid)
+		kill_child(pipe_fds[1], size, async);
+	igt_assert_eq(read(pipe_fds[0], &c, 1), 1);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+	if (c != 'r')
+		kill(pid, SIGKILL);
+	igt_assert_f(c == 'r', "the child's prefetch failed\n");
+	usleep(delay_ns / 1000);
+	if (other)
+		*other = other_prefetch();
+
+	t = now_ns();
+	igt_assert_eq(kill(pid, SIGKILL), 0);
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	return now_ns() - t;
+}
+
+static void test_prefetch_async_kill(void)
+{
+	const uint64_t size = 1ull << 30;
+	uint64_t t, full, base, killed, other, moved;
+	uint32_t vm;
+	uint8_t *buf;
+
+	/* How long the whole prefetch takes here */
+	buf = kill_buf(dev0.fd, &vm, size);
+	igt_assert(buf);
+	t = now_ns();
+	igt_assert_eq(__svm_prefetch(dev0.fd, vm, to_u64(buf), size,
+				     DRM_SVM_REGION_SYSTEM, 0, &moved), 0);
+	full = now_ns() - t;
+	svm_vm_destroy(dev0.fd, vm);
+	munmap(buf, size);
+
+	/* The exit of a process with the same memory, nothing in flight */
+	base = kill_run(size, false, 0, NULL);
+	/* ... and of one killed a tenth into its asynchronous prefetch */
+	killed = kill_run(size, true, full / 10, NULL);
+	/* Another process's prefetch while one is in flight */
+	kill_run(size, true, full / 10, &other);
+
+	igt_info("prefetch of %" PRIu64 " MiB: %" PRIu64 " ms; exit after SIGKILL: %"
+		 PRIu64 " ms idle, %" PRIu64 " ms in the prefetch; another "
+		 "process's open, prefetch and close meanwhile: %" PRIu64
+		 " ms\n", size >> 20, full / 1000000, base / 1000000,
+		 killed / 1000000, other / 1000000);
+	igt_assert_f(killed < base + full / 4,
+		     "the killed process took %" PRIu64 " ms to exit\n",
+		     killed / 1000000);
+	igt_assert_f(other < full / 4, "another process's prefetch took %"
+		     PRIu64 " ms\n", other / 1000000);
+}
+
 igt_main
 {
 	const struct prefetch_case *pc;
@@ -2056,6 +2219,11 @@ igt_main
 			     "fails with EFAULT.");
 		igt_subtest("prefetch-bad-extension-pointer")
 			test_bad_extension_pointer(&e, true);
+
+		igt_describe("A killed process's asynchronous prefetch stops "
+			     "promptly, and delays no other process.");
+		igt_subtest("prefetch-async-kill")
+			test_prefetch_async_kill();
 
 		igt_describe("Prefetch of a binding without CPU memory fails "
 			     "with EFAULT.");

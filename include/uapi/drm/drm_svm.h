@@ -221,7 +221,10 @@ struct drm_svm_fault_info {
  * With @syncobj zero the ioctl returns when the work is done, and @moved
  * says how many pages it moved. Otherwise the work runs asynchronously:
  * the syncobj's fence is replaced with one that signals when it is done,
- * with the error if it failed, and @moved is zero.
+ * with the error if it failed, and @moved is zero. The asynchronous
+ * prefetches of one VM run one after the other, in the order they were
+ * asked for, and their fences signal in that order; destroying the VM or
+ * closing its file stops them (those not done signal -ENOENT).
  *
  * Fails with -EINVAL for an unknown @region, non-zero @flags, @pad or
  * @reserved, a range that is not page aligned, empty or wraps; -ENOENT for

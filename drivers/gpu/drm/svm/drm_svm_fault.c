@@ -746,9 +746,10 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
  * @moved: out: pages moved
  *
  * Moves each chunk of the range (see &struct drm_svm_prefetch for which
- * pages move), then maps it as a device fault would. May sleep; the
- * caller holds no SVM lock and a reference on the mirror's address space
- * (or runs in the process).
+ * pages move), then maps it as a device fault would, taking the mirror's
+ * lock for each 2 MiB of GPU addresses in turn. May sleep; the caller
+ * holds no SVM lock and a reference on the mirror's address space (or
+ * runs in the process).
  *
  * Returns: 0, -EINVAL for an unknown @region or a range that is not page
  * aligned, empty, wraps or leaves the GPU address space, -ENOENT for a
@@ -763,19 +764,30 @@ int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		[DRM_SVM_REGION_DEVICE] = DRM_SVM_PLACE_DEVICE,
 		[DRM_SVM_REGION_PREFERRED] = DRM_SVM_PLACE_PREFERRED,
 	};
+	u64 addr, next, end = gpu_addr + range;
 	enum drm_svm_place place;
-	int err;
+	int err = 0;
 
 	*moved = 0;
 	if (region >= ARRAY_SIZE(places) ||
 	    !drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
 		return -EINVAL;
 	place = places[array_index_nospec(region, ARRAY_SIZE(places))];
-	mutex_lock(&mirror->lock);
-	err = drm_svm_mirror_fault_range(mirror, gpu_addr, range, place,
-					 moved);
-	drm_svm_devmem_unpin_all(mirror);
-	mutex_unlock(&mirror->lock);
+
+	/*
+	 * The lock is taken per 2 MiB of GPU addresses, which no chunk
+	 * crosses: a VM destroy or file close waits for one step at most,
+	 * and the steps after it fail with -ENOENT.
+	 */
+	for (addr = gpu_addr; addr < end && !err; addr = next) {
+		next = min(end, round_down(addr, DRM_SVM_MAX_CHUNK) +
+			   DRM_SVM_MAX_CHUNK);
+		mutex_lock(&mirror->lock);
+		err = drm_svm_mirror_fault_range(mirror, addr, next - addr,
+						 place, moved);
+		drm_svm_devmem_unpin_all(mirror);
+		mutex_unlock(&mirror->lock);
+	}
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_mirror_prefetch);

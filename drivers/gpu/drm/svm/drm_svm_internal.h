@@ -463,7 +463,8 @@ bool drm_svm_range_valid(u64 addr, u64 range, u64 end);
 
 int drm_svm_prefetch_init(void);
 void drm_svm_prefetch_fini(void);
-void drm_svm_prefetch_flush(void);
+void drm_svm_prefetch_mirror_init(struct drm_svm_mirror *mirror);
+void drm_svm_prefetch_mirror_flush(struct drm_svm_mirror *mirror);
 
 int drm_svm_stats_init(void);
 void drm_svm_stats_fini(void);

@@ -59,11 +59,11 @@ void drm_svm_file_fini(struct drm_svm_file *sfile)
 
 	xa_for_each(&sfile->vms, id, mirror) {
 		drm_svm_mirror_close(mirror);
+		/* Closed: what is left of its prefetches fails at once. */
+		drm_svm_prefetch_mirror_flush(mirror);
 		drm_svm_mirror_put(mirror);
 	}
 	xa_destroy(&sfile->vms);
-	/* Asynchronous prefetches hold VMs; none may outlive the device. */
-	drm_svm_prefetch_flush();
 	if (sfile->svm_mm)
 		drm_svm_mm_put(sfile->svm_mm);
 }
@@ -225,6 +225,8 @@ int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
 		goto out_put;
 	}
 	drm_svm_mirror_close(mirror);
+	/* No prefetch of the VM may outlive the file and so the device. */
+	drm_svm_prefetch_mirror_flush(mirror);
 	drm_svm_mirror_put(mirror);
 out_put:
 	drm_svm_mirror_put(mirror);

@@ -177,6 +177,7 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 	mutex_init(&mirror->lock);
 	xa_init(&mirror->pins);
 	mirror->dma_chunks = RB_ROOT_CACHED;
+	drm_svm_prefetch_mirror_init(mirror);
 	mirror->pfns = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,
 				      sizeof(*mirror->pfns), GFP_KERNEL);
 	mirror->addrs = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,

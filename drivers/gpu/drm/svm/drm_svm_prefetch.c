@@ -19,20 +19,23 @@
  *
  * The prefetch ioctl (&struct drm_svm_prefetch) moves a bound range to the
  * VM's device memory or to system memory and maps it, chunk by chunk, as
- * the fault path would (drm_svm_mirror_prefetch()).
+ * the fault path would (drm_svm_mirror_prefetch()), taking the VM's lock
+ * for each 2 MiB in turn.
  *
- * Without a syncobj it runs in the caller. With one, it is queued on the
- * core's ordered workqueue and the syncobj gets a fence that signals,
- * with the error if any, when it is done. The work holds the VM and takes
- * a reference on the address space while it runs; a process that exited
- * first fails it with -EFAULT. The queue is ordered so that the fences,
- * which share one timeline, signal in order. drm_svm_file_fini() waits
- * for it, so no prefetch outlives the files of a device.
+ * Without a syncobj it runs in the caller. With one, it joins the VM's
+ * queue of asynchronous prefetches and the syncobj gets a fence that
+ * signals, with the error if any, when it is done. Each VM has its own
+ * queue, run by one work item on a shared unbound workqueue, and its own
+ * fence timeline: the seqno is taken and the prefetch queued under one
+ * lock, so the fences of a VM signal in seqno order, and one process's
+ * prefetches never wait behind another's. The work takes a reference on
+ * the address space while it runs; a process that exited first fails it
+ * with -EFAULT. Destroying the VM (or closing its file) cancels what is
+ * left: the step in progress finishes, and the rest fails with -ENOENT.
+ * drm_svm_file_fini() waits for the file's own VMs' queues only.
  */
 
 static struct workqueue_struct *drm_svm_prefetch_wq;
-static u64 drm_svm_prefetch_context;
-static atomic64_t drm_svm_prefetch_seqno;
 
 /* An asynchronous prefetch and its fence */
 struct drm_svm_prefetch_job {
@@ -40,9 +43,8 @@ struct drm_svm_prefetch_job {
 	struct dma_fence fence;
 	/* The fence's lock */
 	spinlock_t lock;
-	struct work_struct work;
-	/* Held until the work is done */
-	struct drm_svm_mirror *mirror;
+	/* Entry in &drm_svm_mirror.prefetches */
+	struct list_head link;
 	u64 gpu_addr;
 	u64 range;
 	u32 region;
@@ -71,11 +73,10 @@ static const struct dma_fence_ops drm_svm_fence_ops = {
 	.release = drm_svm_fence_release,
 };
 
-static void drm_svm_prefetch_work(struct work_struct *work)
+/* Run one queued prefetch, signal its fence and drop the queue's reference. */
+static void drm_svm_prefetch_run(struct drm_svm_mirror *mirror,
+				 struct drm_svm_prefetch_job *job)
 {
-	struct drm_svm_prefetch_job *job =
-		container_of(work, struct drm_svm_prefetch_job, work);
-	struct drm_svm_mirror *mirror = job->mirror;
 	struct mm_struct *mm = mirror->svm_mm->mm;
 	u64 moved;
 	int err;
@@ -95,7 +96,54 @@ static void drm_svm_prefetch_work(struct work_struct *work)
 	}
 	dma_fence_signal(&job->fence);
 	dma_fence_put(&job->fence);
+}
+
+static struct drm_svm_prefetch_job *
+drm_svm_prefetch_next(struct drm_svm_mirror *mirror)
+{
+	struct drm_svm_prefetch_job *job;
+
+	spin_lock(&mirror->prefetch_lock);
+	job = list_first_entry_or_null(&mirror->prefetches,
+				       struct drm_svm_prefetch_job, link);
+	if (job)
+		list_del(&job->link);
+	spin_unlock(&mirror->prefetch_lock);
+	return job;
+}
+
+static void drm_svm_prefetch_work(struct work_struct *work)
+{
+	struct drm_svm_mirror *mirror =
+		container_of(work, struct drm_svm_mirror, prefetch_work);
+	struct drm_svm_prefetch_job *job;
+
+	while ((job = drm_svm_prefetch_next(mirror)))
+		drm_svm_prefetch_run(mirror, job);
+	/* The reference taken when the work was queued; may be the last. */
 	drm_svm_mirror_put(mirror);
+}
+
+/**
+ * drm_svm_prefetch_mirror_init() - Set up a mirror's prefetch queue
+ * @mirror: the mirror being created
+ */
+void drm_svm_prefetch_mirror_init(struct drm_svm_mirror *mirror)
+{
+	spin_lock_init(&mirror->prefetch_lock);
+	INIT_LIST_HEAD(&mirror->prefetches);
+	INIT_WORK(&mirror->prefetch_work, drm_svm_prefetch_work);
+	mirror->prefetch_context = dma_fence_context_alloc(1);
+	mirror->prefetch_seqno = 0;
+}
+
+/**
+ * drm_svm_prefetch_mirror_flush() - Wait for a mirror's queued prefetches
+ * @mirror: the mirror, closed, so that what is left fails at once
+ */
+void drm_svm_prefetch_mirror_flush(struct drm_svm_mirror *mirror)
+{
+	flush_work(&mirror->prefetch_work);
 }
 
 /* Queue a prefetch and put its fence in the syncobj. */
@@ -115,26 +163,36 @@ static int drm_svm_prefetch_async(struct drm_svm_mirror *mirror,
 	if (!syncobj)
 		return -ENOENT;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job) {
 		drm_syncobj_put(syncobj);
 		return -ENOMEM;
 	}
 	spin_lock_init(&job->lock);
-	__module_get(THIS_MODULE);
-	dma_fence_init(&job->fence, &drm_svm_fence_ops, &job->lock,
-		       drm_svm_prefetch_context,
-		       atomic64_inc_return(&drm_svm_prefetch_seqno));
-	INIT_WORK(&job->work, drm_svm_prefetch_work);
-	job->mirror = drm_svm_mirror_get(mirror);
 	job->gpu_addr = args->gpu_addr;
 	job->range = args->range;
 	job->region = args->region;
+	__module_get(THIS_MODULE);
 
+	/*
+	 * Seqno and queue order are one: the fences signal in order. The
+	 * initial reference is the queue's; hold one more until the syncobj
+	 * has its own, since the work may run the prefetch at once.
+	 */
+	spin_lock(&mirror->prefetch_lock);
+	dma_fence_init(&job->fence, &drm_svm_fence_ops, &job->lock,
+		       mirror->prefetch_context, ++mirror->prefetch_seqno);
+	list_add_tail(&job->link, &mirror->prefetches);
+	dma_fence_get(&job->fence);
+	spin_unlock(&mirror->prefetch_lock);
 	drm_syncobj_replace_fence(syncobj, &job->fence);
+	dma_fence_put(&job->fence);
 	drm_syncobj_put(syncobj);
-	/* The work's reference on the fence; the syncobj has its own. */
-	queue_work(drm_svm_prefetch_wq, &job->work);
+
+	/* A reference for the work, dropped when it has run. */
+	drm_svm_mirror_get(mirror);
+	if (!queue_work(drm_svm_prefetch_wq, &mirror->prefetch_work))
+		drm_svm_mirror_put(mirror);
 	return 0;
 }
 
@@ -184,30 +242,20 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 EXPORT_SYMBOL_GPL(drm_svm_ioctl_prefetch);
 
 /**
- * drm_svm_prefetch_flush() - Wait for the asynchronous prefetches queued
- */
-void drm_svm_prefetch_flush(void)
-{
-	flush_workqueue(drm_svm_prefetch_wq);
-}
-
-/**
- * drm_svm_prefetch_init() - Create the prefetch queue and fence timeline
+ * drm_svm_prefetch_init() - Create the workqueue the prefetch queues run on
  *
  * Returns: 0, or -ENOMEM.
  */
 int drm_svm_prefetch_init(void)
 {
 	/* Not WQ_MEM_RECLAIM: the work allocates and waits for frees. */
-	drm_svm_prefetch_wq = alloc_ordered_workqueue("drm_svm_prefetch", 0);
-	if (!drm_svm_prefetch_wq)
-		return -ENOMEM;
-	drm_svm_prefetch_context = dma_fence_context_alloc(1);
-	return 0;
+	drm_svm_prefetch_wq = alloc_workqueue("drm_svm_prefetch", WQ_UNBOUND,
+					      0);
+	return drm_svm_prefetch_wq ? 0 : -ENOMEM;
 }
 
 /**
- * drm_svm_prefetch_fini() - Destroy the prefetch queue
+ * drm_svm_prefetch_fini() - Destroy the prefetch workqueue
  */
 void drm_svm_prefetch_fini(void)
 {
