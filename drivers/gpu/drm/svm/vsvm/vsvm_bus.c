@@ -87,6 +87,29 @@ static struct page *vsvm_bus_system_page(struct vsvm_device *vdev, u64 addr)
 }
 
 /**
+ * vsvm_bus_peer() - The peer whose window a bus address is in
+ * @vdev: the device that accesses
+ * @addr: the bus address
+ *
+ * Returns: the device whose VRAM window holds @addr, when @vdev reaches it
+ * (see drm_svm_can_access()); NULL otherwise.
+ */
+struct vsvm_device *vsvm_bus_peer(struct vsvm_device *vdev, u64 addr)
+{
+	struct vsvm_device *peer;
+	u64 window;
+
+	if (addr < VSVM_BUS_PEER(0))
+		return NULL;
+	window = (addr - VSVM_BUS_PEER(0)) / VSVM_BUS_PEER_SIZE;
+	peer = window < VSVM_MAX_DEVICES ? vsvm_device_at(window) : NULL;
+	if (!peer || peer == vdev ||
+	    !drm_svm_can_access(&vdev->svm, &peer->svm))
+		return NULL;
+	return peer;
+}
+
+/**
  * vsvm_bus_page() - The memory behind a bus address
  * @vdev: the device that accesses
  * @kind: what the address is said to be, &enum drm_svm_addr_kind
@@ -99,7 +122,6 @@ static struct page *vsvm_bus_system_page(struct vsvm_device *vdev, u64 addr)
 struct page *vsvm_bus_page(struct vsvm_device *vdev, u8 kind, u64 addr)
 {
 	struct vsvm_device *peer;
-	u64 window;
 
 	switch (kind) {
 	case DRM_SVM_ADDR_SYSTEM:
@@ -107,16 +129,11 @@ struct page *vsvm_bus_page(struct vsvm_device *vdev, u8 kind, u64 addr)
 	case DRM_SVM_ADDR_LOCAL:
 		return vsvm_bus_vram_page(&vdev->vram, addr);
 	case DRM_SVM_ADDR_PEER:
-		if (addr < VSVM_BUS_PEER(0))
-			return NULL;
-		window = (addr - VSVM_BUS_PEER(0)) / VSVM_BUS_PEER_SIZE;
-		peer = window < VSVM_MAX_DEVICES ? vsvm_device_at(window) :
-						   NULL;
-		if (!peer || peer == vdev ||
-		    !drm_svm_can_access(&vdev->svm, &peer->svm))
+		peer = vsvm_bus_peer(vdev, addr);
+		if (!peer)
 			return NULL;
 		return vsvm_bus_vram_page(&peer->vram,
-					  addr - VSVM_BUS_PEER(window));
+					  addr - VSVM_BUS_PEER(peer->index));
 	}
 	return NULL;
 }

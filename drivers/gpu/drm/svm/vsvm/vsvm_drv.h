@@ -129,6 +129,7 @@ unsigned int vsvm_num_devices(void);
 struct vsvm_device *vsvm_device_at(unsigned int index);
 
 int vsvm_bus_init(struct vsvm_device *vdev);
+struct vsvm_device *vsvm_bus_peer(struct vsvm_device *vdev, u64 addr);
 struct page *vsvm_bus_page(struct vsvm_device *vdev, u8 kind, u64 addr);
 u64 vsvm_bus_vram_addr(struct vsvm_device *owner, struct vsvm_device *to,
 		       u64 offset);

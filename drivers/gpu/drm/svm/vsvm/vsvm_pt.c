@@ -131,18 +131,22 @@ static bool vsvm_pte_needs_flush(u64 old, u64 new)
 	return old & (VSVM_PTE_WRITE | VSVM_PTE_ATOMIC) & ~new;
 }
 
-/* Where the memory behind an address is, for the modelled time */
+/*
+ * Where the memory behind an address is, for the modelled time: a peer's
+ * is found from the address, as the bus would route it (the core's owner
+ * id is an SVM device id, not a vsvm index).
+ */
 static enum vsvm_loc vsvm_addr_loc(struct vsvm_device *vdev,
 				   const struct drm_svm_addr *a)
 {
-	struct vsvm_device *owner;
+	struct vsvm_device *peer;
 
 	if (a->kind == DRM_SVM_ADDR_SYSTEM)
 		return VSVM_LOC_SYSTEM;
 	if (a->kind == DRM_SVM_ADDR_LOCAL)
 		return VSVM_LOC_VRAM;
-	owner = a->owner < VSVM_MAX_DEVICES ? vsvm_device_at(a->owner) : NULL;
-	return vsvm_vram_loc(vdev, owner ? &owner->vram.dm : NULL);
+	peer = vsvm_bus_peer(vdev, a->addr);
+	return vsvm_vram_loc(vdev, peer ? &peer->vram.dm : NULL);
 }
 
 /*
