@@ -440,8 +440,10 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			if (!chunk || drm_svm_dma_chunk_huge(chunk) != huge) {
 				drm_svm_dma_chunk_free(chunk);
 				chunk = drm_svm_dma_chunk_alloc(npages, huge);
-				if (!chunk)
-					return -ENOMEM;
+				if (!chunk) {
+					err = -ENOMEM;
+					goto out_free;
+				}
 			}
 			down_read(&svm_mm->notifier_lock);
 			if (mmu_interval_read_retry(range.notifier,

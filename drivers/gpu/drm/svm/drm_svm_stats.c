@@ -29,8 +29,10 @@
  *    device id, ``key value`` lines: ``name``, ``vram_mode`` (private,
  *    coherent or none), ``vram_size`` and ``vram_in_use`` in bytes, then
  *    ``gpu_faults``, ``cpu_faults``, ``pages_to_vram``, ``pages_to_ram``,
- *    ``evictions``, ``pages_from_peer`` and ``bounces``. Reading
- *    ``vram_in_use`` first completes the frees already queued.
+ *    ``evictions``, ``pages_from_peer``, ``bounces`` and ``dma_mapped``
+ *    (system pages DMA-mapped for the device now, see Device
+ *    addresses). Reading ``vram_in_use`` first completes the frees
+ *    already queued.
  *  - ``/sys/kernel/debug/drm_svm/processes``: a header, then one line per
  *    process and device with activity: pid, device id, the first five
  *    counters, the bytes of device memory the process's data occupies,
@@ -62,7 +64,6 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 		   dm ? (u64)dm->npages << PAGE_SHIFT : 0);
 	seq_printf(m, "vram_in_use %llu\n", dm ? drm_svm_devmem_in_use(dm) : 0);
 	seq_printf(m, "gpu_faults %lld\n", atomic64_read(&sdev->gpu_faults));
-	seq_printf(m, "dma_mapped %lld\n", atomic64_read(&sdev->dma_pages));
 	seq_printf(m, "cpu_faults %lld\n",
 		   dm ? atomic64_read(&dm->stats.cpu_faults) : 0);
 	seq_printf(m, "pages_to_vram %lld\n",
@@ -75,6 +76,7 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 		   dm ? atomic64_read(&dm->stats.pages_from_peer) : 0);
 	seq_printf(m, "bounces %lld\n",
 		   dm ? atomic64_read(&dm->stats.bounces) : 0);
+	seq_printf(m, "dma_mapped %lld\n", atomic64_read(&sdev->dma_pages));
 	drm_svm_devices_unlock();
 	return 0;
 }
