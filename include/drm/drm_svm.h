@@ -78,6 +78,8 @@ struct drm_svm_addr {
  *	destroy); nothing is mapped there again before a new bind
  * @DRM_SVM_INVAL_RELEASE: the process's address space is torn down;
  *	nothing is mapped there again
+ * @DRM_SVM_INVAL_POLICY: the migration policy ends a pin: the next access
+ *	faults, and may move the pages (see DOC: Migration policy)
  */
 enum drm_svm_inval_reason {
 	DRM_SVM_INVAL_CPU,
@@ -86,7 +88,11 @@ enum drm_svm_inval_reason {
 	DRM_SVM_INVAL_ATTR,
 	DRM_SVM_INVAL_UNBIND,
 	DRM_SVM_INVAL_RELEASE,
+	DRM_SVM_INVAL_POLICY,
 };
+
+/* Migration policy events counted per device (see DOC: Statistics) */
+#define DRM_SVM_POLICY_STATS	7
 
 /**
  * struct drm_svm_ops - What a driver provides to the SVM core
@@ -239,6 +245,11 @@ struct drm_svm_device {
 	atomic64_t gpu_faults;
 	/** @dma_pages: System pages DMA-mapped for the device now, all VMs */
 	atomic64_t dma_pages;
+	/**
+	 * @policy_stats: Migration policy events of the device, all
+	 * processes, by &enum drm_svm_pstat
+	 */
+	atomic64_t policy_stats[DRM_SVM_POLICY_STATS];
 	/** @debugfs: The device's statistics file */
 	struct dentry *debugfs;
 };

@@ -214,11 +214,12 @@
  * SUBTEST: residency-bad-flags
  * Description: Residency with non-zero flags fails with EINVAL.
  *
- * SUBTEST: residency-bad-reserved-0
- * Description: Residency with non-zero reserved[0] fails with EINVAL.
+ * SUBTEST: residency-bad-reserved
+ * Description: Residency with non-zero reserved fails with EINVAL.
  *
- * SUBTEST: residency-bad-reserved-1
- * Description: Residency with non-zero reserved[1] fails with EINVAL.
+ * SUBTEST: residency-bad-blocks
+ * Description: Residency with a blocks pointer that cannot be written
+ *		fails with EFAULT.
  *
  * SUBTEST: residency-unaligned-gpu
  * Description: Residency at a GPU address not page aligned fails with
@@ -1780,10 +1781,11 @@ static const struct field_case residency_cases_neg[] = {
 	    "Residency of an unknown VM id fails with ENOENT."),
 	RES("bad-flags", flags, 1, false, EINVAL,
 	    "Residency with non-zero flags fails with EINVAL."),
-	RES("bad-reserved-0", reserved[0], 1, false, EINVAL,
-	    "Residency with non-zero reserved[0] fails with EINVAL."),
-	RES("bad-reserved-1", reserved[1], 1, false, EINVAL,
-	    "Residency with non-zero reserved[1] fails with EINVAL."),
+	RES("bad-reserved", reserved, 1, false, EINVAL,
+	    "Residency with non-zero reserved fails with EINVAL."),
+	RES("bad-blocks", blocks, 8, false, EFAULT,
+	    "Residency with a blocks pointer that cannot be written fails "
+	    "with EFAULT."),
 	RES("unaligned-gpu", gpu_addr, UNALIGNED, true, EINVAL,
 	    "Residency at an unaligned GPU address fails with EINVAL."),
 	RES("zero-npages", npages, 0, false, EINVAL,

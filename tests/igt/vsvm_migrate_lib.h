@@ -168,6 +168,71 @@ static inline void __mig_assert_residency(int fd, const struct mig_dev *d,
 }
 
 /*
+ * The migration policy's state of 2 MiB blocks, from the residency ioctl
+ */
+
+static inline const char *svm_policy_state_str(uint32_t state)
+{
+	switch (state) {
+	case DRM_SVM_POLICY_UNTRACKED:	return "UNTRACKED";
+	case DRM_SVM_POLICY_NORMAL:	return "NORMAL";
+	case DRM_SVM_POLICY_THROTTLED:	return "THROTTLED";
+	case DRM_SVM_POLICY_PINNED:	return "PINNED";
+	case DRM_SVM_POLICY_PROBE:	return "PROBE";
+	default:			return "?";
+	}
+}
+
+/* 2 MiB slots of GPU addresses that @npages pages at @gpu touch. */
+static inline uint64_t svm_block_slots(uint64_t gpu, uint64_t npages)
+{
+	uint64_t end = gpu + npages * svm_page_size();
+
+	return (svm_align_up(end, SZ_2M) - svm_align_down(gpu, SZ_2M)) / SZ_2M;
+}
+
+/*
+ * svm_residency_blocks() - svm_residency(), and the migration policy's
+ * state of every 2 MiB slot the range touches into @blocks, which has
+ * room for svm_block_slots() entries
+ *
+ * Returns: a malloc()'d array of @npages entries, for the caller to free.
+ */
+static inline struct drm_svm_page_residency *
+svm_residency_blocks(int fd, uint32_t vm, uint64_t gpu, uint64_t npages,
+		     struct drm_svm_block_policy *blocks)
+{
+	struct drm_svm_page_residency *pages;
+	struct drm_svm_residency args = {
+		.vm_id = vm,
+		.gpu_addr = gpu,
+		.npages = npages,
+		.blocks = to_u64(blocks),
+	};
+
+	pages = calloc(npages, sizeof(*pages));
+	igt_assert(pages);
+	/* Garbage the kernel must overwrite. */
+	memset(pages, 0xa5, npages * sizeof(*pages));
+	memset(blocks, 0xa5, svm_block_slots(gpu, npages) * sizeof(*blocks));
+	args.pages = to_u64(pages);
+	igt_assert_eq(__svm_residency_ioctl(fd, &args), 0);
+	return pages;
+}
+
+static inline void svm_block_print(const char *what,
+				   const struct drm_svm_block_policy *b)
+{
+	igt_info("%s: block %#" PRIx64 " %s home %s/%u backoff %u moves %u "
+		 "contenders %#x lapse %" PRIu64 " us epoch %" PRIu64
+		 " ms pin left %" PRIu64 " ms\n", what, (uint64_t)b->start,
+		 svm_policy_state_str(b->state), svm_location_str(b->home),
+		 b->home_device, b->backoff, b->moves, b->contenders,
+		 (uint64_t)b->lapse_ns / 1000, (uint64_t)b->epoch_ns / 1000000,
+		 (uint64_t)b->pin_left_ns / 1000000);
+}
+
+/*
  * The drm_svm core's device statistics,
  * SVM_DEBUGFS_DIR/device<svm_device_id>: "key value" lines
  */
@@ -269,6 +334,62 @@ static inline struct svm_dev_stats svm_dev_stats(const struct mig_dev *d)
 		     d->svm_id, strerror(-err), err == -ENODATA ? ": " : "",
 		     missing);
 	return st;
+}
+
+/*
+ * __svm_dev_keys() - Values of the @n keys @keys of the statistics of SVM
+ * device @svm_id, which need not be keys that svm_dev_stats() knows
+ *
+ * Returns: 0, -errno if the file cannot be read, or -ENODATA if a key is
+ * missing (its name then in *@missing).
+ */
+static inline int __svm_dev_keys(uint32_t svm_id, const char *const *keys,
+				 unsigned int n, uint64_t *values,
+				 const char **missing)
+{
+	char path[128], line[256], key[64], value[64];
+	uint64_t found = 0;
+	unsigned int i;
+	FILE *f;
+
+	igt_assert(n <= 64);
+	memset(values, 0, n * sizeof(*values));
+	snprintf(path, sizeof(path), SVM_DEBUGFS_DIR "/device%u", svm_id);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %63s", key, value) != 2)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (strcmp(key, keys[i]))
+				continue;
+			values[i] = strtoull(value, NULL, 0);
+			found |= 1ull << i;
+		}
+	}
+	fclose(f);
+
+	for (i = 0; i < n; i++) {
+		if (found & 1ull << i)
+			continue;
+		if (missing)
+			*missing = keys[i];
+		return -ENODATA;
+	}
+	return 0;
+}
+
+static inline void svm_dev_keys(const struct mig_dev *d,
+				const char *const *keys, unsigned int n,
+				uint64_t *values)
+{
+	const char *missing = "";
+	int err = __svm_dev_keys(d->svm_id, keys, n, values, &missing);
+
+	igt_assert_f(err == 0, SVM_DEBUGFS_DIR "/device%u: %s%s%s\n",
+		     d->svm_id, strerror(-err), err == -ENODATA ? ": " : "",
+		     missing);
 }
 
 static inline void svm_dev_stats_print(const char *what,

@@ -294,6 +294,60 @@ struct drm_svm_page_residency {
 	__u32 mapped_remote;
 };
 
+/* Bit of the CPU in &drm_svm_block_policy.contenders */
+#define DRM_SVM_POLICY_CPU		(1u << DRM_SVM_MAX_DEVICES)
+
+/**
+ * struct drm_svm_block_policy - The migration policy's state of one block
+ *
+ * A block is a 2 MiB-aligned range of CPU addresses. The core keeps
+ * policy state only for blocks that two processors (devices, the CPU)
+ * moved between within a lapse; the others read as
+ * %DRM_SVM_POLICY_UNTRACKED with every other field zero.
+ */
+struct drm_svm_block_policy {
+	/** @start: First CPU address of the block */
+	__u64 start;
+
+#define DRM_SVM_POLICY_UNTRACKED	0
+#define DRM_SVM_POLICY_NORMAL		1
+#define DRM_SVM_POLICY_THROTTLED	2
+#define DRM_SVM_POLICY_PINNED		3
+#define DRM_SVM_POLICY_PROBE		4
+	/**
+	 * @state: %DRM_SVM_POLICY_UNTRACKED, %DRM_SVM_POLICY_NORMAL (moves
+	 * follow the placement rules), %DRM_SVM_POLICY_THROTTLED (moves
+	 * wait up to a lapse), %DRM_SVM_POLICY_PINNED (the block stays at
+	 * its home, other processors map it there) or
+	 * %DRM_SVM_POLICY_PROBE (a pin ended, one move is allowed)
+	 */
+	__u32 state;
+	/**
+	 * @home: For %DRM_SVM_POLICY_PINNED, where the block is pinned:
+	 * %DRM_SVM_RESIDENT_SYSTEM or %DRM_SVM_RESIDENT_DEVICE; otherwise
+	 * %DRM_SVM_RESIDENT_NONE
+	 */
+	__u32 home;
+	/** @home_device: SVM device id of the home, for a device */
+	__u32 home_device;
+	/** @backoff: Pins since the block last returned to normal, minus one */
+	__u32 backoff;
+	/** @moves: Moves since the history was last reset */
+	__u32 moves;
+	/**
+	 * @contenders: Processors that asked for the block in the current
+	 * epoch: bit N for the device with SVM device id N,
+	 * %DRM_SVM_POLICY_CPU for the CPU
+	 */
+	__u32 contenders;
+	/** @lapse_ns: The block's lapse, from the measured cost of its moves */
+	__u64 lapse_ns;
+	/** @epoch_ns: The block's epoch */
+	__u64 epoch_ns;
+	/** @pin_left_ns: For %DRM_SVM_POLICY_PINNED, time left of the pin */
+	__u64 pin_left_ns;
+};
+
 /** DRM_SVM_RESIDENCY_MAX_PAGES - Most pages one residency query covers */
 #define DRM_SVM_RESIDENCY_MAX_PAGES	(1u << 20)
 
@@ -303,6 +357,12 @@ struct drm_svm_page_residency {
  * Fills @pages with one &drm_svm_page_residency per page of GPU range
  * [@gpu_addr, @gpu_addr + @npages pages) of VM @vm_id. Nothing is
  * faulted in or moved; the answer may be stale as soon as it is made.
+ *
+ * With @blocks set, also fills it with one &drm_svm_block_policy per
+ * 2 MiB-aligned slot of GPU addresses the range touches, in order: the
+ * migration policy's state of the block of the CPU address bound at the
+ * first page of the range in the slot (%DRM_SVM_POLICY_UNTRACKED, start
+ * zero, where no page of the slot is bound).
  *
  * Fails with -EINVAL for non-zero @flags or @reserved, an unaligned
  * @gpu_addr, @npages of zero or above %DRM_SVM_RESIDENCY_MAX_PAGES, a range
@@ -322,8 +382,13 @@ struct drm_svm_residency {
 	__u64 npages;
 	/** @pages: User pointer to @npages &struct drm_svm_page_residency */
 	__u64 pages;
+	/**
+	 * @blocks: User pointer to &struct drm_svm_block_policy entries, one
+	 * per 2 MiB slot of the range, or 0
+	 */
+	__u64 blocks;
 	/** @reserved: MBZ */
-	__u64 reserved[2];
+	__u64 reserved;
 };
 
 /**

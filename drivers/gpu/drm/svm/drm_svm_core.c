@@ -129,6 +129,18 @@ void drm_svm_devices_unlock(void)
 }
 
 /**
+ * drm_svm_devices_trylock() - Hold the device registry for reading, if free
+ *
+ * For paths that hold the mmap lock, which the registry nests outside.
+ *
+ * Returns: true when the registry is held.
+ */
+bool drm_svm_devices_trylock(void)
+{
+	return down_read_trylock(&drm_svm_devices_rwsem);
+}
+
+/**
  * drm_svm_devices_lock_write() - Hold the device registry to change it
  */
 void drm_svm_devices_lock_write(void)
@@ -175,6 +187,7 @@ int drm_svm_device_register(struct drm_svm_device *sdev)
 			drm_svm_devices[id] = sdev;
 			sdev->id = id;
 			drm_svm_topology_reset(sdev);
+			drm_svm_policy_forget_device(id);
 			err = 0;
 			break;
 		}
@@ -204,7 +217,14 @@ static int __init drm_svm_init(void)
 	err = drm_svm_prefetch_init();
 	if (err)
 		return err;
-	return drm_svm_stats_init();
+	err = drm_svm_stats_init();
+	if (err)
+		goto err_prefetch;
+	return 0;
+
+err_prefetch:
+	drm_svm_prefetch_fini();
+	return err;
 }
 
 static void __exit drm_svm_exit(void)

@@ -353,13 +353,23 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
 	struct vm_area_struct *vma = vmf->vma;
 	unsigned long addr = vmf->address & PAGE_MASK;
+	struct drm_svm_mcache_ticket t = {
+		.req = { .to = DRM_SVM_PROC_CPU, .proc = DRM_SVM_PROC_CPU,
+			 .write = vmf->flags & FAULT_FLAG_WRITE },
+		.addr = addr,
+		.preferred = -1,
+	};
 	unsigned long start, end, before;
+	struct drm_svm_mm *svm_mm;
 	struct drm_svm_devmem *dm;
+	bool registry;
 	long moved;
 
 	if (!alloc)
 		return VM_FAULT_SIGBUS;
 	dm = alloc->dm;
+	t.req.from = dm->sdev->id;
+	t.sdev = dm->sdev;
 	atomic64_inc(&dm->stats.cpu_faults);
 	atomic64_inc(&alloc->svm_mm->counters[dm->sdev->id].cpu_faults);
 
@@ -370,8 +380,23 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 		  addr + ((alloc->pfn + alloc->npages - page_to_pfn(page)) <<
 			  PAGE_SHIFT));
 
+	/*
+	 * The policy may throttle the move (see Migration policy); it never
+	 * waits for a device's move, which needs the mmap lock held here. A
+	 * fork child's fault is not the policy's: the block's history is the
+	 * process's that moved it.
+	 */
+	svm_mm = vma->vm_mm == alloc->svm_mm->mm ? alloc->svm_mm : NULL;
+	if (svm_mm) {
+		registry = drm_svm_devices_trylock();
+		drm_svm_mcache_begin(svm_mm, &t, alloc->born, false, registry);
+		if (registry)
+			drm_svm_devices_unlock();
+	}
 	moved = drm_svm_migrate_vma_to_ram(vma, start, end, page,
 					   BIT(dm->sdev->id));
+	if (svm_mm)
+		drm_svm_mcache_end(svm_mm, &t, moved);
 	if (moved < 0) {
 		drm_dbg(dm->sdev->drm, "CPU fault at %#lx: %ld\n",
 			vmf->address, moved);

@@ -16,6 +16,7 @@
 #include <uapi/drm/drm_svm.h>
 
 #include "drm_svm_internal.h"
+#include "drm_svm_trace.h"
 
 /**
  * DOC: GPU page faults
@@ -214,6 +215,8 @@ struct drm_svm_page_check {
 	u32 refused;
 	/* The device's atomics work on every page */
 	bool atomic_ok;
+	/* The processor of the first page where they do not */
+	u8 holder;
 };
 
 /* Whether @sdev's atomics work on a page of @dm (NULL: system memory). */
@@ -245,6 +248,7 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 
 	chk->refused = 0;
 	chk->atomic_ok = true;
+	chk->holder = DRM_SVM_PROC_CPU;
 	for (i = 0; i < npages; i++) {
 		if (!(pfns[i] & HMM_PFN_VALID))
 			continue;
@@ -254,6 +258,8 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 			ok = drm_svm_atomic_ok(sdev, dm);
 		first = false;
 		last = dm;
+		if (!ok && chk->atomic_ok && dm)
+			chk->holder = dm->sdev->id;
 		chk->atomic_ok &= ok;
 		if (!dm)
 			continue;
@@ -264,19 +270,60 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 	}
 }
 
+/* Where a chunk's data is, as a snapshot found it */
+struct drm_svm_chunk_src {
+	/* The processor holding it: the device of its first device page */
+	u8 proc;
+	/* When it moved there (&drm_svm_devmem_alloc.born), or 0 */
+	u64 born;
+	/* The notifier sequence of the snapshot */
+	unsigned long seq;
+};
+
+/* The processor whose memory a placement decision wants the chunk in. */
+static u8 drm_svm_place_proc(const struct drm_svm_place_to *to)
+{
+	return to->where == DRM_SVM_PLACE_DEVICE ? to->dev->id :
+						   DRM_SVM_PROC_CPU;
+}
+
+/*
+ * When device page @page, of a snapshot, moved in (see struct
+ * drm_svm_devmem_alloc), read with the snapshot's sequence still valid,
+ * so that the page and its block cannot be gone.
+ */
+static u64 drm_svm_chunk_born(struct drm_svm_mm *svm_mm,
+			      const struct hmm_range *range, struct page *page)
+{
+	const struct drm_svm_devmem_alloc *alloc;
+	u64 born = 0;
+
+	down_read(&svm_mm->notifier_lock);
+	alloc = page->zone_device_data;
+	if (!mmu_interval_read_retry(range->notifier, range->notifier_seq) &&
+	    alloc)
+		born = alloc->born;
+	up_read(&svm_mm->notifier_lock);
+	return born;
+}
+
 /*
  * Whether [start, end) is where @to wants it already, from a snapshot of
  * the CPU page table: every page in @to's memory for a device, no page in
  * any device's memory for system memory. Then no migration is needed.
- * Advisory; the caller holds a reference on the address space.
+ * *@src says where the data is. Advisory; the caller holds a reference on
+ * the address space.
  */
 static bool drm_svm_chunk_placed(struct drm_svm_mirror *mirror,
 				 struct drm_svm_window *window,
 				 const struct drm_svm_place_to *to,
-				 unsigned long start, unsigned long end)
+				 unsigned long start, unsigned long end,
+				 struct drm_svm_chunk_src *src)
 {
 	unsigned long i, npages = (end - start) >> PAGE_SHIFT;
 	struct drm_svm_devmem *want = NULL, *dm;
+	struct page *page, *first = NULL;
+	bool placed = true;
 	struct hmm_range range = {
 		.start = start,
 		.end = end,
@@ -284,22 +331,120 @@ static bool drm_svm_chunk_placed(struct drm_svm_mirror *mirror,
 		.notifier = &window->notifier,
 	};
 
+	src->proc = DRM_SVM_PROC_CPU;
+	src->born = 0;
 	if (to->where == DRM_SVM_PLACE_DEVICE)
 		want = to->dev->devmem;
 	if (drm_svm_snapshot(mirror->svm_mm, &range))
 		return false;
+	src->seq = range.notifier_seq;
 
 	for (i = 0; i < npages; i++) {
 		if (!(range.hmm_pfns[i] & HMM_PFN_VALID)) {
-			if (want)
-				return false;
+			placed &= !want;
 			continue;
 		}
-		dm = drm_svm_page_devmem(hmm_pfn_to_page(range.hmm_pfns[i]));
-		if (dm != want)
-			return false;
+		page = hmm_pfn_to_page(range.hmm_pfns[i]);
+		dm = drm_svm_page_devmem(page);
+		placed &= dm == want;
+		if (dm && !first) {
+			first = page;
+			src->proc = dm->sdev->id;
+		}
 	}
-	return true;
+	if (first && !placed)
+		src->born = drm_svm_chunk_born(mirror->svm_mm, &range, first);
+	return placed;
+}
+
+/* The processor of a preferred location, or -1. */
+static int drm_svm_preferred_proc(const struct drm_svm_attrs *attrs)
+{
+	if (attrs->location == DRM_SVM_LOC_SYSTEM)
+		return DRM_SVM_PROC_CPU;
+	if (attrs->location == DRM_SVM_LOC_DEVICE)
+		return attrs->device;
+	return -1;
+}
+
+/* Whether @sdev maps memory of processor @proc in place. */
+static bool drm_svm_reaches_proc(struct drm_svm_device *sdev, u32 proc)
+{
+	struct drm_svm_device *home;
+
+	if (proc == DRM_SVM_PROC_CPU)
+		return true;
+	home = drm_svm_device_by_id(proc);
+	return home && drm_svm_can_access(sdev, home);
+}
+
+/*
+ * Move the chunk as the migration policy allows (see Migration policy),
+ * to @to or to the home of a pinned block. Returns pages moved; *@map
+ * says whether the chunk is to be mapped afterwards. Caller holds the
+ * device registry.
+ */
+static long drm_svm_place_move(struct drm_svm_mirror *mirror,
+			       struct drm_svm_window *window,
+			       const struct drm_svm_place_req *req,
+			       const struct drm_svm_place_to *to,
+			       unsigned long start, unsigned long end,
+			       bool *map)
+{
+	struct drm_svm_mm *svm_mm = mirror->svm_mm;
+	struct drm_svm_mcache_ticket t = {
+		.req = {
+			.proc = mirror->sdev->id,
+			.to = drm_svm_place_proc(to),
+			.write = req->write,
+			.atomic = req->atomic,
+		},
+		.addr = start,
+		.preferred = drm_svm_preferred_proc(&req->attrs),
+		.sdev = mirror->sdev,
+	};
+	struct drm_svm_chunk_src src;
+	struct drm_svm_device *dev;
+	long moved;
+
+	if (req->place == DRM_SVM_PLACE_FAULT &&
+	    drm_svm_mcache_settled(svm_mm, &window->notifier, start,
+				   t.req.to)) {
+		drm_svm_mcache_count(svm_mm, mirror->sdev,
+				     DRM_SVM_PSTAT_CACHE_HITS);
+		return 0;
+	}
+	if (drm_svm_chunk_placed(mirror, window, to, start, end, &src)) {
+		drm_svm_mcache_placed(svm_mm, &window->notifier, src.seq,
+				      start, t.req.to);
+		return 0;
+	}
+
+	t.req.from = src.proc;
+	if (drm_svm_mcache_begin(svm_mm, &t, src.born, true, true) ==
+	    DRM_SVM_POLICY_STAY) {
+		*map = true;
+		drm_svm_mcache_placed(svm_mm, &window->notifier, src.seq,
+				      start, t.req.to);
+		return 0;
+	}
+
+	dev = t.req.to == DRM_SVM_PROC_CPU ? NULL :
+	      drm_svm_device_by_id(t.req.to);
+	if (dev && dev->devmem)
+		moved = drm_svm_migrate_to_devmem(dev->devmem, svm_mm, start,
+						  end);
+	else
+		moved = drm_svm_migrate_to_ram(svm_mm, start, end,
+					       DRM_SVM_ALL_DEVICES);
+	drm_svm_mcache_end(svm_mm, &t, moved);
+	if (t.req.to != drm_svm_place_proc(to))
+		*map = drm_svm_reaches_proc(mirror->sdev, t.req.to);
+	if (moved > 0)
+		drm_svm_mcache_placed(svm_mm, &window->notifier,
+				      mmu_interval_read_begin(&window->notifier),
+				      start, t.req.to);
+	return moved;
 }
 
 /*
@@ -330,17 +475,12 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 		preferred = drm_svm_device_by_id(req->attrs.device);
 	to = drm_svm_place_decide(req, preferred);
 	*map = to.map;
-	if (to.where != DRM_SVM_PLACE_FAULT &&
-	    !drm_svm_chunk_placed(mirror, window, &to, start, end)) {
-		if (to.where == DRM_SVM_PLACE_SYSTEM)
-			moved = drm_svm_migrate_to_ram(mirror->svm_mm, start,
-						       end,
-						       DRM_SVM_ALL_DEVICES);
-		else
-			moved = drm_svm_migrate_to_devmem(to.dev->devmem,
-							  mirror->svm_mm,
-							  start, end);
-	}
+	/* What the user asks for resets the history (see Migration policy). */
+	if (req->place != DRM_SVM_PLACE_FAULT)
+		drm_svm_mcache_reset(mirror->svm_mm, start, end - 1);
+	if (to.where != DRM_SVM_PLACE_FAULT)
+		moved = drm_svm_place_move(mirror, window, req, &to, start,
+					   end, map);
 	drm_svm_devices_unlock();
 
 	if (moved < 0)
@@ -351,12 +491,46 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 }
 
 /*
+ * A move the fault needs, to processor @to (system memory, or the device's
+ * own memory), as the migration policy sees it (see Migration policy): it
+ * waits for a racing move of the block and may be throttled, but it
+ * happens, and the moves that follow see it.
+ */
+static long drm_svm_fixup_move(struct drm_svm_mirror *mirror,
+			       unsigned long start, unsigned long end, u8 from,
+			       u8 to, u32 refused, bool atomic)
+{
+	struct drm_svm_mm *svm_mm = mirror->svm_mm;
+	struct drm_svm_mcache_ticket t = {
+		.req = { .proc = mirror->sdev->id, .from = from, .to = to,
+			 .write = true, .atomic = atomic },
+		.addr = start,
+		.preferred = -1,
+		.sdev = mirror->sdev,
+	};
+	long moved;
+
+	drm_svm_devices_lock();
+	drm_svm_mcache_begin(svm_mm, &t, 0, true, true);
+	drm_svm_devices_unlock();
+	t.req.to = to;
+	if (to == DRM_SVM_PROC_CPU)
+		moved = drm_svm_migrate_to_ram(svm_mm, start, end, refused);
+	else
+		moved = drm_svm_migrate_to_devmem(mirror->sdev->devmem, svm_mm,
+						  start, end);
+	drm_svm_mcache_end(svm_mm, &t, moved);
+	return moved;
+}
+
+/*
  * Move what drm_svm_pfns_check() found in the way: refused pages to
  * system memory, where the CPU fault path gives write access or refuses
  * it; for an atomic on pages where the device's atomics do not work, the
  * chunk into the device's memory, or into system memory when that cannot
- * be and the device's atomics work there. Returns pages moved, or
- * -EACCES when the atomic cannot be made to work.
+ * be and the device's atomics work there. Returns pages moved, 0 when the
+ * chunk could move but another move held its pages (the caller tries
+ * again), or -EACCES when the atomic cannot be made to work.
  */
 static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 				struct drm_svm_binding *b, unsigned long start,
@@ -365,20 +539,27 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 				const struct drm_svm_page_check *chk)
 {
 	struct drm_svm_devmem *dm = mirror->sdev->devmem;
+	bool can_move;
 	long moved = 0;
 
 	if (chk->refused)
-		return drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
-					      chk->refused);
-	if (dm && !(b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE) &&
-	    attrs->atomics != DRM_SVM_ATOMICS_GLOBAL)
-		moved = drm_svm_migrate_to_devmem(dm, mirror->svm_mm, start,
-						  end);
+		return drm_svm_fixup_move(mirror, start, end,
+					  __ffs(chk->refused), DRM_SVM_PROC_CPU,
+					  chk->refused, false);
+	can_move = dm && !(b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE) &&
+		   attrs->atomics != DRM_SVM_ATOMICS_GLOBAL &&
+		   drm_svm_range_migratable(mirror->svm_mm->mm, start, end);
+	if (can_move)
+		moved = drm_svm_fixup_move(mirror, start, end, chk->holder,
+					   mirror->sdev->id, 0, true);
 	if (moved <= 0 &&
 	    (mirror->sdev->caps & DRM_SVM_DEVICE_ATOMICS_SYSTEM))
-		moved = drm_svm_migrate_to_ram(mirror->svm_mm, start, end,
-					       DRM_SVM_ALL_DEVICES);
-	return moved > 0 ? moved : -EACCES;
+		moved = drm_svm_fixup_move(mirror, start, end, chk->holder,
+					   DRM_SVM_PROC_CPU,
+					   DRM_SVM_ALL_DEVICES, true);
+	if (moved > 0)
+		return moved;
+	return can_move && !moved ? 0 : -EACCES;
 }
 
 /*
@@ -560,6 +741,7 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		.sdev = mirror->sdev,
 		.place = place,
 		.write = write,
+		.atomic = access == DRM_SVM_ACCESS_ATOMIC,
 	};
 	struct drm_svm_binding *b;
 	struct drm_gpuva *va;
@@ -665,6 +847,8 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 		f->error = drm_svm_fault_one(mirror, f->addr, f->access,
 					     DRM_SVM_PLACE_FAULT, &done_start,
 					     &done_end, &moved);
+		trace_drm_svm_gpu_fault(mirror->sdev->id, f->addr, f->access,
+					done_start, done_end, f->error);
 		done_access = f->access;
 		if (f->error) {
 			done_start = 0;

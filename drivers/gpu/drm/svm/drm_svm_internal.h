@@ -21,12 +21,39 @@
 #include <drm/drm_svm_devmem.h>
 #include <uapi/drm/drm_svm.h>
 
+#include "drm_svm_policy.h"
+
 /* Size of the windows the mm is watched in; chunks never cross one. */
 #define DRM_SVM_WINDOW_SHIFT	29
 #define DRM_SVM_WINDOW_SIZE	BIT(DRM_SVM_WINDOW_SHIFT)
 
 /* Largest chunk the core faults in at once, and so the scratch pfn array. */
 #define DRM_SVM_MAX_CHUNK	SZ_2M
+
+/**
+ * enum drm_svm_pstat - Migration policy events, as counted
+ * @DRM_SVM_PSTAT_THRASH: a block was found thrashing
+ * @DRM_SVM_PSTAT_THROTTLES: a move was throttled
+ * @DRM_SVM_PSTAT_PINS: a block was pinned
+ * @DRM_SVM_PSTAT_PROBES: a pin ended
+ * @DRM_SVM_PSTAT_REMOTE_FAULTS: a fault mapped a pinned block remotely
+ * @DRM_SVM_PSTAT_CACHE_HITS: a fault found its block settled, and did
+ *	not look for a move
+ * @DRM_SVM_PSTAT_WAITS: a fault waited for another one's move of its block
+ * @DRM_SVM_PSTAT_NR: number of counters
+ */
+enum drm_svm_pstat {
+	DRM_SVM_PSTAT_THRASH,
+	DRM_SVM_PSTAT_THROTTLES,
+	DRM_SVM_PSTAT_PINS,
+	DRM_SVM_PSTAT_PROBES,
+	DRM_SVM_PSTAT_REMOTE_FAULTS,
+	DRM_SVM_PSTAT_CACHE_HITS,
+	DRM_SVM_PSTAT_WAITS,
+	DRM_SVM_PSTAT_NR,
+};
+
+static_assert(DRM_SVM_PSTAT_NR == DRM_SVM_POLICY_STATS);
 
 /**
  * struct drm_svm_counters - What one process did on one device
@@ -50,6 +77,54 @@ struct drm_svm_counters {
 	atomic64_t evictions;
 	/** @vram_pages: Device pages allocated for the process */
 	atomic64_t vram_pages;
+	/** @policy: Migration policy events, by &enum drm_svm_pstat */
+	atomic64_t policy[DRM_SVM_PSTAT_NR];
+};
+
+/**
+ * struct drm_svm_mcache - The migration policy state of one process
+ *
+ * See DOC: Migration cache.
+ */
+struct drm_svm_mcache {
+	/**
+	 * @blocks: &struct drm_svm_policy_block by CPU address >> 21; its
+	 * lock protects the blocks; XA_MARK_0 marks the pinned ones
+	 */
+	struct xarray blocks;
+	/** @nr: Entries of @blocks */
+	atomic_long_t nr;
+	/** @expire: Ends the pins whose time is up */
+	struct delayed_work expire;
+	/** @next_expire: When @expire is due, under the lock of @blocks */
+	u64 next_expire;
+	/** @link: Entry in the shrinker's list, once @listed */
+	struct list_head link;
+	/** @listed: @link is on the list */
+	bool listed;
+};
+
+/**
+ * struct drm_svm_mcache_ticket - A request to the migration policy
+ *
+ * On the caller's stack, from drm_svm_mcache_begin() to
+ * drm_svm_mcache_end().
+ */
+struct drm_svm_mcache_ticket {
+	/** @req: The request */
+	struct drm_svm_policy_req req;
+	/** @addr: A CPU address in the block */
+	unsigned long addr;
+	/** @index: The block's index */
+	unsigned long index;
+	/** @preferred: The processor of the preferred location, or -1 */
+	int preferred;
+	/** @sdev: The device the request's events are counted on */
+	struct drm_svm_device *sdev;
+	/** @busy_key: The block whose move this request holds or awaits */
+	void *busy_key;
+	/** @start: When the move started, ns */
+	u64 start;
 };
 
 /**
@@ -206,6 +281,8 @@ struct drm_svm_mm {
 	spinlock_t migrations_lock;
 	/** @migrations: &struct drm_svm_migration the core has in progress */
 	struct list_head migrations;
+	/** @mcache: Migration policy state */
+	struct drm_svm_mcache mcache;
 };
 
 /**
@@ -301,6 +378,8 @@ struct drm_svm_devmem_alloc {
 	refcount_t users;
 	/** @pinned: Fault batches using the block; eviction skips it */
 	atomic_t pinned;
+	/** @born: When the data moved in, ns (see DOC: Migration policy) */
+	u64 born;
 	/** @lru: Entry in &drm_svm_devmem.lru, under its lru_lock */
 	struct list_head lru;
 	/** @free_node: Entry in &drm_svm_devmem.free_list */
@@ -393,6 +472,8 @@ struct drm_svm_place_req {
 	struct drm_svm_attrs attrs;
 	/** @write: The access is a write */
 	bool write;
+	/** @atomic: The access is an atomic */
+	bool atomic;
 	/** @no_migrate: The binding is %DRM_SVM_BIND_FLAG_NO_MIGRATE */
 	bool no_migrate;
 };
@@ -423,6 +504,7 @@ int drm_svm_device_register(struct drm_svm_device *sdev);
 void drm_svm_device_unregister(struct drm_svm_device *sdev);
 void drm_svm_devices_lock(void);
 void drm_svm_devices_unlock(void);
+bool drm_svm_devices_trylock(void);
 void drm_svm_devices_lock_write(void);
 void drm_svm_devices_unlock_write(void);
 struct drm_svm_device *drm_svm_device_by_id(u32 id);
@@ -455,6 +537,8 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 				 unsigned long pfn, unsigned long npages);
 bool drm_svm_vma_migratable(struct vm_area_struct *vma);
+bool drm_svm_range_migratable(struct mm_struct *mm, unsigned long start,
+			      unsigned long end);
 
 struct drm_svm_mirror *drm_svm_ioctl_lookup(struct drm_svm_device *sdev,
 					    struct drm_svm_file *sfile,
@@ -465,6 +549,34 @@ int drm_svm_prefetch_init(void);
 void drm_svm_prefetch_fini(void);
 void drm_svm_prefetch_mirror_init(struct drm_svm_mirror *mirror);
 void drm_svm_prefetch_mirror_flush(struct drm_svm_mirror *mirror);
+
+bool drm_svm_policy_enabled(void);
+int drm_svm_policy_init(struct dentry *root);
+void drm_svm_policy_fini(void);
+void drm_svm_policy_forget_device(u32 id);
+void drm_svm_mcache_init(struct drm_svm_mcache *mc);
+void drm_svm_mcache_fini(struct drm_svm_mcache *mc);
+enum drm_svm_policy_verdict drm_svm_mcache_begin(struct drm_svm_mm *svm_mm,
+						 struct drm_svm_mcache_ticket *t,
+						 u64 born, bool wait,
+						 bool registry);
+void drm_svm_mcache_end(struct drm_svm_mm *svm_mm,
+			struct drm_svm_mcache_ticket *t, long moved);
+void drm_svm_mcache_count(struct drm_svm_mm *svm_mm,
+			  struct drm_svm_device *sdev, enum drm_svm_pstat stat);
+bool drm_svm_mcache_settled(struct drm_svm_mm *svm_mm,
+			    struct mmu_interval_notifier *notifier,
+			    unsigned long addr, u32 proc);
+void drm_svm_mcache_placed(struct drm_svm_mm *svm_mm,
+			   struct mmu_interval_notifier *notifier,
+			   unsigned long seq, unsigned long addr, u32 proc);
+void drm_svm_mcache_reset(struct drm_svm_mm *svm_mm, unsigned long start,
+			  unsigned long last);
+void drm_svm_mcache_unmap(struct drm_svm_mm *svm_mm, unsigned long start,
+			  unsigned long last);
+void drm_svm_mcache_report(struct drm_svm_mm *svm_mm, unsigned long addr,
+			   struct drm_svm_block_policy *out);
+u64 drm_svm_mcache_bytes(struct drm_svm_mm *svm_mm, u64 *blocks);
 
 int drm_svm_stats_init(void);
 void drm_svm_stats_fini(void);

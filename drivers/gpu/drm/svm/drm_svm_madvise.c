@@ -340,7 +340,10 @@ static int drm_svm_attr_range(struct drm_device *drm, u64 start, u64 range)
 	return 0;
 }
 
-/* Drop the device mappings of the changed parts of the attributes. */
+/*
+ * Drop the device mappings of the changed parts of the attributes, and the
+ * migration policy's history there (see Migration policy).
+ */
 static void drm_svm_attr_invalidate(struct drm_svm_mm *svm_mm,
 				    const struct drm_svm_attr_change *change)
 {
@@ -348,6 +351,9 @@ static void drm_svm_attr_invalidate(struct drm_svm_mm *svm_mm,
 
 	if (!change->num)
 		return;
+	for (i = 0; i < change->num; i++)
+		drm_svm_mcache_reset(svm_mm, change->spans[i].start,
+				     change->spans[i].last);
 	down_write(&svm_mm->notifier_lock);
 	for (i = 0; i < change->num; i++)
 		drm_svm_zap_cpu_range(svm_mm, change->spans[i].start,

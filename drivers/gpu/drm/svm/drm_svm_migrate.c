@@ -5,6 +5,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/ktime.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -14,6 +15,7 @@
 #include <drm/drm_print.h>
 
 #include "drm_svm_internal.h"
+#include "drm_svm_trace.h"
 
 /**
  * DOC: Migration
@@ -236,6 +238,7 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 	}
 	if (!drm_svm_migrate_fill_devmem(alloc, &args, buf)) {
 		migrate_vma_pages(&args);
+		alloc->born = ktime_get_ns();
 		moved = drm_svm_migrate_count(args.src, args.dst, args.npages);
 		/* The sources are held until finalize. */
 		*peers = drm_svm_migrate_count_peers(args.src, args.dst,
@@ -340,6 +343,7 @@ long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 	/* Pages of devices @dm cannot reach: through system memory. */
 	if (moved >= 0 && bounce &&
 	    drm_svm_migrate_to_ram(svm_mm, start, end, bounce) > 0) {
+		trace_drm_svm_bounce(dm->sdev->id, start, end, bounce);
 		bounce = 0;
 		n = drm_svm_migrate_in(dm, svm_mm, start, end, buf, &peers,
 				       &bounce);
@@ -562,6 +566,28 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 out_free:
 	kfree(buf);
 	return err ? err : moved;
+}
+
+/**
+ * drm_svm_range_migratable() - Whether a CPU range may go to device memory
+ * @mm: the address space, held by the caller
+ * @start: first address
+ * @end: end of the range
+ *
+ * Returns: true when one VMA covers the range and its pages may migrate
+ * (drm_svm_vma_migratable()).
+ */
+bool drm_svm_range_migratable(struct mm_struct *mm, unsigned long start,
+			      unsigned long end)
+{
+	struct vm_area_struct *vma;
+	bool ok;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, start);
+	ok = vma && end <= vma->vm_end && drm_svm_vma_migratable(vma);
+	mmap_read_unlock(mm);
+	return ok;
 }
 
 /* Move the pages of [start, end) of @vma in devices @from to system memory. */

@@ -82,6 +82,7 @@ struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
 	mutex_init(&svm_mm->attr_mutex);
 	spin_lock_init(&svm_mm->migrations_lock);
 	INIT_LIST_HEAD(&svm_mm->migrations);
+	drm_svm_mcache_init(&svm_mm->mcache);
 
 	/* The notifier lock is taken in reclaim: teach lockdep early. */
 	fs_reclaim_acquire(GFP_KERNEL);
@@ -111,6 +112,7 @@ static void drm_svm_mm_release(struct kref *ref)
 	xa_destroy(&svm_mm->windows);
 	mutex_destroy(&svm_mm->window_lock);
 	drm_svm_attr_fini(svm_mm);
+	drm_svm_mcache_fini(&svm_mm->mcache);
 	mmdrop(svm_mm->mm);
 	kfree(svm_mm);
 }
@@ -363,6 +365,8 @@ static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
 		return true;
 	}
 
+	if (range->event == MMU_NOTIFY_UNMAP)
+		drm_svm_mcache_unmap(svm_mm, start, last);
 	if (range->event == MMU_NOTIFY_RELEASE) {
 		reason = DRM_SVM_INVAL_RELEASE;
 	} else if (range->event == MMU_NOTIFY_MIGRATE &&

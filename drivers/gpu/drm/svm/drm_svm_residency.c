@@ -28,7 +28,9 @@
  * process over the piece and asking each mirror's driver
  * (&drm_svm_ops.mapped), with the notifier lock held; a device that maps
  * a page in another device's memory maps it over a link
- * (&drm_svm_page_residency.mapped_remote).
+ * (&drm_svm_page_residency.mapped_remote). On request it also reports
+ * the migration policy's state of each block the range touches (&struct
+ * drm_svm_block_policy; see Migration policy).
  */
 
 /* Pages one walk covers: a chunk, so that one notifier window holds it */
@@ -178,6 +180,50 @@ static int drm_svm_residency_batch(struct drm_svm_mirror *mirror, u64 addr,
 	return 0;
 }
 
+/*
+ * The policy state of the block bound at the first page of GPU range
+ * [lo, hi), which is in one 2 MiB slot; only @out->start when none is.
+ * Caller holds the mirror's lock.
+ */
+static void drm_svm_residency_block(struct drm_svm_mirror *mirror, u64 lo,
+				    u64 hi, struct drm_svm_block_policy *out)
+{
+	struct drm_gpuva *va = drm_gpuva_find_first(&mirror->gpuvm, lo,
+						    hi - lo);
+
+	memset(out, 0, sizeof(*out));
+	if (va)
+		drm_svm_mcache_report(mirror->svm_mm,
+				      max(lo, va->va.addr) -
+				      binding_gpu_delta(to_binding(va)), out);
+}
+
+/* Fill @args->blocks: one entry per 2 MiB slot of the range. */
+static int drm_svm_residency_blocks(struct drm_svm_mirror *mirror,
+				    const struct drm_svm_residency *args)
+{
+	struct drm_svm_block_policy __user *uptr =
+		u64_to_user_ptr(args->blocks);
+	u64 end = args->gpu_addr + (args->npages << PAGE_SHIFT), slot;
+	struct drm_svm_block_policy out;
+	int err = 0;
+
+	for (slot = ALIGN_DOWN(args->gpu_addr, SZ_2M); slot < end && !err;
+	     slot += SZ_2M, uptr++) {
+		mutex_lock(&mirror->lock);
+		if (mirror->closed)
+			err = -ENOENT;
+		else
+			drm_svm_residency_block(mirror,
+						max(slot, args->gpu_addr),
+						min(slot + SZ_2M, end), &out);
+		mutex_unlock(&mirror->lock);
+		if (!err && copy_to_user(uptr, &out, sizeof(out)))
+			err = -EFAULT;
+	}
+	return err;
+}
+
 /* Fill @args->pages; the caller holds a reference on the address space. */
 static int drm_svm_residency(struct drm_svm_mirror *mirror,
 			     const struct drm_svm_residency *args)
@@ -211,6 +257,8 @@ static int drm_svm_residency(struct drm_svm_mirror *mirror,
 		if (!err && fatal_signal_pending(current))
 			err = -EINTR;
 	}
+	if (!err && args->blocks)
+		err = drm_svm_residency_blocks(mirror, args);
 
 out_free:
 	bitmap_free(bitmap);
@@ -236,7 +284,7 @@ int drm_svm_ioctl_residency(struct drm_svm_device *sdev,
 	int err;
 
 	err = drm_svm_ioctl_check(sdev->drm, "residency", args->extensions,
-				  args->flags, args->reserved,
+				  args->flags, &args->reserved,
 				  sizeof(args->reserved));
 	if (err)
 		return err;

@@ -31,18 +31,29 @@
  *    ``gpu_faults``, ``cpu_faults``, ``pages_to_vram``, ``pages_to_ram``,
  *    ``evictions``, ``pages_from_peer``, ``bounces`` and ``dma_mapped``
  *    (system pages DMA-mapped for the device now, see Device
- *    addresses). Reading ``vram_in_use`` first completes the frees
- *    already queued.
+ *    addresses), then the migration policy's events (see Migration
+ *    policy) of every process: ``policy_thrash`` (blocks found
+ *    thrashing), ``policy_throttles``, ``policy_pins``, ``policy_probes``
+ *    (pins that ended), ``policy_remote_faults`` (faults that mapped a
+ *    pinned block over a link instead of moving it),
+ *    ``policy_cache_hits`` (faults on a settled block that skipped the
+ *    look for a move) and ``policy_waits`` (faults that waited for
+ *    another one's move of their block); a request counts on the device
+ *    that made it, a CPU fault's on the device whose memory it was.
+ *    Reading ``vram_in_use`` first completes the frees already queued.
  *  - ``/sys/kernel/debug/drm_svm/processes``: a header, then one line per
  *    process and device with activity: pid, device id, the first five
  *    counters, the bytes of device memory the process's data occupies,
- *    then ``pages_from_peer`` and ``bounces``.
+ *    then ``pages_from_peer``, ``bounces``, the seven policy events and
+ *    the bytes of the process's policy state.
  *  - DRM fdinfo of the driver's file (drm_svm_show_fdinfo()), for the
  *    process the file's VMs mirror, on that device: ``drm-total-vram`` and
  *    ``drm-resident-vram`` (KiB of device memory holding its data, which
  *    is always resident), ``svm-gpu-faults``, ``svm-cpu-faults``,
  *    ``svm-to-vram`` and ``svm-to-ram`` (KiB migrated),
- *    ``svm-evictions``, ``svm-from-peer`` (KiB) and ``svm-bounces``.
+ *    ``svm-evictions``, ``svm-from-peer`` (KiB), ``svm-bounces``, the
+ *    policy events as ``svm-policy-thrash`` and so on, and the process's
+ *    policy state, ``svm-policy-blocks`` and ``svm-policy-bytes``.
  *
  * Counters only grow, except the memory in use. Data migrated by one
  * process and shared with a fork child stays counted to the first.
@@ -50,10 +61,21 @@
 
 static struct dentry *drm_svm_debugfs_root;
 
+static const char *const drm_svm_pstat_names[DRM_SVM_PSTAT_NR] = {
+	[DRM_SVM_PSTAT_THRASH] = "thrash",
+	[DRM_SVM_PSTAT_THROTTLES] = "throttles",
+	[DRM_SVM_PSTAT_PINS] = "pins",
+	[DRM_SVM_PSTAT_PROBES] = "probes",
+	[DRM_SVM_PSTAT_REMOTE_FAULTS] = "remote_faults",
+	[DRM_SVM_PSTAT_CACHE_HITS] = "cache_hits",
+	[DRM_SVM_PSTAT_WAITS] = "waits",
+};
+
 static int drm_svm_device_show(struct seq_file *m, void *unused)
 {
 	struct drm_svm_device *sdev = m->private;
 	struct drm_svm_devmem *dm;
+	unsigned int i;
 
 	seq_printf(m, "name %s\n", dev_name(sdev->drm->dev));
 	drm_svm_devices_lock();
@@ -77,6 +99,9 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 	seq_printf(m, "bounces %lld\n",
 		   dm ? atomic64_read(&dm->stats.bounces) : 0);
 	seq_printf(m, "dma_mapped %lld\n", atomic64_read(&sdev->dma_pages));
+	for (i = 0; i < DRM_SVM_PSTAT_NR; i++)
+		seq_printf(m, "policy_%s %lld\n", drm_svm_pstat_names[i],
+			   atomic64_read(&sdev->policy_stats[i]));
 	drm_svm_devices_unlock();
 	return 0;
 }
@@ -99,15 +124,18 @@ static void drm_svm_process_show(struct drm_svm_mm *svm_mm, void *data)
 {
 	struct seq_file *m = data;
 	struct drm_svm_counters *c;
+	u64 blocks, bytes;
+	unsigned int i;
 	u32 id;
 
+	bytes = drm_svm_mcache_bytes(svm_mm, &blocks);
 	for (id = 0; id < DRM_SVM_MAX_DEVICES; id++) {
 		c = &svm_mm->counters[id];
 		if (!atomic64_read(&c->gpu_faults) &&
 		    !atomic64_read(&c->pages_to_vram) &&
 		    !atomic64_read(&c->vram_pages))
 			continue;
-		seq_printf(m, "%d %u %lld %lld %lld %lld %lld %lld %lld %lld\n",
+		seq_printf(m, "%d %u %lld %lld %lld %lld %lld %lld %lld %lld",
 			   svm_mm->pid, id, atomic64_read(&c->gpu_faults),
 			   atomic64_read(&c->cpu_faults),
 			   atomic64_read(&c->pages_to_vram),
@@ -116,12 +144,20 @@ static void drm_svm_process_show(struct drm_svm_mm *svm_mm, void *data)
 			   atomic64_read(&c->vram_pages) << PAGE_SHIFT,
 			   atomic64_read(&c->pages_from_peer),
 			   atomic64_read(&c->bounces));
+		for (i = 0; i < DRM_SVM_PSTAT_NR; i++)
+			seq_printf(m, " %lld", atomic64_read(&c->policy[i]));
+		seq_printf(m, " %llu\n", bytes);
 	}
 }
 
 static int drm_svm_processes_show(struct seq_file *m, void *unused)
 {
-	seq_puts(m, "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram evictions vram_in_use pages_from_peer bounces\n");
+	unsigned int i;
+
+	seq_puts(m, "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram evictions vram_in_use pages_from_peer bounces");
+	for (i = 0; i < DRM_SVM_PSTAT_NR; i++)
+		seq_printf(m, " policy_%s", drm_svm_pstat_names[i]);
+	seq_puts(m, " policy_bytes\n");
 	drm_svm_mm_for_each(drm_svm_process_show, m);
 	return 0;
 }
@@ -141,8 +177,10 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 {
 	struct drm_svm_counters *c = NULL;
 	struct drm_svm_mirror *mirror;
+	u64 vram = 0, blocks = 0, bytes;
 	unsigned long id = 0;
-	u64 vram = 0;
+	unsigned int i;
+	char key[16];
 
 	xa_lock(&sfile->vms);
 	mirror = xa_find(&sfile->vms, &id, ULONG_MAX, XA_PRESENT);
@@ -170,6 +208,15 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 		   c ? atomic64_read(&c->pages_from_peer) << (PAGE_SHIFT - 10) : 0);
 	drm_printf(p, "svm-bounces:\t%lld\n",
 		   c ? atomic64_read(&c->bounces) : 0);
+	for (i = 0; i < DRM_SVM_PSTAT_NR; i++) {
+		strscpy(key, drm_svm_pstat_names[i]);
+		strreplace(key, '_', '-');
+		drm_printf(p, "svm-policy-%s:\t%lld\n", key,
+			   c ? atomic64_read(&c->policy[i]) : 0);
+	}
+	bytes = mirror ? drm_svm_mcache_bytes(mirror->svm_mm, &blocks) : 0;
+	drm_printf(p, "svm-policy-blocks:\t%llu\n", blocks);
+	drm_printf(p, "svm-policy-bytes:\t%llu\n", bytes);
 
 	drm_svm_mirror_put(mirror);
 }
@@ -178,11 +225,20 @@ EXPORT_SYMBOL_GPL(drm_svm_show_fdinfo);
 /**
  * drm_svm_stats_init() - Create the core's debugfs directory
  *
- * Returns: 0; debugfs failures are not fatal.
+ * Also sets up the migration policy's thresholds, which live there.
+ *
+ * Returns: 0, or -ENOMEM; debugfs failures are not fatal.
  */
 int drm_svm_stats_init(void)
 {
+	int err;
+
 	drm_svm_debugfs_root = debugfs_create_dir("drm_svm", NULL);
+	err = drm_svm_policy_init(drm_svm_debugfs_root);
+	if (err) {
+		debugfs_remove_recursive(drm_svm_debugfs_root);
+		return err;
+	}
 	debugfs_create_file("processes", 0444, drm_svm_debugfs_root, NULL,
 			    &drm_svm_processes_fops);
 	return 0;
@@ -193,5 +249,6 @@ int drm_svm_stats_init(void)
  */
 void drm_svm_stats_fini(void)
 {
+	drm_svm_policy_fini();
 	debugfs_remove_recursive(drm_svm_debugfs_root);
 }

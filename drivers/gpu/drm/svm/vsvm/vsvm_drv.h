@@ -31,7 +31,7 @@ struct platform_device;
 #define VSVM_BUS_PEER(index)	(BIT_ULL(48) + (u64)(index) * VSVM_BUS_PEER_SIZE)
 
 /* Reasons the core invalidates for, &enum drm_svm_inval_reason */
-#define VSVM_INVAL_REASONS	(DRM_SVM_INVAL_RELEASE + 1)
+#define VSVM_INVAL_REASONS	(DRM_SVM_INVAL_POLICY + 1)
 
 /**
  * struct vsvm_vram - Emulated device memory (see DOC: VRAM)

@@ -87,6 +87,7 @@ static int vsvm_vm_invalidations_show(struct seq_file *m, void *unused)
 		[DRM_SVM_INVAL_ATTR] = "attr",
 		[DRM_SVM_INVAL_UNBIND] = "unbind",
 		[DRM_SVM_INVAL_RELEASE] = "release",
+		[DRM_SVM_INVAL_POLICY] = "policy",
 	};
 	struct vsvm_device *vdev = m->private;
 	unsigned int i;

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The drm_svm authors
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM drm_svm
+
+#if !defined(__DRM_SVM_TRACE_H__) || defined(TRACE_HEADER_MULTI_READ)
+#define __DRM_SVM_TRACE_H__
+
+#include <linux/tracepoint.h>
+#include <linux/types.h>
+
+/*
+ * Processors in the events are SVM device ids, and 16
+ * (DRM_SVM_MAX_DEVICES) for the CPU and system memory.
+ */
+
+TRACE_EVENT(drm_svm_gpu_fault,
+	    TP_PROTO(u32 dev, u64 addr, u32 access, u64 start, u64 end, int err),
+	    TP_ARGS(dev, addr, access, start, end, err),
+	    TP_STRUCT__entry(__field(u32, dev)
+			     __field(u32, access)
+			     __field(u64, addr)
+			     __field(u64, start)
+			     __field(u64, end)
+			     __field(int, err)
+	    ),
+	    TP_fast_assign(__entry->dev = dev;
+			   __entry->access = access;
+			   __entry->addr = addr;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->err = err;
+	    ),
+	    TP_printk("dev=%u addr=%#llx access=%u mapped=%#llx-%#llx err=%d",
+		      __entry->dev, __entry->addr, __entry->access,
+		      __entry->start, __entry->end, __entry->err)
+);
+
+TRACE_EVENT(drm_svm_migrate,
+	    TP_PROTO(pid_t pid, unsigned long start, u32 from, u32 to,
+		     long pages, u64 ns),
+	    TP_ARGS(pid, start, from, to, pages, ns),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, from)
+			     __field(u32, to)
+			     __field(unsigned long, start)
+			     __field(long, pages)
+			     __field(u64, ns)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->from = from;
+			   __entry->to = to;
+			   __entry->start = start;
+			   __entry->pages = pages;
+			   __entry->ns = ns;
+	    ),
+	    TP_printk("pid=%d block=%#lx from=%u to=%u bytes=%ld ns=%llu",
+		      __entry->pid, __entry->start, __entry->from, __entry->to,
+		      __entry->pages << PAGE_SHIFT, __entry->ns)
+);
+
+TRACE_EVENT(drm_svm_bounce,
+	    TP_PROTO(u32 to, unsigned long start, unsigned long end, u32 from),
+	    TP_ARGS(to, start, end, from),
+	    TP_STRUCT__entry(__field(u32, to)
+			     __field(u32, from)
+			     __field(unsigned long, start)
+			     __field(unsigned long, end)
+	    ),
+	    TP_fast_assign(__entry->to = to;
+			   __entry->from = from;
+			   __entry->start = start;
+			   __entry->end = end;
+	    ),
+	    TP_printk("range=%#lx-%#lx to=%u through system memory from devices %#x",
+		      __entry->start, __entry->end, __entry->to, __entry->from)
+);
+
+TRACE_EVENT(drm_svm_remote_map,
+	    TP_PROTO(pid_t pid, unsigned long start, u32 proc, u32 home),
+	    TP_ARGS(pid, start, proc, home),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, proc)
+			     __field(u32, home)
+			     __field(unsigned long, start)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->proc = proc;
+			   __entry->home = home;
+			   __entry->start = start;
+	    ),
+	    TP_printk("pid=%d block=%#lx proc=%u maps home=%u",
+		      __entry->pid, __entry->start, __entry->proc, __entry->home)
+);
+
+TRACE_EVENT(drm_svm_policy,
+	    TP_PROTO(pid_t pid, unsigned long start, const char *what, u32 proc,
+		     u32 state, int home, u32 backoff, u32 lapse),
+	    TP_ARGS(pid, start, what, proc, state, home, backoff, lapse),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(unsigned long, start)
+			     __string(what, what)
+			     __field(u32, proc)
+			     __field(u32, state)
+			     __field(int, home)
+			     __field(u32, backoff)
+			     __field(u32, lapse)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->start = start;
+			   __assign_str(what);
+			   __entry->proc = proc;
+			   __entry->state = state;
+			   __entry->home = home;
+			   __entry->backoff = backoff;
+			   __entry->lapse = lapse;
+	    ),
+	    TP_printk("pid=%d block=%#lx %s proc=%u state=%u home=%d backoff=%u lapse=%uns",
+		      __entry->pid, __entry->start, __get_str(what),
+		      __entry->proc, __entry->state, __entry->home,
+		      __entry->backoff, __entry->lapse)
+);
+
+#endif /* __DRM_SVM_TRACE_H__ */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE drm_svm_trace
+#include <trace/define_trace.h>
