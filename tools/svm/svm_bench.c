@@ -3,9 +3,9 @@
  * svm_bench - compare the vsvm fault, invalidation and migration paths with
  * test_hmm.
  *
- * Ten metrics, each the median of at least five repetitions, ours and
- * the peer's interleaved in one run (ours, peer, ours, peer, ...). Times,
- * lower is better:
+ * Fourteen metrics, each the median of at least five repetitions, ours
+ * and the peer's interleaved in one run (ours, peer, ours, peer, ...).
+ * Times, lower is better:
  *
  *  fault-in-4k           populated 4 KiB-page anonymous memory, faulted in
  *                        by one vsvm TOUCH job over the whole buffer, versus
@@ -54,6 +54,52 @@
  *                        the job query reports (accesses by where the
  *                        pages are, plus the copies of its faults).
  *
+ * The migration policy (drm_svm's migration_policy parameter), against
+ * itself switched off: "ours" is a run with the policy on, "peer" one with
+ * it off, each on a fresh buffer (a new mmap) bound normally, so that
+ * faults migrate it, the parameter set before each run and given back its
+ * previous value after the metric (and at exit, if the bench fails). Bytes
+ * migrated are the growth of pages_to_vram + pages_to_ram summed over
+ * the devices' debugfs statistics, times the page size; each run's line
+ * also shows what the policy counters there (policy_thrash,
+ * policy_throttles, policy_pins, policy_probes, policy_remote_faults,
+ * policy_cache_hits, policy_waits: those the kernel has) grew by.
+ * Goals, which a figure may miss without failing the bench, are printed
+ * beside it:
+ *
+ *  pingpong-gpu-gpu      two devices linked to each other (a PEER link in
+ *                        the topology query), one 2 MiB block bound in a
+ *                        VM on each: the first writes it once (untimed,
+ *                        that places it), then they take turns with a
+ *                        small write job for 64 rounds, each round copying
+ *                        the word the round before stored and storing its
+ *                        own; MiB migrated by the rounds, on vs off (goal:
+ *                        ratio <= 0.05). Two more figures:
+ *                        pingpong-gpu-gpu.wall, the rounds' wall time, and
+ *                        pingpong-gpu-gpu.devtime, the sum of their jobs'
+ *                        modelled device time, in ms (goal: ratio <= 0.5
+ *                        each). Every word of the block is checked on the
+ *                        CPU after every run.
+ *  pingpong-cpu-gpu      the same with the CPU and vsvm0 taking turns (the
+ *                        CPU's rounds are plain stores); with
+ *                        device-coherent VRAM nothing may move after the
+ *                        first write, and a ratio over zero prints n/a.
+ *  streaming-overhead    one owner: vsvm0 fills 32 MiB twice over with
+ *                        64 jobs of 1 MiB, queued at once, then the CPU
+ *                        reads a word of every page; wall time in ms, on
+ *                        vs off (goal: ratio <= 1.02). The data is checked
+ *                        afterwards.
+ *  policy-metadata       bytes of policy state per tracked 2 MiB block:
+ *                        svm-policy-bytes / svm-policy-blocks in the fdinfo
+ *                        of a process (a child) right after a ping-pong of
+ *                        32 rounds between the linked devices, policy on
+ *                        (goal: <= 64); policy-metadata.debugfs, the size
+ *                        of one block's state that debugfs reports
+ *                        (drm_svm/policy/block_bytes); and
+ *                        policy-metadata.streaming, the svm-policy-bytes
+ *                        of another child after the streaming workload
+ *                        (goal: 0). No peer: one value each.
+ *
  * After each timed operation, and outside the timed region, the data is
  * checked where it now lives, so that a broken migration cannot look
  * fast: in VRAM with a GPU CHECKSUM job, and with the residency ioctl that
@@ -68,18 +114,24 @@
  * destroyed after it, and the dmirror file is opened for it and closed
  * after it. The buffer is bound with DRM_SVM_BIND_FLAG_NO_MIGRATE, so that
  * the GPU mirrors it in place as dmirror does, instead of moving it into
- * VRAM. After the table, one line per metric for scripts:
+ * VRAM. After the table, one line per metric and per extra figure
+ * (NAME.wall, ...) for scripts:
  *
- *	bench: NAME ours=X peer=Y ratio=Z
+ *	bench: NAME ours=X peer=Y ratio=Z [goal<=G met|MISSED]
+ *	bench: NAME value=X [goal<=G met|MISSED]
  *
  * with ratio = ours / peer: below 1 is better for the times, above 1 for
- * the throughputs.
+ * the throughputs; the second form for the figures without a peer. A
+ * figure that cannot be computed (a ratio over zero) prints n/a, and a
+ * metric that cannot run on this kernel (no migration policy) prints
+ * "bench: NAME skipped" and makes the bench exit with 1 after the table.
  *
  * Copyright © 2026 The drm_svm authors
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +139,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -119,15 +172,33 @@ enum metric_id {
 	M_D2D,
 	M_REMOTE,
 	M_REMOTE_DEVTIME,
+	M_PP_GPU,
+	M_PP_CPU,
+	M_STREAMING,
+	M_POLICY_META,
 	NR_METRICS,
 };
 
-static const struct {
-	const char *name;
+/* What a figure compares */
+enum fig_kind {
+	FIG_PEER,		/* ours against the peer */
+	FIG_ONOFF,		/* ours: the migration policy on; peer: off */
+	FIG_VALUE,		/* one value, no peer */
+};
+
+/* One figure: a metric, or one more row of a metric (NAME.SUFFIX). */
+struct fig {
+	const char *name;	/* the metric's name; a row's suffix */
 	const char *unit;
 	const char *what;
 	int higher;		/* higher is better (a throughput) */
-} metrics[NR_METRICS] = {
+	enum fig_kind kind;
+	int prec;		/* digits printed; 0: 3 for throughputs, else 1 */
+	int has_goal;
+	double goal;		/* of the ratio; of the value for FIG_VALUE */
+};
+
+static const struct fig metrics[NR_METRICS] = {
 	[M_FAULT_4K]	= { "fault-in-4k", "ns/page",
 			    "TOUCH job vs HMM_DMIRROR_READ, 4 KiB pages" },
 	[M_FAULT_THP]	= { "fault-in-thp", "ns/page",
@@ -150,14 +221,51 @@ static const struct {
 			    "job over a peer's VRAM: mapped remotely vs migrated" },
 	[M_REMOTE_DEVTIME] = { "remote-vs-migrate-devtime", "ms",
 			    "the same, in modelled device time" },
+	[M_PP_GPU]	= { "pingpong-gpu-gpu", "MiB",
+			    "2 linked devices write a block in turns: migrated, policy on vs off",
+			    .kind = FIG_ONOFF, .has_goal = 1, .goal = 0.05 },
+	[M_PP_CPU]	= { "pingpong-cpu-gpu", "MiB",
+			    "the CPU and vsvm0 write a block in turns: migrated, on vs off",
+			    .kind = FIG_ONOFF, .has_goal = 1, .goal = 0.05 },
+	[M_STREAMING]	= { "streaming-overhead", "ms",
+			    "vsvm0 streams 32 MiB, the CPU reads it: wall, on vs off",
+			    .kind = FIG_ONOFF, .has_goal = 1, .goal = 1.02 },
+	[M_POLICY_META]	= { "policy-metadata", "B/block",
+			    "policy state per tracked block; .streaming: of a streamer",
+			    .kind = FIG_VALUE, .has_goal = 1, .goal = 64 },
 };
+
+/* The extra rows of the migration policy metrics */
+static const struct fig fig_pp_wall = {
+	"wall", "ms", "the rounds' wall time", .kind = FIG_ONOFF,
+	.has_goal = 1, .goal = 0.5,
+};
+
+static const struct fig fig_pp_devtime = {
+	"devtime", "ms", "the rounds' modelled device time", .kind = FIG_ONOFF,
+	.prec = 3, .has_goal = 1, .goal = 0.5,
+};
+
+static const struct fig fig_meta_debugfs = {
+	"debugfs", "B/block", "drm_svm/policy/block_bytes", .kind = FIG_VALUE,
+};
+
+static const struct fig fig_meta_streaming = {
+	"streaming", "bytes", "svm-policy-bytes of a streaming process",
+	.kind = FIG_VALUE, .has_goal = 1, .goal = 0,
+};
+
+#define MAX_EXTRA	2
 
 struct result {
 	double *ours;
 	double *peer;
-	double med_ours;
-	double med_peer;
 	int done;
+	const char *skipped;	/* why the metric could not run */
+	int nextra;
+	const struct fig *extra[MAX_EXTRA];
+	double *extra_ours[MAX_EXTRA];
+	double *extra_peer[MAX_EXTRA];
 };
 
 /* An open vsvm render node. */
@@ -208,40 +316,40 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double median(const double *v, int n)
+/*
+ * Median, least and greatest of those of the @n figures of @v that are
+ * numbers (a figure that could not be computed is NAN); NAN for none.
+ */
+static void stats(const double *v, int n, double *med, double *lo,
+		  double *hi)
 {
 	double *s = malloc(n * sizeof(*s));
-	double m;
+	int i, k = 0;
 
 	if (!s)
 		die("out of memory");
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_double);
-	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	for (i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			s[k++] = v[i];
+	if (!k) {
+		*med = NAN;
+		*lo = NAN;
+		*hi = NAN;
+	} else {
+		qsort(s, k, sizeof(*s), cmp_double);
+		*med = k % 2 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
+		*lo = s[0];
+		*hi = s[k - 1];
+	}
 	free(s);
-	return m;
 }
 
-static double min_of(const double *v, int n)
+/* @o / @p, or NAN when that is no number (a figure over zero). */
+static double ratio_of(double o, double p)
 {
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] < m)
-			m = v[i];
-	return m;
-}
-
-static double max_of(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] > m)
-			m = v[i];
-	return m;
+	if (isnan(o) || isnan(p) || p == 0)
+		return NAN;
+	return o / p;
 }
 
 /* ---- memory ---------------------------------------------------------- */
@@ -402,10 +510,11 @@ static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 }
 
 /*
- * A fresh VM with @buf (bound with @flags), the batch page and the result
- * page bound at their CPU addresses.
+ * A fresh VM with @size bytes at @buf (bound with @flags), the batch page
+ * and the result page bound at their CPU addresses.
  */
-static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
+static uint32_t vm_create_size(struct vsvm *dev, const char *buf,
+			       unsigned long size, uint32_t flags)
 {
 	struct drm_svm_vm_create create = {};
 
@@ -421,8 +530,14 @@ static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
 		DRM_SVM_BIND_FLAG_POPULATE);
 	vm_bind(dev, create.vm_id, result, page_size,
 		DRM_SVM_BIND_FLAG_NO_MIGRATE | DRM_SVM_BIND_FLAG_POPULATE);
-	vm_bind(dev, create.vm_id, buf, buf_size, flags);
+	vm_bind(dev, create.vm_id, buf, size, flags);
 	return create.vm_id;
+}
+
+/* The same with a buffer of buf_size bytes. */
+static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
+{
+	return vm_create_size(dev, buf, buf_size, flags);
 }
 
 static void vm_destroy(struct vsvm *dev, uint32_t vm_id)
@@ -434,13 +549,16 @@ static void vm_destroy(struct vsvm *dev, uint32_t vm_id)
 		    strerror(errno));
 }
 
-/* Submit the first @words of the batch on @vm_id; returns the job id. */
-static uint64_t job_submit(struct vsvm *dev, uint32_t vm_id,
-			   unsigned int words)
+/*
+ * Submit the @words at @cmds, in the batch page, on @vm_id; returns the
+ * job id.
+ */
+static uint64_t job_submit_at(struct vsvm *dev, uint32_t vm_id,
+			      const uint64_t *cmds, unsigned int words)
 {
 	struct drm_vsvm_exec exec = {
 		.vm_id = vm_id,
-		.batch_addr = (uintptr_t)batch,
+		.batch_addr = (uintptr_t)cmds,
 		.batch_len = words * sizeof(uint64_t),
 		.syncobj = dev->syncobj,
 	};
@@ -448,6 +566,13 @@ static uint64_t job_submit(struct vsvm *dev, uint32_t vm_id,
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &exec))
 		die("%s: DRM_IOCTL_VSVM_EXEC: %s", dev->node, strerror(errno));
 	return exec.job_id;
+}
+
+/* Submit the first @words of the batch on @vm_id; returns the job id. */
+static uint64_t job_submit(struct vsvm *dev, uint32_t vm_id,
+			   unsigned int words)
+{
+	return job_submit_at(dev, vm_id, batch, words);
 }
 
 /* Submit the TOUCH batch (see main) on @vm_id; returns the job id. */
@@ -869,20 +994,24 @@ static long long vram_used(struct vsvm *dev)
  * repetition starts with the device's memory empty. Reading vram_in_use
  * completes the frees already queued.
  */
-static void vram_settle(struct mig *c)
+static void vram_settle_dev(struct vsvm *dev, enum metric_id m)
 {
 	long long used = 0;
 	int i;
 
 	for (i = 0; i < VRAM_SETTLE_STEPS; i++) {
-		used = vram_used(&c->dev);
+		used = vram_used(dev);
 		if (used <= 0)
 			return;
 		usleep(10000);
 	}
 	printf("  %s: note: vsvm%u has %lld bytes of VRAM in use %d s after the last buffer was freed\n",
-	       metrics[c->m].name, c->dev.index, used,
-	       VRAM_SETTLE_STEPS / 100);
+	       metrics[m].name, dev->index, used, VRAM_SETTLE_STEPS / 100);
+}
+
+static void vram_settle(struct mig *c)
+{
+	vram_settle_dev(&c->dev, c->m);
 }
 
 /* Where the CPU-fault loop's reads go, so that they are not optimised out. */
@@ -1270,7 +1399,880 @@ static void run_d2d(enum metric_id m, struct result *res)
 	vsvm_close(&src.dev);
 }
 
+/* ---- migration policy ------------------------------------------------- */
+
+#define POLICY_PARAM	"/sys/module/drm_svm/parameters/migration_policy"
+#define POLICY_DEBUGFS	"/sys/kernel/debug/drm_svm/policy"
+/* Timed rounds of a ping-pong run, and of policy-metadata's */
+#define PP_ROUNDS	64
+#define PP_META_ROUNDS	32
+/* The ping-pong buffer: one 2 MiB block of the policy */
+#define PP_SIZE		THP_SIZE
+/* The streaming workload: passes over the buffer, one job per 1 MiB */
+#define STREAM_SIZE	(32UL << 20)
+#define STREAM_JOB	(STREAM_SIZE / 32)
+#define STREAM_PASSES	2
+#define STREAM_JOBS	(STREAM_PASSES * STREAM_SIZE / STREAM_JOB)
+#define FILL_WORDS	5	/* [FILL, addr, len, pattern, END] */
+
+/* The value to give migration_policy back, and which process may. */
+static int policy_saved = -1;
+static pid_t policy_saved_pid;
+
+/* migration_policy: 1 on, 0 off; -1 when drm_svm has no such parameter. */
+static int policy_get(void)
+{
+	char s[16];
+	ssize_t n;
+	int fd;
+
+	fd = open(POLICY_PARAM, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, s, sizeof(s) - 1);
+	close(fd);
+	if (n <= 0)
+		die("read %s: %s", POLICY_PARAM, n ? strerror(errno) : "empty");
+	s[n] = 0;
+	switch (s[0]) {
+	case 'Y': case 'y': case '1':
+		return 1;
+	case 'N': case 'n': case '0':
+		return 0;
+	}
+	die("%s reads '%.*s', expected Y or N", POLICY_PARAM,
+	    (int)strcspn(s, "\n"), s);
+}
+
+/* Write migration_policy; returns 0 or -errno. */
+static int policy_write(int on)
+{
+	int fd, err = 0;
+
+	fd = open(POLICY_PARAM, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, on ? "Y" : "N", 1) != 1)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Give migration_policy back the value it had before the metric. */
+static void policy_restore(void)
+{
+	int was = policy_saved, err;
+
+	/* Not in a child, and once: die() below comes back here at exit. */
+	if (was < 0 || getpid() != policy_saved_pid)
+		return;
+	policy_saved = -1;
+	err = policy_write(was);
+	if (err)
+		die("restoring %s to %c: %s", POLICY_PARAM, was ? 'Y' : 'N',
+		    strerror(-err));
+}
+
+/* At exit, after a failure: restore it without dying again. */
+static void policy_restore_at_exit(void)
+{
+	int was = policy_saved, err;
+
+	if (was < 0 || getpid() != policy_saved_pid)
+		return;
+	policy_saved = -1;
+	err = policy_write(was);
+	if (err)
+		fprintf(stderr, "svm_bench: error: restoring %s to %c: %s\n",
+			POLICY_PARAM, was ? 'Y' : 'N', strerror(-err));
+}
+
+/* Switch the policy on or off for the next run; checked by reading it. */
+static void policy_set(int on)
+{
+	static int registered;
+	int err;
+
+	if (policy_saved < 0) {
+		policy_saved = policy_get();
+		if (policy_saved < 0)
+			die("%s: no such parameter", POLICY_PARAM);
+		policy_saved_pid = getpid();
+		if (!registered && atexit(policy_restore_at_exit))
+			die("atexit failed");
+		registered = 1;
+	}
+	err = policy_write(on);
+	if (err)
+		die("write %c to %s: %s", on ? 'Y' : 'N', POLICY_PARAM,
+		    strerror(-err));
+	if (policy_get() != on)
+		die("%s does not read %c after it was written", POLICY_PARAM,
+		    on ? 'Y' : 'N');
+}
+
+/* Whether the policy metric @m can run here; skipped (and failed) if not. */
+static int policy_start(enum metric_id m, struct result *res)
+{
+	int was = policy_get();
+
+	if (was < 0) {
+		res->skipped = "drm_svm has no migration_policy parameter";
+		printf("  %s: skipped: %s (%s)\n", metrics[m].name,
+		       res->skipped, POLICY_PARAM);
+		return 0;
+	}
+	printf("  %s: migration_policy is %c before the metric\n",
+	       metrics[m].name, was ? 'Y' : 'N');
+	return 1;
+}
+
+/* One more row of @res's metric, with room for every repetition. */
+static int result_add(struct result *res, const struct fig *f)
+{
+	int k = res->nextra++;
+
+	if (k >= MAX_EXTRA)
+		die("too many figures");
+	res->extra[k] = f;
+	res->extra_ours[k] = calloc(reps, sizeof(double));
+	res->extra_peer[k] = calloc(reps, sizeof(double));
+	if (!res->extra_ours[k] || !res->extra_peer[k])
+		die("out of memory");
+	return k;
+}
+
+/* A number alone in a (debugfs) file; -1 when it is absent or is none. */
+static long long read_number(const char *path)
+{
+	long long v;
+	FILE *f;
+	int n;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld", &v);
+	fclose(f);
+	return n == 1 && v >= 0 ? v : -1;
+}
+
+/*
+ * Key @key (without its colon) of the fdinfo of @fd, in bytes for a figure
+ * in KiB; -1 when the file has no such key.
+ */
+static long long fdinfo_value(int fd, const char *key)
+{
+	size_t len = strlen(key);
+	char path[64], line[256], unit[16];
+	long long v, ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		die("open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, len) || line[len] != ':')
+			continue;
+		unit[0] = 0;
+		if (sscanf(line + len + 1, "%lld %15s", &v, unit) < 1)
+			continue;
+		ret = strcmp(unit, "KiB") ? v : v << 10;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Counters of the devices' debugfs statistics */
+enum {
+	DS_TO_VRAM,
+	DS_TO_RAM,
+	DS_THRASH,
+	DS_THROTTLES,
+	DS_PINS,
+	DS_PROBES,
+	DS_REMOTE,
+	DS_CACHE,
+	DS_WAITS,
+	NR_DS,
+};
+
+static const struct {
+	const char *key;
+	const char *label;
+} devstat_keys[NR_DS] = {
+	[DS_TO_VRAM]	= { "pages_to_vram", "to-vram" },
+	[DS_TO_RAM]	= { "pages_to_ram", "to-ram" },
+	[DS_THRASH]	= { "policy_thrash", "thrash" },
+	[DS_THROTTLES]	= { "policy_throttles", "throttles" },
+	[DS_PINS]	= { "policy_pins", "pins" },
+	[DS_PROBES]	= { "policy_probes", "probes" },
+	[DS_REMOTE]	= { "policy_remote_faults", "remote" },
+	[DS_CACHE]	= { "policy_cache_hits", "cache-hits" },
+	[DS_WAITS]	= { "policy_waits", "waits" },
+};
+
+struct devstat {
+	long long v[NR_DS];	/* summed over the devices; -1: none has it */
+};
+
+/* Read the counters of every vsvm device and sum them. */
+static void devstat_read(struct devstat *s)
+{
+	char path[64], line[128], key[64];
+	unsigned int i;
+	long long v;
+	int k;
+
+	for (k = 0; k < NR_DS; k++)
+		s->v[k] = -1;
+	for (i = 0; i < num_vsvm_nodes; i++) {
+		FILE *f;
+
+		if (!vsvm_nodes[i][0])
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/debug/drm_svm/device%u",
+			 vsvm_query[i].svm_device_id);
+		f = fopen(path, "r");
+		if (!f)
+			die("open %s: %s (is debugfs mounted?)", path,
+			    strerror(errno));
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%63s %lld", key, &v) != 2)
+				continue;
+			for (k = 0; k < NR_DS; k++)
+				if (!strcmp(key, devstat_keys[k].key))
+					s->v[k] = (s->v[k] < 0 ? 0 : s->v[k]) +
+						  v;
+		}
+		fclose(f);
+	}
+	if (s->v[DS_TO_VRAM] < 0 || s->v[DS_TO_RAM] < 0)
+		die("/sys/kernel/debug/drm_svm/device*: no pages_to_vram or pages_to_ram");
+}
+
+/* How much counter @k grew from @a to @b; -1 when it is not there. */
+static long long devstat_delta(const struct devstat *a,
+			       const struct devstat *b, int k)
+{
+	if (a->v[k] < 0 || b->v[k] < 0)
+		return -1;
+	return b->v[k] - a->v[k];
+}
+
+/* MiB migrated between @a and @b, either way, on every device. */
+static double devstat_moved_mib(const struct devstat *a,
+				const struct devstat *b)
+{
+	long long pages = devstat_delta(a, b, DS_TO_VRAM) +
+			  devstat_delta(a, b, DS_TO_RAM);
+
+	return (double)pages * page_size / (1 << 20);
+}
+
+/* " (thrash N throttles N ...)": the policy counters that grew, if any. */
+static void devstat_policy_str(const struct devstat *a,
+			       const struct devstat *b, char *s, size_t n)
+{
+	size_t len = 0;
+	int k;
+
+	s[0] = 0;
+	for (k = DS_THRASH; k < NR_DS; k++) {
+		long long d = devstat_delta(a, b, k);
+
+		if (d < 0 || len >= n)
+			continue;
+		len += snprintf(s + len, n - len, "%s%s %lld",
+				len ? " " : " (", devstat_keys[k].label, d);
+	}
+	if (len && len < n)
+		snprintf(s + len, n - len, ")");
+}
+
+/* A seed new for every buffer, as in mig_buf_create(). */
+static uint64_t new_seed(void)
+{
+	static uint64_t buffers;
+
+	return (now_ns() + ++buffers) * GOLDEN;
+}
+
+/* ---- ping-pong ------------------------------------------------------ */
+
+/* What one ping-pong run measured */
+struct pp_run {
+	double mib;		/* migrated by the timed rounds */
+	double wall_ms;		/* the timed rounds */
+	double dev_ms;		/* modelled device time of their jobs */
+	long long pins;		/* policy_pins grew by; -1 unknown */
+	long long blocks;	/* fdinfo svm-policy-blocks after the rounds */
+	long long bytes;	/* fdinfo svm-policy-bytes after the rounds */
+	long long tracked;	/* drm_svm/policy/blocks after the rounds */
+};
+
+/*
+ * The words of round @r: it stores its value at the first word of page
+ * @r of the block and copies the value round @r - 1 stored to the second.
+ */
+static uint64_t pp_value(uint64_t seed, unsigned int r)
+{
+	return seed ^ ((uint64_t)(r + 1) * GOLDEN);
+}
+
+static uint64_t *pp_store_word(uint64_t *w, unsigned int r)
+{
+	return w + r * (page_size / sizeof(*w));
+}
+
+/* Round @r on a device: one small write job; returns its device time. */
+static uint64_t pp_gpu_round(struct vsvm *dev, uint32_t vm_id, uint64_t *w,
+			     unsigned int r, uint64_t seed)
+{
+	unsigned int n = 0;
+	uint64_t job;
+
+	if (r) {
+		batch[n++] = VSVM_CMD_COPY;
+		batch[n++] = (uintptr_t)(pp_store_word(w, r) + 1);
+		batch[n++] = (uintptr_t)pp_store_word(w, r - 1);
+		batch[n++] = sizeof(*w);
+	}
+	batch[n++] = VSVM_CMD_STORE;
+	batch[n++] = (uintptr_t)pp_store_word(w, r);
+	batch[n++] = pp_value(seed, r);
+	batch[n++] = VSVM_CMD_END;
+	job = job_submit(dev, vm_id, n);
+	job_wait(dev);
+	job_done(dev, job);
+	return last_device_time_ns;
+}
+
+/*
+ * Round @r on the CPU: the same copy and store. Plain accesses do: the
+ * block escaped into the batch, so the compiler keeps them between the
+ * ioctls of the device's rounds.
+ */
+static void pp_cpu_round(uint64_t *w, unsigned int r, uint64_t seed)
+{
+	uint64_t *dst = pp_store_word(w, r);
+
+	dst[1] = *pp_store_word(w, r - 1);
+	dst[0] = pp_value(seed, r);
+}
+
+/* Every word of the block must hold what rounds 0..@rounds left there. */
+static void pp_check(enum metric_id m, int rep, int on, const uint64_t *w,
+		     unsigned int rounds, uint64_t seed)
+{
+	unsigned long nwords = PP_SIZE / sizeof(*w), wpp = page_size / sizeof(*w);
+	unsigned long i, bad = 0, first = 0;
+	uint64_t want, got = 0, first_want = 0;
+
+	for (i = 0; i < nwords; i++) {
+		unsigned long r = i / wpp;
+
+		want = seed + i * GOLDEN;
+		if (i % wpp == 0 && r <= rounds)
+			want = pp_value(seed, r);
+		else if (i % wpp == 1 && r >= 1 && r <= rounds)
+			want = pp_value(seed, r - 1);
+		if (w[i] != want && !bad++) {
+			first = i;
+			got = w[i];
+			first_want = want;
+		}
+	}
+	if (bad)
+		die("%s: policy %s, repetition %d: %lu of %lu words of the block are wrong after %u rounds; the first, word %lu (page %lu), is %#llx, expected %#llx",
+		    metrics[m].name, on ? "on" : "off", rep + 1, bad, nwords,
+		    rounds, first, first / wpp, (unsigned long long)got,
+		    (unsigned long long)first_want);
+}
+
+/*
+ * One ping-pong run on a fresh 2 MiB block with the policy @on: @a writes
+ * it once (untimed: that places it), then @b, or the CPU when @b is NULL,
+ * and @a take turns for @rounds rounds, timed and counted. With @fdinfo,
+ * the policy's fdinfo keys are read right after the last round.
+ */
+static void pingpong_run(enum metric_id m, int rep, int on, struct vsvm *a,
+			 struct vsvm *b, unsigned int rounds, int fdinfo,
+			 struct pp_run *out)
+{
+	uint64_t seed = new_seed(), t0, t1, devtime = 0;
+	unsigned long nwords = PP_SIZE / sizeof(uint64_t), i;
+	long long at_start = -1;
+	struct devstat s0, s1;
+	uint32_t vm_a, vm_b = 0;
+	char counters[160];
+	unsigned int r;
+	uint64_t *w;
+	char *buf;
+
+	if ((rounds + 1) * (unsigned long)page_size > PP_SIZE)
+		die("%s: %u rounds do not fit in a block", metrics[m].name,
+		    rounds);
+	policy_set(on);
+	buf = buf_create(PP_SIZE, BUF_ALIGN);
+	w = (uint64_t *)buf;
+	for (i = 0; i < nwords; i++)
+		w[i] = seed + i * GOLDEN;
+	vm_a = vm_create_size(a, buf, PP_SIZE, 0);
+	if (b)
+		vm_b = vm_create_size(b, buf, PP_SIZE, 0);
+	if (on)
+		at_start = fdinfo_value(a->fd, "svm-policy-blocks");
+
+	pp_gpu_round(a, vm_a, w, 0, seed);
+	devstat_read(&s0);
+	t0 = now_ns();
+	for (r = 1; r <= rounds; r++) {
+		if (!(r % 2))
+			devtime += pp_gpu_round(a, vm_a, w, r, seed);
+		else if (b)
+			devtime += pp_gpu_round(b, vm_b, w, r, seed);
+		else
+			pp_cpu_round(w, r, seed);
+	}
+	t1 = now_ns();
+	out->blocks = -1;
+	out->bytes = -1;
+	out->tracked = -1;
+	if (fdinfo) {
+		out->blocks = fdinfo_value(a->fd, "svm-policy-blocks");
+		out->bytes = fdinfo_value(a->fd, "svm-policy-bytes");
+		out->tracked = read_number(POLICY_DEBUGFS "/blocks");
+	}
+	devstat_read(&s1);
+
+	out->mib = devstat_moved_mib(&s0, &s1);
+	out->wall_ms = (double)(t1 - t0) / 1e6;
+	out->dev_ms = (double)devtime / 1e6;
+	out->pins = devstat_delta(&s0, &s1, DS_PINS);
+	devstat_policy_str(&s0, &s1, counters, sizeof(counters));
+	printf("  %-26s rep %d %-3s: %7.1f MiB migrated %9.1f ms  device %9.3f ms%s\n",
+	       metrics[m].name, rep + 1, on ? "on" : "off", out->mib,
+	       out->wall_ms, out->dev_ms, counters);
+	if (at_start > 0)
+		printf("  %s: note: the process had %lld tracked blocks before the run's first write\n",
+		       metrics[m].name, at_start);
+
+	/* Outside the timed region: the CPU reads the block back. */
+	pp_check(m, rep, on, w, rounds, seed);
+	if (b)
+		vm_destroy(b, vm_b);
+	vm_destroy(a, vm_a);
+	buf_destroy(buf, PP_SIZE);
+	vram_settle_dev(a, m);
+	if (b)
+		vram_settle_dev(b, m);
+}
+
+/* Indices of two vsvm devices linked to each other (PEER both ways). */
+static void pp_find_pair(enum metric_id m, unsigned int *ia,
+			 unsigned int *ib)
+{
+	unsigned int i, j;
+	struct vsvm any;
+
+	vsvm_open(&any, 0);
+	for (i = 0; i < num_vsvm_nodes; i++) {
+		for (j = i + 1; j < num_vsvm_nodes; j++) {
+			uint32_t di = vsvm_query[i].svm_device_id,
+				 dj = vsvm_query[j].svm_device_id;
+
+			if (!vsvm_nodes[i][0] || !vsvm_nodes[j][0])
+				continue;
+			if (topology_peer(&any, di, dj) &&
+			    topology_peer(&any, dj, di)) {
+				*ia = i;
+				*ib = j;
+				vsvm_close(&any);
+				return;
+			}
+		}
+	}
+	die("%s: needs two vsvm devices linked to each other (modprobe vsvm num_devices=2 links=0-1:fabric)",
+	    metrics[m].name);
+}
+
+static void run_pingpong(enum metric_id m, struct result *res)
+{
+	int gpu = m == M_PP_GPU, wall, dev, i;
+	struct vsvm a, b;
+	unsigned int ia = 0, ib = 0;
+
+	wall = result_add(res, &fig_pp_wall);
+	dev = result_add(res, &fig_pp_devtime);
+	if (!policy_start(m, res))
+		return;
+	if (gpu)
+		pp_find_pair(m, &ia, &ib);
+	vsvm_open(&a, ia);
+	if (gpu)
+		vsvm_open(&b, ib);
+	if (gpu)
+		printf("  %s: vsvm%u (%s) and vsvm%u (%s), linked; %d rounds a run after one that places the block\n",
+		       metrics[m].name, a.index, a.node, b.index, b.node,
+		       PP_ROUNDS);
+	else
+		printf("  %s: vsvm%u (%s, %s VRAM) and the CPU; %d rounds a run after one that places the block\n",
+		       metrics[m].name, a.index, a.node,
+		       a.q.vram_mode == DRM_VSVM_VRAM_PRIVATE ? "private" :
+		       "coherent", PP_ROUNDS);
+
+	for (i = 0; i < reps; i++) {
+		struct pp_run on, off;
+
+		/* Alternate which side goes first, against positional bias. */
+		if (i % 2)
+			pingpong_run(m, i, 0, &a, gpu ? &b : NULL, PP_ROUNDS,
+				     0, &off);
+		pingpong_run(m, i, 1, &a, gpu ? &b : NULL, PP_ROUNDS, 0, &on);
+		if (!(i % 2))
+			pingpong_run(m, i, 0, &a, gpu ? &b : NULL, PP_ROUNDS,
+				     0, &off);
+		res->ours[i] = on.mib;
+		res->peer[i] = off.mib;
+		res->extra_ours[wall][i] = on.wall_ms;
+		res->extra_peer[wall][i] = off.wall_ms;
+		res->extra_ours[dev][i] = on.dev_ms;
+		res->extra_peer[dev][i] = off.dev_ms;
+		if (!on.pins)
+			printf("  %s: note: no block was pinned in repetition %d\n",
+			       metrics[m].name, i + 1);
+	}
+
+	policy_restore();
+	if (gpu)
+		vsvm_close(&b);
+	vsvm_close(&a);
+}
+
+/* ---- streaming ------------------------------------------------------ */
+
+/* What one streaming run measured */
+struct stream_run {
+	double wall_ms;
+	double mib;		/* migrated, either way */
+	long long blocks;	/* fdinfo svm-policy-blocks at the end */
+	long long bytes;	/* fdinfo svm-policy-bytes at the end */
+};
+
+/*
+ * One streaming run with the policy @on: @dev fills a fresh 32 MiB buffer
+ * STREAM_PASSES times over with jobs of 1 MiB, all queued at once, each
+ * pass with a pattern of its own; then the CPU reads a word of every
+ * page, which brings device-private VRAM back. Timed from the first
+ * submission to the CPU's last read; the data is checked after that.
+ */
+static void stream_run(enum metric_id m, int rep, int on, struct vsvm *dev,
+		       struct stream_run *out)
+{
+	unsigned long per_pass = STREAM_SIZE / STREAM_JOB, off, i, bad = 0;
+	unsigned long first = 0;
+	uint64_t seed = new_seed(), jobs[STREAM_JOBS], t0, t1;
+	uint32_t pattern = 0, vm_id, *words;
+	unsigned char touched = 0;
+	struct devstat s0, s1;
+	char counters[160];
+	unsigned int j;
+	char *buf;
+
+	if (STREAM_JOBS * FILL_WORDS * sizeof(uint64_t) > (size_t)page_size)
+		die("%s: %lu jobs do not fit in the batch page",
+		    metrics[m].name, (unsigned long)STREAM_JOBS);
+	policy_set(on);
+	buf = buf_create(STREAM_SIZE, BUF_ALIGN);
+	vm_id = vm_create_size(dev, buf, STREAM_SIZE, 0);
+	devstat_read(&s0);
+
+	t0 = now_ns();
+	for (j = 0; j < STREAM_JOBS; j++) {
+		uint64_t *cmd = batch + j * FILL_WORDS;
+
+		pattern = (uint32_t)((seed >> 32) ^ (j / per_pass + 1) *
+				     0x9e3779b9u);
+		cmd[0] = VSVM_CMD_FILL;
+		cmd[1] = (uintptr_t)buf + (j % per_pass) * STREAM_JOB;
+		cmd[2] = STREAM_JOB;
+		cmd[3] = pattern;
+		cmd[4] = VSVM_CMD_END;
+		jobs[j] = job_submit_at(dev, vm_id, cmd, FILL_WORDS);
+	}
+	/* Jobs of a file run in order: the last one's fence is enough. */
+	job_wait(dev);
+	for (off = 0; off < STREAM_SIZE; off += page_size)
+		touched += buf[off];
+	touch_sink = touched;
+	t1 = now_ns();
+
+	devstat_read(&s1);
+	for (j = 0; j < STREAM_JOBS; j++)
+		job_done(dev, jobs[j]);
+	words = (uint32_t *)buf;
+	for (i = 0; i < STREAM_SIZE / sizeof(*words); i++)
+		if (words[i] != pattern && !bad++)
+			first = i;
+	if (bad)
+		die("%s: policy %s, repetition %d: %lu of %lu words are wrong after the last pass; the first, at byte %lu, is %#x, expected %#x",
+		    metrics[m].name, on ? "on" : "off", rep + 1, bad,
+		    STREAM_SIZE / sizeof(*words), first * sizeof(*words),
+		    words[first], pattern);
+	out->blocks = fdinfo_value(dev->fd, "svm-policy-blocks");
+	out->bytes = fdinfo_value(dev->fd, "svm-policy-bytes");
+	out->wall_ms = (double)(t1 - t0) / 1e6;
+	out->mib = devstat_moved_mib(&s0, &s1);
+	devstat_policy_str(&s0, &s1, counters, sizeof(counters));
+	printf("  %-26s rep %d %-3s: %9.1f ms  %7.1f MiB migrated%s\n",
+	       metrics[m].name, rep + 1, on ? "on" : "off", out->wall_ms,
+	       out->mib, counters);
+
+	vm_destroy(dev, vm_id);
+	buf_destroy(buf, STREAM_SIZE);
+	vram_settle_dev(dev, m);
+}
+
+static void run_streaming(struct result *res)
+{
+	enum metric_id m = M_STREAMING;
+	struct vsvm dev;
+	int i;
+
+	if (!policy_start(m, res))
+		return;
+	vsvm_open(&dev, 0);
+	if (dev.q.vram_size < STREAM_SIZE)
+		die("%s: vsvm0 has %llu MiB of VRAM, %lu are needed (modprobe vsvm vram_mb=...)",
+		    metrics[m].name, (unsigned long long)dev.q.vram_size >> 20,
+		    STREAM_SIZE >> 20);
+
+	for (i = 0; i < reps; i++) {
+		struct stream_run on, off;
+
+		/* Alternate which side goes first, against positional bias. */
+		if (i % 2)
+			stream_run(m, i, 0, &dev, &off);
+		stream_run(m, i, 1, &dev, &on);
+		if (!(i % 2))
+			stream_run(m, i, 0, &dev, &off);
+		res->ours[i] = on.wall_ms;
+		res->peer[i] = off.wall_ms;
+	}
+
+	policy_restore();
+	vsvm_close(&dev);
+}
+
+/* ---- policy metadata ------------------------------------------------ */
+
+/* What the child of policy-metadata runs, and with which devices. */
+static unsigned int meta_a, meta_b;
+static int meta_rep;
+
+/*
+ * Run @fn in a child process, a fresh mm of its own; it leaves @n figures
+ * in @out, which the parent shares. A failed child fails the bench.
+ */
+static void run_child(const char *what, void (*fn)(long long *out),
+		      long long *out, int n)
+{
+	int status, k;
+	pid_t pid;
+
+	for (k = 0; k < n; k++)
+		out[k] = -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		/*
+		 * Write the batch and result pages now, so that the child
+		 * has its own copies before its VMs map them.
+		 */
+		batch[0] = VSVM_CMD_END;
+		result[0] = 0;
+		fn(out);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		die("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		die("%s: the %s process failed (wait status %#x)",
+		    metrics[M_POLICY_META].name, what, status);
+}
+
+/* In a child: a ping-pong between the linked pair, policy on. */
+static void meta_pingpong_child(long long *out)
+{
+	struct vsvm a, b;
+	struct pp_run r;
+
+	vsvm_open(&a, meta_a);
+	vsvm_open(&b, meta_b);
+	pingpong_run(M_POLICY_META, meta_rep, 1, &a, &b, PP_META_ROUNDS, 1,
+		     &r);
+	out[0] = r.blocks;
+	out[1] = r.bytes;
+	out[2] = r.pins;
+	out[3] = r.tracked;
+	vsvm_close(&b);
+	vsvm_close(&a);
+}
+
+/* In a child: the streaming workload on vsvm0, policy on. */
+static void meta_stream_child(long long *out)
+{
+	struct stream_run s;
+	struct vsvm dev;
+
+	vsvm_open(&dev, 0);
+	stream_run(M_POLICY_META, meta_rep, 1, &dev, &s);
+	out[0] = s.blocks;
+	out[1] = s.bytes;
+	vsvm_close(&dev);
+}
+
+static void run_policy_metadata(struct result *res)
+{
+	enum metric_id m = M_POLICY_META;
+	int dbg, str, i;
+	long long *out;
+
+	dbg = result_add(res, &fig_meta_debugfs);
+	str = result_add(res, &fig_meta_streaming);
+	if (!policy_start(m, res))
+		return;
+	pp_find_pair(m, &meta_a, &meta_b);
+	if (vsvm_query[0].vram_size < STREAM_SIZE)
+		die("%s: vsvm0 has %llu MiB of VRAM, %lu are needed (modprobe vsvm vram_mb=...)",
+		    metrics[m].name,
+		    (unsigned long long)vsvm_query[0].vram_size >> 20,
+		    STREAM_SIZE >> 20);
+	out = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (out == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	/* Set in the parent: restored by it, whatever the children do. */
+	policy_set(1);
+
+	for (i = 0; i < reps; i++) {
+		long long block_bytes, blocks, bytes;
+
+		meta_rep = i;
+		/* A process with a ping-pong block, pinned by now. */
+		run_child("ping-pong", meta_pingpong_child, out, 4);
+		blocks = out[0];
+		bytes = out[1];
+		res->ours[i] = blocks > 0 && bytes >= 0 ?
+			       (double)bytes / blocks : NAN;
+		block_bytes = read_number(POLICY_DEBUGFS "/block_bytes");
+		res->extra_ours[dbg][i] = block_bytes >= 0 ?
+					  (double)block_bytes : NAN;
+		printf("  %-26s rep %d: ping-pong process: svm-policy-blocks %lld svm-policy-bytes %lld (%lld pins; %lld blocks tracked in all); block_bytes %lld\n",
+		       metrics[m].name, i + 1, blocks, bytes, out[2], out[3],
+		       block_bytes);
+		if (blocks <= 0)
+			printf("  %s: note: the ping-pong process had no tracked block (fdinfo %s)\n",
+			       metrics[m].name, blocks < 0 ?
+			       "has no svm-policy-blocks" : "says 0");
+
+		/* A process that only streams on one device. */
+		run_child("streaming", meta_stream_child, out, 2);
+		res->extra_ours[str][i] = out[1] >= 0 ? (double)out[1] : NAN;
+		printf("  %-26s rep %d: streaming process: svm-policy-blocks %lld svm-policy-bytes %lld\n",
+		       metrics[m].name, i + 1, out[0], out[1]);
+	}
+
+	policy_restore();
+	if (munmap(out, page_size))
+		die("munmap: %s", strerror(errno));
+}
+
 /* ---- main ------------------------------------------------------------- */
+
+/* A figure, "n/a" when it is none. */
+static void fmt_num(char *s, size_t n, double v, int prec)
+{
+	if (isnan(v))
+		snprintf(s, n, "n/a");
+	else
+		snprintf(s, n, "%.*f", prec, v);
+}
+
+/* "LO..HI", "n/a" when there is no figure. */
+static void fmt_range(char *s, size_t n, double lo, double hi, int prec)
+{
+	char a[24], b[24];
+
+	if (isnan(lo)) {
+		snprintf(s, n, "n/a");
+		return;
+	}
+	fmt_num(a, sizeof(a), lo, prec);
+	fmt_num(b, sizeof(b), hi, prec);
+	snprintf(s, n, "%s..%s", a, b);
+}
+
+/*
+ * One figure: a row of the table, or (@bench) its line for scripts. Its
+ * goal is on the ratio, or on the value for a figure without a peer.
+ */
+static void print_row(const char *name, const struct fig *f,
+		      const double *ours, const double *peer, int bench)
+{
+	/* Throughputs are a few GB/s at most: show more digits. */
+	int prec = f->prec ? f->prec : f->higher ? 3 : 1;
+	double mo, lo, hi, mp = NAN, plo = NAN, phi = NAN, r = NAN, v;
+	char o[32], p[32], ro[16], orange[56], prange[56], goal[48];
+
+	stats(ours, reps, &mo, &lo, &hi);
+	fmt_num(o, sizeof(o), mo, prec);
+	fmt_range(orange, sizeof(orange), lo, hi, prec);
+	if (f->kind == FIG_VALUE) {
+		snprintf(p, sizeof(p), "-");
+		snprintf(ro, sizeof(ro), "-");
+		prange[0] = 0;
+		v = mo;
+	} else {
+		stats(peer, reps, &mp, &plo, &phi);
+		r = ratio_of(mo, mp);
+		fmt_num(p, sizeof(p), mp, prec);
+		fmt_num(ro, sizeof(ro), r, 3);
+		fmt_range(prange, sizeof(prange), plo, phi, prec);
+		v = r;
+	}
+	goal[0] = 0;
+	if (f->has_goal)
+		snprintf(goal, sizeof(goal), "%s%s%g %s", bench ? " goal" : "",
+			 f->higher ? ">=" : "<=", f->goal,
+			 isnan(v) ? "n/a" :
+			 (f->higher ? v >= f->goal : v <= f->goal) ? "met" :
+			 "MISSED");
+
+	if (!bench)
+		printf("%-26s %-8s %-7s %12s %12s %8s   %-23s %-23s %s\n", name,
+		       f->unit, f->higher ? "higher" : "lower", o, p, ro,
+		       orange, prange, goal);
+	else if (f->kind == FIG_VALUE)
+		printf("bench: %s value=%s%s\n", name, o, goal);
+	else
+		printf("bench: %s ours=%s peer=%s ratio=%s%s\n", name, o, p, ro,
+		       goal);
+}
+
+/* Whether metric @m compares with test_hmm's dmirror device. */
+static int uses_dmirror(int m)
+{
+	return m == M_FAULT_4K || m == M_FAULT_THP || m == M_TO_VRAM ||
+	       m == M_TO_RAM_CPUFAULT || m == M_TO_RAM_EXPLICIT;
+}
 
 static void print_usage(FILE *f, const char *argv0)
 {
@@ -1293,8 +2295,12 @@ static void print_usage(FILE *f, const char *argv0)
 	fprintf(f,
 		"needs vsvm (2 devices for munmap-mirrored-2dev; device-private VRAM of at\n"
 		"least the size on vsvm0 for migrate-*; 3 devices of that VRAM, 0 and 1\n"
-		"linked, for d2d-* and remote-*) and test_hmm's %s;\n"
-		"uses about size + %lu MiB of memory, 4 x size for migrate-*\n",
+		"linked, for d2d-* and remote-*; 2 devices linked to each other for\n"
+		"pingpong-gpu-gpu and policy-metadata) and test_hmm's %s;\n"
+		"uses about size + %lu MiB of memory, 4 x size for migrate-*.\n"
+		"pingpong-*, streaming-overhead and policy-metadata need drm_svm's\n"
+		"migration_policy parameter, which they switch and then restore; ours is\n"
+		"the policy on, peer off; they use their own sizes, not -s\n",
 		DMIRROR_NODE, 2 * PEER_CHUNK >> 20);
 }
 
@@ -1313,8 +2319,9 @@ static long parse_num(const char *s, const char *what)
 int main(int argc, char **argv)
 {
 	struct result res[NR_METRICS] = {};
+	int only = -1, opt, m, k, policy_ran = 0, skipped = 0;
 	struct timespec res_ts;
-	int only = -1, opt, m;
+	char name[64];
 	long mib = 256;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1361,8 +2368,7 @@ int main(int argc, char **argv)
 	find_vsvm();
 	if (!num_vsvm_nodes)
 		die("no vsvm render node found (is the vsvm module loaded?)");
-	if (only != M_MUNMAP_2DEV && only != M_TO_VRAM_MEMCPY &&
-	    only != M_D2D && only != M_REMOTE && only != M_REMOTE_DEVTIME &&
+	if ((only < 0 || uses_dmirror(only)) &&
 	    access(DMIRROR_NODE, R_OK | W_OK))
 		die("%s: %s (is test_hmm loaded?)", DMIRROR_NODE,
 		    strerror(errno));
@@ -1399,45 +2405,65 @@ int main(int argc, char **argv)
 			run_munmap_2dev(&res[m]);
 		else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
 			run_d2d(m, &res[m]);
+		else if (m == M_PP_GPU || m == M_PP_CPU)
+			run_pingpong(m, &res[m]);
+		else if (m == M_STREAMING)
+			run_streaming(&res[m]);
+		else if (m == M_POLICY_META)
+			run_policy_metadata(&res[m]);
 		else if (m >= M_TO_VRAM)
 			run_migrate(m, &res[m]);
 		else
 			run_fault_in(m, &res[m]);
-		res[m].med_ours = median(res[m].ours, reps);
-		res[m].med_peer = median(res[m].peer, reps);
 		res[m].done = 1;
+		if (metrics[m].kind != FIG_PEER)
+			policy_ran = 1;
+		if (res[m].skipped)
+			skipped++;
 	}
 
-	printf("\n%-26s %-8s %-7s %12s %12s %8s   %-23s %-23s\n", "metric",
+	printf("\n%-26s %-8s %-7s %12s %12s %8s   %-23s %-23s %s\n", "metric",
 	       "unit", "better", "ours", "peer", "ratio", "ours min..max",
-	       "peer min..max");
+	       "peer min..max", "goal");
 	for (m = 0; m < NR_METRICS; m++) {
-		/* Throughputs are a few GB/s at most: show more digits. */
-		int prec = metrics[m].higher ? 3 : 1;
-		char o[32], p[32];
-
 		if (!res[m].done)
 			continue;
-		snprintf(o, sizeof(o), "%.*f..%.*f", prec,
-			 min_of(res[m].ours, reps), prec,
-			 max_of(res[m].ours, reps));
-		snprintf(p, sizeof(p), "%.*f..%.*f", prec,
-			 min_of(res[m].peer, reps), prec,
-			 max_of(res[m].peer, reps));
-		printf("%-26s %-8s %-7s %12.*f %12.*f %8.3f   %-23s %-23s\n",
-		       metrics[m].name, metrics[m].unit,
-		       metrics[m].higher ? "higher" : "lower", prec,
-		       res[m].med_ours, prec, res[m].med_peer,
-		       res[m].med_ours / res[m].med_peer, o, p);
+		if (res[m].skipped) {
+			printf("%-26s skipped: %s\n", metrics[m].name,
+			       res[m].skipped);
+			continue;
+		}
+		print_row(metrics[m].name, &metrics[m], res[m].ours,
+			  res[m].peer, 0);
+		for (k = 0; k < res[m].nextra; k++) {
+			snprintf(name, sizeof(name), "%s.%s", metrics[m].name,
+				 res[m].extra[k]->name);
+			print_row(name, res[m].extra[k], res[m].extra_ours[k],
+				  res[m].extra_peer[k], 0);
+		}
 	}
 	printf("(fault-in-*: ns per %ld-byte page; munmap: microseconds; migrate-*, d2d-*: GB/s, 10^9 bytes/s; remote-*: ms per job; medians of %d; ratio = ours / peer)\n",
 	       page_size, reps);
-	for (m = 0; m < NR_METRICS; m++)
-		if (res[m].done)
-			printf("bench: %s ours=%.*f peer=%.*f ratio=%.3f\n",
-			       metrics[m].name, metrics[m].higher ? 3 : 1,
-			       res[m].med_ours, metrics[m].higher ? 3 : 1,
-			       res[m].med_peer,
-			       res[m].med_ours / res[m].med_peer);
+	if (policy_ran)
+		printf("(pingpong-*, streaming-overhead: ours = migration policy on, peer = off; pingpong-*: MiB migrated in %d rounds, .wall and .devtime in ms; streaming-overhead: ms per run; policy-metadata: bytes of policy state per tracked block, .streaming: bytes of a streaming process; n/a: no figure, e.g. a ratio over zero)\n",
+		       PP_ROUNDS);
+	for (m = 0; m < NR_METRICS; m++) {
+		if (!res[m].done)
+			continue;
+		if (res[m].skipped) {
+			printf("bench: %s skipped\n", metrics[m].name);
+			continue;
+		}
+		print_row(metrics[m].name, &metrics[m], res[m].ours,
+			  res[m].peer, 1);
+		for (k = 0; k < res[m].nextra; k++) {
+			snprintf(name, sizeof(name), "%s.%s", metrics[m].name,
+				 res[m].extra[k]->name);
+			print_row(name, res[m].extra[k], res[m].extra_ours[k],
+				  res[m].extra_peer[k], 1);
+		}
+	}
+	if (skipped)
+		die("%d metric(s) skipped", skipped);
 	return 0;
 }
