@@ -31,8 +31,9 @@
  *		in the first device's VRAM), policy_thrash and policy_pins
  *		count on some device, and after one more round the block is
  *		PINNED at one of the two devices, with the other mapping
- *		every page over the link (mapped_remote). The CPU reads
- *		every word at the end.
+ *		every page over the link (mapped_remote); the fdinfo's moves
+ *		between the two (svm-moves-<from>-<to>) match the counters.
+ *		The CPU reads every word at the end.
  *
  * SUBTEST: pingpong-cpu-gpu
  * Description: The CPU and a device take turns, 100 rounds, writing a word
@@ -48,7 +49,8 @@
  *		in 100 rounds), it stays UNTRACKED, no thrash, throttle, pin
  *		or probe is counted, and it ends where placement puts it,
  *		in the VRAM of the device that ran last. This is what the
- *		policy saves.
+ *		policy saves. The fdinfo counts each move once, for its
+ *		pair of devices (svm-moves-<from>-<to>).
  *
  * SUBTEST: single-owner
  * Description: One device streams over 8 MiB (checksum and fill, several
@@ -828,6 +830,25 @@ static uint64_t pp_rounds(struct pingpong *pp, int rounds,
 	return moves;
 }
 
+/*
+ * The moves of the process between the devices of @pp, by fdinfo of the
+ * first one (svm-moves-<from>-<to>), both ways.
+ */
+static uint64_t pp_fdinfo_moves(struct pingpong *pp)
+{
+	uint64_t n = 0, v = 0;
+	char key[64];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(key, sizeof(key), "svm-moves-%u-%u",
+			 pp->c[i].d->svm_id, pp->c[!i].d->svm_id);
+		if (!__svm_fdinfo(pp->c[0].fd, key, &v))
+			n += v;
+	}
+	return n;
+}
+
 /* pingpong-gpu-gpu */
 
 struct pair_arg {
@@ -848,6 +869,7 @@ static void pingpong_gpu_gpu(const void *data)
 	moves = pp_rounds(&pp, ROUNDS, &before, "gpu-gpu");
 	igt_assert_f(moves <= PP_MAX_MOVES, "%" PRIu64 " moves, at most %d "
 		     "expected\n", moves, PP_MAX_MOVES);
+	igt_assert_eq_u64(pp_fdinfo_moves(&pp), moves);
 	igt_assert_lte(1, snap_events(&before, P_THRASH));
 	igt_assert_lte(1, snap_events(&before, P_PINS));
 
@@ -956,6 +978,8 @@ static void policy_off(const void *data)
 	moves = pp_rounds(&pp, ROUNDS, &before, "policy off");
 	igt_assert_f(moves >= ROUNDS - 1, "%" PRIu64 " moves in %d rounds "
 		     "without the policy\n", moves, ROUNDS);
+	/* Each move counted once, for its pair */
+	igt_assert_eq_u64(pp_fdinfo_moves(&pp), moves);
 	for (k = P_THRASH; k <= P_PROBES; k++)
 		igt_assert_f(snap_events(&before, k) == 0,
 			     "%s counted with the policy off\n",

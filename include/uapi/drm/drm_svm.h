@@ -330,7 +330,10 @@ struct drm_svm_block_policy {
 	__u32 home;
 	/** @home_device: SVM device id of the home, for a device */
 	__u32 home_device;
-	/** @backoff: Pins since the block last returned to normal, minus one */
+	/**
+	 * @backoff: How many times the pin was doubled: thrashing that came
+	 * back after a pin ended, since the block was last normal
+	 */
 	__u32 backoff;
 	/** @moves: Moves since the history was last reset */
 	__u32 moves;
@@ -346,6 +349,8 @@ struct drm_svm_block_policy {
 	__u64 epoch_ns;
 	/** @pin_left_ns: For %DRM_SVM_POLICY_PINNED, time left of the pin */
 	__u64 pin_left_ns;
+	/** @reserved: Zero */
+	__u64 reserved[2];
 };
 
 /** DRM_SVM_RESIDENCY_MAX_PAGES - Most pages one residency query covers */
@@ -362,12 +367,14 @@ struct drm_svm_block_policy {
  * 2 MiB-aligned slot of GPU addresses the range touches, in order: the
  * migration policy's state of the block of the CPU address bound at the
  * first page of the range in the slot (%DRM_SVM_POLICY_UNTRACKED, start
- * zero, where no page of the slot is bound).
+ * zero, where no page of the slot is bound). The array holds
+ * (ALIGN(@gpu_addr + @npages * 4096, 2 MiB) - ALIGN_DOWN(@gpu_addr, 2 MiB))
+ * / 2 MiB entries.
  *
  * Fails with -EINVAL for non-zero @flags or @reserved, an unaligned
  * @gpu_addr, @npages of zero or above %DRM_SVM_RESIDENCY_MAX_PAGES, a range
- * that wraps; -EFAULT when @pages cannot be written; -ENOENT for an unknown
- * @vm_id; -EACCES from another mm.
+ * that wraps; -EFAULT when @pages or @blocks cannot be written; -ENOENT for
+ * an unknown @vm_id, or a VM destroyed meanwhile; -EACCES from another mm.
  */
 struct drm_svm_residency {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

@@ -73,6 +73,15 @@
  *    allocate memory that can reclaim; the core tells lockdep so when the
  *    per-mm state is created. A notifier that may not block only tries it.
  *  - the global table of per-mm states (mutex), taken alone.
+ *  - the list of migration caches for the shrinker (spinlock), taken in
+ *    reclaim and to add or remove a process's cache, outside:
+ *  - the per-mm table of policy blocks (the xarray's lock of
+ *    &drm_svm_mcache.blocks, a spinlock): held for a few instructions to
+ *    decide on a move or to record one, under the mirror's lock and the
+ *    device registry (device faults), the mmap lock (CPU faults, where
+ *    the registry is only tried), in the notifier (munmap forgets the
+ *    blocks), the shrinker and the work that ends pins. Nothing sleeps or
+ *    allocates under it: a new block is allocated with it dropped.
  *  - &drm_svm_devmem.lru_lock, the per-mm attribute tree lock, the per-mm
  *    list of the migrations in progress (&drm_svm_mm.migrations_lock, held
  *    only to add, remove or find an entry), a VM's queue of asynchronous
@@ -88,6 +97,18 @@
  *
  * drm_svm_user_extensions() and drm_svm_chunk_size() take no lock;
  * drm_svm_user_extensions() may fault on user memory.
+ *
+ * The migration policy's per-block busy flag (see Migration policy) is not
+ * a lock: a device fault that finds a move of its block in progress waits
+ * for it, with its VM's lock and the device registry for read held, at
+ * most a lapse at a time and three times, then goes on; the CPU fault path
+ * never waits for it. The move that holds it takes the locks of any move
+ * (the mmap lock, the notifier lock in the invalidations it raises) but
+ * never a VM's lock, so a waiter holds nothing the holder needs. The work
+ * that ends pins takes the notifier lock for write, and the device
+ * registry only with a trylock: a device memory teardown holds the
+ * registry for write while the last reference of a process may drop, and
+ * so cancel this work.
  */
 
 /**

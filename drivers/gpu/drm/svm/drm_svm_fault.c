@@ -61,14 +61,19 @@
  * The device memory blocks a batch maps stay pinned until the batch ends,
  * so that its later chunks never evict its earlier ones.
  *
- * Restarts are bounded by HMM_RANGE_DEFAULT_TIMEOUT. A fault is fatal,
- * and nothing is mapped for it, when the address is outside every binding
+ * Restarts are bounded by HMM_RANGE_DEFAULT_TIMEOUT, which starts again
+ * after each of the first few moves of step 5 (racing moves of other
+ * devices, and the migration policy's waits, may delay them). A fault is
+ * fatal, and nothing is mapped for it, when the address is outside every binding
  * or the CPU has nothing there (-EFAULT: no VMA, PROT_NONE, the process
  * has exited), when it writes through a read-only binding or to
  * read-only memory (-EPERM), or for an atomic the memory attributes or
  * the device's capabilities rule out (-EACCES). A VM that was destroyed
  * fails with -ENOENT.
  */
+
+/* Moves one fault may make for what it found in the way, each with its time */
+#define DRM_SVM_FAULT_FIXUPS	8
 
 /* Drop the write permission of every page: the binding is read-only. */
 static void drm_svm_pfns_readonly(unsigned long *pfns, unsigned long npages)
@@ -415,8 +420,10 @@ static long drm_svm_place_move(struct drm_svm_mirror *mirror,
 		return 0;
 	}
 	if (drm_svm_chunk_placed(mirror, window, to, start, end, &src)) {
-		drm_svm_mcache_placed(svm_mm, &window->notifier, src.seq,
-				      start, t.req.to);
+		/* The cache is per block: only a chunk of the whole block */
+		if (end - start == BIT(DRM_SVM_BLOCK_SHIFT))
+			drm_svm_mcache_placed(svm_mm, &window->notifier,
+					      src.seq, start, t.req.to);
 		return 0;
 	}
 
@@ -424,8 +431,6 @@ static long drm_svm_place_move(struct drm_svm_mirror *mirror,
 	if (drm_svm_mcache_begin(svm_mm, &t, src.born, true, true) ==
 	    DRM_SVM_POLICY_STAY) {
 		*map = true;
-		drm_svm_mcache_placed(svm_mm, &window->notifier, src.seq,
-				      start, t.req.to);
 		return 0;
 	}
 
@@ -440,10 +445,6 @@ static long drm_svm_place_move(struct drm_svm_mirror *mirror,
 	drm_svm_mcache_end(svm_mm, &t, moved);
 	if (t.req.to != drm_svm_place_proc(to))
 		*map = drm_svm_reaches_proc(mirror->sdev, t.req.to);
-	if (moved > 0)
-		drm_svm_mcache_placed(svm_mm, &window->notifier,
-				      mmu_interval_read_begin(&window->notifier),
-				      start, t.req.to);
 	return moved;
 }
 
@@ -507,6 +508,7 @@ static long drm_svm_fixup_move(struct drm_svm_mirror *mirror,
 		.addr = start,
 		.preferred = -1,
 		.sdev = mirror->sdev,
+		.forced = true,
 	};
 	long moved;
 
@@ -564,12 +566,16 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 
 /*
  * Fault CPU range [start, end) of binding @b in for @access and map it.
- * The caller holds the mirror's lock and a reference on the address space.
+ * With @check_zap, fails with -EAGAIN when a pin of the migration policy
+ * ended while the pages were looked at, for the caller to place them
+ * again. The caller holds the mirror's lock and a reference on the
+ * address space.
  */
 static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			       struct drm_svm_binding *b, unsigned long start,
 			       unsigned long end, u32 access,
-			       const struct drm_svm_attrs *attrs)
+			       const struct drm_svm_attrs *attrs,
+			       bool check_zap)
 {
 	struct drm_svm_mm *svm_mm = mirror->svm_mm;
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
@@ -578,8 +584,10 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	bool atomic = access == DRM_SVM_ACCESS_ATOMIC;
 	struct drm_svm_dma_chunk *chunk = NULL;
 	struct drm_svm_page_check chk;
+	unsigned long retry_time = msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	unsigned long timeout, lo, hi, zap_seq;
+	unsigned int fixups = 0;
 	struct drm_svm_attrs now;
-	unsigned long timeout, lo, hi;
 	struct drm_svm_window *window;
 	bool huge = false;
 	long moved;
@@ -606,8 +614,9 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			return err;
 	}
 
-	timeout = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	timeout = jiffies + retry_time;
 	for (;;) {
+		zap_seq = READ_ONCE(svm_mm->mcache.zap_seq);
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm_mm->mm);
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
@@ -627,6 +636,11 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 				}
 			}
 			down_read(&svm_mm->notifier_lock);
+			if (check_zap &&
+			    READ_ONCE(svm_mm->mcache.zap_seq) != zap_seq) {
+				err = -EAGAIN;
+				goto out_unlock;
+			}
 			if (mmu_interval_read_retry(range.notifier,
 						    range.notifier_seq)) {
 				up_read(&svm_mm->notifier_lock);
@@ -642,6 +656,13 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 					err = moved;
 					goto out_free;
 				}
+				/*
+				 * A move is progress, which racing moves and
+				 * the policy's waits may have delayed: the
+				 * time starts again, a few times.
+				 */
+				if (moved && ++fixups < DRM_SVM_FAULT_FIXUPS)
+					timeout = jiffies + retry_time;
 			}
 		}
 		mirror->stats.retries++;
@@ -726,6 +747,31 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 }
 
 /*
+ * Place a chunk, then map it when placement says so; once more when a pin
+ * ended meanwhile (see Migration policy), so that the end of the pin is
+ * seen. Returns the error of the mapping; *@moved grows by the pages moved.
+ */
+static int drm_svm_place_map(struct drm_svm_mirror *mirror,
+			     struct drm_svm_binding *b, unsigned long start,
+			     unsigned long end, u32 access,
+			     const struct drm_svm_place_req *req, u64 *moved,
+			     bool *map)
+{
+	int err = 0, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		*moved += drm_svm_place_chunk(mirror, start, end, req, map);
+		if (!*map)
+			return 0;
+		err = drm_svm_fault_range(mirror, b, start, end, access,
+					  &req->attrs, !tries);
+		if (err != -EAGAIN)
+			break;
+	}
+	return err;
+}
+
+/*
  * Service one fault at GPU address @addr, moving its chunk as @place says
  * first. On success, [*gpu_start, *gpu_end) is the GPU range now mapped;
  * *@moved grows by the pages moved.
@@ -769,12 +815,9 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 	if (!err && access == DRM_SVM_ACCESS_ATOMIC &&
 	    req.attrs.atomics == DRM_SVM_ATOMICS_CPU)
 		err = -EACCES;
-	if (!err) {
-		*moved += drm_svm_place_chunk(mirror, start, end, &req, &map);
-		if (map)
-			err = drm_svm_fault_range(mirror, b, start, end, access,
-						  &req.attrs);
-	}
+	if (!err)
+		err = drm_svm_place_map(mirror, b, start, end, access, &req,
+					moved, &map);
 	/*
 	 * The whole chunk fails if any page of it does, or if the VMA changed
 	 * since the chunk was chosen: the faulting page alone decides.
@@ -784,7 +827,7 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		start = cpu;
 		end = cpu + PAGE_SIZE;
 		err = drm_svm_fault_range(mirror, b, start, end, access,
-					  &req.attrs);
+					  &req.attrs, false);
 	}
 	/* The process may have exited meanwhile: no teardown in a GPU fault. */
 	mmput_async(mm);

@@ -82,6 +82,19 @@ struct drm_svm_counters {
 };
 
 /**
+ * struct drm_svm_moves - Moves between each pair of processors
+ *
+ * By source and destination processor (SVM device id, or
+ * %DRM_SVM_PROC_CPU for system memory); atomic, updated without lock.
+ */
+struct drm_svm_moves {
+	/** @moves: Moves, of a chunk each */
+	atomic_t moves[DRM_SVM_NR_PROCS][DRM_SVM_NR_PROCS];
+	/** @pages: Pages they moved */
+	atomic64_t pages[DRM_SVM_NR_PROCS][DRM_SVM_NR_PROCS];
+};
+
+/**
  * struct drm_svm_mcache - The migration policy state of one process
  *
  * See DOC: Migration cache.
@@ -102,6 +115,14 @@ struct drm_svm_mcache {
 	struct list_head link;
 	/** @listed: @link is on the list */
 	bool listed;
+	/** @moves: The process's moves by pair, allocated with the first */
+	struct drm_svm_moves *moves;
+	/**
+	 * @zap_seq: Pins ended so far; changed with the notifier lock held
+	 * for write, so that a fault that looked at the pages before a pin
+	 * ended places them again
+	 */
+	unsigned long zap_seq;
 };
 
 /**
@@ -123,6 +144,8 @@ struct drm_svm_mcache_ticket {
 	struct drm_svm_device *sdev;
 	/** @busy_key: The block whose move this request holds or awaits */
 	void *busy_key;
+	/** @forced: The fault cannot do without the move: never STAY */
+	bool forced;
 	/** @start: When the move started, ns */
 	u64 start;
 };
@@ -577,6 +600,7 @@ void drm_svm_mcache_unmap(struct drm_svm_mm *svm_mm, unsigned long start,
 void drm_svm_mcache_report(struct drm_svm_mm *svm_mm, unsigned long addr,
 			   struct drm_svm_block_policy *out);
 u64 drm_svm_mcache_bytes(struct drm_svm_mm *svm_mm, u64 *blocks);
+const struct drm_svm_moves *drm_svm_moves_all(void);
 
 int drm_svm_stats_init(void);
 void drm_svm_stats_fini(void);

@@ -52,6 +52,7 @@ static u32 drm_svm_policy_cost[DRM_SVM_NR_PROCS][DRM_SVM_NR_PROCS];
 static u32 drm_svm_policy_block_size = sizeof(struct drm_svm_policy_block);
 static atomic_long_t drm_svm_policy_blocks = ATOMIC_LONG_INIT(0);
 static struct shrinker *drm_svm_policy_shrinker;
+static struct drm_svm_moves drm_svm_moves;
 /* The caches with blocks, for the shrinker; the lock nests outside theirs */
 static LIST_HEAD(drm_svm_mcaches);
 static DEFINE_SPINLOCK(drm_svm_mcaches_lock);
@@ -110,6 +111,42 @@ static void drm_svm_policy_cost_add(u32 from, u32 to, u64 ns,
 	sample = min_t(u64, sample, U32_MAX);
 	WRITE_ONCE(drm_svm_policy_cost[from][to],
 		   old ? (3ULL * old + sample) / 4 : sample);
+}
+
+/**
+ * drm_svm_moves_all() - The moves of every process by pair
+ *
+ * Returns: the counters, for debugfs.
+ */
+const struct drm_svm_moves *drm_svm_moves_all(void)
+{
+	return &drm_svm_moves;
+}
+
+static void drm_svm_moves_add(struct drm_svm_moves *m, u32 from, u32 to,
+			      long pages)
+{
+	atomic_inc(&m->moves[from][to]);
+	atomic64_add(pages, &m->pages[from][to]);
+}
+
+/* Count a move of the process, and of all processes. */
+static void drm_svm_mcache_moved(struct drm_svm_mcache *mc, u32 from, u32 to,
+				 long pages)
+{
+	struct drm_svm_moves *m = READ_ONCE(mc->moves);
+
+	drm_svm_moves_add(&drm_svm_moves, from, to, pages);
+	if (!m) {
+		m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
+		if (!m)
+			return;
+		if (cmpxchg(&mc->moves, NULL, m)) {
+			kfree(m);
+			m = READ_ONCE(mc->moves);
+		}
+	}
+	drm_svm_moves_add(m, from, to, pages);
 }
 
 /* The lapse of a pair: from its cost, or the other way's until measured. */
@@ -224,12 +261,13 @@ static unsigned long drm_svm_mcache_count_objects(struct shrinker *shrinker,
 static unsigned long drm_svm_mcache_shrink(struct drm_svm_mcache *mc,
 					   unsigned long nr)
 {
+	unsigned long index, freed = 0, scanned = 0;
 	struct drm_svm_policy_block *blk;
-	unsigned long index, freed = 0;
 
 	xa_lock(&mc->blocks);
 	xa_for_each(&mc->blocks, index, blk) {
-		if (freed >= nr)
+		/* Pinned blocks are skipped, but not for ever. */
+		if (freed >= nr || ++scanned > 4 * nr)
 			break;
 		if (blk->busy || blk->state == DRM_SVM_POLICY_PINNED)
 			continue;
@@ -284,15 +322,23 @@ static void drm_svm_mcache_expire_at(struct drm_svm_mcache *mc, u64 until)
 			 nsecs_to_jiffies(until > now ? until - now : 0) + 1);
 }
 
-/* Count and trace a pin that ended; caller holds the registry. */
+/*
+ * Count and trace a pin that ended: for the process, on the home device
+ * (the device counters too when the caller holds the registry).
+ */
 static void drm_svm_mcache_ended(struct drm_svm_mm *svm_mm,
 				 unsigned long index,
-				 const struct drm_svm_policy_block *blk)
+				 const struct drm_svm_policy_block *blk,
+				 bool registry)
 {
-	struct drm_svm_device *home = drm_svm_device_by_id(blk->home);
+	struct drm_svm_device *home;
 
-	if (home)
-		drm_svm_mcache_count(svm_mm, home, DRM_SVM_PSTAT_PROBES);
+	if (blk->home < DRM_SVM_MAX_DEVICES) {
+		atomic64_inc(&svm_mm->counters[blk->home].policy[DRM_SVM_PSTAT_PROBES]);
+		home = registry ? drm_svm_device_by_id(blk->home) : NULL;
+		if (home)
+			atomic64_inc(&home->policy_stats[DRM_SVM_PSTAT_PROBES]);
+	}
 	drm_svm_mcache_trace(svm_mm, index, blk->home, blk,
 			     DRM_SVM_POLICY_EV_PROBE);
 }
@@ -308,11 +354,18 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 	struct drm_svm_mm *svm_mm = container_of(mc, struct drm_svm_mm, mcache);
 	unsigned long index, ended[DRM_SVM_MCACHE_EXPIRE_BATCH];
 	struct drm_svm_policy_block *blk;
-	u64 now = drm_svm_mcache_now(), next = U64_MAX;
 	unsigned int i, n = 0;
+	u64 now, next = U64_MAX;
+	bool registry;
 
-	drm_svm_devices_lock();
+	/*
+	 * The registry only to count on the home device: its writer may
+	 * wait for a device memory free that ends this process, and so
+	 * this work.
+	 */
+	registry = drm_svm_devices_trylock();
 	xa_lock(&mc->blocks);
+	now = drm_svm_mcache_now();
 	xa_for_each_marked(&mc->blocks, index, blk, XA_MARK_0) {
 		if (n == ARRAY_SIZE(ended)) {
 			next = now;
@@ -324,19 +377,22 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 		}
 		/* Ended here, or by a fault that came first (counted there) */
 		if (drm_svm_policy_tick(&drm_svm_policy, blk, now))
-			drm_svm_mcache_ended(svm_mm, index, blk);
+			drm_svm_mcache_ended(svm_mm, index, blk, registry);
 		__xa_clear_mark(&mc->blocks, index, XA_MARK_0);
 		ended[n++] = index;
 	}
 	if (next != U64_MAX)
 		drm_svm_mcache_expire_at(mc, next);
 	xa_unlock(&mc->blocks);
-	drm_svm_devices_unlock();
+	if (registry)
+		drm_svm_devices_unlock();
 
 	for (i = 0; i < n; i++) {
 		unsigned long start = ended[i] << DRM_SVM_BLOCK_SHIFT;
 
+		/* A fault that looked before the zap must not map after it. */
 		down_write(&svm_mm->notifier_lock);
+		WRITE_ONCE(mc->zap_seq, mc->zap_seq + 1);
 		drm_svm_zap_cpu_range(svm_mm, start,
 				      start + BIT(DRM_SVM_BLOCK_SHIFT) - 1,
 				      NULL, DRM_SVM_INVAL_POLICY);
@@ -374,6 +430,7 @@ void drm_svm_mcache_fini(struct drm_svm_mcache *mc)
 		kfree(blk);
 	xa_destroy(&mc->blocks);
 	atomic_long_sub(atomic_long_read(&mc->nr), &drm_svm_policy_blocks);
+	kfree(mc->moves);
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_mcache_fini);
 
@@ -441,9 +498,12 @@ static int drm_svm_mcache_decide(struct drm_svm_mm *svm_mm,
 	enum drm_svm_policy_verdict v;
 	u32 events;
 
+	t->req.now = drm_svm_mcache_now();
 	blk = xa_load(&mc->blocks, t->index);
-	if (!blk && drm_svm_policy_tracks(&t->req, born))
+	if (!blk && drm_svm_policy_tracks(&t->req, born)) {
 		blk = drm_svm_mcache_create(svm_mm, t, born);
+		t->req.now = drm_svm_mcache_now();
+	}
 	if (!blk)
 		return DRM_SVM_POLICY_MOVE;
 	if (blk->busy && wait) {
@@ -453,6 +513,9 @@ static int drm_svm_mcache_decide(struct drm_svm_mm *svm_mm,
 
 	v = drm_svm_policy_step(&drm_svm_policy, topo, blk, &t->req, nap,
 				&events);
+	/* A move the fault cannot do without happens anyway. */
+	if (t->forced && v == DRM_SVM_POLICY_STAY)
+		v = DRM_SVM_POLICY_MOVE;
 	if (v != DRM_SVM_POLICY_STAY && !blk->busy) {
 		blk->busy = 1;
 		t->busy_key = blk;
@@ -507,7 +570,6 @@ enum drm_svm_policy_verdict drm_svm_mcache_begin(struct drm_svm_mm *svm_mm,
 		return DRM_SVM_POLICY_MOVE;
 
 	for (tries = 0; ; tries++) {
-		t->req.now = drm_svm_mcache_now();
 		xa_lock(&mc->blocks);
 		v = drm_svm_mcache_decide(svm_mm, t, &topo, born,
 					  wait && tries < DRM_SVM_MCACHE_TRIES,
@@ -551,6 +613,7 @@ void drm_svm_mcache_end(struct drm_svm_mm *svm_mm,
 				      t->index << DRM_SVM_BLOCK_SHIFT,
 				      t->req.from, t->req.to, moved,
 				      now - t->start);
+		drm_svm_mcache_moved(mc, t->req.from, t->req.to, moved);
 	}
 	if (xa_empty(&mc->blocks))
 		return;

@@ -105,6 +105,7 @@ static void drm_svm_mm_release(struct kref *ref)
 	mutex_unlock(&svm_mm_table_lock);
 
 	WARN_ON(!RB_EMPTY_ROOT(&svm_mm->cpu_tree.rb_root));
+	drm_svm_mcache_fini(&svm_mm->mcache);
 	xa_for_each(&svm_mm->windows, index, window) {
 		mmu_interval_notifier_remove(&window->notifier);
 		kfree(window);
@@ -112,7 +113,6 @@ static void drm_svm_mm_release(struct kref *ref)
 	xa_destroy(&svm_mm->windows);
 	mutex_destroy(&svm_mm->window_lock);
 	drm_svm_attr_fini(svm_mm);
-	drm_svm_mcache_fini(&svm_mm->mcache);
 	mmdrop(svm_mm->mm);
 	kfree(svm_mm);
 }

@@ -34,11 +34,11 @@
  *
  * **The lapse** of a block is twice the measured cost of its last move
  * over that pair of processors (an average of the moves the core made,
- * per 2 MiB), clamped to [lapse_min_us, lapse_max_us]. A move less than a
- * lapse after the one before is quick: the holder had less time with the
- * block than two moves cost. The same thresholds then work where a 2 MiB
- * move takes tens of microseconds and where it takes milliseconds. The
- * epoch is epoch_lapses lapses.
+ * per 2 MiB), clamped to [lapse_min_us, lapse_max_us], and at most a
+ * second. A move less than a lapse after the one before is quick: the
+ * holder had less time with the block than two moves cost. The same
+ * thresholds then work where a 2 MiB move takes tens of microseconds and
+ * where it takes milliseconds. The epoch is epoch_lapses lapses.
  *
  * **The states**, for a request by processor P to move the block away
  * from the processor that holds it:
@@ -63,8 +63,9 @@
  *    at most an epoch. When no home suits every contender, the block
  *    stays THROTTLED.
  *  - PROBE: when the pin ends, the core drops the devices' mappings of
- *    the block, so that their next access faults, and allows one move.
- *    A quick move after it pins the block again, for longer. A block that
+ *    the block, so that their next access faults, and the block may move
+ *    again; a fault that looked at the pages before that places them
+ *    again. A quick move pins the block again, for longer. A block that
  *    stays quiet for an epoch is NORMAL again. So a block used by one
  *    processor only, after a phase of sharing, goes back to that
  *    processor within an epoch of the last pin: no block stays remote for
@@ -81,20 +82,38 @@
  * **Racing moves** of one block are serialised by the block's busy flag:
  * a device fault that finds a move in progress waits for it, at most a
  * lapse, then decides again, usually to map the new home; after three
- * tries it maps the block where it is, or moves it without waiting when
- * it cannot. The CPU never waits for a device's move: it holds the mmap
- * lock, which the move needs. The state is updated under the process's
- * block table lock, for a few instructions at a time; no lock is held
- * across a move, and unrelated blocks never wait for each other.
+ * tries it decides without waiting. The CPU never waits for a device's
+ * move: it holds the mmap lock, which the move needs. The state is
+ * updated under the process's block table lock, for a few instructions
+ * at a time and never across a move (see Locking), and unrelated blocks
+ * never wait for each other.
  *
- * **Cache.** A device fault on a block that the policy tracks, and that
- * it found or put where the fault wants it since the last invalidation
- * of its notifier window, maps it without looking at the CPU page table
- * for a move first.
+ * **Cache.** A device fault on a tracked block that a fault found, in a
+ * chunk of the whole block, where this one wants it, with no invalidation
+ * of its notifier window since, maps it without looking at the CPU page
+ * table for a move first.
  */
 
 /* Most doublings of a pin, whatever max_backoff says: beyond any epoch */
 #define DRM_SVM_POLICY_MAX_SHIFT	24
+
+/* Longest lapse, whatever the tunables say: the CPU naps that long */
+#define DRM_SVM_POLICY_MAX_LAPSE_US	USEC_PER_SEC
+
+/* Longest epoch, whatever the tunables say */
+#define DRM_SVM_POLICY_MAX_EPOCH	(3600ULL * NSEC_PER_SEC)
+
+/* The processor masks are u32. */
+static_assert(DRM_SVM_NR_PROCS <= 32);
+
+/*
+ * Time since @t, 0 when @t is later: a racing request may have recorded
+ * a time after the one the caller read.
+ */
+static u64 drm_svm_since(u64 now, u64 t)
+{
+	return now > t ? now - t : 0;
+}
 
 /**
  * drm_svm_policy_params_default() - The default thresholds
@@ -124,8 +143,10 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_policy_params_default);
  */
 u32 drm_svm_policy_lapse(const struct drm_svm_policy_params *p, u64 cost_ns)
 {
-	u64 lo = (u64)p->lapse_min_us * NSEC_PER_USEC;
-	u64 hi = (u64)max(p->lapse_max_us, p->lapse_min_us) * NSEC_PER_USEC;
+	u64 lo = (u64)min(p->lapse_min_us, DRM_SVM_POLICY_MAX_LAPSE_US) *
+		 NSEC_PER_USEC;
+	u64 hi = (u64)clamp(p->lapse_max_us, p->lapse_min_us,
+			    DRM_SVM_POLICY_MAX_LAPSE_US) * NSEC_PER_USEC;
 
 	if (!cost_ns)
 		return min_t(u64, hi, U32_MAX);
@@ -143,7 +164,8 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_policy_lapse);
 u64 drm_svm_policy_epoch(const struct drm_svm_policy_params *p,
 			 const struct drm_svm_policy_block *blk)
 {
-	return (u64)blk->lapse * max(p->epoch_lapses, 1u);
+	return min((u64)blk->lapse * max(p->epoch_lapses, 1u),
+		   DRM_SVM_POLICY_MAX_EPOCH);
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_policy_epoch);
 
@@ -156,7 +178,8 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_policy_epoch);
  */
 bool drm_svm_policy_tracks(const struct drm_svm_policy_req *req, u64 born)
 {
-	return born && req->from != req->to && req->now - born < req->lapse;
+	return born && req->from != req->to &&
+	       drm_svm_since(req->now, born) < req->lapse;
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_policy_tracks);
 
@@ -189,7 +212,8 @@ static void drm_svm_policy_touch(const struct drm_svm_policy_params *p,
 				 struct drm_svm_policy_block *blk,
 				 const struct drm_svm_policy_req *req)
 {
-	if (req->now - blk->epoch_start >= drm_svm_policy_epoch(p, blk)) {
+	if (drm_svm_since(req->now, blk->epoch_start) >=
+	    drm_svm_policy_epoch(p, blk)) {
 		blk->touched = 0;
 		blk->written = 0;
 		blk->atomics = 0;
@@ -249,7 +273,7 @@ static enum drm_svm_policy_verdict
 drm_svm_policy_nap(struct drm_svm_policy_block *blk,
 		   const struct drm_svm_policy_req *req, u64 *nap, u32 *events)
 {
-	u64 gap = req->now - blk->last_move;
+	u64 gap = drm_svm_since(req->now, blk->last_move);
 
 	blk->state = DRM_SVM_POLICY_THROTTLED;
 	blk->naps++;
@@ -277,16 +301,17 @@ drm_svm_policy_pin(const struct drm_svm_policy_params *p,
 		   struct drm_svm_policy_req *req, u64 *nap, u32 *events)
 {
 	int home = drm_svm_policy_choose(topo, blk, req);
-	u64 pin;
+	u64 epoch = drm_svm_policy_epoch(p, blk), pin;
 
 	if (home < 0)
 		return drm_svm_policy_nap(blk, req, nap, events);
 
-	pin = (u64)p->pin_lapses * blk->lapse <<
-	      min_t(u32, blk->backoff, DRM_SVM_POLICY_MAX_SHIFT);
+	/* pin_lapses lapses, doubled backoff times, at most an epoch */
+	pin = min((u64)p->pin_lapses * blk->lapse, epoch);
+	pin = pin > epoch >> blk->backoff ? epoch : pin << blk->backoff;
 	blk->state = DRM_SVM_POLICY_PINNED;
 	blk->home = home;
-	blk->until = req->now + min(pin, drm_svm_policy_epoch(p, blk));
+	blk->until = req->now + pin;
 	blk->naps = 0;
 	blk->quick = 0;
 	*events |= DRM_SVM_POLICY_EV_PIN;
@@ -318,11 +343,11 @@ u32 drm_svm_policy_tick(const struct drm_svm_policy_params *p,
 		blk->until = now;
 		return DRM_SVM_POLICY_EV_PROBE;
 	case DRM_SVM_POLICY_PROBE:
-		if (now - max(blk->until, blk->last_move) < epoch)
+		if (drm_svm_since(now, max(blk->until, blk->last_move)) < epoch)
 			return 0;
 		break;
 	case DRM_SVM_POLICY_THROTTLED:
-		if (now - blk->last_move < epoch)
+		if (drm_svm_since(now, blk->last_move) < epoch)
 			return 0;
 		break;
 	default:
@@ -356,7 +381,7 @@ drm_svm_policy_step(const struct drm_svm_policy_params *p,
 		    struct drm_svm_policy_block *blk,
 		    struct drm_svm_policy_req *req, u64 *nap, u32 *events)
 {
-	u64 gap = req->now - blk->last_move;
+	u64 gap = drm_svm_since(req->now, blk->last_move);
 	bool quick;
 
 	*events = drm_svm_policy_tick(p, blk, req->now);
@@ -377,7 +402,8 @@ drm_svm_policy_step(const struct drm_svm_policy_params *p,
 		if (!quick || req->from == req->to)
 			return DRM_SVM_POLICY_MOVE;
 		*events |= DRM_SVM_POLICY_EV_THRASH;
-		blk->backoff = min_t(u32, blk->backoff + 1, p->max_backoff);
+		blk->backoff = min3(blk->backoff + 1U, p->max_backoff,
+				    (u32)DRM_SVM_POLICY_MAX_SHIFT);
 		return drm_svm_policy_pin(p, topo, blk, req, nap, events);
 	case DRM_SVM_POLICY_THROTTLED:
 		if (gap >= 2ULL * blk->lapse) {

@@ -46,6 +46,12 @@
  *    counters, the bytes of device memory the process's data occupies,
  *    then ``pages_from_peer``, ``bounces``, the seven policy events and
  *    the bytes of the process's policy state.
+ *  - ``/sys/kernel/debug/drm_svm/moves``: the moves between each pair of
+ *    processors (the devices by SVM device id, ``system`` for system
+ *    memory) that a fault, a prefetch or a CPU fault made, and their
+ *    bytes: a header, then ``all from to moves bytes`` for every
+ *    process, then the same per process with its pid first. A move that
+ *    bounced counts once, for its source and destination.
  *  - DRM fdinfo of the driver's file (drm_svm_show_fdinfo()), for the
  *    process the file's VMs mirror, on that device: ``drm-total-vram`` and
  *    ``drm-resident-vram`` (KiB of device memory holding its data, which
@@ -53,7 +59,9 @@
  *    ``svm-to-vram`` and ``svm-to-ram`` (KiB migrated),
  *    ``svm-evictions``, ``svm-from-peer`` (KiB), ``svm-bounces``, the
  *    policy events as ``svm-policy-thrash`` and so on, and the process's
- *    policy state, ``svm-policy-blocks`` and ``svm-policy-bytes``.
+ *    policy state, ``svm-policy-blocks`` and ``svm-policy-bytes``, and
+ *    for each pair of processors the device is one of, the moves
+ *    (``svm-moves-<from>-<to>``) and their KiB (``svm-moved-<from>-<to>``).
  *
  * Counters only grow, except the memory in use. Data migrated by one
  * process and shared with a fork child stays counted to the first.
@@ -150,6 +158,57 @@ static void drm_svm_process_show(struct drm_svm_mm *svm_mm, void *data)
 	}
 }
 
+/* A processor's name in the tables: its SVM device id, or "system". */
+static const char *drm_svm_proc_name(u32 proc, char *buf, size_t len)
+{
+	if (proc == DRM_SVM_PROC_CPU)
+		return "system";
+	snprintf(buf, len, "%u", proc);
+	return buf;
+}
+
+/* One "[pid] from to moves bytes" line per pair that moved anything. */
+static void drm_svm_moves_show_pairs(struct seq_file *m, const char *pid,
+				     const struct drm_svm_moves *moves)
+{
+	char a[12], b[12];
+	u32 from, to;
+	int n;
+
+	for (from = 0; from < DRM_SVM_NR_PROCS; from++) {
+		for (to = 0; to < DRM_SVM_NR_PROCS; to++) {
+			n = atomic_read(&moves->moves[from][to]);
+			if (!n)
+				continue;
+			seq_printf(m, "%s%s %s %d %lld\n", pid,
+				   drm_svm_proc_name(from, a, sizeof(a)),
+				   drm_svm_proc_name(to, b, sizeof(b)), n,
+				   atomic64_read(&moves->pages[from][to]) <<
+				   PAGE_SHIFT);
+		}
+	}
+}
+
+static void drm_svm_process_moves(struct drm_svm_mm *svm_mm, void *data)
+{
+	const struct drm_svm_moves *moves = READ_ONCE(svm_mm->mcache.moves);
+	char pid[16];
+
+	if (!moves)
+		return;
+	snprintf(pid, sizeof(pid), "%d ", svm_mm->pid);
+	drm_svm_moves_show_pairs(data, pid, moves);
+}
+
+static int drm_svm_moves_show(struct seq_file *m, void *unused)
+{
+	seq_puts(m, "pid from to moves bytes\n");
+	drm_svm_moves_show_pairs(m, "all ", drm_svm_moves_all());
+	drm_svm_mm_for_each(drm_svm_process_moves, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(drm_svm_moves);
+
 static int drm_svm_processes_show(struct seq_file *m, void *unused)
 {
 	unsigned int i;
@@ -162,6 +221,29 @@ static int drm_svm_processes_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(drm_svm_processes);
+
+/* The moves into and out of device @id, as fdinfo. */
+static void drm_svm_fdinfo_moves(struct drm_printer *p, u32 id,
+				 const struct drm_svm_moves *moves)
+{
+	char a[12], b[12];
+	u32 from, to;
+	int n;
+
+	for (from = 0; moves && from < DRM_SVM_NR_PROCS; from++) {
+		for (to = 0; to < DRM_SVM_NR_PROCS; to++) {
+			n = atomic_read(&moves->moves[from][to]);
+			if (!n || (from != id && to != id))
+				continue;
+			drm_svm_proc_name(from, a, sizeof(a));
+			drm_svm_proc_name(to, b, sizeof(b));
+			drm_printf(p, "svm-moves-%s-%s:\t%d\n", a, b, n);
+			drm_printf(p, "svm-moved-%s-%s:\t%lld KiB\n", a, b,
+				   atomic64_read(&moves->pages[from][to]) <<
+				   (PAGE_SHIFT - 10));
+		}
+	}
+}
 
 /**
  * drm_svm_show_fdinfo() - Print a file's SVM statistics as DRM fdinfo
@@ -217,6 +299,9 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 	bytes = mirror ? drm_svm_mcache_bytes(mirror->svm_mm, &blocks) : 0;
 	drm_printf(p, "svm-policy-blocks:\t%llu\n", blocks);
 	drm_printf(p, "svm-policy-bytes:\t%llu\n", bytes);
+	if (mirror)
+		drm_svm_fdinfo_moves(p, sdev->id,
+				     READ_ONCE(mirror->svm_mm->mcache.moves));
 
 	drm_svm_mirror_put(mirror);
 }
@@ -241,6 +326,8 @@ int drm_svm_stats_init(void)
 	}
 	debugfs_create_file("processes", 0444, drm_svm_debugfs_root, NULL,
 			    &drm_svm_processes_fops);
+	debugfs_create_file("moves", 0444, drm_svm_debugfs_root, NULL,
+			    &drm_svm_moves_fops);
 	return 0;
 }
 
