@@ -90,6 +90,14 @@
  *		the CPU), and the block moves at most 8 times in the 50
  *		rounds after a first job placed it.
  *
+ * SUBTEST: small-vmas
+ * Description: Two 1 MiB VMAs in one 2 MiB slot are blocks of their own:
+ *		two linked devices ping-pong on the first until it is PINNED
+ *		(its block starts at the slot), while one device alone writes
+ *		the second, which stays UNTRACKED (its block starts at its
+ *		VMA) and moves into that device's VRAM; the data of both is
+ *		right.
+ *
  * SUBTEST: munmap-forget
  * Description: A block PINNED, then unmapped with the VMs and the bindings
  *		left as they are, and new memory mapped at the same address:
@@ -1492,6 +1500,92 @@ static void test_tunables(void)
 	igt_assert_lt(0, (int)tunable("block_bytes"));
 }
 
+/* small-vmas */
+
+/* A job on @c that stores @value at @ptr, then reads @len bytes at @all. */
+static void store_job(struct ctx *c, void *ptr, uint64_t value, void *all,
+		      uint64_t len)
+{
+	svm_batch_reset(&c->b);
+	cmd_store(&c->b, to_u64(ptr), value);
+	if (len)
+		cmd_touch(&c->b, to_u64(all), len);
+	cmd_end(&c->b);
+	run_ok(c, "store job");
+}
+
+static struct drm_svm_block_policy half_block(struct ctx *c, void *ptr,
+					      struct drm_svm_page_residency **r)
+{
+	struct drm_svm_block_policy b;
+
+	*r = svm_residency_blocks(c->fd, c->vm, to_u64(ptr),
+				  SZ_1M / svm_page_size(), &b);
+	return b;
+}
+
+static void small_vmas(const void *data)
+{
+	const struct pair_arg *p = data;
+	struct drm_svm_page_residency *r;
+	struct drm_svm_block_policy b;
+	uint64_t *half[2], round;
+	struct ctx c[2];
+	uint8_t *base;
+	int i;
+
+	/* Two VMAs: the second one's protection differs, so they never merge */
+	base = svm_alloc_aligned(SZ_2M, SZ_2M);
+	igt_assert_eq(munmap(base + SZ_1M, SZ_1M), 0);
+	half[0] = (uint64_t *)base;
+	half[1] = mmap(base + SZ_1M, SZ_1M, PROT_READ | PROT_WRITE | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	igt_assert(half[1] == (uint64_t *)(base + SZ_1M));
+	memset(base, 0, SZ_2M);
+	ctx_init(&c[0], p->a);
+	ctx_init(&c[1], p->b);
+	for (i = 0; i < 2; i++)
+		svm_bind_ptr(c[i].fd, c[i].vm, base, SZ_2M, 0);
+
+	for (round = 0; round < PIN_ROUNDS; round++) {
+		store_job(&c[round % 2], &half[0][round], PP_MAGIC | round,
+			  NULL, 0);
+		/* Every page of the second VMA, for its chunks to move */
+		store_job(&c[0], &half[1][round], ~round, half[1], SZ_1M);
+		b = half_block(&c[0], half[0], &r);
+		free(r);
+		if (b.state == DRM_SVM_POLICY_PINNED)
+			break;
+	}
+	svm_block_print("first VMA", &b);
+	igt_assert_eq_u32(b.state, DRM_SVM_POLICY_PINNED);
+	igt_assert_eq_u64(b.start, to_u64(half[0]));
+
+	b = half_block(&c[0], half[1], &r);
+	svm_block_print("second VMA", &b);
+	igt_assert_eq_u32(b.state, DRM_SVM_POLICY_UNTRACKED);
+	igt_assert_eq_u64(b.start, to_u64(half[1]));
+	igt_assert_f(all_on(r, SZ_1M / svm_page_size(), c[0].d),
+		     "second VMA not in the VRAM of its only user\n");
+	free(r);
+
+	for (i = 0; i <= (int)round && i < PIN_ROUNDS; i++) {
+		igt_assert_eq_u64(half[0][i], PP_MAGIC | i);
+		igt_assert_eq_u64(half[1][i], ~(uint64_t)i);
+	}
+	ctx_fini(&c[1]);
+	ctx_fini(&c[0]);
+	munmap(base, SZ_2M);
+}
+
+static void test_small_vmas(void)
+{
+	struct pair_arg p;
+
+	find_pair(PAIR_DIRECT, &p.a, &p.b);
+	run_child(small_vmas, &p, "small-vmas");
+}
+
 /* munmap-forget */
 
 static void munmap_forget(const void *data)
@@ -1680,6 +1774,12 @@ igt_main
 	igt_subtest("atomics-2dev") {
 		subtest_begin();
 		test_atomics_2dev();
+	}
+
+	igt_describe("VMAs smaller than 2 MiB have blocks of their own.");
+	igt_subtest("small-vmas") {
+		subtest_begin();
+		test_small_vmas();
 	}
 
 	igt_describe("Memory mapped where a pinned block was starts afresh.");

@@ -300,13 +300,15 @@ struct drm_svm_page_residency {
 /**
  * struct drm_svm_block_policy - The migration policy's state of one block
  *
- * A block is a 2 MiB-aligned range of CPU addresses. The core keeps
+ * A block is a 2 MiB-aligned range of CPU addresses, from the start of
+ * its VMA when that is later (a VMA smaller than 2 MiB has blocks of its
+ * own). The core keeps
  * policy state only for blocks that two processors (devices, the CPU)
  * moved between within a lapse; the others read as
  * %DRM_SVM_POLICY_UNTRACKED with every other field zero.
  */
 struct drm_svm_block_policy {
-	/** @start: First CPU address of the block */
+	/** @start: First CPU address of the block, as the block is known */
 	__u64 start;
 
 #define DRM_SVM_POLICY_UNTRACKED	0

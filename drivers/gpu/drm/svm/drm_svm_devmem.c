@@ -356,7 +356,7 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	struct drm_svm_mcache_ticket t = {
 		.req = { .to = DRM_SVM_PROC_CPU, .proc = DRM_SVM_PROC_CPU,
 			 .write = vmf->flags & FAULT_FLAG_WRITE },
-		.addr = addr,
+		.addr = drm_svm_block_start(addr, vma->vm_start),
 		.preferred = -1,
 	};
 	unsigned long start, end, before;

@@ -404,7 +404,7 @@ static long drm_svm_place_move(struct drm_svm_mirror *mirror,
 			.write = req->write,
 			.atomic = req->atomic,
 		},
-		.addr = start,
+		.addr = drm_svm_block_start(start, req->vma_start),
 		.preferred = drm_svm_preferred_proc(&req->attrs),
 		.sdev = mirror->sdev,
 	};
@@ -413,7 +413,7 @@ static long drm_svm_place_move(struct drm_svm_mirror *mirror,
 	long moved;
 
 	if (req->place == DRM_SVM_PLACE_FAULT &&
-	    drm_svm_mcache_settled(svm_mm, &window->notifier, start,
+	    drm_svm_mcache_settled(svm_mm, &window->notifier, t.addr,
 				   t.req.to)) {
 		drm_svm_mcache_count(svm_mm, mirror->sdev,
 				     DRM_SVM_PSTAT_CACHE_HITS);
@@ -423,7 +423,7 @@ static long drm_svm_place_move(struct drm_svm_mirror *mirror,
 		/* The cache is per block: only a chunk of the whole block */
 		if (end - start == BIT(DRM_SVM_BLOCK_SHIFT))
 			drm_svm_mcache_placed(svm_mm, &window->notifier,
-					      src.seq, start, t.req.to);
+					      src.seq, t.addr, t.req.to);
 		return 0;
 	}
 
@@ -498,6 +498,7 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
  * happens, and the moves that follow see it.
  */
 static long drm_svm_fixup_move(struct drm_svm_mirror *mirror,
+			       const struct drm_svm_place_req *req,
 			       unsigned long start, unsigned long end, u8 from,
 			       u8 to, u32 refused, bool atomic)
 {
@@ -505,7 +506,7 @@ static long drm_svm_fixup_move(struct drm_svm_mirror *mirror,
 	struct drm_svm_mcache_ticket t = {
 		.req = { .proc = mirror->sdev->id, .from = from, .to = to,
 			 .write = true, .atomic = atomic },
-		.addr = start,
+		.addr = drm_svm_block_start(start, req->vma_start),
 		.preferred = -1,
 		.sdev = mirror->sdev,
 		.forced = true,
@@ -537,7 +538,7 @@ static long drm_svm_fixup_move(struct drm_svm_mirror *mirror,
 static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 				struct drm_svm_binding *b, unsigned long start,
 				unsigned long end,
-				const struct drm_svm_attrs *attrs,
+				const struct drm_svm_place_req *req,
 				const struct drm_svm_page_check *chk)
 {
 	struct drm_svm_devmem *dm = mirror->sdev->devmem;
@@ -545,19 +546,20 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 	long moved = 0;
 
 	if (chk->refused)
-		return drm_svm_fixup_move(mirror, start, end,
+		return drm_svm_fixup_move(mirror, req, start, end,
 					  __ffs(chk->refused), DRM_SVM_PROC_CPU,
 					  chk->refused, false);
 	can_move = dm && !(b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE) &&
-		   attrs->atomics != DRM_SVM_ATOMICS_GLOBAL &&
+		   req->attrs.atomics != DRM_SVM_ATOMICS_GLOBAL &&
 		   drm_svm_range_migratable(mirror->svm_mm->mm, start, end);
 	if (can_move)
-		moved = drm_svm_fixup_move(mirror, start, end, chk->holder,
-					   mirror->sdev->id, 0, true);
+		moved = drm_svm_fixup_move(mirror, req, start, end,
+					   chk->holder, mirror->sdev->id, 0,
+					   true);
 	if (moved <= 0 &&
 	    (mirror->sdev->caps & DRM_SVM_DEVICE_ATOMICS_SYSTEM))
-		moved = drm_svm_fixup_move(mirror, start, end, chk->holder,
-					   DRM_SVM_PROC_CPU,
+		moved = drm_svm_fixup_move(mirror, req, start, end,
+					   chk->holder, DRM_SVM_PROC_CPU,
 					   DRM_SVM_ALL_DEVICES, true);
 	if (moved > 0)
 		return moved;
@@ -574,7 +576,7 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			       struct drm_svm_binding *b, unsigned long start,
 			       unsigned long end, u32 access,
-			       const struct drm_svm_attrs *attrs,
+			       const struct drm_svm_place_req *req,
 			       bool check_zap)
 {
 	struct drm_svm_mm *svm_mm = mirror->svm_mm;
@@ -651,7 +653,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 					break;
 				up_read(&svm_mm->notifier_lock);
 				moved = drm_svm_fault_fixup(mirror, b, start,
-							    end, attrs, &chk);
+							    end, req, &chk);
 				if (moved < 0) {
 					err = moved;
 					goto out_free;
@@ -699,14 +701,14 @@ out_free:
 
 /*
  * The chunk around CPU address @cpu: the largest configured size that fits
- * the VMA, the binding, the notifier window and the range of equal memory
- * attributes (*@attrs, looked up here), no larger than their granularity,
- * aligned on both sides.
+ * the VMA (whose start goes to *@vma_start), the binding, the notifier
+ * window and the range of equal memory attributes (*@attrs, looked up
+ * here), no larger than their granularity, aligned on both sides.
  */
 static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 			 struct drm_svm_binding *b, unsigned long cpu,
 			 unsigned long *start, unsigned long *end,
-			 struct drm_svm_attrs *attrs)
+			 struct drm_svm_attrs *attrs, unsigned long *vma_start)
 {
 	struct drm_svm_device *sdev = mirror->sdev;
 	struct mm_struct *mm = mirror->svm_mm->mm;
@@ -732,6 +734,7 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 	if (vma) {
 		lo = max(lo, vma->vm_start);
 		hi = min(hi, vma->vm_end);
+		*vma_start = vma->vm_start;
 	}
 	mmap_read_unlock(mm);
 	if (!vma)
@@ -763,8 +766,8 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
 		*moved += drm_svm_place_chunk(mirror, start, end, req, map);
 		if (!*map)
 			return 0;
-		err = drm_svm_fault_range(mirror, b, start, end, access,
-					  &req->attrs, !tries);
+		err = drm_svm_fault_range(mirror, b, start, end, access, req,
+					  !tries);
 		if (err != -EAGAIN)
 			break;
 	}
@@ -810,7 +813,8 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		return -EFAULT;
 
 	req.no_migrate = b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE;
-	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req.attrs);
+	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req.attrs,
+			    &req.vma_start);
 	/* Only the CPU does atomics there: nothing changes for this one. */
 	if (!err && access == DRM_SVM_ACCESS_ATOMIC &&
 	    req.attrs.atomics == DRM_SVM_ATOMICS_CPU)
@@ -826,8 +830,8 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 	    map) {
 		start = cpu;
 		end = cpu + PAGE_SIZE;
-		err = drm_svm_fault_range(mirror, b, start, end, access,
-					  &req.attrs, false);
+		err = drm_svm_fault_range(mirror, b, start, end, access, &req,
+					  false);
 	}
 	/* The process may have exited meanwhile: no teardown in a GPU fault. */
 	mmput_async(mm);

@@ -497,6 +497,8 @@ struct drm_svm_place_req {
 	bool write;
 	/** @atomic: The access is an atomic */
 	bool atomic;
+	/** @vma_start: Where the chunk's VMA starts, for its policy block */
+	unsigned long vma_start;
 	/** @no_migrate: The binding is %DRM_SVM_BIND_FLAG_NO_MIGRATE */
 	bool no_migrate;
 };

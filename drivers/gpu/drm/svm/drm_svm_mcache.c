@@ -25,7 +25,8 @@
  *
  * The per-process side of the migration policy (see Migration policy):
  * &struct drm_svm_mcache keeps the policy state of the process's blocks
- * in an xarray by CPU address >> 21, under the xarray's lock, with the
+ * in an xarray by the page number of their first address
+ * (drm_svm_block_start()), under the xarray's lock, with the
  * pinned blocks marked so that a delayed work finds them when their pin
  * ends. A shrinker frees the blocks that are neither pinned nor being
  * moved, from the caches on a list that each joins with its first block
@@ -68,9 +69,16 @@ static u64 drm_svm_mcache_now(void)
 	return ktime_get_ns();
 }
 
-static unsigned long drm_svm_mcache_index(unsigned long addr)
+/* The index of the block that starts at @start (drm_svm_block_start()) */
+static unsigned long drm_svm_mcache_index(unsigned long start)
 {
-	return addr >> DRM_SVM_BLOCK_SHIFT;
+	return start >> PAGE_SHIFT;
+}
+
+/* Where the 2 MiB slot of the block at @index ends, inclusive */
+static unsigned long drm_svm_mcache_last(unsigned long index)
+{
+	return ALIGN((index << PAGE_SHIFT) + 1, BIT(DRM_SVM_BLOCK_SHIFT)) - 1;
 }
 
 /**
@@ -218,7 +226,7 @@ static void drm_svm_mcache_trace(struct drm_svm_mm *svm_mm,
 		{ DRM_SVM_POLICY_EV_PROBE, "probe" },
 		{ DRM_SVM_POLICY_EV_NORMAL, "normal" },
 	};
-	unsigned long start = index << DRM_SVM_BLOCK_SHIFT;
+	unsigned long start = index << PAGE_SHIFT;
 	int home = blk->state == DRM_SVM_POLICY_PINNED ? blk->home : -1;
 	unsigned int i;
 
@@ -257,6 +265,13 @@ static unsigned long drm_svm_mcache_count_objects(struct shrinker *shrinker,
 	return atomic_long_read(&drm_svm_policy_blocks) ?: SHRINK_EMPTY;
 }
 
+/* Account @n blocks of @mc freed. */
+static void drm_svm_mcache_freed(struct drm_svm_mcache *mc, unsigned long n)
+{
+	atomic_long_sub(n, &mc->nr);
+	atomic_long_sub(n, &drm_svm_policy_blocks);
+}
+
 /* Free up to @nr blocks of @mc that are neither pinned nor being moved. */
 static unsigned long drm_svm_mcache_shrink(struct drm_svm_mcache *mc,
 					   unsigned long nr)
@@ -276,8 +291,7 @@ static unsigned long drm_svm_mcache_shrink(struct drm_svm_mcache *mc,
 		freed++;
 	}
 	xa_unlock(&mc->blocks);
-	atomic_long_sub(freed, &mc->nr);
-	atomic_long_sub(freed, &drm_svm_policy_blocks);
+	drm_svm_mcache_freed(mc, freed);
 	return freed;
 }
 
@@ -388,14 +402,12 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 		drm_svm_devices_unlock();
 
 	for (i = 0; i < n; i++) {
-		unsigned long start = ended[i] << DRM_SVM_BLOCK_SHIFT;
-
 		/* A fault that looked before the zap must not map after it. */
 		down_write(&svm_mm->notifier_lock);
 		WRITE_ONCE(mc->zap_seq, mc->zap_seq + 1);
-		drm_svm_zap_cpu_range(svm_mm, start,
-				      start + BIT(DRM_SVM_BLOCK_SHIFT) - 1,
-				      NULL, DRM_SVM_INVAL_POLICY);
+		drm_svm_zap_cpu_range(svm_mm, ended[i] << PAGE_SHIFT,
+				      drm_svm_mcache_last(ended[i]), NULL,
+				      DRM_SVM_INVAL_POLICY);
 		up_write(&svm_mm->notifier_lock);
 	}
 }
@@ -533,7 +545,8 @@ static int drm_svm_mcache_decide(struct drm_svm_mm *svm_mm,
  * drm_svm_mcache_begin() - Ask the migration policy before moving a block
  * @svm_mm: the process
  * @t: the request: @t->req with @proc, @from, @to, @write and @atomic
- *     set, @t->addr the CPU address, @t->preferred the processor of the
+ *     set, @t->addr the block's first address (drm_svm_block_start()),
+ *     @t->preferred the processor of the
  *     preferred location or -1, @t->sdev the device that asks (for the
  *     CPU, the device whose memory the block is in); the rest is set here
  * @born: when the data moved where it is (&drm_svm_devmem_alloc.born), or 0
@@ -609,8 +622,7 @@ void drm_svm_mcache_end(struct drm_svm_mm *svm_mm,
 	if (moved > 0) {
 		drm_svm_policy_cost_add(t->req.from, t->req.to, now - t->start,
 					moved);
-		trace_drm_svm_migrate(svm_mm->pid,
-				      t->index << DRM_SVM_BLOCK_SHIFT,
+		trace_drm_svm_migrate(svm_mm->pid, t->index << PAGE_SHIFT,
 				      t->req.from, t->req.to, moved,
 				      now - t->start);
 		drm_svm_mcache_moved(mc, t->req.from, t->req.to, moved);
@@ -634,7 +646,7 @@ EXPORT_SYMBOL_IF_KUNIT(drm_svm_mcache_end);
  * drm_svm_mcache_settled() - Whether a tracked block is where a fault wants it
  * @svm_mm: the process
  * @notifier: the notifier of the block's window
- * @addr: a CPU address in the block
+ * @addr: the block's first address (drm_svm_block_start())
  * @proc: where the fault wants the block
  *
  * True when the last device fault found or put the block at @proc, and
@@ -667,7 +679,7 @@ bool drm_svm_mcache_settled(struct drm_svm_mm *svm_mm,
  * @svm_mm: the process
  * @notifier: the notifier of the block's window
  * @seq: the notifier sequence read before the pages were looked at
- * @addr: a CPU address in the block
+ * @addr: the block's first address (drm_svm_block_start())
  * @proc: where the block is
  */
 void drm_svm_mcache_placed(struct drm_svm_mm *svm_mm,
@@ -688,6 +700,41 @@ void drm_svm_mcache_placed(struct drm_svm_mm *svm_mm,
 	xa_unlock(&mc->blocks);
 }
 
+/*
+ * Reset the blocks that [start, last] touches; with @drop, free those
+ * that start in it and no move is in progress on: their VMA is gone, or
+ * starts elsewhere now.
+ */
+static void drm_svm_mcache_forget(struct drm_svm_mcache *mc,
+				  unsigned long start, unsigned long last,
+				  bool drop)
+{
+	struct drm_svm_policy_block *blk;
+	u64 now = drm_svm_mcache_now();
+	unsigned long index, freed = 0;
+
+	if (xa_empty(&mc->blocks))
+		return;
+	xa_lock(&mc->blocks);
+	xa_for_each_range(&mc->blocks, index, blk,
+			  drm_svm_mcache_index(ALIGN_DOWN(start,
+							  BIT(DRM_SVM_BLOCK_SHIFT))),
+			  drm_svm_mcache_index(last)) {
+		if (drm_svm_mcache_last(index) < start)
+			continue;
+		if (drop && !blk->busy && start <= index << PAGE_SHIFT) {
+			__xa_erase(&mc->blocks, index);
+			kfree(blk);
+			freed++;
+			continue;
+		}
+		drm_svm_policy_reset(blk, now);
+		__xa_clear_mark(&mc->blocks, index, XA_MARK_0);
+	}
+	xa_unlock(&mc->blocks);
+	drm_svm_mcache_freed(mc, freed);
+}
+
 /**
  * drm_svm_mcache_reset() - Forget the history of the blocks of a range
  * @svm_mm: the process
@@ -700,21 +747,7 @@ void drm_svm_mcache_placed(struct drm_svm_mm *svm_mm,
 void drm_svm_mcache_reset(struct drm_svm_mm *svm_mm, unsigned long start,
 			  unsigned long last)
 {
-	struct drm_svm_mcache *mc = &svm_mm->mcache;
-	struct drm_svm_policy_block *blk;
-	u64 now = drm_svm_mcache_now();
-	unsigned long index;
-
-	if (xa_empty(&mc->blocks))
-		return;
-	xa_lock(&mc->blocks);
-	xa_for_each_range(&mc->blocks, index, blk,
-			  drm_svm_mcache_index(start),
-			  drm_svm_mcache_index(last)) {
-		drm_svm_policy_reset(blk, now);
-		__xa_clear_mark(&mc->blocks, index, XA_MARK_0);
-	}
-	xa_unlock(&mc->blocks);
+	drm_svm_mcache_forget(&svm_mm->mcache, start, last, false);
 }
 
 /**
@@ -723,43 +756,20 @@ void drm_svm_mcache_reset(struct drm_svm_mm *svm_mm, unsigned long start,
  * @start: first CPU address
  * @last: last CPU address
  *
- * Memory mapped there later starts without history: blocks the range
- * covers are freed, those it cuts into are reset, as are those a move is
- * in progress on. Called from the notifier.
+ * Memory mapped there later starts without history: blocks that start
+ * in the range are freed, the others it touches are reset, as are those
+ * a move is in progress on. Called from the notifier.
  */
 void drm_svm_mcache_unmap(struct drm_svm_mm *svm_mm, unsigned long start,
 			  unsigned long last)
 {
-	struct drm_svm_mcache *mc = &svm_mm->mcache;
-	struct drm_svm_policy_block *blk;
-	u64 now = drm_svm_mcache_now();
-	unsigned long index, freed = 0;
-
-	if (xa_empty(&mc->blocks))
-		return;
-	xa_lock(&mc->blocks);
-	xa_for_each_range(&mc->blocks, index, blk,
-			  drm_svm_mcache_index(start),
-			  drm_svm_mcache_index(last)) {
-		if (blk->busy || start > index << DRM_SVM_BLOCK_SHIFT ||
-		    last < ((index + 1) << DRM_SVM_BLOCK_SHIFT) - 1) {
-			drm_svm_policy_reset(blk, now);
-			__xa_clear_mark(&mc->blocks, index, XA_MARK_0);
-			continue;
-		}
-		__xa_erase(&mc->blocks, index);
-		kfree(blk);
-		freed++;
-	}
-	xa_unlock(&mc->blocks);
-	atomic_long_sub(freed, &mc->nr);
-	atomic_long_sub(freed, &drm_svm_policy_blocks);
+	drm_svm_mcache_forget(&svm_mm->mcache, start, last, true);
 }
 
 /**
  * drm_svm_mcache_report() - The policy state of a block, for the uAPI
  * @svm_mm: the process
- * @addr: a CPU address in the block
+ * @addr: the block's first address (drm_svm_block_start())
  * @out: out: the state; all zero but @start for a block without state
  */
 void drm_svm_mcache_report(struct drm_svm_mm *svm_mm, unsigned long addr,
@@ -770,7 +780,7 @@ void drm_svm_mcache_report(struct drm_svm_mm *svm_mm, unsigned long addr,
 	u64 now = drm_svm_mcache_now();
 
 	memset(out, 0, sizeof(*out));
-	out->start = ALIGN_DOWN(addr, BIT(DRM_SVM_BLOCK_SHIFT));
+	out->start = addr;
 	xa_lock(&mc->blocks);
 	blk = xa_load(&mc->blocks, drm_svm_mcache_index(addr));
 	if (blk) {

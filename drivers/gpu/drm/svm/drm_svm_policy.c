@@ -18,9 +18,11 @@
  *
  * Placement (see Placement) is stateless: two processors, two devices or
  * a device and the CPU, that write one range in turn would move it back
- * and forth for ever. The migration policy remembers, per 2 MiB-aligned
- * block of a process's address space, what moved it lately, and stops
- * such ping-pong. It is shared by every device and VM of the process
+ * and forth for ever. The migration policy remembers, per block of a
+ * process's address space (2 MiB-aligned, from the start of its VMA when
+ * that is later, so that a small VMA has blocks of its own,
+ * drm_svm_block_start()), what moved it lately, and stops such
+ * ping-pong. It is shared by every device and VM of the process
  * (&struct drm_svm_mcache), and it is one piece: the fault paths ask it
  * before each move, and the ``migration_policy`` module parameter turns
  * it off, for plain first-touch placement.
@@ -35,18 +37,21 @@
  * **The lapse** of a block is twice the measured cost of its last move
  * over that pair of processors (an average of the moves the core made,
  * per 2 MiB), clamped to [lapse_min_us, lapse_max_us], and at most a
- * second. A move less than a lapse after the one before is quick: the
- * holder had less time with the block than two moves cost. The same
- * thresholds then work where a 2 MiB move takes tens of microseconds and
- * where it takes milliseconds. The epoch is epoch_lapses lapses.
+ * second. A move is quick when a processor takes the block back less
+ * than a lapse after another one took it: the holder had less time with
+ * the block than two moves cost. Taking back means the processor asked
+ * for the block before in the epoch, and did not ask for the move before
+ * itself (a bounce through system memory is one request in two moves); a
+ * block that visits one device after the other takes nothing back. The
+ * same thresholds then work where a 2 MiB move takes tens of
+ * microseconds and where it takes milliseconds. The epoch is
+ * epoch_lapses lapses.
  *
  * **The states**, for a request by processor P to move the block away
  * from the processor that holds it:
  *
  *  - NORMAL: the move happens. After threshold quick moves in a row
- *    (not counting the first), the block thrashes: THROTTLED. A move asked
- *    by the processor that asked for the one before (a bounce through
- *    system memory, say) is never quick.
+ *    (one, by default), the block thrashes: THROTTLED.
  *  - THROTTLED: the move waits until the holder had the block for one
  *    lapse, then happens (the CPU sleeps in its fault handler instead of
  *    faulting again and again). After throttles such moves, each less
@@ -122,7 +127,7 @@ static u64 drm_svm_since(u64 now, u64 t)
 void drm_svm_policy_params_default(struct drm_svm_policy_params *p)
 {
 	*p = (struct drm_svm_policy_params){
-		.threshold = 2,
+		.threshold = 1,
 		.throttles = 1,
 		.pin_lapses = 16,
 		.epoch_lapses = 128,
@@ -386,11 +391,16 @@ drm_svm_policy_step(const struct drm_svm_policy_params *p,
 
 	*events = drm_svm_policy_tick(p, blk, req->now);
 	*nap = 0;
+	/*
+	 * Quick: the processor takes the block back, less than a lapse after
+	 * another one took it. One that moves it again took it from nobody;
+	 * one that never had it (a chain through devices) takes nothing back.
+	 */
+	quick = gap < (req->lapse ?: blk->lapse) &&
+		req->proc != blk->last_by && (blk->touched & BIT(req->proc));
 	drm_svm_policy_touch(p, blk, req);
 	if (req->lapse)
 		blk->lapse = req->lapse;
-	/* A processor that moves the block again takes it from nobody. */
-	quick = gap < blk->lapse && req->proc != blk->last_by;
 
 	switch (blk->state) {
 	case DRM_SVM_POLICY_PINNED:

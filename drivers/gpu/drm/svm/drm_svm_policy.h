@@ -5,6 +5,9 @@
 #ifndef __DRM_SVM_POLICY_H__
 #define __DRM_SVM_POLICY_H__
 
+#include <linux/align.h>
+#include <linux/bits.h>
+#include <linux/minmax.h>
 #include <linux/types.h>
 
 #include <uapi/drm/drm_svm.h>
@@ -17,12 +20,28 @@
 #define DRM_SVM_BLOCK_SHIFT	21
 
 /**
+ * drm_svm_block_start() - The first address of a policy block
+ * @addr: a CPU address
+ * @vma_start: the start of the VMA @addr is in
+ *
+ * A block is the 2 MiB-aligned range of @addr, from where its VMA starts
+ * if that is later: a VMA smaller than 2 MiB has blocks of its own.
+ *
+ * Returns: the address the block is known by.
+ */
+static inline unsigned long drm_svm_block_start(unsigned long addr,
+						unsigned long vma_start)
+{
+	return max(ALIGN_DOWN(addr, BIT(DRM_SVM_BLOCK_SHIFT)), vma_start);
+}
+
+/**
  * struct drm_svm_policy_params - The migration policy's thresholds
  *
  * Tunable in debugfs (drm_svm/policy/); see DOC: Migration policy.
  */
 struct drm_svm_policy_params {
-	/** @threshold: Quick moves after the first one that are thrashing */
+	/** @threshold: Quick moves in a row that are thrashing */
 	u32 threshold;
 	/** @throttles: Throttled moves before a block is pinned */
 	u32 throttles;

@@ -190,12 +190,19 @@ static void drm_svm_residency_block(struct drm_svm_mirror *mirror, u64 lo,
 {
 	struct drm_gpuva *va = drm_gpuva_find_first(&mirror->gpuvm, lo,
 						    hi - lo);
+	struct mm_struct *mm = mirror->svm_mm->mm;
+	struct vm_area_struct *vma;
+	unsigned long cpu, start;
 
 	memset(out, 0, sizeof(*out));
-	if (va)
-		drm_svm_mcache_report(mirror->svm_mm,
-				      max(lo, va->va.addr) -
-				      binding_gpu_delta(to_binding(va)), out);
+	if (!va)
+		return;
+	cpu = max(lo, va->va.addr) - binding_gpu_delta(to_binding(va));
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, cpu);
+	start = drm_svm_block_start(cpu, vma ? vma->vm_start : 0);
+	mmap_read_unlock(mm);
+	drm_svm_mcache_report(mirror->svm_mm, start, out);
 }
 
 /* Fill @args->blocks: one entry per 2 MiB slot of the range. */

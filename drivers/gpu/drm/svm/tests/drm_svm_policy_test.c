@@ -241,6 +241,31 @@ static void drm_test_svm_policy_slow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pl->blk.state, DRM_SVM_POLICY_NORMAL);
 }
 
+/* A block that visits one device after the other takes nothing back. */
+static void drm_test_svm_policy_chain(struct kunit *test)
+{
+	static const u8 visits[] = { 1, 2, 3, CPU };
+	struct pol *pl = pol_new(test, 4);
+	u8 where = 0;
+	unsigned int i;
+
+	pol_start(test, pl, 1, 0, LAPSE / 4);
+	for (i = 0; i < ARRAY_SIZE(visits); i++) {
+		pl->now += LAPSE / 8;
+		KUNIT_EXPECT_EQ(test, pol_ask(pl, visits[i], where, visits[i],
+					      false, &where),
+				DRM_SVM_POLICY_MOVE);
+		KUNIT_EXPECT_EQ(test, pl->events, 0);
+		KUNIT_EXPECT_EQ(test, where, visits[i]);
+	}
+	KUNIT_EXPECT_EQ(test, pl->blk.state, DRM_SVM_POLICY_NORMAL);
+	/* Device 0 taking it back, though, is thrashing. */
+	pl->now += LAPSE / 8;
+	KUNIT_EXPECT_EQ(test, pol_ask(pl, 0, where, 0, false, &where),
+			DRM_SVM_POLICY_NAP);
+	KUNIT_EXPECT_TRUE(test, pl->events & DRM_SVM_POLICY_EV_THRASH);
+}
+
 /* A throttled block whose moves slow down is NORMAL again. */
 static void drm_test_svm_policy_throttle_ends(struct kunit *test)
 {
@@ -279,7 +304,7 @@ static const struct home_case home_cases[] = {
 	{ "preferred-unreached", false, false, false, true, 1, -1, false, CPU },
 	{ "system-unlinked", false, false, false, true, -1, -1, false, CPU },
 	{ "cpu-contender", true, false, false, true, -1, CPU, false, CPU },
-	{ "holder-of-three", true, true, false, true, -1, 2, false, 1 },
+	{ "holder-of-three", true, true, true, true, -1, 2, false, 0 },
 	{ "top", false, true, true, true, -1, 2, false, 2 },
 	{ "atomics-link", true, false, false, true, -1, -1, true, 0 },
 	{ "atomics-none", true, false, false, false, -1, -1, true, -1 },
@@ -517,6 +542,7 @@ static struct kunit_case drm_svm_policy_tests[] = {
 	KUNIT_CASE(drm_test_svm_policy_gpu_pingpong),
 	KUNIT_CASE(drm_test_svm_policy_no_throttle),
 	KUNIT_CASE(drm_test_svm_policy_slow),
+	KUNIT_CASE(drm_test_svm_policy_chain),
 	KUNIT_CASE(drm_test_svm_policy_throttle_ends),
 	KUNIT_CASE_PARAM(drm_test_svm_policy_home, home_gen_params),
 	KUNIT_CASE(drm_test_svm_policy_newcomer),
