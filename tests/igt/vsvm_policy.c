@@ -118,8 +118,10 @@
  *		event for the faults, one drm_svm_migrate event of the
  *		process per move that the counters count (and one for the
  *		first placement), drm_svm_policy events for the thrashing
- *		and the pin, and drm_svm_remote_map events for the device
- *		that maps the pinned block over the link.
+ *		and the pin, drm_svm_remote_map events for the device
+ *		that maps the pinned block over the link, drm_svm_bind
+ *		events for the block's bindings and drm_svm_invalidate
+ *		events for the mappings the moves drop.
  *
  * SUBTEST: tunables
  * Description: Every tunable of the policy in debugfs (threshold,
@@ -1629,12 +1631,12 @@ static void test_munmap_forget(void)
 
 static const char *const trace_events[] = {
 	"drm_svm_gpu_fault", "drm_svm_migrate", "drm_svm_policy",
-	"drm_svm_remote_map",
+	"drm_svm_remote_map", "drm_svm_bind", "drm_svm_invalidate",
 };
 
 /* Events of a trace, by kind, those of the process @pid where they say */
 struct trace_count {
-	uint64_t faults, migrates, thrash, pins, remote;
+	uint64_t faults, migrates, thrash, pins, remote, binds, invals;
 };
 
 static void trace_enable(bool on)
@@ -1673,6 +1675,10 @@ static struct trace_count trace_read(pid_t pid)
 			n.pins++;
 		if (strstr(line, "drm_svm_remote_map:"))
 			n.remote++;
+		if (strstr(line, "drm_svm_bind:") && strstr(line, " err=0"))
+			n.binds++;
+		if (strstr(line, "drm_svm_invalidate:"))
+			n.invals++;
 	}
 	fclose(f);
 	return n;
@@ -1686,15 +1692,19 @@ static void trace(const void *data)
 	struct snap before;
 	uint64_t moves;
 
-	pp_init(&pp, p->a, p->b, false);
 	trace_enable(true);
+	pp_init(&pp, p->a, p->b, false);
 	moves = pp_rounds(&pp, 20, &before, "trace");
 	trace_enable(false);
 	n = trace_read(getpid());
 	igt_info("trace: %" PRIu64 " faults, %" PRIu64 " migrations, %"
 		 PRIu64 " thrash, %" PRIu64 " pins, %" PRIu64
-		 " remote maps\n", n.faults, n.migrates, n.thrash, n.pins,
-		 n.remote);
+		 " remote maps, %" PRIu64 " binds, %" PRIu64
+		 " invalidations\n", n.faults, n.migrates, n.thrash, n.pins,
+		 n.remote, n.binds, n.invals);
+	/* The block's binding in both VMs, and the moves' invalidations */
+	igt_assert_lte(2, n.binds);
+	igt_assert_lte(moves, n.invals);
 	igt_assert_lte(1, n.faults);
 	igt_assert_eq_u64(n.migrates, moves + 1);
 	igt_assert_lte(1, n.thrash);

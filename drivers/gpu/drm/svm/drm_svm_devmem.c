@@ -12,6 +12,7 @@
 #include <drm/drm_print.h>
 
 #include "drm_svm_internal.h"
+#include "drm_svm_trace.h"
 
 /**
  * DOC: Device memory
@@ -326,6 +327,7 @@ int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 
 		moved = drm_svm_migrate_pfns_to_ram(dm, alloc->pfn,
 						    alloc->npages);
+		trace_drm_svm_evict(id, alloc->pfn, alloc->npages, moved);
 		if (moved > 0) {
 			atomic64_inc(&dm->stats.evictions);
 			atomic64_inc(&alloc->svm_mm->counters[id].evictions);

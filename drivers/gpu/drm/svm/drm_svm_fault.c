@@ -568,16 +568,16 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 
 /*
  * Fault CPU range [start, end) of binding @b in for @access and map it.
- * With @check_zap, fails with -EAGAIN when a pin of the migration policy
- * ended while the pages were looked at, for the caller to place them
- * again. The caller holds the mirror's lock and a reference on the
- * address space.
+ * With @zap_seq, the process's count of ended pins when the caller placed
+ * the chunk, fails with -EAGAIN when a pin of the migration policy ended
+ * since, for the caller to place the chunk again. The caller holds the
+ * mirror's lock and a reference on the address space.
  */
 static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			       struct drm_svm_binding *b, unsigned long start,
 			       unsigned long end, u32 access,
 			       const struct drm_svm_place_req *req,
-			       bool check_zap)
+			       const unsigned long *zap_seq)
 {
 	struct drm_svm_mm *svm_mm = mirror->svm_mm;
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
@@ -587,7 +587,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	struct drm_svm_dma_chunk *chunk = NULL;
 	struct drm_svm_page_check chk;
 	unsigned long retry_time = msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
-	unsigned long timeout, lo, hi, zap_seq;
+	unsigned long timeout, lo, hi;
 	unsigned int fixups = 0;
 	struct drm_svm_attrs now;
 	struct drm_svm_window *window;
@@ -618,7 +618,6 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 
 	timeout = jiffies + retry_time;
 	for (;;) {
-		zap_seq = READ_ONCE(svm_mm->mcache.zap_seq);
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm_mm->mm);
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
@@ -638,8 +637,8 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 				}
 			}
 			down_read(&svm_mm->notifier_lock);
-			if (check_zap &&
-			    READ_ONCE(svm_mm->mcache.zap_seq) != zap_seq) {
+			if (zap_seq &&
+			    READ_ONCE(svm_mm->mcache.zap_seq) != *zap_seq) {
 				err = -EAGAIN;
 				goto out_unlock;
 			}
@@ -760,14 +759,16 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
 			     const struct drm_svm_place_req *req, u64 *moved,
 			     bool *map)
 {
+	unsigned long zap_seq;
 	int err = 0, tries;
 
 	for (tries = 0; tries < 2; tries++) {
+		zap_seq = READ_ONCE(mirror->svm_mm->mcache.zap_seq);
 		*moved += drm_svm_place_chunk(mirror, start, end, req, map);
 		if (!*map)
 			return 0;
 		err = drm_svm_fault_range(mirror, b, start, end, access, req,
-					  !tries);
+					  tries ? NULL : &zap_seq);
 		if (err != -EAGAIN)
 			break;
 	}
@@ -831,7 +832,7 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		start = cpu;
 		end = cpu + PAGE_SIZE;
 		err = drm_svm_fault_range(mirror, b, start, end, access, &req,
-					  false);
+					  NULL);
 	}
 	/* The process may have exited meanwhile: no teardown in a GPU fault. */
 	mmput_async(mm);

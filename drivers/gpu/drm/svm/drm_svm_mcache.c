@@ -81,6 +81,21 @@ static unsigned long drm_svm_mcache_last(unsigned long index)
 	return ALIGN((index << PAGE_SHIFT) + 1, BIT(DRM_SVM_BLOCK_SHIFT)) - 1;
 }
 
+/*
+ * The last address of the block at @index: before the next block of its
+ * slot (a later small VMA's), or the slot's last. Caller holds the lock
+ * of @mc->blocks.
+ */
+static unsigned long drm_svm_mcache_block_last(struct drm_svm_mcache *mc,
+					       unsigned long index)
+{
+	unsigned long last = drm_svm_mcache_last(index), next = index + 1;
+
+	if (xa_find(&mc->blocks, &next, last >> PAGE_SHIFT, XA_PRESENT))
+		last = (next << PAGE_SHIFT) - 1;
+	return last;
+}
+
 /**
  * drm_svm_policy_enabled() - Whether the migration policy is on
  *
@@ -144,6 +159,11 @@ static void drm_svm_mcache_moved(struct drm_svm_mcache *mc, u32 from, u32 to,
 {
 	struct drm_svm_moves *m = READ_ONCE(mc->moves);
 
+	/* Part of a chunk already there: the rest came from elsewhere. */
+	if (from == to)
+		from = DRM_SVM_PROC_CPU;
+	if (from == to)
+		return;
 	drm_svm_moves_add(&drm_svm_moves, from, to, pages);
 	if (!m) {
 		m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
@@ -367,6 +387,7 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 						 struct drm_svm_mcache, expire);
 	struct drm_svm_mm *svm_mm = container_of(mc, struct drm_svm_mm, mcache);
 	unsigned long index, ended[DRM_SVM_MCACHE_EXPIRE_BATCH];
+	unsigned long ended_last[DRM_SVM_MCACHE_EXPIRE_BATCH];
 	struct drm_svm_policy_block *blk;
 	unsigned int i, n = 0;
 	u64 now, next = U64_MAX;
@@ -393,6 +414,7 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 		if (drm_svm_policy_tick(&drm_svm_policy, blk, now))
 			drm_svm_mcache_ended(svm_mm, index, blk, registry);
 		__xa_clear_mark(&mc->blocks, index, XA_MARK_0);
+		ended_last[n] = drm_svm_mcache_block_last(mc, index);
 		ended[n++] = index;
 	}
 	if (next != U64_MAX)
@@ -406,8 +428,7 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 		down_write(&svm_mm->notifier_lock);
 		WRITE_ONCE(mc->zap_seq, mc->zap_seq + 1);
 		drm_svm_zap_cpu_range(svm_mm, ended[i] << PAGE_SHIFT,
-				      drm_svm_mcache_last(ended[i]), NULL,
-				      DRM_SVM_INVAL_POLICY);
+				      ended_last[i], NULL, DRM_SVM_INVAL_POLICY);
 		up_write(&svm_mm->notifier_lock);
 	}
 }
@@ -720,7 +741,7 @@ static void drm_svm_mcache_forget(struct drm_svm_mcache *mc,
 			  drm_svm_mcache_index(ALIGN_DOWN(start,
 							  BIT(DRM_SVM_BLOCK_SHIFT))),
 			  drm_svm_mcache_index(last)) {
-		if (drm_svm_mcache_last(index) < start)
+		if (drm_svm_mcache_block_last(mc, index) < start)
 			continue;
 		if (drop && !blk->busy && start <= index << PAGE_SHIFT) {
 			__xa_erase(&mc->blocks, index);

@@ -17,6 +17,7 @@
 #include <uapi/drm/drm_svm.h>
 
 #include "drm_svm_internal.h"
+#include "drm_svm_trace.h"
 
 /**
  * DOC: Bindings
@@ -447,6 +448,8 @@ int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 		err = drm_svm_mirror_populate(mirror, gpu_addr, range);
 out_unlock:
 	mutex_unlock(&mirror->lock);
+	trace_drm_svm_bind(mirror->svm_mm->pid, mirror->sdev->id, cpu_addr,
+			   gpu_addr, range, flags, err);
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_mirror_bind);
@@ -476,6 +479,8 @@ int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 								 gpu_addr,
 								 range);
 	mutex_unlock(&mirror->lock);
+	trace_drm_svm_unbind(mirror->svm_mm->pid, mirror->sdev->id, gpu_addr,
+			     range, err);
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_mirror_unbind);

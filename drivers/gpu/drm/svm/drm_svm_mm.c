@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "drm_svm_internal.h"
+#include "drm_svm_trace.h"
 
 /**
  * DOC: Per-process state
@@ -105,13 +106,14 @@ static void drm_svm_mm_release(struct kref *ref)
 	mutex_unlock(&svm_mm_table_lock);
 
 	WARN_ON(!RB_EMPTY_ROOT(&svm_mm->cpu_tree.rb_root));
-	drm_svm_mcache_fini(&svm_mm->mcache);
 	xa_for_each(&svm_mm->windows, index, window) {
 		mmu_interval_notifier_remove(&window->notifier);
 		kfree(window);
 	}
 	xa_destroy(&svm_mm->windows);
 	mutex_destroy(&svm_mm->window_lock);
+	/* After the notifiers: munmap no longer walks the blocks. */
+	drm_svm_mcache_fini(&svm_mm->mcache);
 	drm_svm_attr_fini(svm_mm);
 	mmdrop(svm_mm->mm);
 	kfree(svm_mm);
@@ -252,6 +254,8 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
 	drm_svm_dma_cover(mirror, &start, &end);
+	trace_drm_svm_invalidate(mirror->svm_mm->pid, mirror->sdev->id, start,
+				 end, reason);
 	mirror->stats.invalidations++;
 	mirror->sdev->ops->invalidate(mirror, start, end, reason);
 	drm_svm_dma_unmap(mirror, start, end);

@@ -40,7 +40,7 @@
  * second. A move is quick when a processor takes the block back less
  * than a lapse after another one took it: the holder had less time with
  * the block than two moves cost. Taking back means the processor asked
- * for the block before in the epoch, and did not ask for the move before
+ * for the block before in the current epoch, and did not ask for the move before
  * itself (a bounce through system memory is one request in two moves); a
  * block that visits one device after the other takes nothing back. The
  * same thresholds then work where a 2 MiB move takes tens of
@@ -96,7 +96,7 @@
  * **Cache.** A device fault on a tracked block that a fault found, in a
  * chunk of the whole block, where this one wants it, with no invalidation
  * of its notifier window since, maps it without looking at the CPU page
- * table for a move first.
+ * table for a move first (a block of a VMA smaller than 2 MiB never is).
  */
 
 /* Most doublings of a pin, whatever max_backoff says: beyond any epoch */
@@ -150,8 +150,8 @@ u32 drm_svm_policy_lapse(const struct drm_svm_policy_params *p, u64 cost_ns)
 {
 	u64 lo = (u64)min(p->lapse_min_us, DRM_SVM_POLICY_MAX_LAPSE_US) *
 		 NSEC_PER_USEC;
-	u64 hi = (u64)clamp(p->lapse_max_us, p->lapse_min_us,
-			    DRM_SVM_POLICY_MAX_LAPSE_US) * NSEC_PER_USEC;
+	u64 hi = (u64)min(max(p->lapse_max_us, p->lapse_min_us),
+			  DRM_SVM_POLICY_MAX_LAPSE_US) * NSEC_PER_USEC;
 
 	if (!cost_ns)
 		return min_t(u64, hi, U32_MAX);
@@ -212,18 +212,23 @@ void drm_svm_policy_block_init(struct drm_svm_policy_block *blk,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_svm_policy_block_init);
 
+/* Start a new epoch, with no processor in it, when the last one is over. */
+static void drm_svm_policy_epoch_roll(const struct drm_svm_policy_params *p,
+				      struct drm_svm_policy_block *blk, u64 now)
+{
+	if (drm_svm_since(now, blk->epoch_start) <
+	    drm_svm_policy_epoch(p, blk))
+		return;
+	blk->touched = 0;
+	blk->written = 0;
+	blk->atomics = 0;
+	blk->epoch_start = now;
+}
+
 /* Count a request in the epoch's masks and in the majority vote. */
-static void drm_svm_policy_touch(const struct drm_svm_policy_params *p,
-				 struct drm_svm_policy_block *blk,
+static void drm_svm_policy_touch(struct drm_svm_policy_block *blk,
 				 const struct drm_svm_policy_req *req)
 {
-	if (drm_svm_since(req->now, blk->epoch_start) >=
-	    drm_svm_policy_epoch(p, blk)) {
-		blk->touched = 0;
-		blk->written = 0;
-		blk->atomics = 0;
-		blk->epoch_start = req->now;
-	}
 	blk->touched |= BIT(req->proc) | BIT(req->from);
 	if (req->write)
 		blk->written |= BIT(req->proc);
@@ -391,6 +396,7 @@ drm_svm_policy_step(const struct drm_svm_policy_params *p,
 
 	*events = drm_svm_policy_tick(p, blk, req->now);
 	*nap = 0;
+	drm_svm_policy_epoch_roll(p, blk, req->now);
 	/*
 	 * Quick: the processor takes the block back, less than a lapse after
 	 * another one took it. One that moves it again took it from nobody;
@@ -398,7 +404,7 @@ drm_svm_policy_step(const struct drm_svm_policy_params *p,
 	 */
 	quick = gap < (req->lapse ?: blk->lapse) &&
 		req->proc != blk->last_by && (blk->touched & BIT(req->proc));
-	drm_svm_policy_touch(p, blk, req);
+	drm_svm_policy_touch(blk, req);
 	if (req->lapse)
 		blk->lapse = req->lapse;
 

@@ -38,6 +38,90 @@ TRACE_EVENT(drm_svm_gpu_fault,
 		      __entry->start, __entry->end, __entry->err)
 );
 
+TRACE_EVENT(drm_svm_bind,
+	    TP_PROTO(pid_t pid, u32 dev, u64 cpu, u64 gpu, u64 range, u32 flags,
+		     int err),
+	    TP_ARGS(pid, dev, cpu, gpu, range, flags, err),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, dev)
+			     __field(u64, cpu)
+			     __field(u64, gpu)
+			     __field(u64, range)
+			     __field(u32, flags)
+			     __field(int, err)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->dev = dev;
+			   __entry->cpu = cpu;
+			   __entry->gpu = gpu;
+			   __entry->range = range;
+			   __entry->flags = flags;
+			   __entry->err = err;
+	    ),
+	    TP_printk("pid=%d dev=%u cpu=%#llx gpu=%#llx range=%#llx flags=%#x err=%d",
+		      __entry->pid, __entry->dev, __entry->cpu, __entry->gpu,
+		      __entry->range, __entry->flags, __entry->err)
+);
+
+TRACE_EVENT(drm_svm_unbind,
+	    TP_PROTO(pid_t pid, u32 dev, u64 gpu, u64 range, int err),
+	    TP_ARGS(pid, dev, gpu, range, err),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, dev)
+			     __field(u64, gpu)
+			     __field(u64, range)
+			     __field(int, err)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->dev = dev;
+			   __entry->gpu = gpu;
+			   __entry->range = range;
+			   __entry->err = err;
+	    ),
+	    TP_printk("pid=%d dev=%u gpu=%#llx range=%#llx err=%d",
+		      __entry->pid, __entry->dev, __entry->gpu, __entry->range,
+		      __entry->err)
+);
+
+TRACE_EVENT(drm_svm_invalidate,
+	    TP_PROTO(pid_t pid, u32 dev, u64 start, u64 end, u32 reason),
+	    TP_ARGS(pid, dev, start, end, reason),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, dev)
+			     __field(u64, start)
+			     __field(u64, end)
+			     __field(u32, reason)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->dev = dev;
+			   __entry->start = start;
+			   __entry->end = end;
+			   __entry->reason = reason;
+	    ),
+	    TP_printk("pid=%d dev=%u gpu=%#llx-%#llx reason=%u",
+		      __entry->pid, __entry->dev, __entry->start, __entry->end,
+		      __entry->reason)
+);
+
+TRACE_EVENT(drm_svm_evict,
+	    TP_PROTO(u32 dev, unsigned long pfn, unsigned long npages,
+		     long moved),
+	    TP_ARGS(dev, pfn, npages, moved),
+	    TP_STRUCT__entry(__field(u32, dev)
+			     __field(unsigned long, pfn)
+			     __field(unsigned long, npages)
+			     __field(long, moved)
+	    ),
+	    TP_fast_assign(__entry->dev = dev;
+			   __entry->pfn = pfn;
+			   __entry->npages = npages;
+			   __entry->moved = moved;
+	    ),
+	    TP_printk("dev=%u pfn=%#lx npages=%lu moved=%ld",
+		      __entry->dev, __entry->pfn, __entry->npages,
+		      __entry->moved)
+);
+
 TRACE_EVENT(drm_svm_migrate,
 	    TP_PROTO(pid_t pid, unsigned long start, u32 from, u32 to,
 		     long pages, u64 ns),
