@@ -91,6 +91,7 @@ static unsigned long drm_svm_mcache_block_last(struct drm_svm_mcache *mc,
 {
 	unsigned long last = drm_svm_mcache_last(index), next = index + 1;
 
+	lockdep_assert_held(&mc->blocks.xa_lock);
 	if (xa_find(&mc->blocks, &next, last >> PAGE_SHIFT, XA_PRESENT))
 		last = (next << PAGE_SHIFT) - 1;
 	return last;
@@ -159,11 +160,12 @@ static void drm_svm_mcache_moved(struct drm_svm_mcache *mc, u32 from, u32 to,
 {
 	struct drm_svm_moves *m = READ_ONCE(mc->moves);
 
-	/* Part of a chunk already there: the rest came from elsewhere. */
-	if (from == to)
+	/* Part of a chunk was there already: count the rest as from system. */
+	if (from == to) {
+		if (to == DRM_SVM_PROC_CPU)
+			return;
 		from = DRM_SVM_PROC_CPU;
-	if (from == to)
-		return;
+	}
 	drm_svm_moves_add(&drm_svm_moves, from, to, pages);
 	if (!m) {
 		m = kzalloc(sizeof(*m), GFP_KERNEL_ACCOUNT);
@@ -349,6 +351,7 @@ static void drm_svm_mcache_expire_at(struct drm_svm_mcache *mc, u64 until)
 {
 	u64 now = drm_svm_mcache_now();
 
+	lockdep_assert_held(&mc->blocks.xa_lock);
 	if (delayed_work_pending(&mc->expire) && mc->next_expire <= until)
 		return;
 	mc->next_expire = until;
@@ -475,6 +478,7 @@ drm_svm_mcache_create(struct drm_svm_mm *svm_mm,
 	struct drm_svm_mcache *mc = &svm_mm->mcache;
 	struct drm_svm_policy_block *blk, *old;
 
+	lockdep_assert_held(&mc->blocks.xa_lock);
 	xa_unlock(&mc->blocks);
 	drm_svm_mcache_list(mc);
 	blk = kzalloc(sizeof(*blk), GFP_KERNEL_ACCOUNT);
@@ -531,6 +535,7 @@ static int drm_svm_mcache_decide(struct drm_svm_mm *svm_mm,
 	enum drm_svm_policy_verdict v;
 	u32 events;
 
+	lockdep_assert_held(&mc->blocks.xa_lock);
 	t->req.now = drm_svm_mcache_now();
 	blk = xa_load(&mc->blocks, t->index);
 	if (!blk && drm_svm_policy_tracks(&t->req, born)) {
