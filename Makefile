@@ -9,6 +9,7 @@
 # default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 900, or
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
+# IGT (comma-separated IGT tests for the igt suite, e.g. IGT=vsvm_inject),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
 KASAN		?= 0
@@ -19,6 +20,7 @@ VM_TIMEOUT	?= 900
 # The bench's migration metrics move and check 256 MiB many times over.
 BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
+IGT		?=
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -69,7 +71,8 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 	@$(VM)/run-vm.sh --out $(OUT)/run --plan demo --timeout $(VM_TIMEOUT)
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
-	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
+	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
+		$(if $(IGT),--igt "$(IGT)")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \

@@ -122,8 +122,26 @@ selected() {
 	return 1
 }
 
+# igt_selected TEST: is TEST in the svm.igt list (empty list = every test)?
+igt_selected() {
+	[ -z "$IGT_ONLY" ] && return 0
+	case ",$IGT_ONLY," in *,"$1",*) return 0 ;; esac
+	return 1
+}
+
+# igt_any_selected TEST...: is any of the tests selected?
+igt_any_selected() {
+	local t
+
+	for t in "$@"; do
+		igt_selected "$t" && return 0
+	done
+	return 1
+}
+
 run_tests() {
 	ONLY=$1
+	IGT_ONLY=$(cmdline_arg svm.igt)
 	selected modload && test_modload
 	selected kunit && test_kunit
 	selected igt && test_igt
@@ -257,10 +275,13 @@ test_igt() {
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
 		case " $IGT_MULTI_TESTS " in *" ${t##*/} "*) continue ;; esac
+		igt_selected "${t##*/}" || continue
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
 	check_dma ""
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
+	# shellcheck disable=SC2086
+	igt_any_selected $IGT_COHERENT_TESTS || { test_igt_multi; return; }
 
 	# Device-coherent VRAM in the guest RAM the host hid with memmap=.
 	coherent=$(cmdline_arg svm.vram_coherent)
@@ -274,6 +295,7 @@ test_igt() {
 		return
 	fi
 	for t in $IGT_COHERENT_TESTS; do
+		igt_selected "$t" || continue
 		if [ ! -x "$IGT_DIR/$t" ]; then
 			result igt "$t@coherent" fail "$t not installed"
 			continue
@@ -299,6 +321,7 @@ test_igt_multi_run() {
 		return
 	fi
 	for t in $IGT_MULTI_TESTS; do
+		igt_selected "$t" || continue
 		if [ ! -x "$IGT_DIR/$t" ]; then
 			result igt "$t$suffix" fail "$t not installed"
 			continue
@@ -313,6 +336,8 @@ test_igt_multi_run() {
 test_igt_multi() {
 	local coherent
 
+	# shellcheck disable=SC2086
+	igt_any_selected $IGT_MULTI_TESTS || return 0
 	test_igt_multi_run ""
 	coherent=$(cmdline_arg svm.vram_coherent_multi)
 	if [ -z "$coherent" ]; then
