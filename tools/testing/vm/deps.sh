@@ -14,7 +14,7 @@ set -euo pipefail
 pkgs=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev dwarves
 	python3 cpio busybox-static qemu-system-x86 libdrm-dev
-	linux-source-6.12 ccache rsync xz-utils sparse coccinelle
+	linux-source-6.12 ccache rsync xz-utils sparse coccinelle patch
 )
 
 # Commands the build and the harness run, and the package of the list
@@ -24,6 +24,7 @@ cmds=(
 	depmod:kmod pahole:dwarves python3:python3 cpio:cpio
 	busybox:busybox-static qemu-system-x86_64:qemu-system-x86
 	ccache:ccache rsync:rsync xz:xz-utils sparse:sparse spatch:coccinelle
+	patch:patch
 )
 
 installed() {

@@ -10,9 +10,11 @@
 #   kernel.sh analyze    the same, with sparse (C=2), then coccicheck; any
 #                        finding in drivers/gpu/drm/svm/ fails
 #
-# The unpacked source lives in $DRM_SVM_CACHE/linux-<version>, the build in
+# The unpacked source lives in $DRM_SVM_CACHE/linux-<version>, with the
+# patches of patches/ applied (fixes of kernel bugs our tests found, each
+# as it would be sent upstream); the build in
 # $DRM_SVM_CACHE/build-<version>-<key>, where <key> hashes the config
-# fragments, our Kconfig and the recipe version below. KASAN=1 selects the
+# fragments, the patches, our Kconfig and the recipe version below. KASAN=1 selects the
 # KASAN variant; DRM_SVM_KDIR names an existing build directory to use
 # instead.
 set -euo pipefail
@@ -43,10 +45,14 @@ fragments() {
 # Bump when a change to this script changes the kernel it builds.
 recipe=1
 
+patches() {
+	ls "$here"/patches/*.patch 2>/dev/null || true
+}
+
 config_key() {
 	# shellcheck disable=SC2046
-	{ cat $(fragments) "$repo/drivers/gpu/drm/svm/Kconfig"; echo "$recipe"; } |
-		sha256sum | cut -c1-12
+	{ cat $(fragments) $(patches) "$repo/drivers/gpu/drm/svm/Kconfig"
+	  echo "$recipe"; } | sha256sum | cut -c1-12
 }
 
 ver=$(src_version)
@@ -65,6 +71,20 @@ unpack() {
 	mv "$tmp"/linux-source-* "$srcdir"
 	rmdir "$tmp"
 	touch "$srcdir/.unpacked"
+}
+
+# Apply each patch of patches/ once; a stamp file records it.
+apply_patches() {
+	local p stamp
+
+	for p in $(patches); do
+		stamp=$srcdir/.patched-$(basename "$p" .patch)
+		[ -f "$stamp" ] && continue
+		echo "kernel.sh: applying ${p##*/}"
+		patch -p1 -N -s -d "$srcdir" < "$p" ||
+			die "${p##*/} does not apply to $srcdir"
+		touch "$stamp"
+	done
 }
 
 # Copy our driver tree and headers into the kernel source and hook the
@@ -124,6 +144,7 @@ build() {
 	exec 9>"$cache/.lock"
 	flock 9
 	unpack
+	apply_patches
 	hook_in
 	if [ -f "$outdir/.done" ]; then
 		echo "kernel.sh: cached kernel $outdir"
