@@ -106,7 +106,8 @@
  *		right in both, and evictions were counted.
  *
  * SUBTEST: vram-alloc-fail
- * Description: With VRAM allocations failing (fail_vram_alloc), GPU jobs
+ * Description: With VRAM allocations failing (the fail_vram_alloc fault
+ *		injection site, at 100%), GPU jobs
  *		still complete on system memory with the right data, a DEVICE
  *		prefetch moves nothing, and once allocations work again the
  *		same prefetch moves everything.
@@ -269,6 +270,7 @@
 #include "vsvm_igt.h"
 #include "vsvm_svm_lib.h"
 #include "vsvm_migrate_lib.h"
+#include "svm_inject_lib.h"
 
 IGT_TEST_DESCRIPTION("Migration of SVM memory between system memory and "
 		     "vsvm VRAM, private or coherent, with the data and the "
@@ -307,8 +309,8 @@ static void knobs_reset(void)
 	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		if (d[i]->fd < 0)
 			continue;
-		__vsvm_knob_write(d[i]->index, VSVM_FAIL_VRAM_ALLOC, 0);
-		__vsvm_knob_write(d[i]->index, VSVM_FAIL_COPY, 0);
+		__vsvm_fail_set(d[i]->index, VSVM_FAIL_VRAM_ALLOC, 0);
+		__vsvm_fail_set(d[i]->index, VSVM_FAIL_COPY, 0);
 	}
 }
 
@@ -1302,7 +1304,8 @@ static void test_overcommit_one_command(void)
 static void test_vram_alloc_fail(void)
 {
 	uint8_t *buf, *shadow = shadow_alloc(BUF_SIZE);
-	uint64_t faults, left;
+	uint64_t faults;
+	int64_t left;
 	struct ctx c;
 
 	ctx_init(&c, &dev0);
@@ -1310,7 +1313,7 @@ static void test_vram_alloc_fail(void)
 	svm_pattern_fill(buf, BUF_SIZE, SEED_A);
 	svm_pattern_fill(shadow, BUF_SIZE, SEED_A);
 
-	vsvm_knob_set(c.d->index, VSVM_FAIL_VRAM_ALLOC, INJECT_MANY);
+	vsvm_fail_set(c.d->index, VSVM_FAIL_VRAM_ALLOC, INJECT_MANY);
 
 	/* The jobs run on system memory, with every byte right. */
 	igt_assert_eq_u64(gpu_checksum(&c, buf, BUF_SIZE, &faults),
@@ -1319,8 +1322,8 @@ static void test_vram_alloc_fail(void)
 	gpu_fill(&c, buf + SZ_1M, SZ_2M, FILL_A);
 	fill_words(shadow + SZ_1M, SZ_2M, FILL_A);
 	assert_res(&c, buf, BUF_SIZE, SYSTEM, true);
-	left = vsvm_knob_read(c.d->index, VSVM_FAIL_VRAM_ALLOC);
-	igt_info("%" PRIu64 " VRAM allocations failed\n", INJECT_MANY - left);
+	left = vsvm_fail_left(c.d->index, VSVM_FAIL_VRAM_ALLOC);
+	igt_info("%" PRId64 " VRAM allocations failed\n", INJECT_MANY - left);
 	igt_assert_f(left < INJECT_MANY, "no VRAM allocation was tried\n");
 
 	/* A prefetch cannot move anything either, and says so. */
@@ -1330,7 +1333,7 @@ static void test_vram_alloc_fail(void)
 	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
 
 	/* Allocations work again: the same prefetch moves it all. */
-	vsvm_knob_set(c.d->index, VSVM_FAIL_VRAM_ALLOC, 0);
+	vsvm_fail_set(c.d->index, VSVM_FAIL_VRAM_ALLOC, 0);
 	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 				       DRM_SVM_REGION_DEVICE),
 			  pages(BUF_SIZE));
@@ -1381,13 +1384,13 @@ static void test_copy_fail(void)
 	svm_pattern_fill(shadow, BUF_SIZE, SEED_A);
 
 	/* To VRAM by a GPU fault, with the first copy failing. */
-	vsvm_knob_set(c.d->index, VSVM_FAIL_COPY, 1);
+	vsvm_fail_set(c.d->index, VSVM_FAIL_COPY, 1);
 	svm_batch_reset(&c.b);
 	sum = cmd_checksum(&c.b, to_u64(buf), BUF_SIZE);
 	cmd_end(&c.b);
 	q = svm_run_batch(c.fd, c.vm, &c.b);
 	svm_job_print("job with a failing copy", &q);
-	igt_assert_eq_u64(vsvm_knob_read(c.d->index, VSVM_FAIL_COPY), 0);
+	igt_assert_eq_u64(vsvm_fail_left(c.d->index, VSVM_FAIL_COPY), 0);
 	if (q.status == DRM_VSVM_JOB_DONE)
 		igt_assert_eq_u64(*sum, svm_checksum(shadow, BUF_SIZE));
 	else
@@ -1398,26 +1401,26 @@ static void test_copy_fail(void)
 	fill_words(shadow + SZ_1M, SZ_2M, FILL_A);
 
 	/* To VRAM by a prefetch, with the first copy failing. */
-	vsvm_knob_set(c.d->index, VSVM_FAIL_COPY, 1);
+	vsvm_fail_set(c.d->index, VSVM_FAIL_COPY, 1);
 	err = __svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 			     DRM_SVM_REGION_DEVICE, 0, &moved);
 	igt_info("prefetch to VRAM with a failing copy: %d, moved %" PRIu64
 		 "\n", err, moved);
 	igt_assert_f(err == 0 || err == -EIO, "prefetch: %d\n", err);
-	igt_assert_eq_u64(vsvm_knob_read(c.d->index, VSVM_FAIL_COPY), 0);
+	igt_assert_eq_u64(vsvm_fail_left(c.d->index, VSVM_FAIL_COPY), 0);
 	assert_resident(&c, buf, BUF_SIZE);
 	assert_gpu_sum(&c, buf, BUF_SIZE, svm_checksum(shadow, BUF_SIZE));
 
 	/* Back to system memory, with the first copy failing. */
 	svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE, DRM_SVM_REGION_DEVICE);
 	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
-	vsvm_knob_set(c.d->index, VSVM_FAIL_COPY, 1);
+	vsvm_fail_set(c.d->index, VSVM_FAIL_COPY, 1);
 	err = __svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
 			     DRM_SVM_REGION_SYSTEM, 0, &moved);
 	igt_info("prefetch to system with a failing copy: %d, moved %" PRIu64
 		 "\n", err, moved);
 	igt_assert_f(err == 0 || err == -EIO, "prefetch: %d\n", err);
-	igt_assert_eq_u64(vsvm_knob_read(c.d->index, VSVM_FAIL_COPY), 0);
+	igt_assert_eq_u64(vsvm_fail_left(c.d->index, VSVM_FAIL_COPY), 0);
 	assert_resident(&c, buf, BUF_SIZE);
 	assert_gpu_sum(&c, buf, BUF_SIZE, svm_checksum(shadow, BUF_SIZE));
 

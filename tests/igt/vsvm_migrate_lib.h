@@ -4,7 +4,8 @@
  *
  * Helpers for the vsvm migration tests: the device's VRAM as the device
  * query describes it, residency checks, the drm_svm core's debugfs
- * statistics, vsvm's fault-injection knobs and the DRM fdinfo keys.
+ * statistics, vsvm's debugfs files and the DRM fdinfo keys (fault
+ * injection: svm_inject_lib.h).
  * Header only, built on IGT and libdrm API alone (see vsvm_svm_lib.h).
  */
 #ifndef VSVM_MIGRATE_LIB_H
@@ -28,10 +29,6 @@
 
 #define SVM_DEBUGFS_DIR		"/sys/kernel/debug/drm_svm"
 #define VSVM_DEBUGFS_DIR	"/sys/kernel/debug/vsvm"
-
-/* Fault-injection knobs of a vsvm device, in VSVM_DEBUGFS_DIR/vsvm<i>/ */
-#define VSVM_FAIL_VRAM_ALLOC	"fail_vram_alloc"
-#define VSVM_FAIL_COPY		"fail_copy"
 
 /**
  * struct mig_dev - A vsvm device and its VRAM, as the device query says
@@ -464,8 +461,7 @@ static inline int __svm_proc_stats(pid_t pid, uint32_t svm_id,
 }
 
 /*
- * vsvm fault injection: VSVM_DEBUGFS_DIR/vsvm<index>/<knob>, where
- * writing N fails the next N operations and reading gives what is left
+ * A vsvm device's debugfs files: VSVM_DEBUGFS_DIR/vsvm<index>/<knob>
  */
 
 static inline int __vsvm_knob_path(char *path, size_t len, uint32_t index,

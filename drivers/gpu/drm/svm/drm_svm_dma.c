@@ -207,6 +207,8 @@ int drm_svm_dma_map(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			addrs[i].addr = chunk->addr[0] + i * PAGE_SIZE;
 			continue;
 		}
+		if (drm_svm_should_fail(DRM_SVM_FAIL_DMA_MAP))
+			goto err_unmap;
 		dma = dma_map_page_attrs(dev, page, 0, BIT(chunk->shift),
 					 drm_svm_dma_dir(addrs[i].write),
 					 DRM_SVM_DMA_ATTRS);

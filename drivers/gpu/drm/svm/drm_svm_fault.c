@@ -621,7 +621,8 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm_mm->mm);
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
-		err = hmm_range_fault(&range);
+		err = drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT) ?
+		      -EBUSY : hmm_range_fault(&range);
 		mmap_read_unlock(svm_mm->mm);
 		if (err && err != -EBUSY)
 			goto out_free;

@@ -606,6 +606,35 @@ const struct drm_svm_moves *drm_svm_moves_all(void);
 
 int drm_svm_stats_init(void);
 void drm_svm_stats_fini(void);
+
+/**
+ * enum drm_svm_fail - The core's fault-injection sites
+ * @DRM_SVM_FAIL_HMM_RANGE_FAULT: hmm_range_fault() in the GPU fault path
+ * @DRM_SVM_FAIL_MIGRATE: a page of a move into device memory
+ * @DRM_SVM_FAIL_DMA_MAP: the DMA mapping of a system page
+ * @DRM_SVM_FAIL_COUNT: number of sites
+ */
+enum drm_svm_fail {
+	DRM_SVM_FAIL_HMM_RANGE_FAULT,
+	DRM_SVM_FAIL_MIGRATE,
+	DRM_SVM_FAIL_DMA_MAP,
+	DRM_SVM_FAIL_COUNT
+};
+
+#if IS_ENABLED(CONFIG_FAULT_INJECTION)
+bool drm_svm_should_fail(enum drm_svm_fail site);
+void drm_svm_inject_init(struct dentry *root);
+#else
+static inline bool drm_svm_should_fail(enum drm_svm_fail site)
+{
+	return false;
+}
+
+static inline void drm_svm_inject_init(struct dentry *root)
+{
+}
+#endif
+
 void drm_svm_device_debugfs_init(struct drm_svm_device *sdev);
 
 #endif /* __DRM_SVM_INTERNAL_H__ */

@@ -167,6 +167,10 @@ static unsigned long drm_svm_migrate_select_in(struct drm_svm_devmem *dm,
 	for (i = 0; i < npages; i++) {
 		if (!(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
+		if (drm_svm_should_fail(DRM_SVM_FAIL_MIGRATE)) {
+			src[i] &= ~MIGRATE_PFN_MIGRATE;
+			continue;
+		}
 		page = migrate_pfn_to_page(src[i]);
 		from = page ? drm_svm_page_devmem(page) : NULL;
 		if (from && (from == dm ||

@@ -310,7 +310,8 @@ EXPORT_SYMBOL_GPL(drm_svm_show_fdinfo);
 /**
  * drm_svm_stats_init() - Create the core's debugfs directory
  *
- * Also sets up the migration policy's thresholds, which live there.
+ * Also sets up the migration policy's thresholds and the fault-injection
+ * sites, which live there.
  *
  * Returns: 0, or -ENOMEM; debugfs failures are not fatal.
  */
@@ -328,6 +329,7 @@ int drm_svm_stats_init(void)
 			    &drm_svm_processes_fops);
 	debugfs_create_file("moves", 0444, drm_svm_debugfs_root, NULL,
 			    &drm_svm_moves_fops);
+	drm_svm_inject_init(drm_svm_debugfs_root);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #define __VSVM_DRV_H__
 
 #include <linux/atomic.h>
+#include <linux/fault-inject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -47,10 +48,12 @@ struct vsvm_vram {
 	u64 size;
 	/** @backing: Private mode: the system page behind each device page */
 	struct page **backing;
-	/** @fail_alloc: Allocations left to fail (debugfs) */
-	atomic_t fail_alloc;
-	/** @fail_copy: Copies left to fail (debugfs) */
-	atomic_t fail_copy;
+	/** @fail_alloc: Fault injection: allocations fail with -ENOSPC */
+	struct fault_attr fail_alloc;
+	/** @fail_copy: Fault injection: copies fail with -EIO */
+	struct fault_attr fail_copy;
+	/** @fail_pt_alloc: Fault injection: page-table blocks, -ENOMEM */
+	struct fault_attr fail_pt_alloc;
 	/** @debugfs: The device's debugfs directory */
 	struct dentry *debugfs;
 };

@@ -270,6 +270,8 @@ int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end)
 		if (xa_load(&pt->blocks, idx))
 			continue;
 
+		if (should_fail(&pt->tlb->vdev->vram.fail_pt_alloc, 1))
+			return -ENOMEM;
 		blk = kmem_cache_zalloc(vsvm_pt_block_cache, GFP_KERNEL_ACCOUNT);
 		if (!blk)
 			return -ENOMEM;

@@ -33,10 +33,14 @@
  * drm_buddy), one naturally aligned block per migrated chunk (2 MiB,
  * 64 KiB or 4 KiB). The copy engine copies and zero-fills whole pages.
  *
- * For tests, two debugfs files per device under ``vsvm/vsvm<index>/`` make
- * the next N operations fail: ``fail_vram_alloc`` (allocations fail with
- * -ENOSPC, as when the memory is full) and ``fail_copy`` (copies fail with
- * -EIO). The same directory has the VMs' files (vsvm_vm_debugfs_init()).
+ * For tests, each device has three fault-injection sites of the kernel's
+ * framework (&struct fault_attr; the directories under
+ * ``vsvm/vsvm<index>/`` have its usual files, ``probability`` 100 and
+ * ``times`` N making the next N operations fail): ``fail_vram_alloc``
+ * (allocations fail with -ENOSPC, as when the memory is full),
+ * ``fail_copy`` (copies fail with -EIO) and ``fail_pt_alloc`` (page-table
+ * blocks fail with -ENOMEM). All are off at load. The same directory has
+ * the VMs' files (vsvm_vm_debugfs_init()).
  *
  * The core reaches a VRAM page at the address vsvm_bus_vram_addr() gives:
  * its offset for the device itself, the owner's peer window for a linked
@@ -119,7 +123,7 @@ static int vsvm_vram_alloc(struct drm_svm_devmem *dm, unsigned long npages,
 	LIST_HEAD(blocks);
 	int ret;
 
-	if (atomic_add_unless(&vram->fail_alloc, -1, 0))
+	if (should_fail(&vram->fail_alloc, npages << PAGE_SHIFT))
 		return -ENOSPC;
 
 	mutex_lock(&vram->lock);
@@ -161,7 +165,7 @@ static int vsvm_vram_copy(struct drm_svm_devmem *dm, struct page **dst,
 	unsigned long i;
 	u64 ps = 0;
 
-	if (atomic_add_unless(&vram->fail_copy, -1, 0))
+	if (should_fail(&vram->fail_copy, npages << PAGE_SHIFT))
 		return -EIO;
 
 	for (i = 0; i < npages; i++) {
@@ -240,6 +244,14 @@ static int vsvm_vram_alloc_backing(struct vsvm_vram *vram)
 	return 0;
 }
 
+/* A fault-injection site, off (probability 0) until a test arms it */
+static void vsvm_fail_init(struct fault_attr *attr)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	*attr = (struct fault_attr)FAULT_ATTR_INITIALIZER;
+#endif
+}
+
 static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 {
 	struct vsvm_vram *vram = &vdev->vram;
@@ -247,10 +259,11 @@ static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 
 	snprintf(name, sizeof(name), "vsvm%u", vdev->index);
 	vram->debugfs = debugfs_create_dir(name, vsvm_debugfs_root);
-	debugfs_create_atomic_t("fail_vram_alloc", 0600, vram->debugfs,
-				&vram->fail_alloc);
-	debugfs_create_atomic_t("fail_copy", 0600, vram->debugfs,
-				&vram->fail_copy);
+	fault_create_debugfs_attr("fail_vram_alloc", vram->debugfs,
+				  &vram->fail_alloc);
+	fault_create_debugfs_attr("fail_copy", vram->debugfs, &vram->fail_copy);
+	fault_create_debugfs_attr("fail_pt_alloc", vram->debugfs,
+				  &vram->fail_pt_alloc);
 	vsvm_vm_debugfs_init(vdev, vram->debugfs);
 }
 
@@ -271,8 +284,9 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 		base = coherent[vdev->index];
 	vram->size = vdev->vram_size;
 	mutex_init(&vram->lock);
-	atomic_set(&vram->fail_alloc, 0);
-	atomic_set(&vram->fail_copy, 0);
+	vsvm_fail_init(&vram->fail_alloc);
+	vsvm_fail_init(&vram->fail_copy);
+	vsvm_fail_init(&vram->fail_pt_alloc);
 
 	ret = gpu_buddy_init(&vram->buddy, vram->size, PAGE_SIZE);
 	if (ret)
