@@ -65,6 +65,15 @@ struct drm_svm_migrate_buf {
 	struct page *cpages[DRM_SVM_MIGRATE_PAGES];
 };
 
+/*
+ * 20 KiB: kmalloc() would need an order-3 page, which fragmentation can
+ * deny on a CPU fault (VM_FAULT_OOM); kvmalloc() falls back to vmalloc.
+ */
+static struct drm_svm_migrate_buf *drm_svm_migrate_buf_alloc(void)
+{
+	return kvmalloc(sizeof(struct drm_svm_migrate_buf), GFP_KERNEL);
+}
+
 /* Both kinds of device page, of every device of the core */
 #define DRM_SVM_SELECT_DEVICE	(MIGRATE_VMA_SELECT_DEVICE_PRIVATE | \
 				 MIGRATE_VMA_SELECT_DEVICE_COHERENT)
@@ -336,7 +345,7 @@ long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 
 	if (WARN_ON_ONCE(end - start > DRM_SVM_MAX_CHUNK))
 		return -EINVAL;
-	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	buf = drm_svm_migrate_buf_alloc();
 	if (!buf)
 		return -ENOMEM;
 
@@ -355,7 +364,7 @@ long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 		if (n > 0)
 			moved += n;
 	}
-	kfree(buf);
+	kvfree(buf);
 	return moved;
 }
 
@@ -505,7 +514,7 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 	mmap_assert_locked(vma->vm_mm);
 	if (WARN_ON_ONCE(end - start > DRM_SVM_MAX_CHUNK))
 		return -EINVAL;
-	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	buf = drm_svm_migrate_buf_alloc();
 	if (!buf)
 		return -ENOMEM;
 	args.src = buf->src;
@@ -527,7 +536,7 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 	}
 	migrate_vma_finalize(&args);
 out_free:
-	kfree(buf);
+	kvfree(buf);
 	return err ? err : moved;
 }
 
@@ -551,7 +560,7 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 
 	if (WARN_ON_ONCE(npages > DRM_SVM_MIGRATE_PAGES))
 		return -EINVAL;
-	buf = kmalloc(sizeof(*buf), GFP_KERNEL);
+	buf = drm_svm_migrate_buf_alloc();
 	if (!buf)
 		return -ENOMEM;
 
@@ -568,7 +577,7 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 	}
 	migrate_device_finalize(buf->src, buf->dst, npages);
 out_free:
-	kfree(buf);
+	kvfree(buf);
 	return err ? err : moved;
 }
 
