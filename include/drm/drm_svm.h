@@ -311,9 +311,10 @@ struct drm_svm_mirror {
 	struct rb_root_cached dma_chunks;
 	/**
 	 * @pins: Device memory blocks the fault batch in progress has
-	 * mapped, kept from eviction until the batch ends; under @lock
+	 * mapped, kept from eviction until the batch ends; changed with
+	 * @lock held, under the blocks' &drm_svm_devmem.lru_lock
 	 */
-	struct xarray pins;
+	struct list_head pins;
 	/** @stats: Counters */
 	struct drm_svm_stats stats;
 	/** @prefetch_lock: Protects @prefetches and @prefetch_seqno */

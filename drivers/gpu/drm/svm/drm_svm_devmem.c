@@ -195,6 +195,7 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 	alloc->svm_mm = svm_mm;
 	alloc->npages = npages;
 	refcount_set(&alloc->users, 1);
+	INIT_LIST_HEAD(&alloc->pin_link);
 	drm_svm_mm_ref(svm_mm);
 	atomic64_add(npages, &dm->stats.vram_pages);
 	atomic64_add(npages, &svm_mm->counters[dm->sdev->id].vram_pages);
@@ -235,7 +236,10 @@ struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
  * Moves the block to the tail of the LRU and pins it until the batch
  * ends (drm_svm_devmem_unpin_all()): a batch whose faults need more
  * memory than the device has must not evict its own earlier chunks, or it
- * would never complete. Caller holds the mirror's lock.
+ * would never complete. The pin is a link in the batch's list, so it
+ * needs no allocation under the notifier lock, and cannot fail. A block
+ * that another batch already holds stays pinned until that batch ends.
+ * Caller holds the mirror's lock.
  */
 void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
 			  struct drm_svm_devmem *dm, struct page *page)
@@ -247,14 +251,11 @@ void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
 		return;
 	spin_lock(&dm->lru_lock);
 	list_move_tail(&alloc->lru, &dm->lru);
-	spin_unlock(&dm->lru_lock);
-
-	/* Under the notifier lock: no allocation that could reclaim. */
-	if (!xa_insert(&mirror->pins, (unsigned long)alloc, alloc,
-		       GFP_NOWAIT | __GFP_NOWARN)) {
+	if (list_empty(&alloc->pin_link)) {
 		refcount_inc(&alloc->users);
-		atomic_inc(&alloc->pinned);
+		list_add(&alloc->pin_link, &mirror->pins);
 	}
+	spin_unlock(&dm->lru_lock);
 }
 
 /**
@@ -264,12 +265,17 @@ void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
 void drm_svm_devmem_unpin_all(struct drm_svm_mirror *mirror)
 {
 	struct drm_svm_devmem_alloc *alloc;
-	unsigned long index;
+	struct drm_svm_devmem *dm;
 
 	lockdep_assert_held(&mirror->lock);
-	xa_for_each(&mirror->pins, index, alloc) {
-		xa_erase(&mirror->pins, index);
-		atomic_dec(&alloc->pinned);
+	/* The list's blocks may be of several devices' memory. */
+	while (!list_empty(&mirror->pins)) {
+		alloc = list_first_entry(&mirror->pins,
+					 struct drm_svm_devmem_alloc, pin_link);
+		dm = alloc->dm;
+		spin_lock(&dm->lru_lock);
+		list_del_init(&alloc->pin_link);
+		spin_unlock(&dm->lru_lock);
 		drm_svm_devmem_alloc_put(alloc);
 	}
 }
@@ -282,7 +288,7 @@ drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm)
 
 	spin_lock(&dm->lru_lock);
 	list_for_each_entry(alloc, &dm->lru, lru) {
-		if (atomic_read(&alloc->pinned))
+		if (!list_empty(&alloc->pin_link))
 			continue;
 		if (refcount_inc_not_zero(&alloc->users)) {
 			found = alloc;

@@ -59,7 +59,8 @@
  *     Pages of a linked peer device are mapped in place, over the link.
  *
  * The device memory blocks a batch maps stay pinned until the batch ends,
- * so that its later chunks never evict its earlier ones.
+ * so that its later chunks never evict its earlier ones; the pin is a
+ * list link, so it needs no allocation and cannot fail.
  *
  * Restarts are bounded by HMM_RANGE_DEFAULT_TIMEOUT, which starts again
  * after each of the first few moves of step 5 (racing moves of other

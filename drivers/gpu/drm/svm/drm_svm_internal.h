@@ -399,8 +399,12 @@ struct drm_svm_devmem_alloc {
 	void *priv;
 	/** @users: Pages in use plus holds of migrations and evictions */
 	refcount_t users;
-	/** @pinned: Fault batches using the block; eviction skips it */
-	atomic_t pinned;
+	/**
+	 * @pin_link: Entry in the &drm_svm_mirror.pins of the fault batch
+	 * that keeps the block from eviction, under &drm_svm_devmem.lru_lock;
+	 * empty when no batch holds it
+	 */
+	struct list_head pin_link;
 	/** @born: When the data moved in, ns (see DOC: Migration policy) */
 	u64 born;
 	/** @lru: Entry in &drm_svm_devmem.lru, under its lru_lock */

@@ -136,7 +136,7 @@ static void drm_svm_gpuvm_free(struct drm_gpuvm *gpuvm)
 	WARN_ON(!RB_EMPTY_ROOT(&mirror->dma_chunks.rb_root));
 	drm_svm_mm_put(mirror->svm_mm);
 	mutex_destroy(&mirror->lock);
-	xa_destroy(&mirror->pins);
+	WARN_ON(!list_empty(&mirror->pins));
 	kvfree(mirror->addrs);
 	kvfree(mirror->pfns);
 	mirror->sdev->ops->vm_free(mirror);
@@ -176,7 +176,7 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 
 	mirror->sdev = sdev;
 	mutex_init(&mirror->lock);
-	xa_init(&mirror->pins);
+	INIT_LIST_HEAD(&mirror->pins);
 	mirror->dma_chunks = RB_ROOT_CACHED;
 	drm_svm_prefetch_mirror_init(mirror);
 	mirror->pfns = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,

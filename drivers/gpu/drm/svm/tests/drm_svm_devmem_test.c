@@ -924,7 +924,26 @@ static struct kunit_suite drm_svm_devmem_suite = {
 	.test_cases = drm_svm_devmem_tests,
 };
 
-kunit_test_suite(drm_svm_devmem_suite);
+/*
+ * The cases that must hold when no allocation that cannot sleep succeeds.
+ * At load they run as any other; the guest runs this suite again through
+ * its debugfs "run" file with failslab failing such allocations made
+ * through drm_svm (a fault batch keeps its blocks without allocating).
+ */
+static struct kunit_case drm_svm_devmem_nowait_tests[] = {
+	KUNIT_CASE(drm_test_svm_devmem_batch_pinned),
+	KUNIT_CASE(drm_test_svm_devmem_evict_lru),
+	{}
+};
+
+static struct kunit_suite drm_svm_devmem_nowait_suite = {
+	.name = "drm_svm_devmem_nowait",
+	.init = devmem_test_init,
+	.exit = devmem_test_exit,
+	.test_cases = drm_svm_devmem_nowait_tests,
+};
+
+kunit_test_suites(&drm_svm_devmem_suite, &drm_svm_devmem_nowait_suite);
 
 MODULE_DESCRIPTION("KUnit tests for DRM shared virtual memory device memory");
 MODULE_LICENSE("GPL");
