@@ -80,6 +80,19 @@
  *		parent's GPU jobs the new; every VM ioctl of the child on the
  *		parent's VM fails with EACCES and changes nothing.
  *
+ * SUBTEST: cow-private-file
+ * Description: A GPU write to one page of a 2 MiB MAP_PRIVATE file mapping
+ *		copies that page only: the pages the GPU did not write go on
+ *		following later writes to the file, for the CPU and the GPU,
+ *		the written page keeps the GPU's data, and the file never sees
+ *		it.
+ *
+ * SUBTEST: cow-fork-memory
+ * Description: After fork, a GPU write to one page of a 2 MiB buffer
+ *		shared with the child copies that page only: the parent's
+ *		private memory in the buffer grows by about a page, not by the
+ *		chunk, and the child sees the old data.
+ *
  * SUBTEST: fd-passing
  * Description: A render fd passed to another process over a unix socket
  *		(SCM_RIGHTS): that process's ioctls on the sender's VM fail
@@ -598,6 +611,160 @@ static void test_shared_file(int fd)
 	close(memfd);
 	close(tmpfile);
 	svm_vm_destroy(fd, vm);
+}
+
+/* cow-* */
+
+/* A 2 MiB aligned MAP_PRIVATE mapping of @file, so that it is one chunk. */
+static uint8_t *map_private_aligned(int file, uint64_t size)
+{
+	uint8_t *area, *map;
+
+	area = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	igt_assert(area != MAP_FAILED);
+	map = (uint8_t *)svm_align_up(to_u64(area), size);
+	igt_assert(mmap(map, size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_FIXED, file, 0) == map);
+	if (map > area)
+		munmap(area, map - area);
+	munmap(map + size, area + 2 * size - (map + size));
+	return map;
+}
+
+/* Writes @seed's pattern over page @page of @file. */
+static void file_page_write(int file, uint64_t page, uint32_t seed)
+{
+	uint64_t ps = svm_page_size();
+	uint8_t *tmp = malloc(ps);
+
+	igt_assert(tmp);
+	svm_pattern_fill(tmp, ps, seed);
+	igt_assert_eq(pwrite(file, tmp, ps, page * ps), (ssize_t)ps);
+	free(tmp);
+}
+
+/* Private_Dirty of the VMA holding @addr, in KiB, from smaps. */
+static uint64_t smaps_private_dirty_kb(const void *addr)
+{
+	unsigned long a = (unsigned long)addr, lo, hi;
+	bool in = false, found = false;
+	uint64_t kb = 0;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	igt_require_f(f, "no /proc/self/smaps\n");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {
+			in = lo <= a && a < hi;
+			continue;
+		}
+		if (in && sscanf(line, "Private_Dirty: %" SCNu64 " kB",
+				 &kb) == 1) {
+			found = true;
+			break;
+		}
+	}
+	fclose(f);
+	igt_assert_f(found, "no Private_Dirty for %p in smaps\n", addr);
+	return kb;
+}
+
+static void test_cow_private_file(int fd)
+{
+	const uint64_t size = SZ_2M, ps = svm_page_size();
+	const uint64_t followers[] = { 5, size / ps / 2, size / ps - 1 };
+	uint32_t vm = svm_vm_create(fd);
+	struct svm_batch b;
+	uint8_t *map, *tmp;
+	unsigned int i;
+	int file;
+
+	file = open_tmpfile();
+	igt_require_f(file >= 0, "no filesystem supports O_TMPFILE\n");
+	tmp = malloc(size);
+	igt_assert(tmp);
+	svm_pattern_fill(tmp, size, SEED_A);
+	igt_assert_eq(pwrite(file, tmp, size, 0), (ssize_t)size);
+	map = map_private_aligned(file, size);
+	svm_bind_ptr(fd, vm, map, size, 0);
+	svm_batch_init(&b, fd, vm);
+
+	/* The GPU reads it all, then writes 64 bytes of page 0. */
+	igt_assert_eq_u64(gpu_checksum(fd, vm, &b, to_u64(map), size),
+			  svm_checksum(tmp, size));
+	gpu_fill(fd, vm, &b, to_u64(map), 64, FILL_A);
+	svm_assert_value(map, 64, FILL_A);
+	svm_assert_mem_eq(map + 64, tmp + 64, size - 64);
+
+	/* Pages never written follow the file; the written one does not. */
+	file_page_write(file, 0, SEED_B);
+	for (i = 0; i < ARRAY_SIZE(followers); i++)
+		file_page_write(file, followers[i], SEED_C + i);
+	svm_assert_value(map, 64, FILL_A);
+	svm_assert_mem_eq(map + 64, tmp + 64, ps - 64);
+	for (i = 0; i < ARRAY_SIZE(followers); i++) {
+		igt_debug("page %" PRIu64 "\n", followers[i]);
+		svm_assert_pattern(map + followers[i] * ps, ps, SEED_C + i);
+		svm_pattern_fill(tmp, ps, SEED_C + i);
+		igt_assert_eq_u64(gpu_checksum(fd, vm, &b,
+					       to_u64(map) + followers[i] * ps,
+					       ps),
+				  svm_checksum(tmp, ps));
+	}
+
+	/* The file has its own page 0, not the GPU's write. */
+	igt_assert_eq(pread(file, tmp, ps, 0), (ssize_t)ps);
+	svm_assert_pattern(tmp, ps, SEED_B);
+
+	svm_batch_fini(&b);
+	svm_vm_destroy(fd, vm);
+	munmap(map, size);
+	close(file);
+	free(tmp);
+}
+
+static void test_cow_fork_memory(int fd)
+{
+	const uint64_t size = SZ_2M, ps = svm_page_size();
+	uint32_t vm = svm_vm_create(fd);
+	uint64_t before, after;
+	struct svm_batch b;
+	uint8_t *buf;
+	int go[2];
+	char c;
+
+	buf = svm_alloc_aligned(size, size);
+	igt_assert_eq(madvise(buf, size, MADV_NOHUGEPAGE), 0);
+	svm_pattern_fill(buf, size, SEED_A);
+	svm_bind_ptr(fd, vm, buf, size, 0);
+	svm_batch_init(&b, fd, vm);
+	igt_assert_eq(pipe2(go, O_CLOEXEC), 0);
+
+	igt_fork(child, 1) {
+		igt_assert_eq(read(go[0], &c, 1), 1);
+		svm_assert_pattern(buf, size, SEED_A);
+	}
+
+	before = smaps_private_dirty_kb(buf);
+	gpu_fill(fd, vm, &b, to_u64(buf), 64, FILL_A);
+	after = smaps_private_dirty_kb(buf);
+	igt_info("private memory of the buffer: %" PRIu64 " KiB before the "
+		 "GPU write, %" PRIu64 " KiB after\n", before, after);
+	igt_assert_f(after <= before + 2 * ps / 1024,
+		     "a 64-byte GPU write made %" PRIu64 " KiB private\n",
+		     after - before);
+	svm_assert_value(buf, 64, FILL_A);
+	svm_assert_pattern(buf + ps, size - ps, SEED_A + ps / 4);
+
+	igt_assert_eq(write(go[1], "g", 1), 1);
+	igt_waitchildren();
+	close(go[0]);
+	close(go[1]);
+	svm_batch_fini(&b);
+	svm_vm_destroy(fd, vm);
+	munmap(buf, size);
 }
 
 /* munmap-* */
@@ -1875,6 +2042,15 @@ igt_main
 		     "and the child cannot use the parent's VM.");
 	igt_subtest("fork-cow")
 		test_fork_cow(fd);
+
+	igt_describe("A GPU write to a MAP_PRIVATE file mapping copies the "
+		     "written page only.");
+	igt_subtest("cow-private-file")
+		test_cow_private_file(fd);
+
+	igt_describe("After fork, a GPU write copies the written page only.");
+	igt_subtest("cow-fork-memory")
+		test_cow_fork_memory(fd);
 
 	igt_describe("A process that receives the fd cannot use the sender's "
 		     "VM, only its own.");

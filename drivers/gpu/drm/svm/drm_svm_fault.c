@@ -8,6 +8,7 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/nospec.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sort.h>
@@ -36,7 +37,15 @@
  *  3. mmu_interval_read_begin() on the chunk's notifier window;
  *  4. hmm_range_fault() under the mmap read lock, faulting every page of
  *     the chunk in, for writing only if the access is a write, and taking
- *     the pages of every device as they are; -EBUSY restarts from 3;
+ *     the pages of every device as they are; -EBUSY restarts from 3. In a
+ *     VMA that may hold copy-on-write pages (a private file mapping, or
+ *     anonymous memory shared with a parent or a child since fork()), a
+ *     write fault asks write access for its own page only and maps the
+ *     others as they are, so that COW breaks where the device writes, as
+ *     for the CPU: pages it never wrote go on following the file, and
+ *     memory use grows by what is written. A prefetch there asks no write
+ *     access, and drm_svm_mirror_populate() asks it for every page, as a
+ *     userptr does;
  *  5. the notifier lock for read, then mmu_interval_read_retry(): if an
  *     invalidation ran since 3, drop the lock and restart from 3. With
  *     the sequence still valid, the pages cannot go away, and the core
@@ -83,6 +92,49 @@ static void drm_svm_pfns_readonly(unsigned long *pfns, unsigned long npages)
 
 	for (i = 0; i < npages; i++)
 		pfns[i] &= ~HMM_PFN_WRITE;
+}
+
+/*
+ * hmm_range_fault() over @range, asking write access for page
+ * @write_index only when it is not negative. hmm_range_fault() faults
+ * every page after the first one that needs a fault with that fault's
+ * flags, so the write is a walk of its own, first, under the same
+ * notifier sequence. Caller holds the mmap lock for read.
+ */
+static int drm_svm_hmm_fault(struct hmm_range *range, long write_index)
+{
+	struct hmm_range one = *range;
+	int err;
+
+	if (write_index >= 0) {
+		one.start = range->start + (write_index << PAGE_SHIFT);
+		one.end = one.start + PAGE_SIZE;
+		one.hmm_pfns = range->hmm_pfns + write_index;
+		one.default_flags = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE;
+		err = hmm_range_fault(&one);
+		if (err)
+			return err;
+	}
+	return hmm_range_fault(range);
+}
+
+/*
+ * Whether @vma may hold copy-on-write pages, whose COW a device write
+ * must break only where it writes, as a CPU write would: a private file
+ * mapping (its other pages follow the file until written), or anonymous
+ * memory shared with a parent or a child since a fork (a whole-chunk
+ * write would copy all of it). Read under the mmap lock; a fork or an
+ * exit racing with it only changes how many pages the next write copies.
+ */
+static bool drm_svm_vma_cow(struct vm_area_struct *vma)
+{
+	struct anon_vma *av = vma->anon_vma;
+
+	if (vma->vm_flags & (VM_SHARED | VM_HUGETLB))
+		return false;
+	if (vma->vm_file)
+		return true;
+	return av && (av->root != av || READ_ONCE(av->num_children) > 1);
 }
 
 /**
@@ -237,15 +289,17 @@ static bool drm_svm_atomic_ok(struct drm_svm_device *sdev,
 
 /*
  * Check the pages a fault found. Refused are the pages of devices @sdev
- * cannot reach (see Topology) and, for a write, device-private pages that
- * the CPU maps read-only (a fork shares them, or mprotect()), which
- * hmm_range_fault() reports as they are, without faulting. The caller
+ * cannot reach (see Topology) and, for a write (of page @write_index
+ * only, when not negative), device-private pages that the CPU maps
+ * read-only (a fork shares them, or mprotect()), which hmm_range_fault()
+ * reports as they are, without faulting. The caller
  * holds the notifier lock with a valid sequence, so the pages cannot go
  * away.
  */
 static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 			       const unsigned long *pfns, unsigned long npages,
-			       bool write, struct drm_svm_page_check *chk)
+			       bool write, long write_index,
+			       struct drm_svm_page_check *chk)
 {
 	struct drm_svm_devmem *dm, *last = NULL;
 	bool ok = true, first = true;
@@ -270,7 +324,8 @@ static void drm_svm_pfns_check(struct drm_svm_device *sdev,
 		if (!dm)
 			continue;
 		if (!drm_svm_can_access(sdev, dm->sdev) ||
-		    (write && !(pfns[i] & HMM_PFN_WRITE) &&
+		    (write && (write_index < 0 || i == write_index) &&
+		     !(pfns[i] & HMM_PFN_WRITE) &&
 		     is_device_private_page(page)))
 			chk->refused |= BIT(dm->sdev->id);
 	}
@@ -592,8 +647,8 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	unsigned int fixups = 0;
 	struct drm_svm_attrs now;
 	struct drm_svm_window *window;
+	long moved, write_index = -1;
 	bool huge = false;
-	long moved;
 	struct hmm_range range = {
 		.start = start,
 		.end = end,
@@ -617,13 +672,18 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 			return err;
 	}
 
+	if (req->write_page) {
+		write_index = (req->write_page - start) >> PAGE_SHIFT;
+		range.default_flags = HMM_PFN_REQ_FAULT;
+	}
+
 	timeout = jiffies + retry_time;
 	for (;;) {
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
 		mmap_read_lock(svm_mm->mm);
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
 		err = drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT) ?
-		      -EBUSY : hmm_range_fault(&range);
+		      -EBUSY : drm_svm_hmm_fault(&range, write_index);
 		mmap_read_unlock(svm_mm->mm);
 		if (err && err != -EBUSY)
 			goto out_free;
@@ -649,7 +709,8 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 				up_read(&svm_mm->notifier_lock);
 			} else {
 				drm_svm_pfns_check(mirror->sdev, range.hmm_pfns,
-						   npages, write, &chk);
+						   npages, write, write_index,
+						   &chk);
 				if (!chk.refused && (chk.atomic_ok || !atomic))
 					break;
 				up_read(&svm_mm->notifier_lock);
@@ -709,8 +770,9 @@ out_free:
 static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 			 struct drm_svm_binding *b, unsigned long cpu,
 			 unsigned long *start, unsigned long *end,
-			 struct drm_svm_attrs *attrs, unsigned long *vma_start)
+			 struct drm_svm_place_req *req)
 {
+	struct drm_svm_attrs *attrs = &req->attrs;
 	struct drm_svm_device *sdev = mirror->sdev;
 	struct mm_struct *mm = mirror->svm_mm->mm;
 	unsigned long lo, hi, size, alo, ahi, g;
@@ -735,7 +797,8 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 	if (vma) {
 		lo = max(lo, vma->vm_start);
 		hi = min(hi, vma->vm_end);
-		*vma_start = vma->vm_start;
+		req->vma_start = vma->vm_start;
+		req->cow = drm_svm_vma_cow(vma);
 	}
 	mmap_read_unlock(mm);
 	if (!vma)
@@ -779,12 +842,15 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
 
 /*
  * Service one fault at GPU address @addr, moving its chunk as @place says
- * first. On success, [*gpu_start, *gpu_end) is the GPU range now mapped;
- * *@moved grows by the pages moved.
+ * first; @gpu_fault for a device's fault, rather than a prefetch or a
+ * populate. On success, [*gpu_start, *gpu_end) is the GPU range now mapped,
+ * and *@served, when given, the access it serves on all its pages; *@moved
+ * grows by the pages moved.
  */
 static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 			     u32 access, enum drm_svm_place place,
-			     u64 *gpu_start, u64 *gpu_end, u64 *moved)
+			     bool gpu_fault, u64 *gpu_start, u64 *gpu_end,
+			     u64 *moved, u32 *served)
 {
 	bool write = access != DRM_SVM_ACCESS_READ;
 	struct mm_struct *mm = mirror->svm_mm->mm;
@@ -816,8 +882,20 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		return -EFAULT;
 
 	req.no_migrate = b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE;
-	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req.attrs,
-			    &req.vma_start);
+	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req);
+	/*
+	 * Copy-on-write pages: a fault writes its own page and maps the
+	 * others as they are; a prefetch, a hint, writes none.
+	 * drm_svm_mirror_populate() writes them all, as userptr does.
+	 */
+	if (!err && req.cow && write) {
+		if (gpu_fault) {
+			req.write_page = cpu;
+		} else if (place != DRM_SVM_PLACE_FAULT) {
+			access = DRM_SVM_ACCESS_READ;
+			req.write = false;
+		}
+	}
 	/* Only the CPU does atomics there: nothing changes for this one. */
 	if (!err && access == DRM_SVM_ACCESS_ATOMIC &&
 	    req.attrs.atomics == DRM_SVM_ATOMICS_CPU)
@@ -842,6 +920,9 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 	if (!err) {
 		*gpu_start = start + binding_gpu_delta(b);
 		*gpu_end = end + binding_gpu_delta(b);
+		if (served)
+			*served = req.write_page && end - start > PAGE_SIZE ?
+				  DRM_SVM_ACCESS_READ : access;
 	}
 	return err;
 }
@@ -895,11 +976,11 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 		}
 
 		f->error = drm_svm_fault_one(mirror, f->addr, f->access,
-					     DRM_SVM_PLACE_FAULT, &done_start,
-					     &done_end, &moved);
+					     DRM_SVM_PLACE_FAULT, true,
+					     &done_start, &done_end, &moved,
+					     &done_access);
 		trace_drm_svm_gpu_fault(mirror->sdev->id, f->addr, f->access,
 					done_start, done_end, f->error);
-		done_access = f->access;
 		if (f->error) {
 			done_start = 0;
 			done_end = 0;
@@ -939,8 +1020,8 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 			return -EFAULT;
 		access = to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY ?
 			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
-		err = drm_svm_fault_one(mirror, addr, access, place, &start,
-					&addr, moved);
+		err = drm_svm_fault_one(mirror, addr, access, place, false,
+					&start, &addr, moved, NULL);
 		if (err)
 			return err;
 	}

@@ -505,6 +505,16 @@ struct drm_svm_place_req {
 	unsigned long vma_start;
 	/** @no_migrate: The binding is %DRM_SVM_BIND_FLAG_NO_MIGRATE */
 	bool no_migrate;
+	/**
+	 * @cow: The chunk's VMA may hold copy-on-write pages: a private file
+	 * mapping, or anonymous memory shared with a parent or a child
+	 */
+	bool cow;
+	/**
+	 * @write_page: With @cow, for a write fault: the CPU address of the
+	 * one page faulted for writing; the others are mapped as they are
+	 */
+	unsigned long write_page;
 };
 
 /**
