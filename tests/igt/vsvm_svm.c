@@ -93,6 +93,24 @@
  *		private memory in the buffer grows by about a page, not by the
  *		chunk, and the child sees the old data.
  *
+ * SUBTEST: uffd-missing
+ * Description: GPU jobs read and write memory registered with a
+ *		userfaultfd for missing pages: the handler resolves each page
+ *		once with UFFDIO_COPY, the jobs see its data, and the CPU sees
+ *		the GPU's writes.
+ *
+ * SUBTEST: uffd-bind-in-handler
+ * Description: The userfaultfd handler binds another range into the VM
+ *		and unbinds it before it resolves the GPU's fault: neither
+ *		waits for the fault, and the job completes with the handler's
+ *		data.
+ *
+ * SUBTEST: uffd-kill
+ * Description: A process whose GPU job waits for a userfaultfd nobody
+ *		answers is killed with SIGKILL: it exits within 10 s, and
+ *		another process's VM create, destroy and close take no longer
+ *		than 2 s meanwhile.
+ *
  * SUBTEST: fd-passing
  * Description: A render fd passed to another process over a unix socket
  *		(SCM_RIGHTS): that process's ioctls on the sender's VM fail
@@ -161,20 +179,26 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/userfaultfd.h>
 #include <xf86drm.h>
 
 #include "igt.h"
@@ -765,6 +789,214 @@ static void test_cow_fork_memory(int fd)
 	svm_batch_fini(&b);
 	svm_vm_destroy(fd, vm);
 	munmap(buf, size);
+}
+
+/* uffd-* */
+
+#define UFFD_PAGES		16
+
+static int uffd_open(void *addr, uint64_t len)
+{
+	struct uffdio_register reg = {
+		.range = { .start = to_u64(addr), .len = len },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct uffdio_api api = { .api = UFFD_API };
+	int uffd;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	igt_require_f(uffd >= 0, "no userfaultfd: %s\n", strerror(errno));
+	igt_assert_eq(ioctl(uffd, UFFDIO_API, &api), 0);
+	igt_assert_eq(ioctl(uffd, UFFDIO_REGISTER, &reg), 0);
+	return uffd;
+}
+
+/* A thread that resolves missing-page faults of [base, base + len). */
+struct uffd_handler {
+	int uffd;
+	uint8_t *base;
+	uint64_t len;
+	/* With @bind_fd: bind and unbind @other in @vm before the first */
+	int bind_fd;
+	uint32_t vm;
+	uint8_t *other;
+	int bind_err, unbind_err;
+	atomic_uint served;
+	atomic_bool stop;
+	pthread_t thread;
+};
+
+/* The data the handler gives: the SEED_C pattern across the buffer. */
+static void uffd_page_fill(void *page, uint64_t offset)
+{
+	svm_pattern_fill(page, svm_page_size(), SEED_C + offset / 4);
+}
+
+static void *uffd_handler_fn(void *arg)
+{
+	struct uffd_handler *h = arg;
+	uint64_t ps = svm_page_size(), addr;
+	struct uffdio_copy copy;
+	struct uffd_msg msg;
+	struct pollfd p;
+	void *page;
+
+	igt_assert_eq(posix_memalign(&page, ps, ps), 0);
+	while (!atomic_load(&h->stop)) {
+		p = (struct pollfd){ .fd = h->uffd, .events = POLLIN };
+		if (poll(&p, 1, 50) <= 0 ||
+		    read(h->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+		    msg.event != UFFD_EVENT_PAGEFAULT)
+			continue;
+		addr = msg.arg.pagefault.address & ~(ps - 1);
+		if (h->bind_fd >= 0 && !atomic_load(&h->served)) {
+			h->bind_err = __svm_bind(h->bind_fd, h->vm,
+						 to_u64(h->other),
+						 to_u64(h->other), ps, 0);
+			h->unbind_err = __svm_unbind(h->bind_fd, h->vm,
+						     to_u64(h->other), ps);
+		}
+		uffd_page_fill(page, addr - to_u64(h->base));
+		copy = (struct uffdio_copy){
+			.dst = addr, .src = to_u64(page), .len = ps,
+		};
+		if (!ioctl(h->uffd, UFFDIO_COPY, &copy))
+			atomic_fetch_add(&h->served, 1);
+	}
+	free(page);
+	return NULL;
+}
+
+static void test_uffd(int fd, bool bind_in_handler)
+{
+	const uint64_t ps = svm_page_size(), len = UFFD_PAGES * ps;
+	uint32_t vm = svm_vm_create(fd);
+	struct uffd_handler h = { .bind_fd = -1 };
+	uint8_t *expected;
+	struct svm_batch b;
+	uint64_t i;
+
+	h.len = len;
+	h.base = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(h.base != MAP_FAILED);
+	h.uffd = uffd_open(h.base, len);
+	if (bind_in_handler) {
+		h.bind_fd = fd;
+		h.vm = vm;
+		h.other = svm_alloc(ps);
+	}
+	svm_bind_ptr(fd, vm, h.base, len, 0);
+	svm_batch_init(&b, fd, vm);
+	igt_assert_eq(pthread_create(&h.thread, NULL, uffd_handler_fn, &h), 0);
+
+	expected = malloc(len);
+	igt_assert(expected);
+	for (i = 0; i < UFFD_PAGES; i++)
+		uffd_page_fill(expected + i * ps, i * ps);
+	igt_assert_eq_u64(gpu_checksum(fd, vm, &b, to_u64(h.base), len),
+			  svm_checksum(expected, len));
+	gpu_fill(fd, vm, &b, to_u64(h.base) + 3 * ps, ps, FILL_A);
+	svm_assert_value(h.base + 3 * ps, ps, FILL_A);
+	svm_assert_mem_eq(h.base, expected, 3 * ps);
+
+	atomic_store(&h.stop, true);
+	igt_assert_eq(pthread_join(h.thread, NULL), 0);
+	igt_info("the handler resolved %u pages\n", atomic_load(&h.served));
+	igt_assert_eq_u32(atomic_load(&h.served), UFFD_PAGES);
+	if (bind_in_handler) {
+		igt_assert_eq(h.bind_err, 0);
+		igt_assert_eq(h.unbind_err, 0);
+		munmap(h.other, ps);
+	}
+
+	free(expected);
+	svm_batch_fini(&b);
+	svm_vm_destroy(fd, vm);
+	close(h.uffd);
+	munmap(h.base, len);
+}
+
+/* Seconds since @t0 on CLOCK_MONOTONIC. */
+static double elapsed_s(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The child of uffd-kill: a job waits on a fault nobody answers. */
+static void uffd_kill_child(int ready)
+{
+	const uint64_t len = UFFD_PAGES * svm_page_size();
+	int fd = vsvm_open_render(0), uffd;
+	struct pollfd p;
+	struct svm_batch b;
+	uint32_t vm;
+	uint8_t *buf;
+
+	if (fd < 0)
+		_exit(2);
+	vm = svm_vm_create(fd);
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uffd = uffd_open(buf, len);
+	svm_bind_ptr(fd, vm, buf, len, 0);
+	svm_batch_init(&b, fd, vm);
+	cmd_checksum(&b, to_u64(buf), len);
+	cmd_end(&b);
+	svm_exec_batch(fd, vm, &b, svm_syncobj_create(fd));
+
+	/* The GPU's fault reached the userfaultfd: the job waits. */
+	p = (struct pollfd){ .fd = uffd, .events = POLLIN };
+	if (poll(&p, 1, 10000) != 1)
+		_exit(3);
+	if (write(ready, "r", 1) != 1)
+		_exit(4);
+	for (;;)
+		pause();
+}
+
+static void test_uffd_kill(int fd)
+{
+	struct timespec t0;
+	int ready[2], status = 0;
+	uint32_t vm;
+	pid_t pid;
+	char c;
+
+	igt_assert_eq(pipe2(ready, O_CLOEXEC), 0);
+	pid = fork();
+	igt_assert(pid >= 0);
+	if (!pid) {
+		close(ready[0]);
+		uffd_kill_child(ready[1]);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1) {
+		waitpid(pid, &status, 0);
+		igt_assert_f(false, "the child's job never waited on the "
+			     "userfaultfd (child status %#x)\n", status);
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	igt_assert_eq(kill(pid, SIGKILL), 0);
+	while (waitpid(pid, &status, WNOHANG) == 0 && elapsed_s(&t0) < 10)
+		usleep(10 * 1000);
+	igt_info("the killed child was reaped after %.3f s\n", elapsed_s(&t0));
+	igt_assert_f(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		     "the killed child did not exit in 10 s (status %#x)\n",
+		     status);
+
+	/* Nothing of the child's holds up this process's VM. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	vm = svm_vm_create(fd);
+	svm_vm_destroy(fd, vm);
+	close(vsvm_open_render(0));
+	igt_assert_f(elapsed_s(&t0) < 2, "VM create/destroy/close took %.3f s\n",
+		     elapsed_s(&t0));
+	close(ready[0]);
 }
 
 /* munmap-* */
@@ -2051,6 +2283,18 @@ igt_main
 	igt_describe("After fork, a GPU write copies the written page only.");
 	igt_subtest("cow-fork-memory")
 		test_cow_fork_memory(fd);
+
+	igt_describe("GPU jobs on memory a userfaultfd resolves.");
+	igt_subtest("uffd-missing")
+		test_uffd(fd, false);
+
+	igt_describe("The userfaultfd handler binds into the faulting VM.");
+	igt_subtest("uffd-bind-in-handler")
+		test_uffd(fd, true);
+
+	igt_describe("A process waiting on its userfaultfd is killed.");
+	igt_subtest("uffd-kill")
+		test_uffd_kill(fd);
 
 	igt_describe("A process that receives the fd cannot use the sender's "
 		     "VM, only its own.");

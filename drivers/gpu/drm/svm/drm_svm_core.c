@@ -46,7 +46,9 @@
  *
  *  - &drm_svm_mirror.lock (mutex, per VM): protects the VM's bindings and
  *    serializes fault servicing, bind and unbind on that VM. Drivers never
- *    take it from their invalidation path.
+ *    take it from their invalidation path. Ioctls take it, and the mmap
+ *    lock, killably; a fault that waits for a userfaultfd's handler drops
+ *    it meanwhile (see GPU page faults).
  *  - the per-mm window lock (mutex): serializes creating the mmu interval
  *    notifiers of a process; taken with a mirror's lock held, and itself
  *    held while mmu_interval_notifier_insert() may take the mmap lock.

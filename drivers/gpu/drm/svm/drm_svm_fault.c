@@ -12,6 +12,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sort.h>
+#include <linux/userfaultfd_k.h>
 
 #include <drm/drm_print.h>
 #include <uapi/drm/drm_svm.h>
@@ -66,6 +67,12 @@
  *     the device's atomics work on all of them and the atomics attribute
  *     allows, then drop the notifier lock.
  *     Pages of a linked peer device are mapped in place, over the link.
+ *
+ * In a VMA registered with a userfaultfd, a chunk is one page, and it
+ * never moves: the page is first faulted in from the CPU side with
+ * fixup_user_fault(), which waits for the userfaultfd's handler (the
+ * fault hmm_range_fault() makes cannot wait for it), with the mirror's
+ * lock dropped, so that the handler may use the VM meanwhile.
  *
  * The device memory blocks a batch maps stay pinned until the batch ends,
  * so that its later chunks never evict its earlier ones; the pin is a
@@ -148,8 +155,8 @@ static bool drm_svm_vma_cow(struct vm_area_struct *vma)
  * invalidations race with it. Caller holds a reference on the address
  * space and no mmap lock.
  *
- * Returns: 0, -EFAULT when there is no VMA, or the error of
- * hmm_range_fault().
+ * Returns: 0, -EFAULT when there is no VMA, -EINTR when the caller was
+ * killed, or the error of hmm_range_fault().
  */
 int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range)
 {
@@ -162,7 +169,9 @@ int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range)
 	range->dev_private_owner = drm_svm_pgmap_owner();
 	do {
 		range->notifier_seq = mmu_interval_read_begin(range->notifier);
-		mmap_read_lock(svm_mm->mm);
+		err = mmap_read_lock_killable(svm_mm->mm);
+		if (err)
+			break;
 		err = hmm_range_fault(range);
 		mmap_read_unlock(svm_mm->mm);
 	} while (err == -EBUSY && time_before(jiffies, timeout));
@@ -680,7 +689,9 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	timeout = jiffies + retry_time;
 	for (;;) {
 		range.notifier_seq = mmu_interval_read_begin(range.notifier);
-		mmap_read_lock(svm_mm->mm);
+		err = mmap_read_lock_killable(svm_mm->mm);
+		if (err)
+			goto out_free;
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
 		err = drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT) ?
 		      -EBUSY : drm_svm_hmm_fault(&range, write_index);
@@ -792,17 +803,24 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 		hi = min(hi, ALIGN_DOWN(cpu, g) + g);
 	}
 
-	mmap_read_lock(mm);
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
 	vma = vma_lookup(mm, cpu);
 	if (vma) {
 		lo = max(lo, vma->vm_start);
 		hi = min(hi, vma->vm_end);
 		req->vma_start = vma->vm_start;
 		req->cow = drm_svm_vma_cow(vma);
+		req->uffd = userfaultfd_armed(vma);
 	}
 	mmap_read_unlock(mm);
 	if (!vma)
 		return -EFAULT;
+	if (req->uffd) {
+		*start = ALIGN_DOWN(cpu, PAGE_SIZE);
+		*end = *start + PAGE_SIZE;
+		return 0;
+	}
 
 	size = drm_svm_chunk_size(cpu, lo, hi, binding_gpu_delta(b),
 				  sdev->chunk_sizes, sdev->num_chunk_sizes);
@@ -811,6 +829,34 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 	*start = ALIGN_DOWN(cpu, size);
 	*end = *start + size;
 	return 0;
+}
+
+/*
+ * Fault the page at CPU address @addr of a userfaultfd-armed VMA in from
+ * the CPU side, as the CPU would: hmm_range_fault() faults without
+ * FAULT_FLAG_ALLOW_RETRY, and a userfaultfd cannot deliver such a fault
+ * to its handler. The wait for the handler may be long, and the handler
+ * may need the VM itself (a bind), so it happens with the mirror's lock
+ * dropped; the batch's pins end first, as the lock protects them. Returns
+ * with the lock held again; the caller looks the binding up again.
+ */
+static int drm_svm_fault_uffd(struct drm_svm_mirror *mirror,
+			      struct mm_struct *mm, unsigned long addr,
+			      bool write)
+{
+	bool unlocked = false;
+	int err;
+
+	drm_svm_devmem_unpin_all(mirror);
+	mutex_unlock(&mirror->lock);
+	err = mmap_read_lock_killable(mm);
+	if (!err) {
+		err = fixup_user_fault(mm, addr, write ? FAULT_FLAG_WRITE : 0,
+				       &unlocked);
+		mmap_read_unlock(mm);
+	}
+	mutex_lock(&mirror->lock);
+	return err;
 }
 
 /*
@@ -862,12 +908,13 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 		.atomic = access == DRM_SVM_ACCESS_ATOMIC,
 	};
 	struct drm_svm_binding *b;
+	bool map = true, uffd_done = false;
 	struct drm_gpuva *va;
-	bool map = true;
 	int err;
 
 	lockdep_assert_held(&mirror->lock);
 
+retry:
 	if (mirror->closed)
 		return -ENOENT;
 	va = drm_gpuva_find_first(&mirror->gpuvm, addr & PAGE_MASK, PAGE_SIZE);
@@ -883,6 +930,15 @@ static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
 
 	req.no_migrate = b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE;
 	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req);
+	if (!err && req.uffd && !uffd_done) {
+		err = drm_svm_fault_uffd(mirror, mm, cpu, write);
+		mmput_async(mm);
+		if (err)
+			return err;
+		uffd_done = true;
+		goto retry;
+	}
+	req.no_migrate |= req.uffd;
 	/*
 	 * Copy-on-write pages: a fault writes its own page and maps the
 	 * others as they are; a prefetch, a hint, writes none.
@@ -1099,7 +1155,9 @@ int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 	for (addr = gpu_addr; addr < end && !err; addr = next) {
 		next = min(end, round_down(addr, DRM_SVM_MAX_CHUNK) +
 			   DRM_SVM_MAX_CHUNK);
-		mutex_lock(&mirror->lock);
+		err = mutex_lock_killable(&mirror->lock);
+		if (err)
+			break;
 		err = drm_svm_mirror_fault_range(mirror, addr, next - addr,
 						 place, moved);
 		drm_svm_devmem_unpin_all(mirror);

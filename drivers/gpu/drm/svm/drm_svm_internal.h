@@ -511,6 +511,11 @@ struct drm_svm_place_req {
 	 */
 	bool cow;
 	/**
+	 * @uffd: The chunk's VMA is registered with a userfaultfd: the chunk
+	 * is one page, faulted in from the CPU side first, and never moves
+	 */
+	bool uffd;
+	/**
 	 * @write_page: With @cow, for a write fault: the CPU address of the
 	 * one page faulted for writing; the others are mapped as they are
 	 */

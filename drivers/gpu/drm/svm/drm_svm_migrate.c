@@ -283,7 +283,8 @@ static long drm_svm_migrate_in(struct drm_svm_devmem *dm,
 
 	for (tries = 0; ; tries++) {
 		*peers = 0;
-		mmap_read_lock(mm);
+		if (mmap_read_lock_killable(mm))
+			return -EINTR;
 		vma = vma_lookup(mm, start);
 		if (vma && end <= vma->vm_end && drm_svm_vma_migratable(vma))
 			moved = drm_svm_migrate_try_devmem(dm, svm_mm, vma,
@@ -641,7 +642,8 @@ long drm_svm_migrate_to_ram(struct drm_svm_mm *svm_mm, unsigned long start,
 	struct vm_area_struct *vma;
 	long moved = 0, n = 0;
 
-	mmap_read_lock(mm);
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
 	for_each_vma_range(vmi, vma, end) {
 		n = drm_svm_migrate_vma_range_to_ram(vma,
 						     max(start, vma->vm_start),

@@ -418,7 +418,7 @@ static int __drm_svm_mirror_unbind(struct drm_svm_mirror *mirror,
  *
  * Returns: 0 on success; -EINVAL for unaligned, empty, wrapping or
  * out-of-space ranges or unknown flags; -ENOENT if the VM was destroyed;
- * -ENOMEM; with POPULATE, -EINTR if the caller is killed, or the error of
+ * -ENOMEM; -EINTR if the caller is killed; with POPULATE, the error of
  * the first page that cannot be faulted in.
  */
 int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
@@ -432,7 +432,9 @@ int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 	    !drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
 		return -EINVAL;
 
-	mutex_lock(&mirror->lock);
+	err = mutex_lock_killable(&mirror->lock);
+	if (err)
+		return err;
 	if (mirror->closed) {
 		err = -ENOENT;
 		goto out_unlock;
@@ -464,7 +466,8 @@ EXPORT_SYMBOL_GPL(drm_svm_mirror_bind);
  * mappings of the range are gone when this returns.
  *
  * Returns: 0 on success, -EINVAL for unaligned, empty or out-of-space
- * ranges, -ENOENT if the VM was destroyed, -ENOMEM.
+ * ranges, -ENOENT if the VM was destroyed, -ENOMEM, -EINTR if the caller
+ * is killed.
  */
 int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			  u64 range)
@@ -474,7 +477,9 @@ int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 	if (!drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
 		return -EINVAL;
 
-	mutex_lock(&mirror->lock);
+	err = mutex_lock_killable(&mirror->lock);
+	if (err)
+		return err;
 	err = mirror->closed ? -ENOENT : __drm_svm_mirror_unbind(mirror,
 								 gpu_addr,
 								 range);

@@ -217,7 +217,8 @@ static int drm_svm_residency_blocks(struct drm_svm_mirror *mirror,
 
 	for (slot = ALIGN_DOWN(args->gpu_addr, SZ_2M); slot < end && !err;
 	     slot += SZ_2M, uptr++) {
-		mutex_lock(&mirror->lock);
+		if (mutex_lock_killable(&mirror->lock))
+			return -EINTR;
 		if (mirror->closed)
 			err = -ENOENT;
 		else
@@ -251,7 +252,10 @@ static int drm_svm_residency(struct drm_svm_mirror *mirror,
 	for (done = 0; done < args->npages && !err; done += n) {
 		n = min_t(u64, args->npages - done, DRM_SVM_RESIDENCY_BATCH);
 
-		mutex_lock(&mirror->lock);
+		if (mutex_lock_killable(&mirror->lock)) {
+			err = -EINTR;
+			break;
+		}
 		err = mirror->closed ? -ENOENT :
 		      drm_svm_residency_batch(mirror,
 					      args->gpu_addr + done * PAGE_SIZE,
