@@ -4,6 +4,7 @@
  */
 
 #include <linux/ioport.h>
+#include <linux/log2.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -36,9 +37,14 @@
  * migrated chunk, from the driver's &drm_svm_devmem_ops.alloc. Blocks sit
  * on a least-recently-used list; a GPU fault that maps a block's pages
  * moves it to the tail, and pins it until the fault batch (or prefetch)
- * ends. When an allocation fails with -ENOSPC, the core evicts unpinned
- * blocks from the head of the list, whichever process owns them, with
- * migrate_device_range(), which needs no address space, and retries. When
+ * ends. When an allocation fails with -ENOSPC, the core frees what the
+ * allocation needs: one naturally aligned region of its size (as a buddy
+ * allocator places blocks), the one around the least recently used
+ * block whose region holds no pinned block. Every page in use there, of
+ * whichever blocks and processes, moves back to system memory with
+ * migrate_device_range(), which needs no address space, and the
+ * allocation is retried. Freeing as many pages scattered over the memory
+ * would move others' data and still leave no block of the size. When
  * that fails too, the chunk stays in system memory: a batch that needs
  * more memory than the device has completes, partly from system memory,
  * instead of evicting its own chunks forever.
@@ -280,15 +286,54 @@ void drm_svm_devmem_unpin_all(struct drm_svm_mirror *mirror)
 	}
 }
 
-/* The least recently used block in use and not pinned, with a use taken */
+/*
+ * The region an allocation of @npages pages needs @alloc's pages out of:
+ * naturally aligned, of the larger of the two sizes, as a buddy
+ * allocator hands blocks out, and clipped to the memory.
+ */
+static void drm_svm_devmem_region(struct drm_svm_devmem *dm,
+				  struct drm_svm_devmem_alloc *alloc,
+				  unsigned long npages, unsigned long *pfn,
+				  unsigned long *count)
+{
+	unsigned long size = roundup_pow_of_two(max(npages, alloc->npages));
+	unsigned long off = ALIGN_DOWN(alloc->pfn - dm->pfn_first, size);
+
+	*pfn = dm->pfn_first + off;
+	*count = min(size, dm->npages - off);
+}
+
+/* Whether a block in [@pfn, @pfn + @count) is pinned by a fault batch. */
+static bool drm_svm_devmem_region_pinned(struct drm_svm_devmem *dm,
+					 unsigned long pfn, unsigned long count)
+{
+	struct drm_svm_devmem_alloc *alloc;
+
+	lockdep_assert_held(&dm->lru_lock);
+	list_for_each_entry(alloc, &dm->lru, lru)
+		if (alloc->pfn < pfn + count && pfn < alloc->pfn + alloc->npages &&
+		    !list_empty(&alloc->pin_link))
+			return true;
+	return false;
+}
+
+/*
+ * The least recently used block in use whose region for @npages pages
+ * (drm_svm_devmem_region()) holds no pinned block, with a use taken; the
+ * region in *@pfn and *@count.
+ */
 static struct drm_svm_devmem_alloc *
-drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm)
+drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm, unsigned long npages,
+			unsigned long *pfn, unsigned long *count)
 {
 	struct drm_svm_devmem_alloc *alloc, *found = NULL;
 
 	spin_lock(&dm->lru_lock);
 	list_for_each_entry(alloc, &dm->lru, lru) {
 		if (!list_empty(&alloc->pin_link))
+			continue;
+		drm_svm_devmem_region(dm, alloc, npages, pfn, count);
+		if (drm_svm_devmem_region_pinned(dm, *pfn, *count))
 			continue;
 		if (refcount_inc_not_zero(&alloc->users)) {
 			found = alloc;
@@ -306,44 +351,46 @@ drm_svm_devmem_lru_pick(struct drm_svm_devmem *dm)
  * @dm: the device memory
  * @npages: pages wanted
  *
- * Moves the least recently used blocks, of any process, back to system
- * memory until blocks of at least @npages pages were evicted, then waits
- * for them to be freed. Blocks pinned by a fault batch in progress, and
- * pages that are busy (locked by a migration in progress), stay. Called
- * with no mmap lock held.
+ * Frees one naturally aligned region of at least @npages pages, which is
+ * what the allocation that failed needs (freeing as many pages scattered
+ * over the memory would not give it a block): the least recently used
+ * block's region, skipping regions that hold a block pinned by a fault
+ * batch in progress. Every page in use in the region, of any block and
+ * any process, moves back to system memory; then the frees are waited
+ * for. Pages that are busy (locked by a migration in progress) stay, and
+ * the caller's retry may pick another region. Called with no mmap lock
+ * held.
  *
  * Returns: 0 when something was evicted, -ENOSPC otherwise.
  */
 int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 {
 	struct drm_svm_devmem_alloc *alloc;
-	unsigned long done = 0, budget;
+	unsigned long pfn, count, budget;
 	u32 id = dm->sdev->id;
-	long moved;
+	long moved = 0;
 
 	/* Each pick goes to the tail: look at every block at most once. */
 	spin_lock(&dm->lru_lock);
 	budget = list_count_nodes(&dm->lru);
 	spin_unlock(&dm->lru_lock);
 
-	while (done < npages && budget--) {
-		alloc = drm_svm_devmem_lru_pick(dm);
+	while (moved <= 0 && budget--) {
+		alloc = drm_svm_devmem_lru_pick(dm, npages, &pfn, &count);
 		if (!alloc)
 			break;
 
-		moved = drm_svm_migrate_pfns_to_ram(dm, alloc->pfn,
-						    alloc->npages);
-		trace_drm_svm_evict(id, alloc->pfn, alloc->npages, moved);
+		moved = drm_svm_migrate_pfns_to_ram(dm, pfn, count);
+		trace_drm_svm_evict(id, pfn, count, moved);
 		if (moved > 0) {
 			atomic64_inc(&dm->stats.evictions);
 			atomic64_inc(&alloc->svm_mm->counters[id].evictions);
-			done += alloc->npages;
 		}
 		drm_svm_devmem_alloc_put(alloc);
 	}
 	flush_work(&dm->free_work);
 
-	return done ? 0 : -ENOSPC;
+	return moved > 0 ? 0 : -ENOSPC;
 }
 
 static void drm_svm_devmem_page_free(struct page *page)

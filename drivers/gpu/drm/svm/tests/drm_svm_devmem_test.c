@@ -719,6 +719,60 @@ static void drm_test_svm_devmem_evict_lru(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
 }
 
+/*
+ * Two 2M regions each hold one 64K block, the first region's least
+ * recently used; a 2M chunk then needs a whole region. Eviction frees
+ * the first region only: one eviction, the second block stays.
+ */
+static void drm_test_svm_devmem_evict_region(struct kunit *test)
+{
+	const unsigned long piece = SZ_64K, pieces = 2 * SZ_2M / SZ_64K;
+	const u64 g = SZ_1G, seed = 0x5eed0050;
+	struct tdev *t = test->priv;
+	unsigned long a = t->uaddr, k, kept = a + pieces / 2 * piece;
+
+	t->limit = 2 * CHUNK_PAGES;
+	/* 64K VMAs, which do not merge: every other one is MAP_NORESERVE. */
+	for (k = 0; k < pieces; k++)
+		KUNIT_ASSERT_EQ(test, kunit_vm_mmap(test, NULL, a + k * piece,
+						    piece,
+						    PROT_READ | PROT_WRITE,
+						    MAP_ANONYMOUS | MAP_PRIVATE |
+						    MAP_FIXED |
+						    (k & 1 ? MAP_NORESERVE : 0),
+						    0),
+				a + k * piece);
+	write_user(test, a, 3 * CHUNK_PAGES, seed);
+	bind(test, a, g, 3 * SZ_2M);
+
+	/* First fit: pieces 0-31 fill the first region, 32-63 the second. */
+	for (k = 0; k < pieces; k++)
+		KUNIT_ASSERT_EQ(test, gpu_fault(t, g + k * piece,
+						DRM_SVM_ACCESS_READ), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)SZ_4M);
+	for (k = 1; k < pieces; k++)
+		if (a + k * piece != kept)
+			KUNIT_ASSERT_EQ(test, vm_munmap(a + k * piece, piece), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)2 * SZ_64K);
+
+	t->nmaps = 0;
+	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + 2 * SZ_2M, DRM_SVM_ACCESS_READ),
+			0);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 1ULL);
+	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm),
+			(u64)SZ_2M + SZ_64K);
+	KUNIT_ASSERT_EQ(test, t->nmaps, 1u);
+	KUNIT_EXPECT_EQ(test, t->maps[0].ndev, CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram),
+			(u64)(SZ_64K >> PAGE_SHIFT));
+
+	/* Both 64K blocks' data is right, wherever it is now. */
+	KUNIT_EXPECT_EQ(test, bad_user_pages(test, a, SZ_64K >> PAGE_SHIFT,
+					     seed), 0ul);
+	KUNIT_EXPECT_EQ(test, bad_user_pages(test, kept, SZ_64K >> PAGE_SHIFT,
+					     seed), 0ul);
+}
+
 static void drm_test_svm_devmem_batch_pinned(struct kunit *test)
 {
 	struct tdev *t = test->priv;
@@ -910,6 +964,7 @@ static struct kunit_case drm_svm_devmem_tests[] = {
 	KUNIT_CASE(drm_test_svm_devmem_partial_unmap),
 	KUNIT_CASE(drm_test_svm_devmem_evict_lru),
 	KUNIT_CASE(drm_test_svm_devmem_batch_pinned),
+	KUNIT_CASE(drm_test_svm_devmem_evict_region),
 	KUNIT_CASE(drm_test_svm_devmem_copy_fail),
 	KUNIT_CASE(drm_test_svm_devmem_alloc_fail),
 	KUNIT_CASE(drm_test_svm_devmem_fini),
