@@ -9,6 +9,8 @@
 # default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 900, or
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
+# STRESS_SECONDS and STRESS_SEED (duration and seed of the race stress of
+# "make test"; default 60 s and a seed it picks and prints),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
 KASAN		?= 0
@@ -19,6 +21,8 @@ VM_TIMEOUT	?= 900
 # The bench's migration metrics move and check 256 MiB many times over.
 BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
+STRESS_SECONDS	?=
+STRESS_SEED	?=
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -69,7 +73,10 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 	@$(VM)/run-vm.sh --out $(OUT)/run --plan demo --timeout $(VM_TIMEOUT)
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
-	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
+	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
+		$(if $(STRESS_SECONDS)$(STRESS_SEED),--append "$(strip \
+		$(if $(STRESS_SECONDS),svm.stress_seconds=$(STRESS_SECONDS)) \
+		$(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)))")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \

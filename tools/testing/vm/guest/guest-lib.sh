@@ -127,6 +127,7 @@ run_tests() {
 	selected modload && test_modload
 	selected kunit && test_kunit
 	selected igt && test_igt
+	selected stress && test_stress
 	selected peer && test_peer
 }
 
@@ -256,7 +257,9 @@ test_igt() {
 	fi
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
-		case " $IGT_MULTI_TESTS " in *" ${t##*/} "*) continue ;; esac
+		case " $IGT_MULTI_TESTS $IGT_STRESS_TEST " in
+		*" ${t##*/} "*) continue ;;
+		esac
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
 	check_dma ""
@@ -320,6 +323,35 @@ test_igt_multi() {
 		return
 	fi
 	test_igt_multi_run @coherent coherent="$coherent"
+}
+
+# The race stress, a suite of its own: on the four devices of the
+# multi-device tests, with little VRAM each so that eviction takes part,
+# for svm.stress_seconds (default 60) of guest time, with svm.stress_seed
+# if given (otherwise the test picks and prints one).
+IGT_STRESS_TEST=vsvm_stress
+IGT_STRESS_VRAM_MB=16
+
+test_stress() {
+	local secs seed
+
+	secs=$(cmdline_arg svm.stress_seconds)
+	seed=$(cmdline_arg svm.stress_seed)
+	if [ ! -x "$IGT_DIR/$IGT_STRESS_TEST" ]; then
+		result igt "$IGT_STRESS_TEST" fail "$IGT_STRESS_TEST not installed"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=$IGT_STRESS_VRAM_MB; then
+		result igt load-stress fail "modprobe vsvm $IGT_MULTI_ARGS failed"
+		return
+	fi
+	# shellcheck disable=SC2086
+	logrun "igt:$IGT_STRESS_TEST" env VSVM_STRESS_SECONDS="${secs:-60}" \
+		${seed:+VSVM_STRESS_SEED=$seed} "$IGT_DIR/$IGT_STRESS_TEST"
+	check_dma -stress
+	rmmod vsvm drm_svm ||
+		result igt unload-stress fail "rmmod after the stress test"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.
