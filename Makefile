@@ -10,7 +10,8 @@
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
 # STRESS_SECONDS and STRESS_SEED (duration and seed of the race stress of
-# "make test"; default 60 s and a seed it picks and prints),
+# "make test"; default 60 s and a seed it picks and prints), STRESS_SUBTESTS
+# (its subtests, as --run-subtest takes them, e.g. STRESS_SUBTESTS='*'),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
 KASAN		?= 0
@@ -23,6 +24,7 @@ BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
 STRESS_SECONDS	?=
 STRESS_SEED	?=
+STRESS_SUBTESTS	?=
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -74,9 +76,10 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
-		$(if $(STRESS_SECONDS)$(STRESS_SEED),--append "$(strip \
+		$(if $(STRESS_SECONDS)$(STRESS_SEED)$(STRESS_SUBTESTS),--append "$(strip \
 		$(if $(STRESS_SECONDS),svm.stress_seconds=$(STRESS_SECONDS)) \
-		$(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)))")
+		$(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)) \
+		$(if $(STRESS_SUBTESTS),svm.stress_subtests=$(STRESS_SUBTESTS)))")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \
