@@ -297,6 +297,7 @@ struct worker {
 	uint64_t ops[NOPS];
 	uint64_t allowed_fail[NOPS];
 	uint64_t busy[NOPS];
+	uint64_t op_ns[NOPS];
 	uint64_t bytes_gpu, bytes_cpu, unchecked;
 	uint64_t nops;
 	/* For the watchdog */
@@ -1419,6 +1420,7 @@ static void *worker_run(void *data)
 		case NOPS:
 			break;
 		}
+		w->op_ns[op] += now_ns() - load_once(w->op_start);
 		store_once(w->op_start, 0);
 	}
 	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
@@ -1576,7 +1578,7 @@ static bool watchdog_check(struct worker *ws, uint64_t limit_ns)
 static void print_summary(const struct worker *ws, uint64_t elapsed_ns)
 {
 	uint64_t total = 0, bytes_gpu = 0, bytes_cpu = 0, unchecked = 0;
-	uint64_t n, allowed, busy, busy_total = 0;
+	uint64_t n, allowed, busy, busy_total = 0, ns;
 	unsigned int i, op;
 
 	for (i = 0; i < nthreads; i++) {
@@ -1592,14 +1594,17 @@ static void print_summary(const struct worker *ws, uint64_t elapsed_ns)
 		n = 0;
 		allowed = 0;
 		busy = 0;
+		ns = 0;
 		for (i = 0; i < nthreads; i++) {
 			n += ws[i].ops[op];
 			allowed += ws[i].allowed_fail[op];
 			busy += ws[i].busy[op];
+			ns += ws[i].op_ns[op];
 		}
 		igt_info("  %-18s %8" PRIu64 "  failed as allowed %6" PRIu64
-			 ", with -EBUSY %6" PRIu64 "\n", op_info[op].name, n,
-			 allowed, busy);
+			 ", with -EBUSY %6" PRIu64 ", %7" PRIu64 " ms each\n",
+			 op_info[op].name, n, allowed, busy,
+			 n ? ns / n / 1000000 : 0);
 		busy_total += busy;
 	}
 	igt_info("stress: checked %" PRIu64 " bytes read by jobs and %" PRIu64
