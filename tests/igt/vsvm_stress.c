@@ -78,6 +78,11 @@
  *		second of retries that invalidations of other ranges in the
  *		same notifier window cause.
  *
+ * SUBTEST: busy-gpu-spread
+ * Description: As busy-gpu, with each region at the start of a 512 MiB
+ *		notifier window of its own instead of all in one: the
+ *		control of the busy-gpu reproducer. Not run by default.
+ *
  * SUBTEST: vms-share-page
  * Description: Nine VMs of one process on one device map the same page
  *		(a job of each reads it), all at once: the kernel log stays
@@ -310,6 +315,9 @@ struct worker {
 
 static struct region regions[NREGIONS];
 static uint8_t *arena;
+/* Distance between regions: a 2 MiB slot each, or a notifier window each */
+static uint64_t slot_stride = SLOT;
+#define WINDOW			(512 * SZ_1M)
 static int ndevs;
 static uint64_t seed;
 /* The operation mix and the regions of a run */
@@ -327,7 +335,7 @@ static int forks_live;
  * which invalidations anywhere in the fault's notifier window (512 MiB)
  * cause: the race counts those, and the busy-gpu subtest fails on them.
  */
-static bool strict_busy;
+static bool strict_busy, strict_env;
 static unsigned int seconds = DEF_SECONDS;
 static int stop;
 
@@ -588,7 +596,7 @@ static int tdev_bind(struct worker *w, struct tdev *t)
 	int err;
 
 	err = __svm_bind(t->fd, t->vm, to_u64(arena), to_u64(arena),
-			 NREGIONS * SLOT, 0);
+			 NREGIONS * slot_stride, 0);
 	if (!err)
 		err = __svm_bind(t->fd, t->vm, to_u64(w->check),
 				 to_u64(w->check), SLOT, 0);
@@ -1455,7 +1463,7 @@ static void read_settings(void)
 			     MAX_THREADS);
 	seconds = env_ulong("VSVM_STRESS_SECONDS", DEF_SECONDS, 1, 3600);
 	vms_per_thread = env_ulong("VSVM_STRESS_VMS", 1, 1, MAX_DEVS);
-	strict_busy = env_ulong("VSVM_STRESS_STRICT", 0, 0, 1);
+	strict_env = env_ulong("VSVM_STRESS_STRICT", 0, 0, 1);
 	if (s && *s)
 		seed = strtoull(s, NULL, 0);
 	else
@@ -1466,13 +1474,28 @@ static void regions_init(void)
 {
 	unsigned int i;
 
-	arena = svm_alloc_aligned(NREGIONS * SLOT, SLOT);
+	uint8_t *p;
+
+	if (slot_stride == SLOT) {
+		arena = svm_alloc_aligned(NREGIONS * SLOT, SLOT);
+	} else {
+		/* Reserved, then a 2 MiB slot mapped at each window start. */
+		p = mmap(NULL, (NREGIONS + 1) * slot_stride, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		igt_assert(p != MAP_FAILED);
+		arena = from_u64(svm_align_up(to_u64(p), slot_stride));
+		for (i = 0; i < NREGIONS; i++)
+			igt_assert(mmap(arena + i * slot_stride, SLOT,
+					PROT_READ | PROT_WRITE, MAP_PRIVATE |
+					MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+				   MAP_FAILED);
+	}
 	for (i = 0; i < NREGIONS; i++) {
 		struct region *r = &regions[i];
 
 		memset(r, 0, sizeof(*r));
 		r->id = i;
-		r->addr = arena + i * SLOT;
+		r->addr = arena + i * slot_stride;
 		r->size = region_sizes[i % ARRAY_SIZE(region_sizes)];
 		r->huge = r->size == SZ_2M;
 		pthread_mutex_init(&r->mutex, NULL);
@@ -1493,7 +1516,7 @@ static void regions_fini(void)
 		pthread_mutex_destroy(&regions[i].mutex);
 		pthread_rwlock_destroy(&regions[i].cpu);
 	}
-	munmap(arena, NREGIONS * SLOT);
+	munmap(arena, NREGIONS * slot_stride);
 }
 
 static void worker_init(struct worker *w, unsigned int id)
@@ -1619,6 +1642,8 @@ static void mix_default(void)
 {
 	unsigned int i;
 
+	slot_stride = SLOT;
+	strict_busy = strict_env;
 	for (i = 0; i < NOPS; i++)
 		weights[i] = op_info[i].weight;
 	region_first = 0;
@@ -1797,6 +1822,8 @@ static void test_contended_write(void)
 		weights[i] = 0;
 	weights[OP_GPU_READ] = 3;
 	weights[OP_GPU_WRITE] = 1;
+	slot_stride = SLOT;
+	strict_busy = strict_env;
 	region_first = NREGIONS - 1;
 	region_count = 1;
 	run_stress(seconds < 10 ? seconds : 10);
@@ -1823,16 +1850,14 @@ static const struct mix {
 	{ }
 };
 
-static void test_mix(const struct mix *m, bool strict)
+static void test_mix(const struct mix *m, bool strict, uint64_t stride)
 {
-	bool was = strict_busy;
-
+	slot_stride = stride;
 	memcpy(weights, m->weights, sizeof(weights));
 	region_first = 0;
 	region_count = NREGIONS;
-	strict_busy |= strict;
+	strict_busy = strict || strict_env;
 	run_stress(seconds < 15 ? seconds : 15);
-	strict_busy = was;
 }
 
 #define FW_SIZE		(17 * SZ_4K)
@@ -1974,12 +1999,16 @@ igt_main
 	for (const struct mix *m = mixes; m->name; m++) {
 		igt_describe("The race with jobs, prefetches and one other kind.");
 		igt_subtest_f("mix-%s", m->name)
-			test_mix(m, false);
+			test_mix(m, false, SLOT);
 	}
 
 	igt_describe("GPU jobs and prefetches only: none gives up with -EBUSY.");
 	igt_subtest("busy-gpu")
-		test_mix(&mixes[0], true);
+		test_mix(&mixes[0], true, SLOT);
+
+	igt_describe("As busy-gpu, each region in a notifier window of its own.");
+	igt_subtest("busy-gpu-spread")
+		test_mix(&mixes[0], true, WINDOW);
 
 	igt_describe("Threads race GPU jobs against CPU page table changes.");
 	igt_subtest("race") {
