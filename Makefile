@@ -12,6 +12,7 @@
 # STRESS_SECONDS and STRESS_SEED (duration and seed of the race stress of
 # "make test"; default 60 s and a seed it picks and prints), STRESS_SUBTESTS
 # (its subtests, as --run-subtest takes them, e.g. STRESS_SUBTESTS='*'),
+# STRESS_COHERENT=1 (run it with device-coherent VRAM too),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
 KASAN		?= 0
@@ -25,6 +26,7 @@ ONLY		?=
 STRESS_SECONDS	?=
 STRESS_SEED	?=
 STRESS_SUBTESTS	?=
+STRESS_COHERENT	?=
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -76,10 +78,11 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
-		$(if $(STRESS_SECONDS)$(STRESS_SEED)$(STRESS_SUBTESTS),--append "$(strip \
+		$(if $(STRESS_SECONDS)$(STRESS_SEED)$(STRESS_SUBTESTS)$(STRESS_COHERENT),--append "$(strip \
 		$(if $(STRESS_SECONDS),svm.stress_seconds=$(STRESS_SECONDS)) \
 		$(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)) \
-		$(if $(STRESS_SUBTESTS),svm.stress_subtests=$(STRESS_SUBTESTS)))")
+		$(if $(STRESS_SUBTESTS),svm.stress_subtests=$(STRESS_SUBTESTS)) \
+		$(if $(STRESS_COHERENT),svm.stress_coherent=$(STRESS_COHERENT)))")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \

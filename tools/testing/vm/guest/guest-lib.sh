@@ -336,28 +336,38 @@ IGT_STRESS_TEST=vsvm_stress
 IGT_STRESS_VRAM_MB=16
 IGT_STRESS_SUBTESTS='*,!vms-share-page,!busy-gpu*,!mix-*'
 
-test_stress() {
-	local secs seed subtests
+# test_stress_run SUFFIX [MODPROBE ARGS...]: the stress on the topology of
+# IGT_MULTI_ARGS, with the given arguments; results named igt:<test>SUFFIX.
+test_stress_run() {
+	local suffix=$1 secs seed subtests
+	shift
 
 	secs=$(cmdline_arg svm.stress_seconds)
 	seed=$(cmdline_arg svm.stress_seed)
 	subtests=$(cmdline_arg svm.stress_subtests)
 	if [ ! -x "$IGT_DIR/$IGT_STRESS_TEST" ]; then
-		result igt "$IGT_STRESS_TEST" fail "$IGT_STRESS_TEST not installed"
+		result igt "$IGT_STRESS_TEST$suffix" fail "$IGT_STRESS_TEST not installed"
 		return
 	fi
 	# shellcheck disable=SC2086
-	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=$IGT_STRESS_VRAM_MB; then
-		result igt load-stress fail "modprobe vsvm $IGT_MULTI_ARGS failed"
+	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=$IGT_STRESS_VRAM_MB "$@"; then
+		result igt "load-stress$suffix" fail "modprobe vsvm $IGT_MULTI_ARGS $* failed"
 		return
 	fi
 	# shellcheck disable=SC2086
-	logrun "igt:$IGT_STRESS_TEST" env VSVM_STRESS_SECONDS="${secs:-60}" \
+	logrun "igt:$IGT_STRESS_TEST$suffix" env VSVM_STRESS_SECONDS="${secs:-60}" \
 		${seed:+VSVM_STRESS_SEED=$seed} "$IGT_DIR/$IGT_STRESS_TEST" \
 		--run-subtest "${subtests:-$IGT_STRESS_SUBTESTS}"
-	check_dma -stress
+	check_dma "-stress$suffix"
 	rmmod vsvm drm_svm ||
-		result igt unload-stress fail "rmmod after the stress test"
+		result igt "unload-stress$suffix" fail "rmmod after the stress test"
+}
+
+# Private VRAM; with svm.stress_coherent=1 also device-coherent VRAM.
+test_stress() {
+	test_stress_run ""
+	[ "$(cmdline_arg svm.stress_coherent)" = 1 ] || return 0
+	test_stress_run @coherent coherent="$(cmdline_arg svm.vram_coherent_multi)"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.
