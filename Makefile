@@ -10,6 +10,10 @@
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
 # IGT (comma-separated IGT tests for the igt suite, e.g. IGT=vsvm_inject),
+# STRESS_SECONDS and STRESS_SEED (duration and seed of the race stress of
+# "make test"; default 60 s and a seed it picks and prints), STRESS_SUBTESTS
+# (its subtests, as --run-subtest takes them, e.g. STRESS_SUBTESTS='*'),
+# STRESS_COHERENT=1 (run it with device-coherent VRAM too),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
 
 KASAN		?= 0
@@ -21,6 +25,10 @@ VM_TIMEOUT	?= 900
 BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
 IGT		?=
+STRESS_SECONDS	?=
+STRESS_SEED	?=
+STRESS_SUBTESTS	?=
+STRESS_COHERENT	?=
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -72,7 +80,12 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
-		$(if $(IGT),--igt "$(IGT)")
+		$(if $(IGT),--igt "$(IGT)") \
+		$(if $(STRESS_SECONDS)$(STRESS_SEED)$(STRESS_SUBTESTS)$(STRESS_COHERENT),--append "$(strip \
+		$(if $(STRESS_SECONDS),svm.stress_seconds=$(STRESS_SECONDS)) \
+		$(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)) \
+		$(if $(STRESS_SUBTESTS),svm.stress_subtests=$(STRESS_SUBTESTS)) \
+		$(if $(STRESS_COHERENT),svm.stress_coherent=$(STRESS_COHERENT)))")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \

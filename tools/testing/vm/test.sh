@@ -5,14 +5,17 @@
 # together by report.py.
 #
 #   test.sh --out DIR [--timeout SECONDS] [--only LIST] [--igt TESTS]
+#           [--append ARGS]
 #
-# LIST selects suites: host, modload, kunit, igt, peer (default: all);
-# TESTS (comma-separated) the IGT tests the igt suite runs (default: all).
+# LIST selects suites: host, modload, kunit, igt, stress, peer (default:
+# all); TESTS (comma-separated) the IGT tests the igt suite runs (default:
+# all). ARGS go on the guest's kernel command line (svm.stress_seconds=,
+# svm.stress_seed=).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-out= timeout=900 only= igt=
+out= timeout=900 only= igt= append=
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -20,6 +23,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--only) only=$2; shift ;;
 	--igt) igt=$2; shift ;;
+	--append) append=$2; shift ;;
 	*) echo "test.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -96,6 +100,6 @@ vm_only=$(echo ",$only," | sed 's/,host,/,/g; s/^,//; s/,$//')
 if [ -n "$only" ] && [ -z "$vm_only" ]; then
 	vm_only=none
 fi
+[ -n "$igt" ] && append="svm.igt=$igt${append:+ $append}"
 exec "$here/run-vm.sh" --out "$out" --plan test --only "$vm_only" \
-	--timeout "$timeout" --host-results "$host" \
-	${igt:+--append "svm.igt=$igt"}
+	--timeout "$timeout" --host-results "$host" ${append:+--append "$append"}

@@ -1065,6 +1065,10 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 
 	lockdep_assert_held(&mirror->lock);
 
+	/* Closing removed the bindings: not a hole, a destroyed VM. */
+	if (mirror->closed)
+		return -ENOENT;
+
 	while (addr < end) {
 		/* A bind may cover terabytes: stay killable and preemptible. */
 		if (fatal_signal_pending(current))

@@ -145,6 +145,7 @@ run_tests() {
 	selected modload && test_modload
 	selected kunit && test_kunit
 	selected igt && test_igt
+	selected stress && test_stress
 	selected peer && test_peer
 }
 
@@ -274,7 +275,9 @@ test_igt() {
 	fi
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
-		case " $IGT_MULTI_TESTS " in *" ${t##*/} "*) continue ;; esac
+		case " $IGT_MULTI_TESTS $IGT_STRESS_TEST " in
+		*" ${t##*/} "*) continue ;;
+		esac
 		igt_selected "${t##*/}" || continue
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
@@ -345,6 +348,51 @@ test_igt_multi() {
 		return
 	fi
 	test_igt_multi_run @coherent coherent="$coherent"
+}
+
+# The race stress, a suite of its own: on the four devices of the
+# multi-device tests, with little VRAM each so that eviction takes part,
+# for svm.stress_seconds (default 60) of guest time, with svm.stress_seed
+# if given (otherwise the test picks and prints one). svm.stress_subtests
+# selects subtests (--run-subtest); by default all but the reproducers of
+# open findings (vms-share-page, busy-gpu and its control; see the test)
+# and the reduced mixes (mix-*), which are there to narrow a failure down.
+IGT_STRESS_TEST=vsvm_stress
+IGT_STRESS_VRAM_MB=16
+IGT_STRESS_SUBTESTS='*,!vms-share-page,!busy-gpu*,!mix-*'
+
+# test_stress_run SUFFIX [MODPROBE ARGS...]: the stress on the topology of
+# IGT_MULTI_ARGS, with the given arguments; results named igt:<test>SUFFIX.
+test_stress_run() {
+	local suffix=$1 secs seed subtests
+	shift
+
+	secs=$(cmdline_arg svm.stress_seconds)
+	seed=$(cmdline_arg svm.stress_seed)
+	subtests=$(cmdline_arg svm.stress_subtests)
+	if [ ! -x "$IGT_DIR/$IGT_STRESS_TEST" ]; then
+		result igt "$IGT_STRESS_TEST$suffix" fail "$IGT_STRESS_TEST not installed"
+		return
+	fi
+	# shellcheck disable=SC2086
+	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=$IGT_STRESS_VRAM_MB "$@"; then
+		result igt "load-stress$suffix" fail "modprobe vsvm $IGT_MULTI_ARGS $* failed"
+		return
+	fi
+	# shellcheck disable=SC2086
+	logrun "igt:$IGT_STRESS_TEST$suffix" env VSVM_STRESS_SECONDS="${secs:-60}" \
+		${seed:+VSVM_STRESS_SEED=$seed} "$IGT_DIR/$IGT_STRESS_TEST" \
+		--run-subtest "${subtests:-$IGT_STRESS_SUBTESTS}"
+	check_dma "-stress$suffix"
+	rmmod vsvm drm_svm ||
+		result igt "unload-stress$suffix" fail "rmmod after the stress test"
+}
+
+# Private VRAM; with svm.stress_coherent=1 also device-coherent VRAM.
+test_stress() {
+	test_stress_run ""
+	[ "$(cmdline_arg svm.stress_coherent)" = 1 ] || return 0
+	test_stress_run @coherent coherent="$(cmdline_arg svm.vram_coherent_multi)"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.
