@@ -9,7 +9,8 @@
 # default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 900, or
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
-# BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
+# BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k"),
+# FUZZ_SEED and FUZZ_CALLS (seed and call count of the ioctl fuzzer).
 
 KASAN		?= 0
 BENCH		?=
@@ -19,6 +20,10 @@ VM_TIMEOUT	?= 900
 # The bench's migration metrics move and check 256 MiB many times over.
 BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
+FUZZ_SEED	?=
+FUZZ_CALLS	?=
+FUZZ_APPEND	:= $(strip $(if $(FUZZ_SEED),svm.fuzz_seed=$(FUZZ_SEED)) \
+		     $(if $(FUZZ_CALLS),svm.fuzz_calls=$(FUZZ_CALLS)))
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -69,7 +74,8 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 	@$(VM)/run-vm.sh --out $(OUT)/run --plan demo --timeout $(VM_TIMEOUT)
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
-	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)"
+	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
+		$(if $(FUZZ_APPEND),--append "$(FUZZ_APPEND)")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \

@@ -4,20 +4,22 @@
 # "make test": host-side checks, then the test plan in the VM, judged
 # together by report.py.
 #
-#   test.sh --out DIR [--timeout SECONDS] [--only LIST]
+#   test.sh --out DIR [--timeout SECONDS] [--only LIST] [--append ARGS]
 #
-# LIST selects suites: host, modload, kunit, igt, peer (default: all).
+# LIST selects suites: host, modload, kunit, igt, peer, fuzz (default:
+# all). ARGS go on the guest's kernel command line (svm.fuzz_seed=...).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-out= timeout=900 only=
+out= timeout=900 only= append=
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--only) only=$2; shift ;;
+	--append) append=$2; shift ;;
 	*) echo "test.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -95,4 +97,5 @@ if [ -n "$only" ] && [ -z "$vm_only" ]; then
 	vm_only=none
 fi
 exec "$here/run-vm.sh" --out "$out" --plan test --only "$vm_only" \
-	--timeout "$timeout" --host-results "$host"
+	--timeout "$timeout" --host-results "$host" \
+	${append:+--append "$append"}

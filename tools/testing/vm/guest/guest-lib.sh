@@ -128,6 +128,7 @@ run_tests() {
 	selected kunit && test_kunit
 	selected igt && test_igt
 	selected peer && test_peer
+	selected fuzz && test_fuzz
 }
 
 # Render nodes whose parent is a vsvm platform device (vsvm0, vsvm1, ...).
@@ -246,6 +247,8 @@ IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
 # system memory (3); private, then coherent VRAM.
 IGT_MULTI_TESTS="vsvm_multi vsvm_attr vsvm_dma vsvm_policy"
 IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1 atomics_sysmem=1,1,1,0"
+# IGT programs that are a suite of their own, not part of "igt".
+IGT_OWN_SUITE_TESTS="vsvm_fuzz"
 
 test_igt() {
 	local t coherent
@@ -256,7 +259,9 @@ test_igt() {
 	fi
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
-		case " $IGT_MULTI_TESTS " in *" ${t##*/} "*) continue ;; esac
+		case " $IGT_MULTI_TESTS $IGT_OWN_SUITE_TESTS " in
+		*" ${t##*/} "*) continue ;;
+		esac
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
 	check_dma ""
@@ -320,6 +325,29 @@ test_igt_multi() {
 		return
 	fi
 	test_igt_multi_run @coherent coherent="$coherent"
+}
+
+# The ioctl fuzzer, on the four devices of the multi-device tests (so that
+# links and isolation groups are in play) with 16 MiB of VRAM each, so
+# that prefetches and faults evict. svm.fuzz_seed= and svm.fuzz_calls= on
+# the kernel command line (make test FUZZ_SEED=... FUZZ_CALLS=...) replace
+# the default seed and call count. The fuzzer's watchdog fails a worker
+# that stops making calls for 30 s; the subtest timeout bounds the rest.
+test_fuzz() {
+	local seed calls
+
+	seed=$(cmdline_arg svm.fuzz_seed)
+	calls=$(cmdline_arg svm.fuzz_calls)
+	# shellcheck disable=SC2086
+	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=16; then
+		result fuzz load fail "modprobe vsvm $IGT_MULTI_ARGS vram_mb=16 failed"
+		return
+	fi
+	logrun igt:vsvm_fuzz env IGT_SUBTEST_TIMEOUT=400 \
+		${seed:+VSVM_FUZZ_SEED=$seed} ${calls:+VSVM_FUZZ_CALLS=$calls} \
+		"$IGT_DIR/vsvm_fuzz"
+	check_dma "-fuzz"
+	rmmod vsvm drm_svm || result fuzz unload fail "rmmod after the fuzzer"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.
