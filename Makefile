@@ -10,7 +10,9 @@
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k"),
-# FUZZ_SEED and FUZZ_CALLS (seed and call count of the ioctl fuzzer).
+# FUZZ_SEED and FUZZ_CALLS (seed and call count of the ioctl fuzzer),
+# FUZZ_FAILSLAB=1 (the fuzzer makes slab allocations fail), FUZZ_REPRO=1
+# (the fuzzer's reproducers of known kernel bugs run).
 
 KASAN		?= 0
 BENCH		?=
@@ -22,8 +24,12 @@ BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
 FUZZ_SEED	?=
 FUZZ_CALLS	?=
+FUZZ_FAILSLAB	?=
+FUZZ_REPRO	?=
 FUZZ_APPEND	:= $(strip $(if $(FUZZ_SEED),svm.fuzz_seed=$(FUZZ_SEED)) \
-		     $(if $(FUZZ_CALLS),svm.fuzz_calls=$(FUZZ_CALLS)))
+		     $(if $(FUZZ_CALLS),svm.fuzz_calls=$(FUZZ_CALLS)) \
+		     $(if $(FUZZ_FAILSLAB),svm.fuzz_failslab=$(FUZZ_FAILSLAB)) \
+		     $(if $(FUZZ_REPRO),svm.fuzz_repro=$(FUZZ_REPRO)))
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm

@@ -21,6 +21,17 @@
  *		is flagged against a table without EINVAL and accepted by the
  *		real one, so that the fuzzer can fail.
  *
+ * SUBTEST: unbind-split-enomem
+ * Description: Reproducer of a leak the fuzzer found with failslab:
+ *		unbinding the middle page of a three-page binding with the
+ *		Nth slab allocation failing (fail-nth), N from 1 to 16.
+ *		Each unbind must succeed or fail with ENOMEM with the
+ *		binding intact, and kmemleak must then report nothing from
+ *		drm_gpuva_sm_step(). Runs only with VSVM_FUZZ_REPRO=1: on
+ *		Linux 6.12 drm_gpuva_sm_step() leaks the unmap step's copy
+ *		when the copy of the remap's next step fails, and the leak
+ *		fails the whole run.
+ *
  * SUBTEST: ioctls
  * Description: VSVM_FUZZ_CALLS calls (default 1000000) split over
  *		VSVM_FUZZ_WORKERS processes (default 2), from the seed
@@ -28,6 +39,8 @@
  *		outside an ioctl's documented set, naming ioctl, errno, seed,
  *		worker and call index, and on a worker that stops making
  *		progress (watchdog). Prints the calls of each ioctl per errno.
+ *		With VSVM_FUZZ_FAILSLAB=1, one slab allocation of 2% of the
+ *		calls fails (failslab, filtered to the fuzzer's tasks).
  */
 
 #include <errno.h>
@@ -134,6 +147,7 @@ struct fz_shared {
 	uint64_t nbad;
 	bool capped;		/* a worker stopped at the time cap */
 	uint64_t sigbus;	/* CPU writes abandoned on a SIGBUS */
+	uint64_t failslab;	/* calls made with an allocation failing */
 	struct fz_bad bad[FZ_MAX_BAD];
 };
 
@@ -211,6 +225,7 @@ struct fz {
 	uint64_t heavy_every;	/* calls between two that may run work */
 	uint64_t heavy_next;
 	double deadline;	/* CLOCK_MONOTONIC seconds to stop at */
+	int fail_space, fail_times, fail_me;	/* failslab, or -1 */
 
 	/* The call being made, for done() hooks. */
 	struct fz_file *file;
@@ -693,6 +708,7 @@ static unsigned int fz_command(struct fz *f, uint64_t *w)
  * same.
  */
 static sigjmp_buf fz_bus_jmp;
+/* Set and read around the write and in its handler: sig_atomic_t. */
 static volatile sig_atomic_t fz_bus_armed;
 
 static void fz_bus_handler(int sig)
@@ -1302,6 +1318,7 @@ static void fz_setup_foreign(struct fz *f)
 }
 
 static uint64_t fz_env(const char *name, uint64_t def);
+static void fz_failslab_open(struct fz *f);
 
 static void fz_setup(struct fz *f, unsigned int worker, uint64_t seed)
 {
@@ -1314,6 +1331,7 @@ static void fz_setup(struct fz *f, unsigned int worker, uint64_t seed)
 	f->digest = 0xcbf29ce484222325ull;
 	f->heavy_every = fz_env("VSVM_FUZZ_HEAVY", 500);
 	signal(SIGBUS, fz_bus_handler);
+	fz_failslab_open(f);
 	fz_setup_memory(f);
 
 	n = vsvm_count_devices();
@@ -1436,6 +1454,80 @@ static void fz_heavy(struct fz *f, unsigned int idx, void *arg)
 	}
 }
 
+/*
+ * Fault injection: with failslab filtered to tasks that ask for it, one
+ * slab allocation of this call fails once @space bytes have been
+ * allocated. The call must then fail cleanly, with a documented errno
+ * (ENOMEM, or what the failure turns into), and leak nothing.
+ */
+static void fz_write(int fd, const char *fmt, uint64_t v)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), fmt, v);
+
+	if (write(fd, buf, n) != n)
+		igt_warn("fault injection: %m\n");
+}
+
+static bool fz_failslab_arm(struct fz *f)
+{
+	/* Drawn whether or not failslab exists: the stream stays the same. */
+	bool arm = fz_chance(f, 2);
+	uint64_t space = fz_below(f, 4096);
+
+	if (!arm || f->fail_me < 0)
+		return false;
+	fz_write(f->fail_space, "%" PRIu64 "\n", space);
+	fz_write(f->fail_times, "%" PRIu64 "\n", 1);
+	fz_write(f->fail_me, "%" PRIu64 "\n", 1);
+	return true;
+}
+
+static void fz_failslab_disarm(struct fz *f)
+{
+	fz_write(f->fail_me, "%" PRIu64 "\n", 0);
+	__atomic_fetch_add(&f->sh->failslab, 1, __ATOMIC_RELAXED);
+}
+
+static void fz_failslab_open(struct fz *f)
+{
+	f->fail_me = -1;
+	/* Off by default: it trips a leak of drm_gpuvm (unbind-split-enomem). */
+	if (!fz_env("VSVM_FUZZ_FAILSLAB", 0))
+		return;
+	f->fail_space = open("/sys/kernel/debug/failslab/space", O_WRONLY);
+	f->fail_times = open("/sys/kernel/debug/failslab/times", O_WRONLY);
+	if (f->fail_space < 0 || f->fail_times < 0)
+		return;
+	f->fail_me = open("/proc/self/make-it-fail", O_WRONLY);
+}
+
+/* Global failslab settings: only tasks that ask, never on its own. */
+static void fz_failslab_setup(bool on)
+{
+	static const char * const knobs[][2] = {
+		{ "task-filter", "Y" }, { "probability", "100" },
+		{ "interval", "1" }, { "verbose", "0" },
+		{ "ignore-gfp-wait", "N" }, { "times", "0" }, { "space", "0" },
+	};
+	char path[96];
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		if (!on && strcmp(knobs[i][0], "times"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/failslab/%s",
+			 knobs[i][0]);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			return;
+		if (write(fd, knobs[i][1], strlen(knobs[i][1])) < 0)
+			igt_warn("%s: %m\n", path);
+		close(fd);
+	}
+}
+
 /* One fuzzed call. */
 static void fz_one(struct fz *f, unsigned int total_weight)
 {
@@ -1443,6 +1535,7 @@ static void fz_one(struct fz *f, unsigned int total_weight)
 	const struct fz_ioctl *io;
 	unsigned long cmd;
 	unsigned int idx, w, size;
+	bool armed;
 	int fd, err;
 
 	w = fz_below(f, total_weight);
@@ -1497,7 +1590,10 @@ static void fz_one(struct fz *f, unsigned int total_weight)
 			f->target = T_OWN;
 	}
 
+	armed = fz_failslab_arm(f);
 	err = fz_do(f, idx, fd, cmd, arg, size);
+	if (armed)
+		fz_failslab_disarm(f);
 	/* With another size, what came back is not the whole struct. */
 	if (f->target == T_OWN && io->done && size == io->size)
 		io->done(f, arg, err);
@@ -1775,6 +1871,7 @@ static void test_ioctls(void)
 		sh->current[i] = -1;
 
 	per = (calls + workers - 1) / workers;
+	fz_failslab_setup(true);
 	t0 = fz_now();
 	igt_fork(child, (int)workers) {
 		struct fz f = { .sh = sh, .deadline = t0 + seconds };
@@ -1793,6 +1890,7 @@ static void test_ioctls(void)
 	}
 	ok = fz_watch(sh, workers, seed);
 	t = fz_now() - t0;
+	fz_failslab_setup(false);
 
 	for (i = 0; i < IO_NUM; i++) {
 		for (e = 0; e < FZ_MAX_ERRNO; e++)
@@ -1805,6 +1903,8 @@ static void test_ioctls(void)
 			 i, sh->progress[i], sh->digest[i]);
 	igt_info("%" PRIu64 " calls in %.1f s: %.0f calls/s\n", total, t,
 		 total / t);
+	igt_info("%" PRIu64 " calls made with a slab allocation failing (VSVM_FUZZ_FAILSLAB)\n",
+		 sh->failslab);
 	if (sh->sigbus)
 		igt_info("%" PRIu64 " CPU writes to batches got SIGBUS (injected copy failures)\n",
 			 sh->sigbus);
@@ -1845,6 +1945,102 @@ static void test_errno_check(void)
 	close(fd);
 }
 
+/* Write @v to a proc or debugfs file; false if it cannot be opened. */
+static bool fz_knob(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+	close(fd);
+	return ok;
+}
+
+/* Does kmemleak, scanned now, report an object allocated under @func? */
+static bool fz_kmemleak_has(const char *func)
+{
+	static const char path[] = "/sys/kernel/debug/kmemleak";
+	char buf[4096];
+	bool found = false;
+	FILE *f;
+
+	/* Only objects older than 5 s are reported. */
+	sleep(6);
+	igt_assert(fz_knob(path, "scan") && fz_knob(path, "scan"));
+	f = fopen(path, "r");
+	igt_assert(f);
+	while (fgets(buf, sizeof(buf), f))
+		found |= !!strstr(buf, func);
+	fclose(f);
+	return found;
+}
+
+static void test_unbind_split_enomem(void)
+{
+	struct drm_svm_vm_create c = {};
+	struct drm_svm_page_residency res[3];
+	struct drm_svm_residency r = {};
+	struct drm_svm_vm_bind b = {};
+	unsigned int n, i;
+	int fd, err;
+	char *buf;
+
+	igt_require_f(fz_env("VSVM_FUZZ_REPRO", 0),
+		      "a known leak of Linux 6.12's drm_gpuvm; VSVM_FUZZ_REPRO=1 runs it\n");
+	igt_require(access("/sys/kernel/debug/kmemleak", W_OK) == 0);
+	igt_require(access("/proc/self/fail-nth", W_OK) == 0);
+	fz_failslab_setup(true);
+
+	fd = vsvm_open_node(0);
+	igt_assert_fd(fd);
+	do_ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
+	buf = mmap(NULL, 3 * FZ_PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(buf != MAP_FAILED);
+
+	r.vm_id = c.vm_id;
+	r.gpu_addr = (uintptr_t)buf;
+	r.npages = 3;
+	r.pages = (uintptr_t)res;
+	for (n = 1; n <= 16; n++) {
+		char nth[16];
+
+		/* Three pages bound, then the middle one out: a remap step. */
+		memset(&b, 0, sizeof(b));
+		b.vm_id = c.vm_id;
+		b.cpu_addr = (uintptr_t)buf;
+		b.gpu_addr = (uintptr_t)buf;
+		b.range = 3 * FZ_PAGE;
+		do_ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b);
+		b.op = DRM_SVM_BIND_OP_UNMAP;
+		b.cpu_addr = 0;
+		b.gpu_addr = (uintptr_t)buf + FZ_PAGE;
+		b.range = FZ_PAGE;
+
+		snprintf(nth, sizeof(nth), "%u", n);
+		igt_assert(fz_knob("/proc/self/fail-nth", nth));
+		err = ioctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b) ? errno : 0;
+		igt_assert(fz_knob("/proc/self/fail-nth", "0"));
+		igt_info("unbind with allocation %u failing: %s\n", n,
+			 err ? strerrorname_np(err) : "0");
+		igt_assert_f(!err || err == ENOMEM,
+			     "unbind with allocation %u failing: errno %d\n",
+			     n, err);
+		do_ioctl(fd, DRM_IOCTL_VSVM_RESIDENCY, &r);
+		for (i = 0; i < 3; i++)
+			igt_assert_f(!!(res[i].flags & DRM_SVM_PAGE_BOUND) ==
+				     (err || i != 1),
+				     "page %u: bound %d after an unbind that returned %d\n",
+				     i, res[i].flags & DRM_SVM_PAGE_BOUND, err);
+	}
+	close(fd);
+	munmap(buf, 3 * FZ_PAGE);
+	igt_assert_f(!fz_kmemleak_has("drm_gpuva_sm_step"),
+		     "kmemleak: objects of drm_gpuva_sm_step() leaked by failed unbinds\n");
+}
+
 igt_main
 {
 	igt_fixture
@@ -1853,6 +2049,9 @@ igt_main
 
 	igt_subtest("errno-check")
 		test_errno_check();
+
+	igt_subtest("unbind-split-enomem")
+		test_unbind_split_enomem();
 
 	igt_subtest("ioctls")
 		test_ioctls();

@@ -331,13 +331,18 @@ test_igt_multi() {
 # links and isolation groups are in play) with 16 MiB of VRAM each, so
 # that prefetches and faults evict. svm.fuzz_seed= and svm.fuzz_calls= on
 # the kernel command line (make test FUZZ_SEED=... FUZZ_CALLS=...) replace
-# the default seed and call count. The fuzzer's watchdog fails a worker
-# that stops making calls for 30 s; the subtest timeout bounds the rest.
+# the default seed and call count; svm.fuzz_failslab=1 makes slab
+# allocations of some calls fail, and svm.fuzz_repro=1 runs the
+# reproducers of known kernel bugs (FUZZ_FAILSLAB=1, FUZZ_REPRO=1). The
+# fuzzer's watchdog fails a worker that stops making calls for 30 s; the
+# subtest timeout bounds the rest.
 test_fuzz() {
-	local seed calls
+	local seed calls failslab repro
 
 	seed=$(cmdline_arg svm.fuzz_seed)
 	calls=$(cmdline_arg svm.fuzz_calls)
+	failslab=$(cmdline_arg svm.fuzz_failslab)
+	repro=$(cmdline_arg svm.fuzz_repro)
 	# shellcheck disable=SC2086
 	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=16; then
 		result fuzz load fail "modprobe vsvm $IGT_MULTI_ARGS vram_mb=16 failed"
@@ -345,7 +350,8 @@ test_fuzz() {
 	fi
 	logrun igt:vsvm_fuzz env IGT_SUBTEST_TIMEOUT=400 \
 		${seed:+VSVM_FUZZ_SEED=$seed} ${calls:+VSVM_FUZZ_CALLS=$calls} \
-		"$IGT_DIR/vsvm_fuzz"
+		${failslab:+VSVM_FUZZ_FAILSLAB=$failslab} \
+		${repro:+VSVM_FUZZ_REPRO=$repro} "$IGT_DIR/vsvm_fuzz"
 	check_dma "-fuzz"
 	rmmod vsvm drm_svm || result fuzz unload fail "rmmod after the fuzzer"
 }
