@@ -14,7 +14,10 @@
 # "make test"; default 60 s and a seed it picks and prints), STRESS_SUBTESTS
 # (its subtests, as --run-subtest takes them, e.g. STRESS_SUBTESTS='*'),
 # STRESS_COHERENT=1 (run it with device-coherent VRAM too),
-# BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k").
+# BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k"),
+# FUZZ_SEED and FUZZ_CALLS (seed and call count of the ioctl fuzzer),
+# FUZZ_FAILSLAB=1 (the fuzzer makes slab allocations fail), FUZZ_REPRO=1
+# (the fuzzer's reproducers of known kernel bugs run).
 
 KASAN		?= 0
 BENCH		?=
@@ -29,6 +32,18 @@ STRESS_SECONDS	?=
 STRESS_SEED	?=
 STRESS_SUBTESTS	?=
 STRESS_COHERENT	?=
+FUZZ_SEED	?=
+FUZZ_CALLS	?=
+FUZZ_FAILSLAB	?=
+FUZZ_REPRO	?=
+FUZZ_APPEND	:= $(strip $(if $(FUZZ_SEED),svm.fuzz_seed=$(FUZZ_SEED)) \
+		     $(if $(FUZZ_CALLS),svm.fuzz_calls=$(FUZZ_CALLS)) \
+		     $(if $(FUZZ_FAILSLAB),svm.fuzz_failslab=$(FUZZ_FAILSLAB)) \
+		     $(if $(FUZZ_REPRO),svm.fuzz_repro=$(FUZZ_REPRO)))
+STRESS_APPEND	:= $(strip $(if $(STRESS_SECONDS),svm.stress_seconds=$(STRESS_SECONDS)) \
+		     $(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)) \
+		     $(if $(STRESS_SUBTESTS),svm.stress_subtests=$(STRESS_SUBTESTS)) \
+		     $(if $(STRESS_COHERENT),svm.stress_coherent=$(STRESS_COHERENT)))
 export KASAN DRM_SVM_CACHE
 
 VM		:= tools/testing/vm
@@ -81,11 +96,8 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
 		$(if $(IGT),--igt "$(IGT)") \
-		$(if $(STRESS_SECONDS)$(STRESS_SEED)$(STRESS_SUBTESTS)$(STRESS_COHERENT),--append "$(strip \
-		$(if $(STRESS_SECONDS),svm.stress_seconds=$(STRESS_SECONDS)) \
-		$(if $(STRESS_SEED),svm.stress_seed=$(STRESS_SEED)) \
-		$(if $(STRESS_SUBTESTS),svm.stress_subtests=$(STRESS_SUBTESTS)) \
-		$(if $(STRESS_COHERENT),svm.stress_coherent=$(STRESS_COHERENT)))")
+		$(if $(STRESS_APPEND)$(FUZZ_APPEND),--append "$(strip \
+		$(STRESS_APPEND) $(FUZZ_APPEND))")
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \

@@ -28,7 +28,10 @@ extern "C" {
  *  - every struct starts with an @extensions chain and ends with reserved
  *    space; pad and reserved fields must be zero (MBZ), otherwise the
  *    ioctl fails with -EINVAL;
- *  - unknown flags are rejected with -EINVAL.
+ *  - unknown flags are rejected with -EINVAL;
+ *  - any ioctl may also fail with -ENOMEM when the kernel is out of
+ *    memory, and with -EFAULT when its argument struct cannot be read or
+ *    written back.
  */
 
 /**
@@ -230,7 +233,8 @@ struct drm_svm_fault_info {
  * @reserved, a range that is not page aligned, empty or wraps; -ENOENT for
  * an unknown @vm_id or @syncobj; -EACCES from another mm; -EFAULT (first
  * page without binding or CPU mapping), -EPERM or -EINTR as a bind with
- * %DRM_SVM_BIND_FLAG_POPULATE does.
+ * %DRM_SVM_BIND_FLAG_POPULATE does; -EIO when the device fails to copy a
+ * chunk (the pages stay where they were, the data intact).
  */
 struct drm_svm_prefetch {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */
@@ -376,7 +380,8 @@ struct drm_svm_block_policy {
  * Fails with -EINVAL for non-zero @flags or @reserved, an unaligned
  * @gpu_addr, @npages of zero or above %DRM_SVM_RESIDENCY_MAX_PAGES, a range
  * that wraps; -EFAULT when @pages or @blocks cannot be written; -ENOENT for
- * an unknown @vm_id, or a VM destroyed meanwhile; -EACCES from another mm.
+ * an unknown @vm_id, or a VM destroyed meanwhile; -EACCES from another mm;
+ * -EINTR when the caller is killed meanwhile.
  */
 struct drm_svm_residency {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

@@ -61,6 +61,12 @@ extern "C" {
  *
  * Userspace should check &drm_vsvm_device_query.uapi_major equals
  * %DRM_VSVM_UAPI_MAJOR; minor versions only add features.
+ *
+ * Besides the errors each struct lists, every ioctl fails as any DRM
+ * driver ioctl does: -EFAULT when its argument cannot be read or written
+ * back, -EINVAL for a number past the last ioctl, and -ENOMEM when the
+ * kernel is out of memory; and as its extension chain does (-EINVAL,
+ * -EFAULT or -E2BIG, see &struct drm_svm_user_extension).
  */
 
 /*

@@ -7,10 +7,10 @@
 #   test.sh --out DIR [--timeout SECONDS] [--only LIST] [--igt TESTS]
 #           [--append ARGS]
 #
-# LIST selects suites: host, modload, kunit, igt, stress, peer (default:
-# all); TESTS (comma-separated) the IGT tests the igt suite runs (default:
-# all). ARGS go on the guest's kernel command line (svm.stress_seconds=,
-# svm.stress_seed=).
+# LIST selects suites: host, modload, kunit, igt, stress, peer, fuzz
+# (default: all); TESTS (comma-separated) the IGT tests the igt suite runs
+# (default: all). ARGS go on the guest's kernel command line
+# (svm.stress_seconds=, svm.fuzz_seed=, ...).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

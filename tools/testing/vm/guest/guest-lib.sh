@@ -147,6 +147,7 @@ run_tests() {
 	selected igt && test_igt
 	selected stress && test_stress
 	selected peer && test_peer
+	selected fuzz && test_fuzz
 }
 
 # Render nodes whose parent is a vsvm platform device (vsvm0, vsvm1, ...).
@@ -265,6 +266,8 @@ IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
 # system memory (3); private, then coherent VRAM.
 IGT_MULTI_TESTS="vsvm_multi vsvm_attr vsvm_dma vsvm_policy"
 IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1 atomics_sysmem=1,1,1,0"
+# IGT programs that are a suite of their own, not part of "igt".
+IGT_OWN_SUITE_TESTS="vsvm_fuzz"
 
 test_igt() {
 	local t coherent
@@ -275,7 +278,7 @@ test_igt() {
 	fi
 	for t in "$IGT_DIR"/*; do
 		[ -x "$t" ] || continue
-		case " $IGT_MULTI_TESTS $IGT_STRESS_TEST " in
+		case " $IGT_MULTI_TESTS $IGT_STRESS_TEST $IGT_OWN_SUITE_TESTS " in
 		*" ${t##*/} "*) continue ;;
 		esac
 		igt_selected "${t##*/}" || continue
@@ -393,6 +396,35 @@ test_stress() {
 	test_stress_run ""
 	[ "$(cmdline_arg svm.stress_coherent)" = 1 ] || return 0
 	test_stress_run @coherent coherent="$(cmdline_arg svm.vram_coherent_multi)"
+}
+
+# The ioctl fuzzer, on the four devices of the multi-device tests (so that
+# links and isolation groups are in play) with 16 MiB of VRAM each, so
+# that prefetches and faults evict. svm.fuzz_seed= and svm.fuzz_calls= on
+# the kernel command line (make test FUZZ_SEED=... FUZZ_CALLS=...) replace
+# the default seed and call count; svm.fuzz_failslab=1 makes slab
+# allocations of some calls fail, and svm.fuzz_repro=1 runs the
+# reproducers of known kernel bugs (FUZZ_FAILSLAB=1, FUZZ_REPRO=1). The
+# fuzzer's watchdog fails a worker that stops making calls for 30 s; the
+# subtest timeout bounds the rest.
+test_fuzz() {
+	local seed calls failslab repro
+
+	seed=$(cmdline_arg svm.fuzz_seed)
+	calls=$(cmdline_arg svm.fuzz_calls)
+	failslab=$(cmdline_arg svm.fuzz_failslab)
+	repro=$(cmdline_arg svm.fuzz_repro)
+	# shellcheck disable=SC2086
+	if ! modprobe vsvm $IGT_MULTI_ARGS vram_mb=16; then
+		result fuzz load fail "modprobe vsvm $IGT_MULTI_ARGS vram_mb=16 failed"
+		return
+	fi
+	logrun igt:vsvm_fuzz env IGT_SUBTEST_TIMEOUT=400 \
+		${seed:+VSVM_FUZZ_SEED=$seed} ${calls:+VSVM_FUZZ_CALLS=$calls} \
+		${failslab:+VSVM_FUZZ_FAILSLAB=$failslab} \
+		${repro:+VSVM_FUZZ_REPRO=$repro} "$IGT_DIR/vsvm_fuzz"
+	check_dma "-fuzz"
+	rmmod vsvm drm_svm || result fuzz unload fail "rmmod after the fuzzer"
 }
 
 # The kernel's own HMM selftest, as the correctness and performance peer.
