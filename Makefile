@@ -16,8 +16,8 @@
 # STRESS_COHERENT=1 (run it with device-coherent VRAM too),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k"),
 # FUZZ_SEED and FUZZ_CALLS (seed and call count of the ioctl fuzzer),
-# FUZZ_FAILSLAB=1 (the fuzzer makes slab allocations fail), FUZZ_REPRO=1
-# (the fuzzer's reproducers of known kernel bugs run).
+# FUZZ_FAILSLAB=1 (the fuzzer makes slab allocations fail), FUZZ_REPRO=0
+# (the fuzzer skips its reproducers of kernel bugs the test kernel fixes).
 
 KASAN		?= 0
 BENCH		?=

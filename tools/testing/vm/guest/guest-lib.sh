@@ -403,8 +403,9 @@ test_stress() {
 # that prefetches and faults evict. svm.fuzz_seed= and svm.fuzz_calls= on
 # the kernel command line (make test FUZZ_SEED=... FUZZ_CALLS=...) replace
 # the default seed and call count; svm.fuzz_failslab=1 makes slab
-# allocations of some calls fail, and svm.fuzz_repro=1 runs the
-# reproducers of known kernel bugs (FUZZ_FAILSLAB=1, FUZZ_REPRO=1). The
+# allocations of some calls fail, and svm.fuzz_repro=0 skips the
+# reproducers of kernel bugs the test kernel fixes (FUZZ_FAILSLAB=1,
+# FUZZ_REPRO=0). The
 # fuzzer's watchdog fails a worker that stops making calls for 30 s; the
 # subtest timeout bounds the rest.
 test_fuzz() {
