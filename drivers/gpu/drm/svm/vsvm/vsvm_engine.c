@@ -58,7 +58,10 @@
  * faults in whole chunks, pre-translation reports only the first missing
  * page of each 2 MiB block, and moves to the next smaller chunk size when
  * a block is still not fully mapped after its fault was serviced. A fault
- * the core resolves to an error fails the job with that error.
+ * the core resolves to an error fails the job with that error, except
+ * -EBUSY (the range kept being invalidated for the whole of the core's
+ * retry time): the round is replayed, and only %VSVM_BUSY_ROUNDS such
+ * rounds in a row fail the job with -EBUSY.
  *
  * A translation may also disappear between pre-translation and the access
  * (an invalidation raced with the command); the access then faults the
@@ -318,6 +321,7 @@ static int vsvm_run_service(struct vsvm_run *run)
 	struct drm_svm_fault *faults = run->engine->faults;
 	struct drm_device *drm = &run->engine->vdev->drm;
 	unsigned int i, serviced = 0;
+	bool busy = false;
 	int ret;
 
 	/* Returns how many failed; each fault's @error says why */
@@ -340,6 +344,12 @@ static int vsvm_run_service(struct vsvm_run *run)
 	for (i = 0; i < run->nfaults; i++) {
 		if (!faults[i].error)
 			continue;
+		/* The range kept changing: transient, replayed (see Engine). */
+		if (faults[i].error == -EBUSY &&
+		    run->busy_rounds < VSVM_BUSY_ROUNDS) {
+			busy = true;
+			continue;
+		}
 		drm_dbg(drm, "job %llu: fatal fault at %#llx, access %u: %d\n",
 			run->job->id, faults[i].addr, faults[i].access,
 			faults[i].error);
@@ -347,6 +357,7 @@ static int vsvm_run_service(struct vsvm_run *run)
 			      faults[i].error);
 		return faults[i].error;
 	}
+	run->busy_rounds = busy ? run->busy_rounds + 1 : 0;
 
 	return 0;
 }

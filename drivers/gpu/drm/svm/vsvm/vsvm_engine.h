@@ -33,6 +33,12 @@ struct vsvm_vm;
 #define VSVM_PREFAULT_WINDOW	SZ_16M
 
 /**
+ * VSVM_BUSY_ROUNDS - Rounds in a row a job replays faults the core
+ * reported -EBUSY for, before the job fails with -EBUSY
+ */
+#define VSVM_BUSY_ROUNDS	8
+
+/**
  * struct vsvm_job_record - What &DRM_IOCTL_VSVM_JOB_QUERY reports of a job
  *
  * Referenced by the file's job table and by the job while it exists, so it
@@ -180,6 +186,8 @@ struct vsvm_run {
 	u64 device_time_ps;
 	/** @copies: Modelled time of the copies made for the job's faults */
 	struct vsvm_charge copies;
+	/** @busy_rounds: Rounds in a row whose faults the core found busy */
+	unsigned int busy_rounds;
 };
 
 int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,
