@@ -94,7 +94,8 @@ run: initramfs ## boot the VM with 4 virtual GPUs and run the demo
 	@$(VM)/run-vm.sh --out $(OUT)/run --plan demo --timeout $(VM_TIMEOUT)
 
 test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
-	@$(VM)/test.sh --out $(OUT)/test --timeout $(VM_TIMEOUT) --only "$(ONLY)" \
+	@$(VM)/test.sh --out $(OUT)/test$(if $(filter 1,$(KASAN)),-kasan) \
+		--timeout $(VM_TIMEOUT) --only "$(ONLY)" \
 		$(if $(IGT),--igt "$(IGT)") \
 		$(if $(STRESS_APPEND)$(FUZZ_APPEND),--append "$(strip \
 		$(STRESS_APPEND) $(FUZZ_APPEND))")
