@@ -277,7 +277,7 @@ static const int e_vm_destroy[] = {
 };
 
 static const int e_vm_bind[] = {
-	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, 0
+	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, EBUSY, 0
 };
 
 static const int e_exec[] = {
@@ -289,7 +289,8 @@ static const int e_job_query[] = {
 };
 
 static const int e_prefetch[] = {
-	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, EIO, 0
+	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, EIO,
+	EBUSY, 0
 };
 
 static const int e_residency[] = {

@@ -122,8 +122,10 @@ struct drm_svm_vm_destroy {
  * unknown @vm_id, -EACCES from another mm. With
  * %DRM_SVM_BIND_FLAG_POPULATE the bind also fails with the error of the
  * first page that cannot be faulted in (-EFAULT for a hole or PROT_NONE,
- * -EPERM for a writable bind of read-only memory), or -EINTR when the
- * caller is killed meanwhile; the binding stays.
+ * -EPERM for a writable bind of read-only memory, -EBUSY when CPU-side
+ * changes kept racing with it for HMM_RANGE_DEFAULT_TIMEOUT, which is
+ * transient), or -EINTR when the caller is killed meanwhile; the binding
+ * stays.
  */
 struct drm_svm_vm_bind {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */
@@ -233,8 +235,8 @@ struct drm_svm_fault_info {
  * @reserved, a range that is not page aligned, empty or wraps; -ENOENT for
  * an unknown @vm_id or @syncobj; -EACCES from another mm; -EFAULT (first
  * page without binding or CPU mapping), -EPERM or -EINTR as a bind with
- * %DRM_SVM_BIND_FLAG_POPULATE does; -EIO when the device fails to copy a
- * chunk (the pages stay where they were, the data intact).
+ * %DRM_SVM_BIND_FLAG_POPULATE does, -EBUSY as well; -EIO when the device
+ * fails to copy a chunk (the pages stay where they were, the data intact).
  */
 struct drm_svm_prefetch {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */
