@@ -226,7 +226,7 @@ struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
 	struct page *page = pfn_to_page(alloc->pfn + i);
 
 	zone_device_page_init(page);
-	page->zone_device_data = alloc;
+	WRITE_ONCE(page->zone_device_data, alloc);
 	refcount_inc(&alloc->users);
 	return page;
 }
@@ -303,17 +303,29 @@ static void drm_svm_devmem_region(struct drm_svm_devmem *dm,
 	*count = min(size, dm->npages - off);
 }
 
-/* Whether a block in [@pfn, @pfn + @count) is pinned by a fault batch. */
+/*
+ * Whether a block in [@pfn, @pfn + @count) is pinned by a fault batch:
+ * the region's pages name their blocks, so this costs at most @count
+ * steps, whatever the number of blocks. A block a page still names cannot
+ * be freed meanwhile: its free work takes the LRU lock, which is held.
+ */
 static bool drm_svm_devmem_region_pinned(struct drm_svm_devmem *dm,
 					 unsigned long pfn, unsigned long count)
 {
 	struct drm_svm_devmem_alloc *alloc;
+	unsigned long end = pfn + count;
 
 	lockdep_assert_held(&dm->lru_lock);
-	list_for_each_entry(alloc, &dm->lru, lru)
-		if (alloc->pfn < pfn + count && pfn < alloc->pfn + alloc->npages &&
-		    !list_empty(&alloc->pin_link))
+	while (pfn < end) {
+		alloc = READ_ONCE(pfn_to_page(pfn)->zone_device_data);
+		if (!alloc) {
+			pfn++;
+			continue;
+		}
+		if (!list_empty(&alloc->pin_link))
 			return true;
+		pfn = max(pfn + 1, alloc->pfn + alloc->npages);
+	}
 	return false;
 }
 
@@ -397,7 +409,7 @@ static void drm_svm_devmem_page_free(struct page *page)
 {
 	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
 
-	page->zone_device_data = NULL;
+	WRITE_ONCE(page->zone_device_data, NULL);
 	if (alloc)
 		drm_svm_devmem_alloc_put(alloc);
 }

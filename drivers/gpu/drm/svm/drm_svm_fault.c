@@ -847,6 +847,7 @@ static int drm_svm_fault_uffd(struct drm_svm_mirror *mirror,
 	bool unlocked = false;
 	int err;
 
+	lockdep_assert_held(&mirror->lock);
 	drm_svm_devmem_unpin_all(mirror);
 	mutex_unlock(&mirror->lock);
 	err = mmap_read_lock_killable(mm);
