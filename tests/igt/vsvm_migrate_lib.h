@@ -26,6 +26,7 @@
 #include "igt.h"
 #include "vsvm_igt.h"
 #include "vsvm_svm_lib.h"
+#include "svm_inject_lib.h"
 
 #define SVM_DEBUGFS_DIR		"/sys/kernel/debug/drm_svm"
 #define VSVM_DEBUGFS_DIR	"/sys/kernel/debug/vsvm"
@@ -464,68 +465,12 @@ static inline int __svm_proc_stats(pid_t pid, uint32_t svm_id,
  * A vsvm device's debugfs files: VSVM_DEBUGFS_DIR/vsvm<index>/<knob>
  */
 
-static inline int __vsvm_knob_path(char *path, size_t len, uint32_t index,
-				   const char *knob)
-{
-	return snprintf(path, len, VSVM_DEBUGFS_DIR "/vsvm%u/%s", index, knob);
-}
-
-static inline int __vsvm_knob_write(uint32_t index, const char *knob,
-				    uint64_t value)
-{
-	char path[128], buf[32];
-	int fd, len, ret = 0;
-
-	__vsvm_knob_path(path, sizeof(path), index, knob);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", value);
-	if (write(fd, buf, len) != len)
-		ret = -errno ?: -EIO;
-	close(fd);
-	return ret;
-}
-
-static inline int __vsvm_knob_read(uint32_t index, const char *knob,
-				   uint64_t *value)
-{
-	char path[128], buf[32] = "";
-	ssize_t len;
-	int fd;
-
-	__vsvm_knob_path(path, sizeof(path), index, knob);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return len < 0 ? -errno : -ENODATA;
-	buf[len] = '\0';
-	*value = strtoull(buf, NULL, 0);
-	return 0;
-}
-
 static inline uint64_t vsvm_knob_read(uint32_t index, const char *knob)
 {
-	uint64_t value = 0;
-	int err = __vsvm_knob_read(index, knob, &value);
+	char dir[64];
 
-	igt_assert_f(err == 0, "vsvm%u/%s: %s\n", index, knob,
-		     strerror(-err));
-	return value;
-}
-
-/* Sets @knob of device @index to @value and reads it back. */
-static inline void vsvm_knob_set(uint32_t index, const char *knob,
-				 uint64_t value)
-{
-	int err = __vsvm_knob_write(index, knob, value);
-
-	igt_assert_f(err == 0, "vsvm%u/%s: %s\n", index, knob,
-		     strerror(-err));
-	igt_assert_eq_u64(vsvm_knob_read(index, knob), value);
+	snprintf(dir, sizeof(dir), VSVM_DEBUGFS_DIR "/vsvm%u", index);
+	return inject_read(dir, knob);
 }
 
 /*
