@@ -183,10 +183,29 @@ static inline void inject_disarm(const char *dir)
 	inject_log(false, dir);
 }
 
-/* Marks the calling thread as one the task filter lets fail. */
-static inline void inject_this_thread(bool fail)
+/*
+ * Opens the calling thread's /proc/thread-self/make-it-fail, which marks
+ * the thread as one the task filter lets fail. Open it before the thread
+ * is marked: once it is, opening a file may itself fail, and the thread
+ * could not unmark itself. Returns the file descriptor or -errno.
+ */
+static inline int inject_thread_open(void)
 {
-	inject_write("/proc/thread-self", "make-it-fail", fail ? "1\n" : "0\n");
+	int fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Marks (@fail) or unmarks the thread of @fd, from inject_thread_open().
+ * Allocates nothing, so it works while the thread's allocations fail.
+ * Returns 0 or -errno; safe to call from any thread.
+ */
+static inline int inject_thread_set(int fd, bool fail)
+{
+	if (pwrite(fd, fail ? "1\n" : "0\n", 2, 0) != 2)
+		return -errno ?: -EIO;
+	return 0;
 }
 
 /*
