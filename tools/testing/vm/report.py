@@ -179,12 +179,16 @@ def judge_peer(run, bid, lines, rc, known):
     run.peer = (counts, unexpected, xpass, complete, rc)
 
 
-# Tests that inject allocation failures (fault_attr) say so in the kernel
-# log; the kernel's own report of a failed allocation (warn_alloc(): a
-# header line, then a stack dump) is then expected, not a splat.
-INJECT_ON = re.compile(r"drm_svm-test: fault injection armed")
-INJECT_OFF = re.compile(r"drm_svm-test: fault injection disarmed")
-ALLOC_FAILURE = re.compile(r"page allocation failure: order:|vmalloc error: ")
+# Tests that inject allocation failures (fault_attr), or that run a task
+# into its memory cgroup's limit, say so in the kernel log; the kernel's
+# own report of a failed allocation (warn_alloc(): a header line, then a
+# stack dump) or of a memory cgroup OOM (the same shape, from the OOM
+# killer) is then expected, not a splat.
+INJECT_ON = re.compile(r"drm_svm-test: (fault injection|memory cgroup limit) armed")
+INJECT_OFF = re.compile(r"drm_svm-test: (fault injection|memory cgroup limit) disarmed")
+ALLOC_FAILURE = re.compile(
+    r"page allocation failure: order:|vmalloc error: |invoked oom-killer: "
+)
 
 
 def expected_alloc_report(lines, i, injecting):
