@@ -20,6 +20,7 @@ struct dentry;
 struct drm_device;
 struct drm_file;
 struct drm_printer;
+struct mem_cgroup;
 struct drm_svm_attr_query;
 struct drm_svm_device;
 struct drm_svm_devmem;
@@ -358,6 +359,18 @@ struct drm_svm_file {
 	struct drm_svm_mm *svm_mm;
 };
 
+/**
+ * struct drm_svm_memcg_scope - Work charged to a VM's memory cgroup
+ *
+ * See drm_svm_memcg_enter().
+ */
+struct drm_svm_memcg_scope {
+	/** @memcg: The cgroup charged, a reference */
+	struct mem_cgroup *memcg;
+	/** @old: The task's active cgroup before, restored at the end */
+	struct mem_cgroup *old;
+};
+
 int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			const struct drm_svm_ops *ops,
 			const unsigned long *chunk_sizes,
@@ -413,6 +426,9 @@ int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			  u64 range);
 int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range, u32 region, u64 *moved);
+void drm_svm_memcg_enter(struct drm_svm_mirror *mirror,
+			 struct drm_svm_memcg_scope *scope);
+void drm_svm_memcg_exit(struct drm_svm_memcg_scope *scope);
 /* Sorts @faults in place; returns how many failed (see each ->error). */
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count);

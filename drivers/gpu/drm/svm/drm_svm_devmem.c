@@ -181,7 +181,7 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 	struct drm_svm_devmem_alloc *alloc;
 	int err;
 
-	alloc = kzalloc(sizeof(*alloc), GFP_KERNEL);
+	alloc = kzalloc(sizeof(*alloc), GFP_KERNEL_ACCOUNT);
 	if (!alloc)
 		return ERR_PTR(-ENOMEM);
 

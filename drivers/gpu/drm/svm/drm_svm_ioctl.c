@@ -182,7 +182,8 @@ int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 
-	err = xa_alloc(&sfile->vms, &id, mirror, xa_limit_32b, GFP_KERNEL);
+	err = xa_alloc(&sfile->vms, &id, mirror, xa_limit_32b,
+		       GFP_KERNEL_ACCOUNT);
 	if (err) {
 		drm_svm_mirror_close(mirror);
 		drm_svm_mirror_put(mirror);

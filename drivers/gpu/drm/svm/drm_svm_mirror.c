@@ -180,9 +180,11 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 	mirror->dma_chunks = RB_ROOT_CACHED;
 	drm_svm_prefetch_mirror_init(mirror);
 	mirror->pfns = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,
-				      sizeof(*mirror->pfns), GFP_KERNEL);
+				      sizeof(*mirror->pfns),
+				      GFP_KERNEL_ACCOUNT);
 	mirror->addrs = kvmalloc_array(DRM_SVM_MAX_CHUNK >> PAGE_SHIFT,
-				       sizeof(*mirror->addrs), GFP_KERNEL);
+				       sizeof(*mirror->addrs),
+				       GFP_KERNEL_ACCOUNT);
 	if (!mirror->pfns || !mirror->addrs) {
 		err = -ENOMEM;
 		goto err_free_scratch;

@@ -5,6 +5,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/hashtable.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -37,6 +38,26 @@
  * closes its files first drops the state at the last close.
  */
 
+/**
+ * DOC: Memory accounting
+ *
+ * What a process makes the kernel keep is charged to its memory cgroup,
+ * so that a process creating VMs, bindings or jobs without end hits its
+ * own cgroup's limit (-ENOMEM, or that cgroup's OOM killer), not the
+ * machine's: the per-mm state, each VM and its scratch arrays, handles,
+ * bindings, notifier windows, DMA chunks, migration cache entries and
+ * queued prefetches are allocated with %GFP_KERNEL_ACCOUNT, as are the
+ * drivers' per-file, per-VM and per-job objects and page tables.
+ *
+ * A kworker's own memory cgroup is the root one. Work that runs for a VM
+ * in a worker (an asynchronous prefetch, a driver's GPU job and the
+ * faults it services) therefore runs between drm_svm_memcg_enter() and
+ * drm_svm_memcg_exit(), which charge it to the cgroup of the process
+ * whose mm the VM mirrors, where the process's own page faults would be
+ * charged. Temporary buffers freed before an ioctl returns are not
+ * accounted.
+ */
+
 static DEFINE_HASHTABLE(svm_mm_table, 6);
 static DEFINE_MUTEX(svm_mm_table_lock);
 
@@ -66,7 +87,7 @@ struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
 		}
 	}
 
-	svm_mm = kzalloc(sizeof(*svm_mm), GFP_KERNEL);
+	svm_mm = kzalloc(sizeof(*svm_mm), GFP_KERNEL_ACCOUNT);
 	if (!svm_mm) {
 		svm_mm = ERR_PTR(-ENOMEM);
 		goto out_unlock;
@@ -188,7 +209,8 @@ struct drm_svm_window *drm_svm_window_get(struct drm_svm_mm *svm_mm,
 	if (err)
 		goto err_free;
 
-	err = xa_err(xa_store(&svm_mm->windows, index, window, GFP_KERNEL));
+	err = xa_err(xa_store(&svm_mm->windows, index, window,
+			      GFP_KERNEL_ACCOUNT));
 	if (err)
 		goto err_remove;
 out_unlock:
@@ -385,3 +407,34 @@ static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
 	up_write(&svm_mm->notifier_lock);
 	return true;
 }
+
+/**
+ * drm_svm_memcg_enter() - Charge a worker's allocations to a VM's process
+ * @mirror: the VM the work is done for
+ * @scope: filled in, for drm_svm_memcg_exit()
+ *
+ * From now until drm_svm_memcg_exit(), the calling task's
+ * %__GFP_ACCOUNT allocations are charged to the memory cgroup that the
+ * owner of the VM's mm is in now, see DOC: Memory accounting. Calls do
+ * not nest across VMs: exit before entering another VM's scope.
+ *
+ * Context: process context, may sleep.
+ */
+void drm_svm_memcg_enter(struct drm_svm_mirror *mirror,
+			 struct drm_svm_memcg_scope *scope)
+{
+	scope->memcg = get_mem_cgroup_from_mm(mirror->svm_mm->mm);
+	scope->old = set_active_memcg(scope->memcg);
+}
+EXPORT_SYMBOL_GPL(drm_svm_memcg_enter);
+
+/**
+ * drm_svm_memcg_exit() - End a scope opened by drm_svm_memcg_enter()
+ * @scope: the scope
+ */
+void drm_svm_memcg_exit(struct drm_svm_memcg_scope *scope)
+{
+	set_active_memcg(scope->old);
+	mem_cgroup_put(scope->memcg);
+}
+EXPORT_SYMBOL_GPL(drm_svm_memcg_exit);

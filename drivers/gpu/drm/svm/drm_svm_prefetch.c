@@ -117,9 +117,12 @@ static void drm_svm_prefetch_work(struct work_struct *work)
 	struct drm_svm_mirror *mirror =
 		container_of(work, struct drm_svm_mirror, prefetch_work);
 	struct drm_svm_prefetch_job *job;
+	struct drm_svm_memcg_scope memcg;
 
+	drm_svm_memcg_enter(mirror, &memcg);
 	while ((job = drm_svm_prefetch_next(mirror)))
 		drm_svm_prefetch_run(mirror, job);
+	drm_svm_memcg_exit(&memcg);
 	/* The reference taken when the work was queued; may be the last. */
 	drm_svm_mirror_put(mirror);
 }

@@ -106,7 +106,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vfile;
 
-	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL);
+	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL_ACCOUNT);
 	if (!vfile)
 		return -ENOMEM;
 

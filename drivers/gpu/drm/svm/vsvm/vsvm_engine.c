@@ -484,10 +484,13 @@ static void vsvm_engine_work(struct work_struct *work)
 		.job = job,
 		.vm = to_vsvm_vm(job->mirror),
 	};
+	struct drm_svm_memcg_scope memcg;
 	int err;
 
 	vsvm_job_record_start(job->record);
+	drm_svm_memcg_enter(job->mirror, &memcg);
 	err = vsvm_run_batch(&run);
+	drm_svm_memcg_exit(&memcg);
 
 	/* The record first: a waiter woken by the fence must see the result */
 	vsvm_job_record_finish(job->record, err, &run.info,
@@ -521,11 +524,11 @@ struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
 	struct vsvm_fence *fence;
 	struct vsvm_job *job;
 
-	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 
-	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL_ACCOUNT);
 	if (!fence) {
 		kfree(job);
 		return ERR_PTR(-ENOMEM);

@@ -44,7 +44,7 @@ struct vsvm_job_record *vsvm_job_record_alloc(void)
 {
 	struct vsvm_job_record *record;
 
-	record = kzalloc(sizeof(*record), GFP_KERNEL);
+	record = kzalloc(sizeof(*record), GFP_KERNEL_ACCOUNT);
 	if (!record)
 		return NULL;
 
@@ -186,7 +186,7 @@ static int vsvm_exec_queue(struct vsvm_file *vfile, struct vsvm_job *job,
 	mutex_lock(&vfile->jobs_lock);
 	id = vfile->last_job_id + 1;
 	kref_get(&job->record->ref);
-	ret = xa_insert(&vfile->jobs, id, job->record, GFP_KERNEL);
+	ret = xa_insert(&vfile->jobs, id, job->record, GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		vsvm_job_record_put(job->record);
 		goto out_unlock;

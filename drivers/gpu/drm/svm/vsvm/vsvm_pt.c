@@ -276,7 +276,7 @@ int vsvm_pt_prepare(struct vsvm_pt *pt, u64 start, u64 end)
 		if (!blk)
 			return -ENOMEM;
 
-		ret = xa_insert(&pt->blocks, idx, blk, GFP_KERNEL);
+		ret = xa_insert(&pt->blocks, idx, blk, GFP_KERNEL_ACCOUNT);
 		if (ret) {
 			kmem_cache_free(vsvm_pt_block_cache, blk);
 			if (ret != -EBUSY)

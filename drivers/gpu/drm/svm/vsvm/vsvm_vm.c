@@ -29,7 +29,7 @@ static struct drm_svm_mirror *vsvm_vm_alloc(struct drm_svm_device *sdev)
 	struct vsvm_device *vdev = container_of(sdev, struct vsvm_device, svm);
 	struct vsvm_vm *vm;
 
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
 
