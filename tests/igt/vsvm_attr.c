@@ -186,13 +186,6 @@
 /* Two chunks of 2 MiB */
 #define BUF_SIZE	(2 * SZ_2M)
 
-static int __svm_madvise(int fd, struct drm_svm_madvise *m)
-{
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_MADVISE, m))
-		return -errno;
-	return 0;
-}
-
 static int __svm_attr_query(int fd, struct drm_svm_attr_query *q)
 {
 	if (drmIoctl(fd, DRM_IOCTL_VSVM_ATTR_QUERY, q))

@@ -687,6 +687,18 @@ static inline void svm_assert_fault(const struct drm_vsvm_job_query *q,
 }
 
 /*
+ * Memory attributes
+ */
+
+/* __svm_madvise() - Set the memory attribute of @m; 0 or -errno. */
+static inline int __svm_madvise(int fd, struct drm_svm_madvise *m)
+{
+	if (drmIoctl(fd, DRM_IOCTL_VSVM_MADVISE, m))
+		return -errno;
+	return 0;
+}
+
+/*
  * Migration: prefetch and residency snapshots
  */
 
