@@ -1934,7 +1934,7 @@ static void test_ioctls(void)
 static void test_errno_check(void)
 {
 	static const int narrow[] = { ENOENT, 0 };
-	struct drm_svm_vm_create c = { .flags = 1 };
+	struct drm_svm_vm_create c = { .flags = 1u << 31 };
 	int fd, err;
 
 	fd = vsvm_open_node(0);
