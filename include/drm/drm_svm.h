@@ -223,7 +223,8 @@ struct drm_svm_device {
 	u32 id;
 	/**
 	 * @caps: DRM_SVM_DEVICE_ATOMICS_SYSTEM when the device's atomics
-	 * work on system memory; set by the driver after
+	 * work on system memory, DRM_SVM_DEVICE_NO_FAULTS when the driver
+	 * runs no-fault VMs (see DOC: No-fault VMs); set by the driver after
 	 * drm_svm_device_init(), before the first VM
 	 */
 	u32 caps;
@@ -300,6 +301,20 @@ struct drm_svm_mirror {
 	struct mutex lock;
 	/** @closed: Set under @lock when the VM is destroyed */
 	bool closed;
+	/**
+	 * @no_faults: The device takes no page faults in the VM
+	 * (%DRM_SVM_VM_CREATE_NO_FAULTS): the driver calls
+	 * drm_svm_mirror_revalidate() before each job. Set before the first
+	 * bind, never changed after.
+	 */
+	bool no_faults;
+	/**
+	 * @inval_seq: For a @no_faults VM, bumped each time part of a
+	 * binding is invalidated and must be mapped again (see DOC: No-fault
+	 * VMs); changed with the notifier lock held for write, or with @lock
+	 * and the notifier lock held for read
+	 */
+	unsigned long inval_seq;
 	/** @pfns: Scratch array for one chunk's pfns, used under @lock */
 	unsigned long *pfns;
 	/** @addrs: Scratch array for one chunk's addresses, used under @lock */
@@ -429,6 +444,8 @@ int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 void drm_svm_memcg_enter(struct drm_svm_mirror *mirror,
 			 struct drm_svm_memcg_scope *scope);
 void drm_svm_memcg_exit(struct drm_svm_memcg_scope *scope);
+int drm_svm_mirror_revalidate(struct drm_svm_mirror *mirror);
+void drm_svm_mirror_revalidate_end(struct drm_svm_mirror *mirror);
 /* Sorts @faults in place; returns how many failed (see each ->error). */
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count);

@@ -13,7 +13,7 @@
  *		bad command, with the error their record and fence report.
  *
  * SUBTEST: vm-create-bad-flags
- * Description: VM create with non-zero flags fails with EINVAL.
+ * Description: VM create with an unknown flag fails with EINVAL.
  *
  * SUBTEST: vm-create-bad-reserved-0
  * Description: VM create with non-zero reserved[0] fails with EINVAL.
@@ -330,8 +330,8 @@ struct env {
 	  false, EINVAL, 0 }
 
 static const struct field_case vm_create_cases[] = {
-	VMC("bad-flags", flags, 1,
-	    "VM create with non-zero flags fails with EINVAL."),
+	VMC("bad-flags", flags, 1u << 31,
+	    "VM create with an unknown flag fails with EINVAL."),
 	VMC("bad-reserved-0", reserved[0], 1,
 	    "VM create with non-zero reserved[0] fails with EINVAL."),
 	VMC("bad-reserved-1", reserved[1], 1,

@@ -71,13 +71,35 @@ struct drm_svm_user_extension {
  * only that process may use it: any ioctl on the VM from another mm (a
  * fork child, or a process the fd was passed to) fails with -EACCES.
  *
- * Fails with -EINVAL for non-zero @flags or @reserved, -ENOMEM when out
- * of memory or VM ids.
+ * With %DRM_SVM_VM_CREATE_NO_FAULTS the device never takes a recoverable
+ * page fault in the VM, as a device without fault support: a device
+ * access to a page the VM does not map fails the job (the driver's uAPI
+ * says with which errno; vsvm's is -EFAULT). Instead, before each job
+ * of the VM, the kernel maps again every part of its bindings that the
+ * CPU side invalidated since it was last mapped (a munmap, mprotect,
+ * madvise, reclaim, a huge page split, a fork's copy-on-write, a
+ * migration), faulting the pages in as a bind with
+ * %DRM_SVM_BIND_FLAG_POPULATE does, and keeps invalidations of the VM's
+ * pages waiting until the job is over, so that the job sees the CPU's
+ * memory as it is when it starts. Pages that cannot be mapped then (no
+ * CPU mapping, PROT_NONE, a write mapping of read-only memory, which is
+ * mapped read-only) are left out, and the job fails only if it touches
+ * them. A binding without %DRM_SVM_BIND_FLAG_POPULATE is mapped that way
+ * before the first job that follows the bind; with it, at bind time, with
+ * the errors the bind reports. A device whose driver cannot run such VMs
+ * does not report %DRM_SVM_DEVICE_NO_FAULTS in the topology.
+ *
+ * Fails with -EINVAL for unknown @flags or non-zero @reserved,
+ * -EOPNOTSUPP for %DRM_SVM_VM_CREATE_NO_FAULTS on a device without
+ * %DRM_SVM_DEVICE_NO_FAULTS, -ENOMEM when out of memory or VM ids.
  */
 struct drm_svm_vm_create {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */
 	__u64 extensions;
-	/** @flags: MBZ, no flags are defined yet */
+
+/* The device takes no page faults in the VM: revalidate before each job. */
+#define DRM_SVM_VM_CREATE_NO_FAULTS	(1u << 0)
+	/** @flags: %DRM_SVM_VM_CREATE_NO_FAULTS or zero */
 	__u32 flags;
 	/** @vm_id: Out: handle of the new VM, never 0 */
 	__u32 vm_id;
@@ -148,7 +170,11 @@ struct drm_svm_vm_bind {
 #define DRM_SVM_BIND_FLAG_READONLY	(1u << 0)
 /* Mirror only: pages always stay in system memory (userptr). */
 #define DRM_SVM_BIND_FLAG_NO_MIGRATE	(1u << 1)
-/* Fault the whole range in before returning, for devices without faults. */
+/*
+ * Fault the whole range in before returning. In a VM created with
+ * DRM_SVM_VM_CREATE_NO_FAULTS the kernel also maps it again before each
+ * job after an invalidation; elsewhere the device faults it back in.
+ */
 #define DRM_SVM_BIND_FLAG_POPULATE	(1u << 2)
 	/**
 	 * @flags: MAP only, any of %DRM_SVM_BIND_FLAG_READONLY,
@@ -631,6 +657,8 @@ struct drm_svm_attr_query {
 
 /* The device's atomics work on system memory. */
 #define DRM_SVM_DEVICE_ATOMICS_SYSTEM	(1u << 0)
+/* The device runs VMs created with DRM_SVM_VM_CREATE_NO_FAULTS. */
+#define DRM_SVM_DEVICE_NO_FAULTS	(1u << 1)
 
 /**
  * struct drm_svm_topology_device - One device of the topology
@@ -640,7 +668,7 @@ struct drm_svm_topology_device {
 	__u32 id;
 	/** @group: Isolation group; devices of different groups never peer */
 	__u32 group;
-	/** @flags: %DRM_SVM_DEVICE_ATOMICS_SYSTEM */
+	/** @flags: %DRM_SVM_DEVICE_ATOMICS_SYSTEM, %DRM_SVM_DEVICE_NO_FAULTS */
 	__u32 flags;
 	/** @pad: Zero */
 	__u32 pad;

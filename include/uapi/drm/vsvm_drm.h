@@ -59,6 +59,15 @@ extern "C" {
  * cannot be serviced fails the job: its fence signals with the error, and
  * &DRM_IOCTL_VSVM_JOB_QUERY reports the faulting access.
  *
+ * In a VM created with %DRM_SVM_VM_CREATE_NO_FAULTS (uAPI 1.2) the engine
+ * raises no recoverable fault: the kernel maps what the CPU side
+ * invalidated before each job (see &struct drm_svm_vm_create), and a
+ * missing or insufficient translation fails the job with -EFAULT, the
+ * access reported as for a fatal fault, with &drm_vsvm_job_query.faults
+ * zero. A job whose VM could not be revalidated fails with that error
+ * (-EBUSY, -ENOMEM, or -ENOENT and -EFAULT for a destroyed VM or an
+ * exited process), reported at the batch address.
+ *
  * Userspace should check &drm_vsvm_device_query.uapi_major equals
  * %DRM_VSVM_UAPI_MAJOR; minor versions only add features.
  *
@@ -77,8 +86,12 @@ extern "C" {
  */
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		1
+/*
+ * 1.2: VMs without page faults (%DRM_SVM_VM_CREATE_NO_FAULTS, reported as
+ * %DRM_SVM_DEVICE_NO_FAULTS in the topology).
+ */
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		1
+#define DRM_VSVM_UAPI_MINOR		2
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00

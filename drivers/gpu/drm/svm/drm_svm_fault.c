@@ -887,17 +887,25 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
 	return err;
 }
 
-/*
- * Service one fault at GPU address @addr, moving its chunk as @place says
- * first; @gpu_fault for a device's fault, rather than a prefetch or a
- * populate. On success, [*gpu_start, *gpu_end) is the GPU range now mapped,
- * and *@served, when given, the access it serves on all its pages; *@moved
- * grows by the pages moved.
+/**
+ * drm_svm_fault_one() - Service one fault
+ * @mirror: the mirror
+ * @addr: GPU address
+ * @access: DRM_SVM_ACCESS_*
+ * @place: how to move its chunk first
+ * @gpu_fault: for a device's fault, rather than a prefetch or a populate
+ * @gpu_start: out: on success, first GPU address now mapped
+ * @gpu_end: out: on success, GPU address past the range now mapped
+ * @moved: grows by the pages moved
+ * @served: out when given: the access the range serves on all its pages
+ *
+ * Caller holds the mirror's lock.
+ *
+ * Returns: 0, or the error that makes the fault fatal.
  */
-static int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr,
-			     u32 access, enum drm_svm_place place,
-			     bool gpu_fault, u64 *gpu_start, u64 *gpu_end,
-			     u64 *moved, u32 *served)
+int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u32 access,
+		      enum drm_svm_place place, bool gpu_fault, u64 *gpu_start,
+		      u64 *gpu_end, u64 *moved, u32 *served)
 {
 	bool write = access != DRM_SVM_ACCESS_READ;
 	struct mm_struct *mm = mirror->svm_mm->mm;

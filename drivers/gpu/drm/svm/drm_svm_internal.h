@@ -376,6 +376,25 @@ struct drm_svm_binding {
 	struct drm_svm_mirror *mirror;
 	/** @flags: DRM_SVM_BIND_FLAG_* */
 	u32 flags;
+	/**
+	 * @stale_start: In a no-fault mirror, first GPU address of the part
+	 * invalidated since it was last mapped (see DOC: No-fault VMs);
+	 * nothing is stale when it is not below @stale_end. Changed with the
+	 * notifier lock held for write, or with the mirror's lock and the
+	 * notifier lock held for read.
+	 */
+	u64 stale_start;
+	/** @stale_end: GPU address past the stale part */
+	u64 stale_end;
+	/**
+	 * @hole_start: In a no-fault mirror, first GPU address of the part
+	 * the last revalidation could not map (no CPU mapping, or no access),
+	 * tried again before every job, since the CPU may map it without an
+	 * invalidation; empty when not below @hole_end. Locked as @stale_start.
+	 */
+	u64 hole_start;
+	/** @hole_end: GPU address past that part */
+	u64 hole_end;
 };
 
 /**
@@ -470,6 +489,10 @@ void drm_svm_attr_forget_device(struct drm_svm_device *sdev);
 
 int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range);
+void drm_svm_binding_stale(struct drm_svm_binding *b, u64 start, u64 end);
+void drm_svm_mirror_stale(struct drm_svm_mirror *mirror, u64 start, u64 end);
+void drm_svm_binding_split(struct drm_svm_binding *piece,
+			   const struct drm_svm_binding *old);
 
 /**
  * enum drm_svm_place - Where a chunk goes before it is mapped
@@ -486,6 +509,10 @@ enum drm_svm_place {
 	DRM_SVM_PLACE_SYSTEM,
 	DRM_SVM_PLACE_PREFERRED,
 };
+
+int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u32 access,
+		      enum drm_svm_place place, bool gpu_fault, u64 *gpu_start,
+		      u64 *gpu_end, u64 *moved, u32 *served);
 
 /**
  * struct drm_svm_place_req - A chunk to place, as drm_svm_place_decide() sees it

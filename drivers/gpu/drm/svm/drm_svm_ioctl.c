@@ -161,8 +161,13 @@ EXPORT_SYMBOL_GPL(drm_svm_ioctl_check);
  * @sfile: the caller's file
  * @args: the ioctl arguments
  *
+ * With %DRM_SVM_VM_CREATE_NO_FAULTS, the VM is a no-fault VM (see DOC:
+ * No-fault VMs), on a device whose &drm_svm_device.caps has
+ * %DRM_SVM_DEVICE_NO_FAULTS.
+ *
  * Returns: 0 on success, -EINVAL for bad arguments or a caller without an
- * address space, -EFAULT for an unreadable extension, -ENOMEM.
+ * address space, -EOPNOTSUPP for a no-fault VM on a device that cannot
+ * run one, -EFAULT for an unreadable extension, -ENOMEM.
  */
 int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
 			    struct drm_svm_file *sfile,
@@ -173,14 +178,21 @@ int drm_svm_ioctl_vm_create(struct drm_svm_device *sdev,
 	int err;
 
 	err = drm_svm_ioctl_check(sdev->drm, "vm create", args->extensions,
-				  args->flags, args->reserved,
-				  sizeof(args->reserved));
+				  args->flags & ~DRM_SVM_VM_CREATE_NO_FAULTS,
+				  args->reserved, sizeof(args->reserved));
 	if (err)
 		return err;
+	if (args->flags & DRM_SVM_VM_CREATE_NO_FAULTS &&
+	    !(sdev->caps & DRM_SVM_DEVICE_NO_FAULTS)) {
+		drm_dbg(sdev->drm, "vm create: the device cannot run no-fault VMs\n");
+		return -EOPNOTSUPP;
+	}
 
 	mirror = drm_svm_mirror_create(sdev);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
+	/* Before the VM has an id, and so any binding. */
+	mirror->no_faults = args->flags & DRM_SVM_VM_CREATE_NO_FAULTS;
 
 	err = xa_alloc(&sfile->vms, &id, mirror, xa_limit_32b,
 		       GFP_KERNEL_ACCOUNT);

@@ -278,6 +278,10 @@ static void drm_svm_apply_map(struct drm_svm_mirror *mirror,
 {
 	drm_gpuva_map(&mirror->gpuvm, &b->va, op);
 	drm_svm_cpu_tree_insert(mirror->svm_mm, b);
+	/* Mapped before the first job, unless the bind populates it. */
+	if (mirror->no_faults && !(b->flags & DRM_SVM_BIND_FLAG_POPULATE))
+		drm_svm_binding_stale(b, b->va.va.addr,
+				      b->va.va.addr + b->va.va.range);
 }
 
 static void drm_svm_apply_remap(struct drm_svm_mirror *mirror,
@@ -297,10 +301,17 @@ static void drm_svm_apply_remap(struct drm_svm_mirror *mirror,
 	drm_svm_zap(mirror, start, start + range, DRM_SVM_INVAL_UNBIND);
 	drm_svm_cpu_tree_remove(mirror->svm_mm, old);
 	drm_gpuva_remap(prev ? &prev->va : NULL, next ? &next->va : NULL, r);
-	if (prev)
+	if (prev) {
 		drm_svm_cpu_tree_insert(mirror->svm_mm, prev);
-	if (next)
+		/* The pieces keep what was stale in them. */
+		if (mirror->no_faults)
+			drm_svm_binding_split(prev, old);
+	}
+	if (next) {
 		drm_svm_cpu_tree_insert(mirror->svm_mm, next);
+		if (mirror->no_faults)
+			drm_svm_binding_split(next, old);
+	}
 	kfree(old);
 }
 
@@ -417,6 +428,8 @@ static int __drm_svm_mirror_unbind(struct drm_svm_mirror *mirror,
  *
  * Replaces whatever the GPU range was bound to. With
  * %DRM_SVM_BIND_FLAG_POPULATE, faults the whole range in before returning.
+ * In a no-fault mirror, a binding not populated here is mapped by the
+ * next drm_svm_mirror_revalidate() (see DOC: No-fault VMs).
  *
  * Returns: 0 on success; -EINVAL for unaligned, empty, wrapping or
  * out-of-space ranges or unknown flags; -ENOENT if the VM was destroyed;
@@ -448,8 +461,15 @@ int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 		goto out_unlock;
 	}
 	err = drm_svm_apply(mirror, ops, flags);
-	if (!err && flags & DRM_SVM_BIND_FLAG_POPULATE)
-		err = drm_svm_mirror_populate(mirror, gpu_addr, range);
+	if (err || !(flags & DRM_SVM_BIND_FLAG_POPULATE))
+		goto out_unlock;
+	err = drm_svm_mirror_populate(mirror, gpu_addr, range);
+	/* What the populate left undone, the next job maps. */
+	if (err && mirror->no_faults) {
+		down_read(&mirror->svm_mm->notifier_lock);
+		drm_svm_mirror_stale(mirror, gpu_addr, gpu_addr + range);
+		up_read(&mirror->svm_mm->notifier_lock);
+	}
 out_unlock:
 	mutex_unlock(&mirror->lock);
 	trace_drm_svm_bind(mirror->svm_mm->pid, mirror->sdev->id, cpu_addr,

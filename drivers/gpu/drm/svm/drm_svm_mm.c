@@ -281,6 +281,8 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
 	mirror->stats.invalidations++;
 	mirror->sdev->ops->invalidate(mirror, start, end, reason);
 	drm_svm_dma_unmap(mirror, start, end);
+	if (mirror->no_faults && reason != DRM_SVM_INVAL_UNBIND)
+		drm_svm_mirror_stale(mirror, start, end);
 }
 
 /**

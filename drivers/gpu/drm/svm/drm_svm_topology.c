@@ -221,7 +221,8 @@ static void drm_svm_topology_take(struct drm_svm_topology_snap *snap)
 			continue;
 		snap->devices[snap->num_devices].id = i;
 		snap->devices[snap->num_devices].flags = from->caps &
-			DRM_SVM_DEVICE_ATOMICS_SYSTEM;
+			(DRM_SVM_DEVICE_ATOMICS_SYSTEM |
+			 DRM_SVM_DEVICE_NO_FAULTS);
 		snap->devices[snap->num_devices++].group = from->group;
 		for (j = 0; j < DRM_SVM_MAX_DEVICES; j++) {
 			to = drm_svm_device_by_id(j);

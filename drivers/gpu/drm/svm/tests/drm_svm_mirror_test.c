@@ -517,6 +517,70 @@ static void drm_test_svm_closed(struct kunit *test)
 			-ENOENT);
 }
 
+/* The binding at GPU address @gpu, or NULL */
+static struct drm_svm_binding *binding_at(struct drm_svm_mirror *m, u64 gpu)
+{
+	struct drm_gpuva *va = drm_gpuva_find_first(&m->gpuvm, gpu, PAGE_SIZE);
+
+	return va ? to_binding(va) : NULL;
+}
+
+static void drm_test_svm_nofault(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G;
+	struct drm_svm_binding *b;
+	unsigned int maps;
+
+	/* Before the first bind, as VM create sets it */
+	m->no_faults = true;
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, P(16), 0), 0);
+	b = binding_at(m, g);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	/* Not populated at bind time: stale as a whole, nothing mapped */
+	KUNIT_EXPECT_EQ(test, b->stale_start, g);
+	KUNIT_EXPECT_EQ(test, b->stale_end, g + P(16));
+	KUNIT_EXPECT_EQ(test, f->nmaps, 0u);
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_revalidate(m), 0);
+	drm_svm_mirror_revalidate_end(m);
+	KUNIT_EXPECT_GT(test, f->nmaps, 0u);
+	KUNIT_EXPECT_GE(test, b->stale_start, b->stale_end);
+	KUNIT_EXPECT_EQ(test, m->stats.faults, 0u);
+
+	/* Nothing changed: nothing is mapped again */
+	maps = f->nmaps;
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_revalidate(m), 0);
+	drm_svm_mirror_revalidate_end(m);
+	KUNIT_EXPECT_EQ(test, f->nmaps, maps);
+
+	/* An munmap makes its range stale; it becomes a hole */
+	KUNIT_ASSERT_EQ(test, vm_munmap(f->uaddr + P(5), P(3)), 0);
+	KUNIT_EXPECT_LE(test, b->stale_start, g + P(5));
+	KUNIT_EXPECT_GE(test, b->stale_end, g + P(8));
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_revalidate(m), 0);
+	drm_svm_mirror_revalidate_end(m);
+	KUNIT_EXPECT_GE(test, b->stale_start, b->stale_end);
+	KUNIT_EXPECT_EQ(test, b->hole_start, g + P(5));
+	KUNIT_EXPECT_EQ(test, b->hole_end, g + P(8));
+
+	/* A cut binding's pieces keep their part of the hole */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, g + P(2), P(4)), 0);
+	b = binding_at(m, g + P(6));
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, b->va.va.addr, g + P(6));
+	KUNIT_EXPECT_EQ(test, b->hole_start, g + P(6));
+	KUNIT_EXPECT_EQ(test, b->hole_end, g + P(8));
+	b = binding_at(m, g);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_GE(test, b->hole_start, b->hole_end);
+
+	/* A closed VM is not revalidated */
+	drm_svm_mirror_close(m);
+	KUNIT_EXPECT_EQ(test, drm_svm_mirror_revalidate(m), -ENOENT);
+}
+
 static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_bind_split),
 	KUNIT_CASE(drm_test_svm_bind_invalid),
@@ -528,6 +592,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_dma),
 	KUNIT_CASE(drm_test_svm_populate),
 	KUNIT_CASE(drm_test_svm_closed),
+	KUNIT_CASE(drm_test_svm_nofault),
 	{}
 };
 

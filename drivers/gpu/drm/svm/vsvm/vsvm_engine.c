@@ -85,6 +85,20 @@
  * no progress in more than %VSVM_MAX_REPLAYS rounds fails the job with
  * -EDEADLK.
  *
+ * **VMs without faults.** In a VM created with
+ * %DRM_SVM_VM_CREATE_NO_FAULTS the engine never raises a recoverable
+ * fault, like a device without fault support. Before the job's first
+ * command, drm_svm_mirror_revalidate() maps again what invalidations
+ * zapped in the VM since its last job (and the bindings not populated
+ * yet); the job then runs with the core's notifier lock held for read,
+ * which keeps the mappings as they are until drm_svm_mirror_revalidate_end()
+ * after its last command. A missing or insufficient translation, at
+ * pre-translation or at execution, fails the job with -EFAULT and the
+ * first access that missed; no fault is reported to the core or counted.
+ * When the revalidation fails, so does the job, with its error, reported at
+ * the batch address with a read access; one that found the VM busy
+ * (-EBUSY) is tried again, %VSVM_BUSY_ROUNDS times in all.
+ *
  * **Failure report.** A failed job's record holds a
  * &struct drm_svm_fault_info: for a fault, the faulting address and
  * access; for an invalid command, the GPU address of the command's opcode
@@ -103,7 +117,10 @@
  * (vsvm_pt_access_begin()); invalidation and map hold it for write. So once the core's
  * invalidate callback returns, no access through a translation of the
  * range is in flight or can start. The engine takes no core lock itself:
- * it calls drm_svm_mirror_fault() with no lock held.
+ * it calls drm_svm_mirror_fault() with no lock held, and for a no-fault
+ * VM holds the notifier lock that drm_svm_mirror_revalidate() returns
+ * with, outside the pt_lock, while it runs the job; that job allocates
+ * nothing and waits for nothing.
  *
  * The fences do not annotate a signalling critical section: servicing a
  * GPU page fault allocates memory, so they must not be waited on in
@@ -362,6 +379,26 @@ static int vsvm_run_service(struct vsvm_run *run)
 	return 0;
 }
 
+/*
+ * A translation is missing in a VM that takes no faults: the job fails
+ * on the first access that missed, in execution order, as on a device
+ * without fault support. Nothing was reported to the core.
+ */
+static int vsvm_run_unmapped(struct vsvm_run *run, u64 pc)
+{
+	const struct drm_svm_fault *f = &run->engine->faults[0];
+
+	if (!run->nfaults) {
+		vsvm_run_fail(run, pc, DRM_SVM_ACCESS_READ, -EFAULT);
+		return -EFAULT;
+	}
+	drm_dbg(&run->engine->vdev->drm,
+		"job %llu: no translation at %#llx, access %u, in a no-fault VM\n",
+		run->job->id, f->addr, f->access);
+	vsvm_run_fail(run, f->addr, f->access, -EFAULT);
+	return -EFAULT;
+}
+
 /* Start a command afresh: first round, or its words changed under us */
 static void vsvm_cmd_restart(const struct vsvm_cmd *cmd, u64 *words,
 			     struct vsvm_resume *resume,
@@ -434,6 +471,8 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 
 		/* The core sorts the faults: keep the round's first one. */
 		first = run->engine->faults[0];
+		if (run->no_faults)
+			return vsvm_run_unmapped(run, pc);
 		ret = vsvm_run_service(run);
 		if (ret)
 			return ret;
@@ -476,6 +515,31 @@ static int vsvm_run_batch(struct vsvm_run *run)
 	return 0;
 }
 
+/*
+ * Run the job; in a no-fault VM, with its mappings revalidated first and
+ * kept from changing until the batch is done (see DOC: Engine).
+ */
+static int vsvm_run_job(struct vsvm_run *run)
+{
+	struct drm_svm_mirror *mirror = run->job->mirror;
+	int err;
+
+	run->no_faults = mirror->no_faults;
+	/* Busy is transient, as for a fault (see Commands, faults and replay) */
+	do {
+		err = drm_svm_mirror_revalidate(mirror);
+	} while (err == -EBUSY && ++run->busy_rounds < VSVM_BUSY_ROUNDS);
+	run->busy_rounds = 0;
+	if (err) {
+		vsvm_run_fail(run, run->job->batch_addr, DRM_SVM_ACCESS_READ,
+			      err);
+		return err;
+	}
+	err = vsvm_run_batch(run);
+	drm_svm_mirror_revalidate_end(mirror);
+	return err;
+}
+
 static void vsvm_engine_work(struct work_struct *work)
 {
 	struct vsvm_job *job = container_of(work, struct vsvm_job, work);
@@ -489,7 +553,7 @@ static void vsvm_engine_work(struct work_struct *work)
 
 	vsvm_job_record_start(job->record);
 	drm_svm_memcg_enter(job->mirror, &memcg);
-	err = vsvm_run_batch(&run);
+	err = vsvm_run_job(&run);
 	drm_svm_memcg_exit(&memcg);
 
 	/* The record first: a waiter woken by the fence must see the result */

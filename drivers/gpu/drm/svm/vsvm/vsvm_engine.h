@@ -188,6 +188,11 @@ struct vsvm_run {
 	struct vsvm_charge copies;
 	/** @busy_rounds: Rounds in a row whose faults the core found busy */
 	unsigned int busy_rounds;
+	/**
+	 * @no_faults: The VM takes no faults: a missing translation fails
+	 * the job (see DOC: Engine)
+	 */
+	bool no_faults;
 };
 
 int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,

@@ -189,7 +189,9 @@ void vsvm_topology_device(struct vsvm_device *vdev)
 	unsigned int i = vdev->index;
 
 	drm_svm_device_set_group(&vdev->svm, i < num_groups ? groups[i] : 0);
-	vdev->svm.caps = atomics_sysmem[i] ? DRM_SVM_DEVICE_ATOMICS_SYSTEM : 0;
+	vdev->svm.caps = DRM_SVM_DEVICE_NO_FAULTS;
+	if (atomics_sysmem[i])
+		vdev->svm.caps |= DRM_SVM_DEVICE_ATOMICS_SYSTEM;
 }
 
 /**
