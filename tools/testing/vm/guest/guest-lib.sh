@@ -259,7 +259,7 @@ test_kunit() {
 # VRAM per vsvm device for the IGT runs, and the tests that run a second
 # time with device-coherent VRAM (results named igt:<test>@coherent).
 IGT_VRAM_MB=64
-IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
+IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate vsvm_unplug"
 # The multi-device tests run on four devices with every kind of pair: a
 # fabric link (0-1), a PCIe link (1-2), an unlinked pair (0-2) and a
 # link across isolation groups (2-3), and a device without atomics on
