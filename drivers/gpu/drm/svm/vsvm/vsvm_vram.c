@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
 #include "vsvm_drv.h"
@@ -267,9 +268,24 @@ static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 	vsvm_vm_debugfs_init(vdev, vram->debugfs);
 }
 
+/* The DRM device is released: every file is closed, the VRAM unused. */
+static void vsvm_vram_release(struct drm_device *drm, void *data)
+{
+	struct vsvm_vram *vram = data;
+
+	debugfs_remove_recursive(vram->debugfs);
+	drm_svm_devmem_fini(&vram->dm);
+	gpu_buddy_fini(&vram->buddy);
+	vsvm_vram_free_backing(vram);
+	mutex_destroy(&vram->lock);
+}
+
 /**
  * vsvm_vram_init() - Create a device's VRAM
  * @vdev: the device, with its SVM state initialized and &vsvm_device.vram_size set
+ *
+ * The VRAM is freed when the DRM device is released, after
+ * vsvm_vram_unplug() has emptied it if the device was unbound.
  *
  * Returns: 0 on success, -EINVAL for a bad ``coherent`` address, -ENOMEM,
  * or the error of drm_svm_devmem_init().
@@ -290,7 +306,7 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 
 	ret = gpu_buddy_init(&vram->buddy, vram->size, PAGE_SIZE);
 	if (ret)
-		return ret;
+		goto err_destroy_lock;
 
 	if (!base) {
 		ret = vsvm_vram_alloc_backing(vram);
@@ -306,6 +322,11 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 		goto err_free_backing;
 
 	vsvm_vram_debugfs_init(vdev);
+	/* From here on the release undoes it all, also on failure */
+	ret = drmm_add_action_or_reset(&vdev->drm, vsvm_vram_release, vram);
+	if (ret)
+		return ret;
+
 	if (base)
 		drm_info(&vdev->drm, "%llu MiB coherent VRAM at %pa\n",
 			 vram->size / SZ_1M, &base);
@@ -318,25 +339,26 @@ err_free_backing:
 	vsvm_vram_free_backing(vram);
 err_buddy_fini:
 	gpu_buddy_fini(&vram->buddy);
+err_destroy_lock:
+	mutex_destroy(&vram->lock);
 	return ret;
 }
 
 /**
- * vsvm_vram_fini() - Destroy a device's VRAM
- * @vdev: the device, with no file open
+ * vsvm_vram_unplug() - Empty the VRAM of a device being unbound
+ * @vdev: the device, unplugged, with its VMs emptied
  *
- * Processes keep their data: the core moves what is still in VRAM back to
- * system memory first.
+ * Processes keep their data: every page in the VRAM moves back to system
+ * memory. The debugfs files go, so that the device can be bound again;
+ * the memory itself goes when the DRM device is released.
  */
-void vsvm_vram_fini(struct vsvm_device *vdev)
+void vsvm_vram_unplug(struct vsvm_device *vdev)
 {
 	struct vsvm_vram *vram = &vdev->vram;
 
 	debugfs_remove_recursive(vram->debugfs);
-	drm_svm_devmem_fini(&vram->dm);
-	gpu_buddy_fini(&vram->buddy);
-	vsvm_vram_free_backing(vram);
-	mutex_destroy(&vram->lock);
+	vram->debugfs = NULL;
+	drm_svm_devmem_drain(&vram->dm);
 }
 
 /**
