@@ -40,7 +40,8 @@
  *		file is still open, its memory is still registered; closing
  *		the last file frees it all: the core's statistics file of
  *		the device goes, private VRAM's address range and the system
- *		pages behind it are given back. Leaks would show in the
+ *		pages behind it (free memory, per-CPU lists included) are
+ *		given back. Leaks would show in the
  *		kmemleak scan at the end of the run.
  *
  * SUBTEST: unbind-cpu-faulting
@@ -328,18 +329,31 @@ static bool unplug_iomem_has(int index)
 	return found;
 }
 
+/*
+ * Free memory in bytes: MemFree, and the pages freed to the per-CPU lists
+ * (the "count" of each pageset in /proc/zoneinfo), which MemFree leaves
+ * out
+ */
 static uint64_t unplug_mem_free(void)
 {
+	uint64_t kb = 0, pages = 0, n;
 	char line[256];
-	uint64_t kb = 0;
-	FILE *f = fopen("/proc/meminfo", "re");
+	FILE *f;
 
+	f = fopen("/proc/meminfo", "re");
 	igt_assert(f);
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "MemFree: %" SCNu64 " kB", &kb) == 1)
 			break;
 	fclose(f);
-	return kb << 10;
+
+	f = fopen("/proc/zoneinfo", "re");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %" SCNu64, &n) == 1)
+			pages += n;
+	fclose(f);
+	return (kb << 10) + pages * svm_page_size();
 }
 
 static void test_last_close_frees(void)
