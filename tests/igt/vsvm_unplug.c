@@ -53,8 +53,10 @@
  *
  * SUBTEST: bind-again
  * Description: After an unbind and the last close, a sysfs bind gives a
- *		device with the same index whose jobs run, migrate into its
- *		VRAM and produce the right data.
+ *		device with the same index, isolation group, capabilities
+ *		and links (the topology query compared with the one before,
+ *		on four linked devices) whose jobs run, migrate into its VRAM
+ *		and produce the right data.
  */
 
 #include <errno.h>
@@ -498,15 +500,68 @@ static void test_unbind_cpu_faulting(void)
 	unplug_bind(unplug_index);
 }
 
+/* The topology as one device sees it: its group, flags and links */
+struct unplug_topo {
+	struct drm_svm_topology_device self;
+	unsigned int num_links;
+	struct drm_svm_topology_link links[2 * DRM_SVM_MAX_DEVICES];
+};
+
+static int unplug_link_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct drm_svm_topology_link));
+}
+
+/*
+ * The links to and from SVM device @id, seen from @fd, with @id replaced
+ * by ~0 (a device bound again has a new id) and sorted
+ */
+static void unplug_topo(int fd, uint32_t id, struct unplug_topo *t)
+{
+	static struct drm_svm_topology_device devs[DRM_SVM_MAX_DEVICES];
+	static struct drm_svm_topology_link
+		links[DRM_SVM_MAX_DEVICES * DRM_SVM_MAX_DEVICES];
+	struct drm_svm_topology args = {
+		.num_devices = DRM_SVM_MAX_DEVICES,
+		.num_links = ARRAY_SIZE(links),
+		.devices = to_u64(devs),
+		.links = to_u64(links),
+	};
+	struct drm_svm_topology_link *l;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	igt_assert_eq(igt_ioctl(fd, DRM_IOCTL_VSVM_TOPOLOGY, &args), 0);
+	for (i = 0; i < args.num_devices && i < DRM_SVM_MAX_DEVICES; i++)
+		if (devs[i].id == id)
+			t->self = devs[i];
+	igt_assert_eq_u32(t->self.id, id);
+	t->self.id = ~0u;
+	for (i = 0; i < args.num_links && i < ARRAY_SIZE(links); i++) {
+		if (links[i].from != id && links[i].to != id)
+			continue;
+		igt_assert(t->num_links < ARRAY_SIZE(t->links));
+		l = &t->links[t->num_links++];
+		*l = links[i];
+		if (l->from == id)
+			l->from = ~0u;
+		if (l->to == id)
+			l->to = ~0u;
+	}
+	qsort(t->links, t->num_links, sizeof(t->links[0]), unplug_link_cmp);
+}
+
 static void test_bind_again(void)
 {
 	const uint64_t size = 4 * SZ_1M;
 	struct drm_vsvm_device_query q = {};
+	struct unplug_topo before, after;
 	struct mig_dev d;
 	uint8_t *buf;
 	struct ctx c;
 
 	unplug_open(&d);
+	unplug_topo(d.fd, d.svm_id, &before);
 	ctx_init(&c, &d);
 	buf = unplug_vram_buf(&c, size, 0x600d);
 	unplug_unbind(unplug_index);
@@ -518,6 +573,14 @@ static void test_bind_again(void)
 	igt_assert(mig_dev_open(&d, unplug_index));
 	igt_assert_eq(vsvm_query(d.fd, &q), 0);
 	igt_assert_eq_u32(q.index, unplug_index);
+	/* Its group, capabilities and links are those of the old one. */
+	unplug_topo(d.fd, d.svm_id, &after);
+	igt_info("%u links to and from vsvm%d\n", after.num_links,
+		 unplug_index);
+	igt_assert_eq_u32(after.num_links, before.num_links);
+	igt_assert(!memcmp(&after.self, &before.self, sizeof(after.self)));
+	igt_assert(!memcmp(after.links, before.links,
+			   after.num_links * sizeof(after.links[0])));
 	ctx_init(&c, &d);
 	svm_bind_ptr(c.fd, c.vm, buf, size, 0);
 	svm_assert_pattern(buf, size, 0x600d);
