@@ -57,7 +57,10 @@
  * device's managed release. Binding the device again creates a new DRM
  * device, with the same index, a new render node and a new SVM device id,
  * and hands it the links of the ``links`` parameter to the devices that
- * are bound.
+ * are bound. With private VRAM that works while files of the unbound
+ * device are still open; coherent VRAM is a fixed physical range, which
+ * the unbound device holds until its last file is closed: until then the
+ * bind fails with -EBUSY.
  */
 
 #define DRIVER_NAME	"vsvm"

@@ -56,6 +56,13 @@ MODULE_PARM_DESC(coherent,
 
 static struct dentry *vsvm_debugfs_root;
 
+/*
+ * Devices whose coherent VRAM is registered, from their probe to their
+ * release: a device bound again while the unbound one still holds the
+ * range must wait for its last file to close
+ */
+static DECLARE_BITMAP(vsvm_coherent_busy, VSVM_MAX_DEVICES);
+
 static struct vsvm_vram *to_vram(struct drm_svm_devmem *dm)
 {
 	return container_of(dm, struct vsvm_vram, dm);
@@ -272,12 +279,15 @@ static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 static void vsvm_vram_release(struct drm_device *drm, void *data)
 {
 	struct vsvm_vram *vram = data;
+	bool coherent = drm_svm_devmem_is_coherent(&vram->dm);
 
 	debugfs_remove_recursive(vram->debugfs);
 	drm_svm_devmem_fini(&vram->dm);
 	gpu_buddy_fini(&vram->buddy);
 	vsvm_vram_free_backing(vram);
 	mutex_destroy(&vram->lock);
+	if (coherent)
+		clear_bit(to_vsvm_device(drm)->index, vsvm_coherent_busy);
 }
 
 /**
@@ -287,8 +297,10 @@ static void vsvm_vram_release(struct drm_device *drm, void *data)
  * The VRAM is freed when the DRM device is released, after
  * vsvm_vram_unplug() has emptied it if the device was unbound.
  *
- * Returns: 0 on success, -EINVAL for a bad ``coherent`` address, -ENOMEM,
- * or the error of drm_svm_devmem_init().
+ * Returns: 0 on success, -EINVAL for a bad ``coherent`` address, -EBUSY
+ * when the device's coherent VRAM is still that of the device unbound
+ * before (some of its files are open), -ENOMEM, or the error of
+ * drm_svm_devmem_init().
  */
 int vsvm_vram_init(struct vsvm_device *vdev)
 {
@@ -298,6 +310,12 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 
 	if (vdev->index < num_coherent)
 		base = coherent[vdev->index];
+	if (base && test_and_set_bit(vdev->index, vsvm_coherent_busy)) {
+		drm_err(&vdev->drm,
+			"coherent VRAM at %pa still belongs to the unbound device: close its files first\n",
+			&base);
+		return -EBUSY;
+	}
 	vram->size = vdev->vram_size;
 	mutex_init(&vram->lock);
 	vsvm_fail_init(&vram->fail_alloc);
@@ -341,6 +359,8 @@ err_buddy_fini:
 	gpu_buddy_fini(&vram->buddy);
 err_destroy_lock:
 	mutex_destroy(&vram->lock);
+	if (base)
+		clear_bit(vdev->index, vsvm_coherent_busy);
 	return ret;
 }
 
