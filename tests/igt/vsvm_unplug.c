@@ -51,6 +51,13 @@
  *		prefetches end with ENODEV, and the whole buffer is right
  *		afterwards.
  *
+ * SUBTEST: bind-while-open
+ * Description: A bind while a file of the unbound device is still open:
+ *		with private VRAM, a new device that works beside the old
+ *		file, and after its close; with coherent VRAM, whose range
+ *		the old device still holds, the bind fails with EBUSY until
+ *		the last close.
+ *
  * SUBTEST: bind-again
  * Description: After an unbind and the last close, a sysfs bind gives a
  *		device with the same index, isolation group, capabilities
@@ -124,13 +131,11 @@ static void unplug_unbind(int index)
 	igt_assert_f(!unplug_is_bound(index), "vsvm%d still bound\n", index);
 }
 
-/* Binds the device and waits for its render node to answer */
-static void unplug_bind(int index)
+/* Waits for the render node of a device just bound to answer */
+static void unplug_wait_node(int index)
 {
-	int err, fd = -1, waited;
+	int fd = -1, waited;
 
-	err = unplug_sysfs_write("bind", index);
-	igt_assert_f(err == 0, "bind vsvm%d: %s\n", index, strerror(-err));
 	for (waited = 0; waited < UNPLUG_NODE_WAIT_MS; waited += 10) {
 		fd = vsvm_open_render(index);
 		if (fd >= 0)
@@ -139,6 +144,15 @@ static void unplug_bind(int index)
 	}
 	igt_assert_f(fd >= 0, "no render node for vsvm%d after bind\n", index);
 	close(fd);
+}
+
+/* Binds the device and waits for its render node */
+static void unplug_bind(int index)
+{
+	int err = unplug_sysfs_write("bind", index);
+
+	igt_assert_f(err == 0, "bind vsvm%d: %s\n", index, strerror(-err));
+	unplug_wait_node(index);
 }
 
 /* Leaves the device bound, whatever an earlier subtest did */
@@ -500,6 +514,54 @@ static void test_unbind_cpu_faulting(void)
 	unplug_bind(unplug_index);
 }
 
+static void test_bind_while_open(void)
+{
+	const uint64_t size = 4 * SZ_1M;
+	struct mig_dev d, n;
+	struct ctx c, nc;
+	uint8_t *buf;
+	int err;
+
+	unplug_open(&d);
+	ctx_init(&c, &d);
+	buf = unplug_vram_buf(&c, size, 0x0dd);
+	unplug_unbind(unplug_index);
+	err = unplug_sysfs_write("bind", unplug_index);
+
+	if (mig_coherent(&d)) {
+		igt_assert_f(err == -EBUSY,
+			     "bind with the coherent VRAM held: %s, not EBUSY\n",
+			     strerror(-err));
+		igt_assert(!unplug_is_bound(unplug_index));
+		svm_batch_fini(&c.b);
+		close(d.fd);
+		unplug_bind(unplug_index);
+		svm_assert_pattern(buf, size, 0x0dd);
+		munmap(buf, size);
+		return;
+	}
+
+	igt_assert_f(err == 0, "bind vsvm%d: %s\n", unplug_index,
+		     strerror(-err));
+	unplug_wait_node(unplug_index);
+	igt_assert(mig_dev_open(&n, unplug_index));
+	igt_assert_neq(n.svm_id, d.svm_id);
+	ctx_init(&nc, &n);
+	svm_bind_ptr(nc.fd, nc.vm, buf, size, 0);
+	svm_assert_pattern(buf, size, 0x0dd);
+	gpu_fill(&nc, buf, size, 0x77777777);
+	assert_res(&nc, buf, size, DRM_SVM_RESIDENT_DEVICE, true);
+
+	/* The old device goes; the new one keeps working. */
+	svm_batch_fini(&c.b);
+	close(d.fd);
+	assert_gpu_sum(&nc, buf, size, svm_checksum_fill(0x77777777, size));
+	svm_assert_value(buf, size, 0x77777777);
+	ctx_fini(&nc);
+	close(n.fd);
+	munmap(buf, size);
+}
+
 /* The topology as one device sees it: its group, flags and links */
 struct unplug_topo {
 	struct drm_svm_topology_device self;
@@ -624,6 +686,10 @@ igt_main
 	igt_describe("Unbind while a CPU thread faults the pages back.");
 	igt_subtest("unbind-cpu-faulting")
 		test_unbind_cpu_faulting();
+
+	igt_describe("A bind while a file of the unbound device is open.");
+	igt_subtest("bind-while-open")
+		test_bind_while_open();
 
 	igt_describe("A bound-again device works.");
 	igt_subtest("bind-again")
