@@ -195,6 +195,7 @@ int drm_svm_devmem_init(struct drm_svm_devmem *dm,
 			struct drm_svm_device *sdev,
 			const struct drm_svm_devmem_ops *ops,
 			enum memory_type type, phys_addr_t base, u64 size);
+void drm_svm_devmem_drain(struct drm_svm_devmem *dm);
 void drm_svm_devmem_fini(struct drm_svm_devmem *dm);
 u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm);
 

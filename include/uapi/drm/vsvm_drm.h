@@ -76,6 +76,12 @@ extern "C" {
  * back, -EINVAL for a number past the last ioctl, and -ENOMEM when the
  * kernel is out of memory; and as its extension chain does (-EINVAL,
  * -EFAULT or -E2BIG, see &struct drm_svm_user_extension).
+ *
+ * A device can go away while its render node is open (a hot unplug, or
+ * an unbind of the vsvm platform driver through sysfs). Every ioctl on
+ * its open files then fails with -ENODEV, as does every job that had not
+ * ended (its fence signals with -ENODEV), and the data of its VRAM is
+ * back in system memory. The files stay valid until they are closed.
  */
 
 /*

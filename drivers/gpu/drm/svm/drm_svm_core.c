@@ -180,6 +180,14 @@ void drm_svm_devices_unlock_write(void)
 }
 
 /**
+ * drm_svm_devices_assert_write() - Check that the registry is held to change it
+ */
+void drm_svm_devices_assert_write(void)
+{
+	lockdep_assert_held_write(&drm_svm_devices_rwsem);
+}
+
+/**
  * drm_svm_device_by_id() - Look a device up by SVM device id
  * @id: the id
  *

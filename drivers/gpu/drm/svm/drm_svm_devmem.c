@@ -3,6 +3,7 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/delay.h>
 #include <linux/ioport.h>
 #include <linux/log2.h>
 #include <linux/memremap.h>
@@ -78,7 +79,33 @@
  *    addresses: the device's own, and those of peers it reaches over a
  *    link (drm_svm_page_devmem() says whose a page is);
  *  - for several devices, the links and isolation groups (see Topology);
- *  - drm_svm_devmem_fini() before the device goes away.
+ *  - drm_svm_devmem_fini() when the device is released, and, for a device
+ *    that can go away with files open, the unplug sequence below.
+ *
+ * Unplug
+ * ------
+ *
+ * A device that is hot-unplugged, or unbound from its driver, while
+ * processes still have its files open cannot wait for them to close: the
+ * data in its memory belongs to the processes, and its DMA mappings must
+ * go with the driver. The driver's remove callback then:
+ *
+ *  1. calls drm_dev_unplug(), after which its ioctls fail with -ENODEV
+ *     (the driver's own ioctls run between drm_dev_enter() and
+ *     drm_dev_exit(), so that none is left running), and stops feeding
+ *     GPU faults to the core: its jobs end with -ENODEV;
+ *  2. calls drm_svm_file_unplug() on every open file: every VM loses its
+ *     bindings, device mappings and DMA mappings, and later faults fail;
+ *  3. calls drm_svm_devmem_drain(): no page migrates into the memory any
+ *     more, and every page in it moves back to system memory, whichever
+ *     process or device maps it.
+ *
+ * What is left (the VMs' handles, the ZONE_DEVICE pages, the driver's
+ * allocator and copy engine, which a CPU fault on a page that was busy
+ * during the drain still uses) is freed when the last file is closed and
+ * the DRM device is released: drm_svm_devmem_fini() from a drmm action,
+ * then the SVM device id. A device bound again is a new DRM device, with a
+ * new SVM device id.
  */
 
 /*
@@ -575,32 +602,26 @@ u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm)
 }
 EXPORT_SYMBOL_GPL(drm_svm_devmem_in_use);
 
-/**
- * drm_svm_devmem_fini() - Take a device's memory away
- * @dm: the device memory, set up with drm_svm_devmem_init()
- *
- * Stops new migrations into the memory, moves every page still in it back
- * to system memory and removes the ZONE_DEVICE pages, with the device
- * registry held for write throughout, since VMs of other devices may see
- * the pages too. Called with no VM of the device left and no SVM lock
- * held; processes keep their data.
+/* Busy pages are skipped by a pass: how many passes give them a chance */
+#define DRM_SVM_DRAIN_PASSES	64
+
+/*
+ * Move every page out of the memory and let no migration in again. Pages
+ * that are busy (locked by a migration or a CPU fault in progress) are
+ * skipped by a pass; the next passes, a little later, find them free.
  */
-void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
+static void __drm_svm_devmem_drain(struct drm_svm_devmem *dm)
 {
 	unsigned long pfn, n;
 	int pass;
 
-	/*
-	 * The registry stays held for write until the pages are gone: other
-	 * devices' VMs see these pages too, and the paths that look at pages
-	 * without a reference (snapshots) hold it for read.
-	 */
-	drm_svm_devices_lock_write();
+	drm_svm_devices_assert_write();
 	dm->sdev->devmem = NULL;
 
-	/* Busy pages are skipped by a pass: give them a few chances. */
-	for (pass = 0; pass < 16 && atomic64_read(&dm->stats.vram_pages);
-	     pass++) {
+	for (pass = 0; pass < DRM_SVM_DRAIN_PASSES &&
+	     atomic64_read(&dm->stats.vram_pages); pass++) {
+		if (pass)
+			usleep_range(1000, 2000);
 		for (pfn = dm->pfn_first; pfn < dm->pfn_first + dm->npages;
 		     pfn += n) {
 			n = min(dm->pfn_first + dm->npages - pfn,
@@ -613,13 +634,54 @@ void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
 	if (atomic64_read(&dm->stats.vram_pages))
 		drm_warn(dm->sdev->drm, "drm_svm: %lld device pages still in use\n",
 			 atomic64_read(&dm->stats.vram_pages));
+}
 
+/**
+ * drm_svm_devmem_drain() - Empty a device's memory for good
+ * @dm: the device memory, set up with drm_svm_devmem_init()
+ *
+ * For a device that goes away while its files are open (hot unplug, a
+ * driver unbind): stops new migrations into the memory and moves every
+ * page still in it back to system memory, so that no process loses data,
+ * with the device registry held for write throughout, since VMs of other
+ * devices may map the pages too. The ZONE_DEVICE pages stay until
+ * drm_svm_devmem_fini(), so that the driver's allocator and copy engine
+ * must stay too; a CPU fault on a page that was busy during the drain
+ * still moves it back. Called with no SVM lock held, after the device's
+ * VMs are closed (drm_svm_file_unplug()); calling it twice is harmless.
+ */
+void drm_svm_devmem_drain(struct drm_svm_devmem *dm)
+{
+	drm_svm_devices_lock_write();
+	__drm_svm_devmem_drain(dm);
+	drm_svm_devices_unlock_write();
+}
+EXPORT_SYMBOL_GPL(drm_svm_devmem_drain);
+
+/**
+ * drm_svm_devmem_fini() - Take a device's memory away
+ * @dm: the device memory, set up with drm_svm_devmem_init()
+ *
+ * Drains the memory as drm_svm_devmem_drain() does, if that was not done
+ * yet, and removes the ZONE_DEVICE pages, with the device registry held
+ * for write throughout. Called with no VM of the device left and no SVM
+ * lock held; processes keep their data. The driver tears its allocator
+ * down once this returns.
+ */
+void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
+{
+	/*
+	 * The registry stays held for write until the pages are gone: other
+	 * devices' VMs see these pages too, and the paths that look at pages
+	 * without a reference (snapshots) hold it for read.
+	 */
+	drm_svm_devices_lock_write();
+	__drm_svm_devmem_drain(dm);
 	memunmap_pages(&dm->pagemap);
 	/*
 	 * A page's page_free queues the free work before its pagemap
 	 * reference drops: the last one may have been queued after the
-	 * flushes above and run after memunmap_pages() returned. The driver
-	 * tears its allocator down once this returns.
+	 * flushes of the drain and run after memunmap_pages() returned.
 	 */
 	flush_work(&dm->free_work);
 	drm_svm_devices_unlock_write();

@@ -578,6 +578,7 @@ void drm_svm_devices_unlock(void);
 bool drm_svm_devices_trylock(void);
 void drm_svm_devices_lock_write(void);
 void drm_svm_devices_unlock_write(void);
+void drm_svm_devices_assert_write(void);
 struct drm_svm_device *drm_svm_device_by_id(u32 id);
 void drm_svm_topology_reset(struct drm_svm_device *sdev);
 u32 drm_svm_device_group(const struct drm_svm_device *sdev);

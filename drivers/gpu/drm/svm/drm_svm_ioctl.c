@@ -70,6 +70,32 @@ void drm_svm_file_fini(struct drm_svm_file *sfile)
 EXPORT_SYMBOL_GPL(drm_svm_file_fini);
 
 /**
+ * drm_svm_file_unplug() - Empty every VM of a file whose device goes away
+ * @sfile: the state, of a file that stays open
+ *
+ * For a device unplugged or unbound from its driver while files are open:
+ * every VM of the file loses its bindings, and with them its device
+ * mappings and the DMA mappings made for them; later faults and binds fail
+ * (see drm_svm_mirror_close()), and the asynchronous prefetches queued so
+ * far end. The handles stay, for drm_svm_file_fini() at the last close.
+ *
+ * Called after drm_dev_unplug(), so that no ioctl of the file runs, and
+ * with the file kept from closing; before drm_svm_devmem_drain(), so that
+ * no fault moves pages back into the memory.
+ */
+void drm_svm_file_unplug(struct drm_svm_file *sfile)
+{
+	struct drm_svm_mirror *mirror;
+	unsigned long id;
+
+	xa_for_each(&sfile->vms, id, mirror) {
+		drm_svm_mirror_close(mirror);
+		drm_svm_prefetch_mirror_flush(mirror);
+	}
+}
+EXPORT_SYMBOL_GPL(drm_svm_file_unplug);
+
+/**
  * drm_svm_file_lookup() - Find a VM for an ioctl
  * @sfile: the caller's file
  * @vm_id: the VM handle

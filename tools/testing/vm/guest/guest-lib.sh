@@ -263,8 +263,9 @@ IGT_COHERENT_TESTS="vsvm_svm vsvm_migrate"
 # The multi-device tests run on four devices with every kind of pair: a
 # fabric link (0-1), a PCIe link (1-2), an unlinked pair (0-2) and a
 # link across isolation groups (2-3), and a device without atomics on
-# system memory (3); private, then coherent VRAM.
-IGT_MULTI_TESTS="vsvm_multi vsvm_attr vsvm_dma vsvm_policy vsvm_isolation"
+# system memory (3); private, then coherent VRAM. vsvm_unplug, last,
+# unbinds and binds again device 3, with its link across groups.
+IGT_MULTI_TESTS="vsvm_multi vsvm_attr vsvm_dma vsvm_policy vsvm_isolation vsvm_unplug"
 IGT_MULTI_ARGS="num_devices=4 links=0-1:fabric,1-2:pcie,2-3:fabric groups=0,0,0,1 atomics_sysmem=1,1,1,0"
 # IGT programs that are a suite of their own, not part of "igt".
 IGT_OWN_SUITE_TESTS="vsvm_fuzz"

@@ -3,14 +3,17 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/drm_svm.h>
 #include <drm/vsvm_drm.h>
@@ -30,6 +33,34 @@
  * file a &struct drm_svm_file with its VM handles, and the records of its
  * jobs. The VM ioctls are the core's; EXEC and JOB_QUERY are the
  * driver's (see the Jobs and Engine chapters).
+ *
+ * The devices are bound to the ``vsvm`` platform driver, so that they can
+ * be unbound and bound again through its sysfs files
+ * (``/sys/bus/platform/drivers/vsvm/unbind``, ``bind``), as a hot unplug
+ * and a hot plug would do. An unbind does not wait for the files to
+ * close:
+ *
+ *  - drm_dev_unplug(): from then on every ioctl on the device's files
+ *    fails with -ENODEV, the render node is gone, and the driver's
+ *    ioctls still running (each between drm_dev_enter() and
+ *    drm_dev_exit()) have returned;
+ *  - the jobs end with -ENODEV at their next round (see Engine);
+ *  - every VM of every open file is emptied (drm_svm_file_unplug()):
+ *    bindings, device mappings and DMA mappings go;
+ *  - the VRAM is drained (drm_svm_devmem_drain()): every page in it moves
+ *    back to system memory, so that no process loses data, and the
+ *    debugfs files go;
+ *  - the engine stops, once its jobs have ended.
+ *
+ * The VMs, the VRAM (its pages, allocator and backing) and the device's
+ * id in the core are freed when the last file is closed, by the DRM
+ * device's managed release. Binding the device again creates a new DRM
+ * device, with the same index, a new render node and a new SVM device id,
+ * and hands it the links of the ``links`` parameter to the devices that
+ * are bound. With private VRAM that works while files of the unbound
+ * device are still open; coherent VRAM is a fixed physical range, which
+ * the unbound device holds until its last file is closed: until then the
+ * bind fails with -EBUSY.
  */
 
 #define DRIVER_NAME	"vsvm"
@@ -45,6 +76,14 @@ module_param(vram_mb, uint, 0444);
 MODULE_PARM_DESC(vram_mb,
 		 "Device memory per GPU in MiB, a multiple of 2 (default 64)");
 
+/* The platform devices, from load to unload */
+static struct platform_device *vsvm_pdevs[VSVM_MAX_DEVICES];
+/* What each device's last probe returned */
+static int vsvm_probe_errors[VSVM_MAX_DEVICES];
+
+/* Serializes probe and remove, which change @vsvm_devices and the links */
+static DEFINE_MUTEX(vsvm_devices_lock);
+/* The bound devices; read without lock (vsvm_device_at()) */
 static struct vsvm_device *vsvm_devices[VSVM_MAX_DEVICES];
 
 /* Fault chunk sizes, largest first, as the core wants them */
@@ -70,40 +109,76 @@ unsigned int vsvm_num_devices(void)
  * vsvm_device_at() - A virtual GPU by index
  * @index: the device index, below VSVM_MAX_DEVICES
  *
- * Devices exist from module load to unload, and no file is open on any of
- * them while they go away.
+ * A device is there from its probe, before its VRAM has a page in use,
+ * until it is unbound, after its VRAM was drained; a peer that maps the
+ * device's pages finds it as long as the mapping exists.
  *
- * Returns: the device, or NULL when there is none at @index.
+ * Returns: the device, or NULL when none is bound at @index.
  */
 struct vsvm_device *vsvm_device_at(unsigned int index)
 {
-	return vsvm_devices[index];
+	return READ_ONCE(vsvm_devices[index]);
 }
 
+/*
+ * The driver's ioctls run between drm_dev_enter() and drm_dev_exit(), so
+ * that an unbind finds none of them running once drm_dev_unplug() returns.
+ * The DRM core's (syncobj waits) may wait as long as they are asked to:
+ * they run as they are, and fail once the device is unplugged.
+ */
+static int vsvm_ioctl_enter(struct drm_device *drm, void *data,
+			    struct drm_file *file, drm_ioctl_t *func)
+{
+	int ret, idx;
+
+	if (!drm_dev_enter(drm, &idx)) {
+		drm_dbg(drm, "ioctl: the device is gone\n");
+		return -ENODEV;
+	}
+	ret = func(drm, data, file);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+#define VSVM_IOCTL_ENTER(func)						\
+static int func##_enter(struct drm_device *drm, void *data,		\
+			struct drm_file *file)				\
+{									\
+	return vsvm_ioctl_enter(drm, data, file, func);			\
+}
+
+VSVM_IOCTL_ENTER(vsvm_device_query_ioctl)
+VSVM_IOCTL_ENTER(vsvm_vm_create_ioctl)
+VSVM_IOCTL_ENTER(vsvm_vm_destroy_ioctl)
+VSVM_IOCTL_ENTER(vsvm_vm_bind_ioctl)
+VSVM_IOCTL_ENTER(vsvm_exec_ioctl)
+VSVM_IOCTL_ENTER(vsvm_job_query_ioctl)
+VSVM_IOCTL_ENTER(vsvm_prefetch_ioctl)
+VSVM_IOCTL_ENTER(vsvm_residency_ioctl)
+VSVM_IOCTL_ENTER(vsvm_topology_ioctl)
+VSVM_IOCTL_ENTER(vsvm_madvise_ioctl)
+VSVM_IOCTL_ENTER(vsvm_attr_query_ioctl)
+
+#define VSVM_IOCTL_DEF(ioctl, func)					\
+	DRM_IOCTL_DEF_DRV(ioctl, func##_enter, DRM_RENDER_ALLOW)
+
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(VSVM_DEVICE_QUERY, vsvm_device_query_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_VM_BIND, vsvm_vm_bind_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_JOB_QUERY, vsvm_job_query_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_PREFETCH, vsvm_prefetch_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_RESIDENCY, vsvm_residency_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_TOPOLOGY, vsvm_topology_ioctl,
-			  DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_MADVISE, vsvm_madvise_ioctl, DRM_RENDER_ALLOW),
-	DRM_IOCTL_DEF_DRV(VSVM_ATTR_QUERY, vsvm_attr_query_ioctl,
-			  DRM_RENDER_ALLOW),
+	VSVM_IOCTL_DEF(VSVM_DEVICE_QUERY, vsvm_device_query_ioctl),
+	VSVM_IOCTL_DEF(VSVM_VM_CREATE, vsvm_vm_create_ioctl),
+	VSVM_IOCTL_DEF(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl),
+	VSVM_IOCTL_DEF(VSVM_VM_BIND, vsvm_vm_bind_ioctl),
+	VSVM_IOCTL_DEF(VSVM_EXEC, vsvm_exec_ioctl),
+	VSVM_IOCTL_DEF(VSVM_JOB_QUERY, vsvm_job_query_ioctl),
+	VSVM_IOCTL_DEF(VSVM_PREFETCH, vsvm_prefetch_ioctl),
+	VSVM_IOCTL_DEF(VSVM_RESIDENCY, vsvm_residency_ioctl),
+	VSVM_IOCTL_DEF(VSVM_TOPOLOGY, vsvm_topology_ioctl),
+	VSVM_IOCTL_DEF(VSVM_MADVISE, vsvm_madvise_ioctl),
+	VSVM_IOCTL_DEF(VSVM_ATTR_QUERY, vsvm_attr_query_ioctl),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
+	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct vsvm_file *vfile;
 
 	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL_ACCOUNT);
@@ -113,15 +188,28 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	drm_svm_file_init(&vfile->svm);
 	vsvm_file_jobs_init(vfile);
 	file->driver_priv = vfile;
+
+	mutex_lock(&vdev->files_lock);
+	list_add_tail(&vfile->link, &vdev->files);
+	mutex_unlock(&vdev->files_lock);
 	return 0;
 }
 
 /* Jobs still in flight hold their VM and record: they finish on their own */
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
+	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct vsvm_file *vfile = to_vsvm_file(file);
 
+	/* An unbind now waits until the file's VMs are closed. */
+	mutex_lock(&vdev->files_lock);
+	list_del(&vfile->link);
+	atomic_inc(&vdev->files_closing);
+	mutex_unlock(&vdev->files_lock);
+
 	drm_svm_file_fini(&vfile->svm);
+	if (atomic_dec_and_test(&vdev->files_closing))
+		wake_up_var(&vdev->files_closing);
 	vsvm_file_jobs_fini(vfile);
 	kfree(vfile);
 }
@@ -161,106 +249,186 @@ static const struct drm_driver vsvm_driver = {
 	.minor	= DRM_VSVM_UAPI_MINOR,
 };
 
-static struct vsvm_device *vsvm_device_create(unsigned int index)
+/* The last reference to the DRM device is gone: every file is closed. */
+static void vsvm_device_release(struct drm_device *drm, void *unused)
 {
-	struct platform_device *pdev;
-	struct vsvm_device *vdev;
-	char name[16];
+	struct vsvm_device *vdev = to_vsvm_device(drm);
+
+	if (atomic64_read(&vdev->stale_tlb_hits))
+		drm_err(drm, "%lld stale TLB hits\n",
+			atomic64_read(&vdev->stale_tlb_hits));
+	mutex_destroy(&vdev->files_lock);
+}
+
+/* Make the device one that peers find, and link it to the bound ones. */
+static int vsvm_device_publish(struct vsvm_device *vdev)
+{
 	int ret;
 
-	/*
-	 * One platform name per device: libdrm tells platform devices apart
-	 * by name only, and would fold "vsvm.0" and "vsvm.1" into one.
-	 */
-	snprintf(name, sizeof(name), DRIVER_NAME "%u", index);
-	pdev = platform_device_register_simple(name, PLATFORM_DEVID_NONE,
-					       NULL, 0);
-	if (IS_ERR(pdev))
-		return ERR_CAST(pdev);
+	mutex_lock(&vsvm_devices_lock);
+	WRITE_ONCE(vsvm_devices[vdev->index], vdev);
+	ret = vsvm_topology_link(vdev, vsvm_devices);
+	if (ret)
+		WRITE_ONCE(vsvm_devices[vdev->index], NULL);
+	mutex_unlock(&vsvm_devices_lock);
+	return ret;
+}
 
-	if (!devres_open_group(&pdev->dev, NULL, GFP_KERNEL)) {
-		ret = -ENOMEM;
-		goto err_unregister_pdev;
-	}
+static void vsvm_device_unpublish(struct vsvm_device *vdev)
+{
+	mutex_lock(&vsvm_devices_lock);
+	WRITE_ONCE(vsvm_devices[vdev->index], NULL);
+	mutex_unlock(&vsvm_devices_lock);
+}
+
+static int vsvm_probe(struct platform_device *pdev)
+{
+	unsigned int index = platform_get_device_id(pdev)->driver_data;
+	struct vsvm_device *vdev;
+	int ret;
 
 	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_driver,
 				  struct vsvm_device, drm);
 	if (IS_ERR(vdev)) {
 		ret = PTR_ERR(vdev);
-		goto err_release_devres;
+		goto out;
 	}
 	vdev->pdev = pdev;
 	vdev->index = index;
 	vdev->vram_size = (u64)vram_mb * SZ_1M;
 	atomic64_set(&vdev->stale_tlb_hits, 0);
+	mutex_init(&vdev->files_lock);
+	INIT_LIST_HEAD(&vdev->files);
+	atomic_set(&vdev->files_closing, 0);
+	ret = drmm_add_action_or_reset(&vdev->drm, vsvm_device_release, NULL);
+	if (ret)
+		goto out;
 
 	ret = vsvm_bus_init(vdev);
 	if (ret)
-		goto err_release_devres;
+		goto out;
 
 	ret = drm_svm_device_init(&vdev->svm, &vdev->drm, &vsvm_svm_ops,
 				  vsvm_chunk_sizes,
 				  ARRAY_SIZE(vsvm_chunk_sizes), VSVM_VA_END);
 	if (ret)
-		goto err_release_devres;
+		goto out;
 	vsvm_topology_device(vdev);
 
+	/* Freed with the DRM device, by a managed action */
 	ret = vsvm_vram_init(vdev);
 	if (ret)
-		goto err_release_devres;
+		goto out;
 
 	ret = vsvm_engine_init(&vdev->engine, vdev, 0);
 	if (ret)
-		goto err_vram_fini;
+		goto err_vram_unplug;
+
+	ret = vsvm_device_publish(vdev);
+	if (ret)
+		goto err_engine_fini;
+	platform_set_drvdata(pdev, vdev);
 
 	/* Final step: expose the device to userspace */
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
-		goto err_engine_fini;
+		goto err_unpublish;
+	goto out;
 
-	return vdev;
-
+err_unpublish:
+	vsvm_device_unpublish(vdev);
 err_engine_fini:
 	vsvm_engine_fini(&vdev->engine);
-err_vram_fini:
-	vsvm_vram_fini(vdev);
-err_release_devres:
-	devres_release_group(&pdev->dev, NULL);
-err_unregister_pdev:
-	platform_device_unregister(pdev);
-	return ERR_PTR(ret);
+err_vram_unplug:
+	vsvm_vram_unplug(vdev);
+out:
+	vsvm_probe_errors[index] = ret;
+	return ret;
 }
 
-static void vsvm_device_destroy(struct vsvm_device *vdev)
+/* Empty the VMs of the open files; wait for the files closing meanwhile. */
+static void vsvm_files_unplug(struct vsvm_device *vdev)
 {
-	struct platform_device *pdev = vdev->pdev;
+	struct vsvm_file *vfile;
 
-	drm_dev_unregister(&vdev->drm);
-	/* Every file is closed; finish the jobs they left behind */
-	vsvm_engine_fini(&vdev->engine);
-	vsvm_vram_fini(vdev);
-	if (atomic64_read(&vdev->stale_tlb_hits))
-		drm_err(&vdev->drm, "%lld stale TLB hits\n",
-			atomic64_read(&vdev->stale_tlb_hits));
-	devres_release_group(&pdev->dev, NULL);
-	platform_device_unregister(pdev);
+	mutex_lock(&vdev->files_lock);
+	list_for_each_entry(vfile, &vdev->files, link)
+		drm_svm_file_unplug(&vfile->svm);
+	mutex_unlock(&vdev->files_lock);
+	wait_var_event(&vdev->files_closing,
+		       !atomic_read(&vdev->files_closing));
 }
+
+/*
+ * Unbind, with files possibly open (see DOC: vsvm). What the files still
+ * reference stays until the last one is closed.
+ */
+static void vsvm_remove(struct platform_device *pdev)
+{
+	struct vsvm_device *vdev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&vdev->drm);
+	vsvm_files_unplug(vdev);
+	vsvm_vram_unplug(vdev);
+	vsvm_device_unpublish(vdev);
+	/* Every job left fails at its next round */
+	vsvm_engine_fini(&vdev->engine);
+}
+
+#define VSVM_PLATFORM_ID(i)	{ .name = DRIVER_NAME #i, .driver_data = i }
+
+static const struct platform_device_id vsvm_platform_ids[] = {
+	VSVM_PLATFORM_ID(0), VSVM_PLATFORM_ID(1), VSVM_PLATFORM_ID(2),
+	VSVM_PLATFORM_ID(3), VSVM_PLATFORM_ID(4), VSVM_PLATFORM_ID(5),
+	VSVM_PLATFORM_ID(6), VSVM_PLATFORM_ID(7),
+	{ }
+};
+
+static_assert(ARRAY_SIZE(vsvm_platform_ids) == VSVM_MAX_DEVICES + 1);
+
+static struct platform_driver vsvm_platform_driver = {
+	.probe		= vsvm_probe,
+	.remove		= vsvm_remove,
+	.id_table	= vsvm_platform_ids,
+	.driver		= {
+		.name	= DRIVER_NAME,
+	},
+};
 
 static void vsvm_destroy_devices(void)
 {
 	unsigned int i;
 
 	for (i = VSVM_MAX_DEVICES; i-- > 0;) {
-		if (!vsvm_devices[i])
+		if (!vsvm_pdevs[i])
 			continue;
-		vsvm_device_destroy(vsvm_devices[i]);
-		vsvm_devices[i] = NULL;
+		platform_device_unregister(vsvm_pdevs[i]);
+		vsvm_pdevs[i] = NULL;
 	}
+}
+
+/*
+ * One platform device per GPU, which the driver binds at once. One
+ * platform name per device: libdrm tells platform devices apart by name
+ * only, and would fold "vsvm.0" and "vsvm.1" into one.
+ */
+static int vsvm_create_device(unsigned int index)
+{
+	struct platform_device *pdev;
+	char name[16];
+
+	snprintf(name, sizeof(name), DRIVER_NAME "%u", index);
+	vsvm_probe_errors[index] = -ENODEV;
+	pdev = platform_device_register_simple(name, PLATFORM_DEVID_NONE,
+					       NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	vsvm_pdevs[index] = pdev;
+	return vsvm_probe_errors[index];
 }
 
 static int __init vsvm_init(void)
 {
-	struct vsvm_device *vdev;
 	unsigned int i;
 	int ret;
 
@@ -286,24 +454,24 @@ static int __init vsvm_init(void)
 		return ret;
 	vsvm_vram_module_init();
 
+	ret = platform_driver_register(&vsvm_platform_driver);
+	if (ret)
+		goto err_module_fini;
+
 	for (i = 0; i < num_devices; i++) {
-		vdev = vsvm_device_create(i);
-		if (IS_ERR(vdev)) {
+		ret = vsvm_create_device(i);
+		if (ret) {
 			pr_err("vsvm: creating device %u failed: %pe\n", i,
-			       vdev);
-			ret = PTR_ERR(vdev);
+			       ERR_PTR(ret));
 			goto err_destroy_devices;
 		}
-		vsvm_devices[i] = vdev;
 	}
-
-	ret = vsvm_topology_apply(vsvm_devices, num_devices);
-	if (ret)
-		goto err_destroy_devices;
 	return 0;
 
 err_destroy_devices:
 	vsvm_destroy_devices();
+	platform_driver_unregister(&vsvm_platform_driver);
+err_module_fini:
 	vsvm_vram_module_fini();
 	vsvm_pt_cache_fini();
 	return ret;
@@ -312,6 +480,7 @@ err_destroy_devices:
 static void __exit vsvm_exit(void)
 {
 	vsvm_destroy_devices();
+	platform_driver_unregister(&vsvm_platform_driver);
 	vsvm_vram_module_fini();
 	vsvm_pt_cache_fini();
 }

@@ -85,6 +85,15 @@ struct vsvm_device {
 	atomic64_t invalidations[VSVM_INVAL_REASONS];
 	/** @pt_blocks: Page table blocks allocated, all VMs */
 	atomic_t pt_blocks;
+	/** @files_lock: Protects @files */
+	struct mutex files_lock;
+	/** @files: The open files, &vsvm_file.link */
+	struct list_head files;
+	/**
+	 * @files_closing: Files off @files whose VMs are being closed, which
+	 * an unbind waits for
+	 */
+	atomic_t files_closing;
 };
 
 static inline struct vsvm_device *to_vsvm_device(struct drm_device *drm)
@@ -113,6 +122,8 @@ static inline struct vsvm_vm *to_vsvm_vm(struct drm_svm_mirror *mirror)
 struct vsvm_file {
 	/** @svm: The file's VM handles, kept by the SVM core */
 	struct drm_svm_file svm;
+	/** @link: Entry in &vsvm_device.files */
+	struct list_head link;
 	/** @jobs_lock: Protects @jobs and @last_job_id, orders submission */
 	struct mutex jobs_lock;
 	/** @jobs: &struct vsvm_job_record of the recent jobs, by job id */
@@ -139,7 +150,7 @@ u64 vsvm_bus_vram_addr(struct vsvm_device *owner, struct vsvm_device *to,
 void vsvm_vm_debugfs_init(struct vsvm_device *vdev, struct dentry *dir);
 
 int vsvm_vram_init(struct vsvm_device *vdev);
-void vsvm_vram_fini(struct vsvm_device *vdev);
+void vsvm_vram_unplug(struct vsvm_device *vdev);
 bool vsvm_vram_is_coherent(struct vsvm_device *vdev);
 struct page *vsvm_vram_backing(struct vsvm_vram *vram, struct page *page);
 void vsvm_vram_module_init(void);
@@ -159,8 +170,8 @@ void vsvm_cost_charge_copy(u64 ps);
 
 int vsvm_topology_check(unsigned int num_devices);
 void vsvm_topology_device(struct vsvm_device *vdev);
-int vsvm_topology_apply(struct vsvm_device **devices,
-			unsigned int num_devices);
+int vsvm_topology_link(struct vsvm_device *vdev,
+		       struct vsvm_device *const *devices);
 
 void vsvm_file_jobs_init(struct vsvm_file *vfile);
 void vsvm_file_jobs_fini(struct vsvm_file *vfile);

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 #include <drm/drm_svm.h>
 #include <drm/vsvm_drm.h>
@@ -62,6 +63,13 @@
  * -EBUSY (the range kept being invalidated for the whole of the core's
  * retry time): the round is replayed, and only %VSVM_BUSY_ROUNDS such
  * rounds in a row fail the job with -EBUSY.
+ *
+ * **Unplug.** Each round runs between drm_dev_enter() and drm_dev_exit(),
+ * its fault servicing outside (it may wait for a userfaultfd's handler).
+ * Once the device is unplugged (see DOC: vsvm), the next round of every
+ * job does not start, and a fault that fails because the VMs were emptied
+ * meanwhile is not the job's: the job fails with -ENODEV, its record
+ * holding the command's address with a read access.
  *
  * A translation may also disappear between pre-translation and the access
  * (an invalidation raced with the command); the access then faults the
@@ -399,6 +407,16 @@ static int vsvm_run_unmapped(struct vsvm_run *run, u64 pc)
 	return -EFAULT;
 }
 
+/* The device was unplugged: the job ends at the command at @pc */
+static int vsvm_run_gone(struct vsvm_run *run, u64 pc)
+{
+	drm_dbg(&run->engine->vdev->drm,
+		"job %llu: the device is gone, at the command at %#llx\n",
+		run->job->id, pc);
+	vsvm_run_fail(run, pc, DRM_SVM_ACCESS_READ, -ENODEV);
+	return -ENODEV;
+}
+
 /* Start a command afresh: first round, or its words changed under us */
 static void vsvm_cmd_restart(const struct vsvm_cmd *cmd, u64 *words,
 			     struct vsvm_resume *resume,
@@ -434,13 +452,16 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 	struct drm_svm_fault first;
 	unsigned int replays = 0;
 	u64 done;
-	int ret;
+	int ret, idx;
 
 	for (;;) {
 		run->nfaults = 0;
 		progress = false;
 		prefaulted = false;
 
+		/* A round is device work: none starts once it is unplugged. */
+		if (!drm_dev_enter(&run->engine->vdev->drm, &idx))
+			return vsvm_run_gone(run, pc);
 		ret = vsvm_cmd_fetch(run, pc, end, cmd);
 		if (!ret) {
 			if (fresh || memcmp(words, cmd->w, sizeof(words)))
@@ -466,6 +487,7 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 				progress = resume.done != done;
 			}
 		}
+		drm_dev_exit(idx);
 		if (ret != -EAGAIN)
 			break;
 
@@ -474,6 +496,9 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 		if (run->no_faults)
 			return vsvm_run_unmapped(run, pc);
 		ret = vsvm_run_service(run);
+		/* Faults of the closed VMs of an unplugged device fail too. */
+		if (ret && drm_dev_is_unplugged(&run->engine->vdev->drm))
+			return vsvm_run_gone(run, pc);
 		if (ret)
 			return ret;
 		/* Use what pre-translation brought in before it can go again */
@@ -686,7 +711,8 @@ int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,
  * @engine: the engine
  *
  * Runs the jobs still queued to completion, then stops the engine. No job
- * may be submitted any more: every file of the device is closed.
+ * may be submitted any more: the device is unplugged, so that the jobs
+ * end at their next round with -ENODEV.
  */
 void vsvm_engine_fini(struct vsvm_engine *engine)
 {

@@ -195,28 +195,36 @@ void vsvm_topology_device(struct vsvm_device *vdev)
 }
 
 /**
- * vsvm_topology_apply() - Hand the links to the SVM core
- * @devices: the devices, by index
- * @num_devices: number of devices
+ * vsvm_topology_link() - Hand a new device's links to the SVM core
+ * @vdev: the device, probed and not yet registered
+ * @devices: the devices bound, by index, @vdev included
  *
- * Called once every device exists. Until then a device reaches only its
- * own memory and system memory, which is always correct.
+ * Sets both directions of every link of the ``links`` parameter between
+ * @vdev and a device that is bound. Devices probe one after the other, at
+ * load and when bound again, so that each link is set once both its ends
+ * exist. Until then a device reaches only its own memory and system
+ * memory, which is always correct.
  *
  * Returns: 0, or the error of drm_svm_link_set().
  */
-int vsvm_topology_apply(struct vsvm_device **devices, unsigned int num_devices)
+int vsvm_topology_link(struct vsvm_device *vdev,
+		       struct vsvm_device *const *devices)
 {
 	struct vsvm_link_spec *spec;
+	struct vsvm_device *peer;
 	unsigned int i;
 	int err;
 
 	for (i = 0; i < vsvm_num_links; i++) {
 		spec = &vsvm_links[i];
-		err = drm_svm_link_set(&devices[spec->a]->svm,
-				       &devices[spec->b]->svm, &spec->link);
+		if (spec->a != vdev->index && spec->b != vdev->index)
+			continue;
+		peer = devices[spec->a == vdev->index ? spec->b : spec->a];
+		if (!peer)
+			continue;
+		err = drm_svm_link_set(&vdev->svm, &peer->svm, &spec->link);
 		if (!err)
-			err = drm_svm_link_set(&devices[spec->b]->svm,
-					       &devices[spec->a]->svm,
+			err = drm_svm_link_set(&peer->svm, &vdev->svm,
 					       &spec->link);
 		if (err)
 			return err;

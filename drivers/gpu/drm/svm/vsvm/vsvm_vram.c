@@ -9,6 +9,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
 #include "vsvm_drv.h"
@@ -54,6 +55,13 @@ MODULE_PARM_DESC(coherent,
 		 "Physical base of each device's coherent VRAM, 0 for private (default: all private)");
 
 static struct dentry *vsvm_debugfs_root;
+
+/*
+ * Devices whose coherent VRAM is registered, from their probe to their
+ * release: a device bound again while the unbound one still holds the
+ * range must wait for its last file to close
+ */
+static DECLARE_BITMAP(vsvm_coherent_busy, VSVM_MAX_DEVICES);
 
 static struct vsvm_vram *to_vram(struct drm_svm_devmem *dm)
 {
@@ -267,12 +275,32 @@ static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 	vsvm_vm_debugfs_init(vdev, vram->debugfs);
 }
 
+/* The DRM device is released: every file is closed, the VRAM unused. */
+static void vsvm_vram_release(struct drm_device *drm, void *data)
+{
+	struct vsvm_vram *vram = data;
+	bool coherent = drm_svm_devmem_is_coherent(&vram->dm);
+
+	debugfs_remove_recursive(vram->debugfs);
+	drm_svm_devmem_fini(&vram->dm);
+	gpu_buddy_fini(&vram->buddy);
+	vsvm_vram_free_backing(vram);
+	mutex_destroy(&vram->lock);
+	if (coherent)
+		clear_bit(to_vsvm_device(drm)->index, vsvm_coherent_busy);
+}
+
 /**
  * vsvm_vram_init() - Create a device's VRAM
  * @vdev: the device, with its SVM state initialized and &vsvm_device.vram_size set
  *
- * Returns: 0 on success, -EINVAL for a bad ``coherent`` address, -ENOMEM,
- * or the error of drm_svm_devmem_init().
+ * The VRAM is freed when the DRM device is released, after
+ * vsvm_vram_unplug() has emptied it if the device was unbound.
+ *
+ * Returns: 0 on success, -EINVAL for a bad ``coherent`` address, -EBUSY
+ * when the device's coherent VRAM is still that of the device unbound
+ * before (some of its files are open), -ENOMEM, or the error of
+ * drm_svm_devmem_init().
  */
 int vsvm_vram_init(struct vsvm_device *vdev)
 {
@@ -282,6 +310,12 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 
 	if (vdev->index < num_coherent)
 		base = coherent[vdev->index];
+	if (base && test_and_set_bit(vdev->index, vsvm_coherent_busy)) {
+		drm_err(&vdev->drm,
+			"coherent VRAM at %pa still belongs to the unbound device: close its files first\n",
+			&base);
+		return -EBUSY;
+	}
 	vram->size = vdev->vram_size;
 	mutex_init(&vram->lock);
 	vsvm_fail_init(&vram->fail_alloc);
@@ -290,7 +324,7 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 
 	ret = gpu_buddy_init(&vram->buddy, vram->size, PAGE_SIZE);
 	if (ret)
-		return ret;
+		goto err_destroy_lock;
 
 	if (!base) {
 		ret = vsvm_vram_alloc_backing(vram);
@@ -306,6 +340,11 @@ int vsvm_vram_init(struct vsvm_device *vdev)
 		goto err_free_backing;
 
 	vsvm_vram_debugfs_init(vdev);
+	/* From here on the release undoes it all, also on failure */
+	ret = drmm_add_action_or_reset(&vdev->drm, vsvm_vram_release, vram);
+	if (ret)
+		return ret;
+
 	if (base)
 		drm_info(&vdev->drm, "%llu MiB coherent VRAM at %pa\n",
 			 vram->size / SZ_1M, &base);
@@ -318,25 +357,28 @@ err_free_backing:
 	vsvm_vram_free_backing(vram);
 err_buddy_fini:
 	gpu_buddy_fini(&vram->buddy);
+err_destroy_lock:
+	mutex_destroy(&vram->lock);
+	if (base)
+		clear_bit(vdev->index, vsvm_coherent_busy);
 	return ret;
 }
 
 /**
- * vsvm_vram_fini() - Destroy a device's VRAM
- * @vdev: the device, with no file open
+ * vsvm_vram_unplug() - Empty the VRAM of a device being unbound
+ * @vdev: the device, unplugged, with its VMs emptied
  *
- * Processes keep their data: the core moves what is still in VRAM back to
- * system memory first.
+ * Processes keep their data: every page in the VRAM moves back to system
+ * memory. The debugfs files go, so that the device can be bound again;
+ * the memory itself goes when the DRM device is released.
  */
-void vsvm_vram_fini(struct vsvm_device *vdev)
+void vsvm_vram_unplug(struct vsvm_device *vdev)
 {
 	struct vsvm_vram *vram = &vdev->vram;
 
 	debugfs_remove_recursive(vram->debugfs);
-	drm_svm_devmem_fini(&vram->dm);
-	gpu_buddy_fini(&vram->buddy);
-	vsvm_vram_free_backing(vram);
-	mutex_destroy(&vram->lock);
+	vram->debugfs = NULL;
+	drm_svm_devmem_drain(&vram->dm);
 }
 
 /**
