@@ -115,8 +115,9 @@
  *		only where a concurrent change made a hole in what it reads
  *		(-EFAULT) or made it read-only (-EPERM, prefetch); a job or
  *		a prefetch in flight on a destroyed VM or a closed file may
- *		end with -ENOENT. A job or prefetch that gives up with
- *		-EBUSY is counted and reported, not failed (see busy-gpu;
+ *		end with -ENOENT. A job, a prefetch or the populating bind
+ *		of a new VM's batch that gives up with -EBUSY is counted and
+ *		reported, not failed (see busy-gpu;
  *		VSVM_STRESS_STRICT=1 fails it), and a GPU write that did so
  *		is completed by the CPU. At the end every region is checked
  *		by the CPU and by a job on every device. The test prints the
@@ -617,6 +618,15 @@ static int tdev_bind(struct worker *w, struct tdev *t)
 	return err;
 }
 
+/* -EBUSY, counted when it is not fatal */
+static bool busy_allowed(struct worker *w, enum stress_op op, int err)
+{
+	if (err != -EBUSY || strict_busy)
+		return false;
+	w->busy[op]++;
+	return true;
+}
+
 static bool tdev_vm_create(struct worker *w, struct tdev *t)
 {
 	struct drm_svm_vm_create args = {};
@@ -629,6 +639,12 @@ static bool tdev_vm_create(struct worker *w, struct tdev *t)
 	}
 	t->vm = args.vm_id;
 	err = tdev_bind(w, t);
+	/*
+	 * A populating bind that kept racing invalidations gives up with
+	 * -EBUSY, and the binding stays: the batch faults in on first use.
+	 */
+	if (busy_allowed(w, w->cur_op, err))
+		err = 0;
 	if (err) {
 		fail_set(w, "bind on vsvm%u: %d", t->d->index, err);
 		return false;
@@ -750,15 +766,6 @@ static bool job_run(struct worker *w, struct tdev *t, uint64_t len,
 static bool job_ok(const struct drm_vsvm_job_query *q)
 {
 	return q->status == DRM_VSVM_JOB_DONE && !q->error;
-}
-
-/* -EBUSY, counted when it is not fatal */
-static bool busy_allowed(struct worker *w, enum stress_op op, int err)
-{
-	if (err != -EBUSY || strict_busy)
-		return false;
-	w->busy[op]++;
-	return true;
 }
 
 /* A failed job reading @r that a hole made during @s explains. */
