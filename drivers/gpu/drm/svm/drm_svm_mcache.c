@@ -124,14 +124,34 @@ void drm_svm_policy_forget_device(u32 id)
 	}
 }
 
-/* Fold a move of @npages that took @ns into the pair's average. */
+/*
+ * Moves of fewer pages say little of what 2 MiB cost: their fixed costs
+ * (the passes, the fault's round trip) would be scaled up to 2 MiB.
+ */
+#define DRM_SVM_POLICY_COST_MIN_PAGES	(SZ_64K >> PAGE_SHIFT)
+/* One sample raises the average by a bounded step */
+#define DRM_SVM_POLICY_COST_MAX_STEP	4
+
+/*
+ * Fold a move of @npages that took @ns into the pair's average. A move
+ * that was slow for reasons of its own (reclaim, a console busy with an
+ * OOM report) must not make every later move of every process look
+ * quick: each sample counts for at most DRM_SVM_POLICY_COST_MAX_STEP
+ * times the average so far, so that a lasting change still shows within
+ * a few moves.
+ */
 static void drm_svm_policy_cost_add(u32 from, u32 to, u64 ns,
 				    unsigned long npages)
 {
-	u64 sample = div64_u64(ns << (DRM_SVM_BLOCK_SHIFT - PAGE_SHIFT),
-			       npages);
 	u32 old = READ_ONCE(drm_svm_policy_cost[from][to]);
+	u64 sample;
 
+	if (npages < DRM_SVM_POLICY_COST_MIN_PAGES)
+		return;
+	sample = div64_u64(ns << (DRM_SVM_BLOCK_SHIFT - PAGE_SHIFT), npages);
+	if (old)
+		sample = min_t(u64, sample,
+			       (u64)DRM_SVM_POLICY_COST_MAX_STEP * old);
 	sample = min_t(u64, sample, U32_MAX);
 	WRITE_ONCE(drm_svm_policy_cost[from][to],
 		   old ? (3ULL * old + sample) / 4 : sample);

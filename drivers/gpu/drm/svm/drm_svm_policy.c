@@ -35,10 +35,12 @@
  * pinned, and freed with the process.
  *
  * **The lapse** of a block is twice the measured cost of its last move
- * over that pair of processors (an average of the moves the core made,
- * per 2 MiB), clamped to [lapse_min_us, lapse_max_us], and at most a
- * second. A move is quick when a processor takes the block back less
- * than a lapse after another one took it: the holder had less time with
+ * over that pair of processors (an average of the moves of 64 KiB or
+ * more the core made, per 2 MiB, no sample counting for more than four
+ * times the average before it),
+ * clamped to [lapse_min_us, lapse_max_us], and at most a second. A move
+ * is quick when a processor takes the block back less than a lapse
+ * after another one took it: the holder had less time with
  * the block than two moves cost. Taking back means the processor asked
  * for the block before in the current epoch, and did not ask for the move before
  * itself (a bounce through system memory is one request in two moves); a
