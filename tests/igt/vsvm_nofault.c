@@ -79,7 +79,9 @@
  * SUBTEST: invalidate-race
  * Description: A thread keeps dropping and rewriting a buffer while jobs
  *		read it: every job runs without a fault and reads either the
- *		old or the new contents of each page, never a stale page.
+ *		old or the new contents of each page, never a stale page. A
+ *		job whose revalidation kept losing the race gives up with
+ *		EBUSY, as documented; it is run again, at most 8 times.
  *
  * SUBTEST: faulting-vm-unchanged
  * Description: In a VM created without the flag, the same invalidation
@@ -609,6 +611,32 @@ struct churn {
 	unsigned long rounds;
 };
 
+/*
+ * Run the batch, again when it gave up with -EBUSY (its revalidation kept
+ * losing to invalidations, which is transient), at most RACE_BUSY_RUNS
+ * times; it must then succeed without a fault. Returns the runs given up.
+ */
+#define RACE_BUSY_RUNS	8
+
+static unsigned int nf_run_busy_ok(struct nf *n, const char *what)
+{
+	struct drm_vsvm_job_query q;
+	unsigned int busy;
+
+	for (busy = 0; busy < RACE_BUSY_RUNS; busy++) {
+		q = svm_run_batch(n->fd, n->vm, &n->b);
+		if (q.status != DRM_VSVM_JOB_FAILED || q.error != -EBUSY)
+			break;
+	}
+	if (q.status != DRM_VSVM_JOB_DONE || q.error || q.faults)
+		svm_job_print(what, &q);
+	igt_assert_f(q.status == DRM_VSVM_JOB_DONE && !q.error,
+		     "%s: job failed: %d (%s), after %u runs given up with "
+		     "EBUSY\n", what, q.error, strerror(-q.error), busy);
+	igt_assert_eq_u64(q.faults, 0);
+	return busy;
+}
+
 static void *churn_thread(void *arg)
 {
 	struct churn *c = arg;
@@ -630,7 +658,7 @@ static void test_race(int fd)
 	/* One COPY per page: 64 pages fit in a batch. */
 	struct churn c = { .size = 64 * SZ_4K };
 	uint64_t *words, i, j, size = 64 * SZ_4K;
-	unsigned int jobs = 0;
+	unsigned int jobs = 0, busy = 0;
 	pthread_t thread;
 	struct nf n;
 
@@ -650,7 +678,7 @@ static void test_race(int fd)
 			cmd_copy(&n.b, to_u64(&words[i]),
 				 to_u64(c.buf + i * SZ_4K), sizeof(*words));
 		cmd_end(&n.b);
-		nf_run_ok(&n, "job racing with invalidations");
+		busy += nf_run_busy_ok(&n, "job racing with invalidations");
 		for (j = 0; j < size / SZ_4K; j++)
 			igt_assert_f(words[j] == 0 ||
 				     words[j] == 0x1111111111111111ull,
@@ -659,7 +687,8 @@ static void test_race(int fd)
 	}
 	c.stop = true;
 	pthread_join(thread, NULL);
-	igt_info("%u jobs, %lu rounds of invalidation\n", jobs, c.rounds);
+	igt_info("%u jobs, %lu rounds of invalidation, %u runs given up "
+		 "with EBUSY and run again\n", jobs, c.rounds, busy);
 	igt_assert_lt(0, c.rounds);
 	nf_fini(&n);
 	munmap(words, SZ_4K);
