@@ -66,7 +66,8 @@
  * Description: fork() with pages in VRAM: the child reads the parent's
  *		data on the CPU and on its own GPU VM; the child's writes do
  *		not show in the parent, nor the parent's GPU and CPU writes in
- *		the child.
+ *		the child. A GPU write to the shared pages moves their chunk
+ *		once at most, not once per page.
  *
  * SUBTEST: munmap-partial
  * Description: munmap of the middle of a 2 MiB chunk in VRAM: the hole
@@ -820,6 +821,25 @@ static void test_prefetch_system(const struct prefetch_case *pc)
 
 /* fork-cow */
 
+/*
+ * A GPU write of @len bytes at @p, in memory a fork() shares: it writes
+ * its own pages and moves no more than the chunk they are in once.
+ */
+static void gpu_fill_cow(struct ctx *c, uint8_t *p, uint64_t len,
+			 uint32_t value)
+{
+	struct svm_dev_stats st0 = svm_dev_stats(c->d), st1;
+	uint64_t moved;
+
+	gpu_fill(c, p, len, value);
+	st1 = svm_dev_stats(c->d);
+	moved = st1.pages_to_vram - st0.pages_to_vram +
+		st1.pages_to_ram - st0.pages_to_ram;
+	igt_assert_f(moved <= pages(SZ_2M),
+		     "a GPU write of %" PRIu64 " KiB of copy-on-write memory moved %" PRIu64 " pages\n",
+		     len >> 10, moved);
+}
+
 static void test_fork_cow(void)
 {
 	const uint64_t half = BUF_SIZE / 2;
@@ -855,7 +875,7 @@ static void test_fork_cow(void)
 
 		/* Our writes, CPU and GPU, on the first half. */
 		svm_pattern_fill(buf, half / 2, SEED_D);
-		gpu_fill(&cc, buf + half / 2, half / 2, FILL_C);
+		gpu_fill_cow(&cc, buf + half / 2, half / 2, FILL_C);
 		igt_assert_eq(write(to_parent[1], "w", 1), 1);
 
 		/* The parent's writes, on the second half, stay its own. */
@@ -876,7 +896,7 @@ static void test_fork_cow(void)
 		     "the child failed before writing\n");
 	/* Unchanged by the child, for the GPU and then the CPU. */
 	assert_gpu_sum(&c, buf, BUF_SIZE, svm_checksum(shadow, BUF_SIZE));
-	gpu_fill(&c, buf + half, half / 2, FILL_A);
+	gpu_fill_cow(&c, buf + half, half / 2, FILL_A);
 	svm_pattern_fill(buf + half + half / 2, half / 2, SEED_B);
 	igt_assert_eq(write(to_child[1], "p", 1), 1);
 	igt_waitchildren();

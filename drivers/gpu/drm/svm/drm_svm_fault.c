@@ -950,7 +950,8 @@ retry:
 	req.no_migrate |= req.uffd;
 	/*
 	 * Copy-on-write pages: a fault writes its own page and maps the
-	 * others as they are; a prefetch, a hint, writes none.
+	 * others as they are, where they are (see Placement); a prefetch, a
+	 * hint, writes none.
 	 * drm_svm_mirror_populate() writes them all, as userptr does.
 	 */
 	if (!err && req.cow && write) {

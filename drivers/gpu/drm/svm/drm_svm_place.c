@@ -22,6 +22,13 @@
  *    memory when there is none), and maps it only when D reaches it;
  *  - a %DRM_SVM_BIND_FLAG_NO_MIGRATE binding, or a device without memory,
  *    never moves the chunk for a fault or a device prefetch;
+ *  - a write fault on copy-on-write memory (after fork(), or in a private
+ *    file mapping) maps the chunk where it is: it writes its own page
+ *    only, and the chunk's other pages may still be shared, read-only,
+ *    with another process. Moved into D's memory, they would stay
+ *    read-only there, and the next write fault in the chunk would move it
+ *    all back to system memory first, a migration of the whole chunk for
+ *    each page written;
  *  - atomics by devices and the CPU (%DRM_SVM_ATOMICS_GLOBAL) put the
  *    chunk in system memory;
  *  - a preferred location is sticky. System memory: the chunk goes there.
@@ -117,7 +124,7 @@ struct drm_svm_place_to drm_svm_place_decide(const struct drm_svm_place_req *req
 		break;
 	}
 
-	if (req->no_migrate || !req->sdev->devmem)
+	if (req->no_migrate || !req->sdev->devmem || req->write_page)
 		return drm_svm_place_stay();
 	/* The CPU's atomics and the devices' must meet: system memory. */
 	if (req->attrs.atomics == DRM_SVM_ATOMICS_GLOBAL)

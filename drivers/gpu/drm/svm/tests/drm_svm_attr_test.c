@@ -367,6 +367,8 @@ struct place_case {
 	enum drm_svm_place where;
 	int dev;		/* device index for DEVICE */
 	bool map;
+	/* Input: a write fault on copy-on-write memory */
+	bool cow_write;
 };
 
 /* Device 0 faults or prefetches in every case. */
@@ -400,6 +402,12 @@ static const struct place_case place_cases[] = {
 	  DRM_SVM_LOC_NONE, NOWHERE, 0, true, DRM_SVM_PLACE_FAULT, 0, true },
 	{ "write fault, read mostly", DRM_SVM_PLACE_FAULT, true, false,
 	  DRM_SVM_LOC_NONE, NOWHERE, 0, true, DRM_SVM_PLACE_DEVICE, 0, true },
+	{ "write fault, copy-on-write", DRM_SVM_PLACE_FAULT, true, false,
+	  DRM_SVM_LOC_NONE, NOWHERE, 0, false, DRM_SVM_PLACE_FAULT, 0, true,
+	  true },
+	{ "write fault, copy-on-write, preferred self", DRM_SVM_PLACE_FAULT,
+	  true, false, DRM_SVM_LOC_DEVICE, 0, 0, false, DRM_SVM_PLACE_FAULT, 0,
+	  true, true },
 	{ "prefetch device, preferred peer", DRM_SVM_PLACE_DEVICE, false,
 	  false, DRM_SVM_LOC_DEVICE, 1, 0, false, DRM_SVM_PLACE_DEVICE, 0,
 	  true },
@@ -437,6 +445,7 @@ static void drm_test_svm_place_decide(struct kunit *test)
 		.place = c->place,
 		.write = c->write,
 		.no_migrate = c->no_migrate,
+		.write_page = c->cow_write ? PAGE_SIZE : 0,
 		.attrs = { .location = c->location },
 	};
 	unsigned long mask = c->accessed_by;
