@@ -53,12 +53,9 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <linux/userfaultfd.h>
 
 #include "igt.h"
 #include "vsvm_igt.h"
@@ -431,22 +428,6 @@ static void test_vm_create(void)
 
 /* jobs-queued */
 
-static int uffd_open(void *addr, uint64_t len)
-{
-	struct uffdio_register reg = {
-		.range = { .start = to_u64(addr), .len = len },
-		.mode = UFFDIO_REGISTER_MODE_MISSING,
-	};
-	struct uffdio_api api = { .api = UFFD_API };
-	int uffd;
-
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) ||
-	    ioctl(uffd, UFFDIO_REGISTER, &reg))
-		return -1;
-	return uffd;
-}
-
 static void jobs_child(struct report *r)
 {
 	const uint64_t len = 16 * svm_page_size();
@@ -467,7 +448,7 @@ static void jobs_child(struct report *r)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		_exit(13);
-	uffd = uffd_open(buf, len);
+	uffd = __svm_uffd_open(buf, len);
 	if (uffd < 0 || __svm_bind(fd, vm, to_u64(buf), to_u64(buf), len, 0))
 		_exit(14);
 	child_batch(&stuck, fd, vm);

@@ -14,16 +14,19 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/sync_file.h>
+#include <linux/userfaultfd.h>
 #include <xf86drm.h>
 
 #include "igt.h"
@@ -684,6 +687,36 @@ static inline void svm_assert_fault(const struct drm_vsvm_job_query *q,
 		     "fault address %#" PRIx64 " outside [%#" PRIx64
 		     ", %#" PRIx64 ")\n", (uint64_t)q->fault.address,
 		     start, end);
+}
+
+/*
+ * Userfaultfd
+ */
+
+/*
+ * __svm_uffd_open() - A non-blocking userfaultfd for missing-page faults
+ * of [@addr, @addr + @len); the fd, or -errno. Asserts nothing, so that a
+ * child may call it.
+ */
+static inline int __svm_uffd_open(void *addr, uint64_t len)
+{
+	struct uffdio_register reg = {
+		.range = { .start = to_u64(addr), .len = len },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	struct uffdio_api api = { .api = UFFD_API };
+	int uffd, err;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0)
+		return -errno;
+	if (ioctl(uffd, UFFDIO_API, &api) ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		err = -errno;
+		close(uffd);
+		return err;
+	}
+	return uffd;
 }
 
 /*
