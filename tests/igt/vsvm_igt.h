@@ -41,6 +41,25 @@ static inline int vsvm_query(int fd, struct drm_vsvm_device_query *q)
 	return err;
 }
 
+/**
+ * vsvm_require_uapi() - Query a device and skip unless its uAPI suits
+ * @fd: vsvm render node
+ * @q: out: the device's description
+ *
+ * Skips the test when the kernel's uAPI is another major version, or an
+ * older minor one, than the tests were built for.
+ */
+static inline void vsvm_require_uapi(int fd, struct drm_vsvm_device_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	igt_assert_eq(vsvm_query(fd, q), 0);
+	igt_require_f(q->uapi_major == DRM_VSVM_UAPI_MAJOR &&
+		      q->uapi_minor >= DRM_VSVM_UAPI_MINOR,
+		      "kernel uAPI %u.%u, tests need %u.%u\n",
+		      q->uapi_major, q->uapi_minor,
+		      DRM_VSVM_UAPI_MAJOR, DRM_VSVM_UAPI_MINOR);
+}
+
 static inline bool __vsvm_is_vsvm(int fd)
 {
 	drmVersionPtr version = drmGetVersion(fd);

@@ -2119,12 +2119,7 @@ igt_main
 		igt_require_f(vsvm_count_devices() > 0,
 			      "No vsvm render node; is vsvm loaded?\n");
 		igt_assert(mig_dev_open(&dev0, 0));
-		igt_assert_eq(vsvm_query(dev0.fd, &q), 0);
-		igt_require_f(q.uapi_major == DRM_VSVM_UAPI_MAJOR &&
-			      q.uapi_minor >= DRM_VSVM_UAPI_MINOR,
-			      "kernel uAPI %u.%u, tests need %u.%u\n",
-			      q.uapi_major, q.uapi_minor,
-			      DRM_VSVM_UAPI_MAJOR, DRM_VSVM_UAPI_MINOR);
+		vsvm_require_uapi(dev0.fd, &q);
 		if (vsvm_count_devices() > 1)
 			igt_assert(mig_dev_open(&dev1, 1));
 		igt_info("%s VRAM, %" PRIu64 " MiB per device\n",

@@ -280,12 +280,7 @@ static inline void multi_devices_open(void)
 	igt_assert_lte(num_devs, MAX_DEVS);
 	for (i = 0; i < num_devs; i++)
 		igt_assert(mig_dev_open(&devs[i], i));
-	igt_assert_eq(vsvm_query(devs[0].fd, &q), 0);
-	igt_require_f(q.uapi_major == DRM_VSVM_UAPI_MAJOR &&
-		      q.uapi_minor >= DRM_VSVM_UAPI_MINOR,
-		      "kernel uAPI %u.%u, tests need %u.%u\n",
-		      q.uapi_major, q.uapi_minor,
-		      DRM_VSVM_UAPI_MAJOR, DRM_VSVM_UAPI_MINOR);
+	vsvm_require_uapi(devs[0].fd, &q);
 	topology_read();
 	igt_info("%d devices, %s VRAM, %u links\n", num_devs,
 		 mig_mode_str(devs[0].vram_mode), num_topo_links);

@@ -2210,12 +2210,7 @@ igt_main
 			      "No vsvm render node; is vsvm loaded?\n");
 		fd = vsvm_open_render(0);
 		igt_assert_fd(fd);
-		igt_assert_eq(vsvm_query(fd, &dq), 0);
-		igt_require_f(dq.uapi_major == DRM_VSVM_UAPI_MAJOR &&
-			      dq.uapi_minor >= DRM_VSVM_UAPI_MINOR,
-			      "kernel uAPI %u.%u, tests need %u.%u\n",
-			      dq.uapi_major, dq.uapi_minor,
-			      DRM_VSVM_UAPI_MAJOR, DRM_VSVM_UAPI_MINOR);
+		vsvm_require_uapi(fd, &dq);
 	}
 
 	igt_describe("GPU reads of never-touched anonymous memory see zeros.");
