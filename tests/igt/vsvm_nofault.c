@@ -81,7 +81,9 @@
  *		read it: every job runs without a fault and reads either the
  *		old or the new contents of each page, never a stale page. A
  *		job whose revalidation kept losing the race gives up with
- *		EBUSY, as documented; it is run again, at most 8 times.
+ *		EBUSY, as documented; it is run again, at most 8 times, and
+ *		the thread leaves more time between its rounds, as a program
+ *		backing off would.
  *
  * SUBTEST: faulting-vm-unchanged
  * Description: In a VM created without the flag, the same invalidation
@@ -608,8 +610,13 @@ struct churn {
 	uint8_t *buf;
 	uint64_t size;
 	volatile bool stop;
+	/* Microseconds between rounds; grows when a job gives up */
+	volatile unsigned int room_us;
 	unsigned long rounds;
 };
+
+/* The longest room the churn leaves between rounds */
+#define RACE_ROOM_MAX_US	(100 * 1000)
 
 /*
  * Run the batch, again when it gave up with -EBUSY (its revalidation kept
@@ -618,7 +625,8 @@ struct churn {
  */
 #define RACE_BUSY_RUNS	8
 
-static unsigned int nf_run_busy_ok(struct nf *n, const char *what)
+static unsigned int nf_run_busy_ok(struct nf *n, struct churn *c,
+				   const char *what)
 {
 	struct drm_vsvm_job_query q;
 	unsigned int busy;
@@ -627,6 +635,9 @@ static unsigned int nf_run_busy_ok(struct nf *n, const char *what)
 		q = svm_run_batch(n->fd, n->vm, &n->b);
 		if (q.status != DRM_VSVM_JOB_FAILED || q.error != -EBUSY)
 			break;
+		/* More room, as a program would back off */
+		c->room_us = c->room_us * 4 > RACE_ROOM_MAX_US ?
+			     RACE_ROOM_MAX_US : c->room_us * 4;
 	}
 	if (q.status != DRM_VSVM_JOB_DONE || q.error || q.faults)
 		svm_job_print(what, &q);
@@ -648,7 +659,7 @@ static void *churn_thread(void *arg)
 			*(uint64_t *)(c->buf + i) = 0x1111111111111111ull;
 		c->rounds++;
 		/* Room for a revalidation now and then, as a real program */
-		usleep(100);
+		usleep(c->room_us);
 	}
 	return NULL;
 }
@@ -656,7 +667,7 @@ static void *churn_thread(void *arg)
 static void test_race(int fd)
 {
 	/* One COPY per page: 64 pages fit in a batch. */
-	struct churn c = { .size = 64 * SZ_4K };
+	struct churn c = { .size = 64 * SZ_4K, .room_us = 100 };
 	uint64_t *words, i, j, size = 64 * SZ_4K;
 	unsigned int jobs = 0, busy = 0;
 	pthread_t thread;
@@ -678,7 +689,7 @@ static void test_race(int fd)
 			cmd_copy(&n.b, to_u64(&words[i]),
 				 to_u64(c.buf + i * SZ_4K), sizeof(*words));
 		cmd_end(&n.b);
-		busy += nf_run_busy_ok(&n, "job racing with invalidations");
+		busy += nf_run_busy_ok(&n, &c, "job racing with invalidations");
 		for (j = 0; j < size / SZ_4K; j++)
 			igt_assert_f(words[j] == 0 ||
 				     words[j] == 0x1111111111111111ull,
@@ -688,7 +699,8 @@ static void test_race(int fd)
 	c.stop = true;
 	pthread_join(thread, NULL);
 	igt_info("%u jobs, %lu rounds of invalidation, %u runs given up "
-		 "with EBUSY and run again\n", jobs, c.rounds, busy);
+		 "with EBUSY and run again, %u us between rounds at the end\n",
+		 jobs, c.rounds, busy, c.room_us);
 	igt_assert_lt(0, c.rounds);
 	nf_fini(&n);
 	munmap(words, SZ_4K);
