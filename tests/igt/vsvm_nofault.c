@@ -85,6 +85,14 @@
  *		the thread leaves more time between its rounds, as a program
  *		backing off would.
  *
+ * SUBTEST: in-place
+ * Description: A populating bind and the revalidation before a job map
+ *		pages where they are and move none: bound without
+ *		NO_MIGRATE, the buffer stays in system memory; after a
+ *		prefetch into VRAM and CPU writes to part of it, a job
+ *		leaves every page where it was and reads and writes the data
+ *		in place.
+ *
  * SUBTEST: faulting-vm-unchanged
  * Description: In a VM created without the flag, the same invalidation
  *		is still repaired by recoverable faults, which the job
@@ -707,6 +715,93 @@ static void test_race(int fd)
 	munmap(c.buf, size);
 }
 
+/* in-place */
+
+/* Pages of [addr, addr + len) in @n's VM by location, in @count. */
+static void nf_residency(struct nf *n, const void *addr, uint64_t len,
+			 uint64_t count[3])
+{
+	uint64_t npages = len / SZ_4K;
+	struct drm_svm_page_residency *r;
+
+	r = svm_residency(n->fd, n->vm, to_u64(addr), npages);
+	svm_residency_count(r, npages, count);
+	free(r);
+}
+
+static void assert_all_system(struct nf *n, const void *addr, uint64_t len,
+			      const char *what)
+{
+	uint64_t count[3];
+
+	nf_residency(n, addr, len, count);
+	igt_assert_f(count[DRM_SVM_RESIDENT_SYSTEM] == len / SZ_4K,
+		     "%s: %" PRIu64 " pages in system memory, %" PRIu64
+		     " in VRAM, %" PRIu64 " absent, of %" PRIu64 "\n", what,
+		     count[DRM_SVM_RESIDENT_SYSTEM],
+		     count[DRM_SVM_RESIDENT_DEVICE],
+		     count[DRM_SVM_RESIDENT_NONE], (uint64_t)(len / SZ_4K));
+}
+
+static void assert_same_places(const uint64_t before[3],
+			       const uint64_t after[3], const char *what)
+{
+	igt_assert_f(!memcmp(before, after, 3 * sizeof(*before)),
+		     "%s moved pages: %" PRIu64 " in system memory and %"
+		     PRIu64 " in VRAM before, %" PRIu64 " and %" PRIu64
+		     " after\n", what, before[DRM_SVM_RESIDENT_SYSTEM],
+		     before[DRM_SVM_RESIDENT_DEVICE],
+		     after[DRM_SVM_RESIDENT_SYSTEM],
+		     after[DRM_SVM_RESIDENT_DEVICE]);
+}
+
+static void test_in_place(int fd)
+{
+	/* Two blocks: the CPU takes back the one it writes, as a whole. */
+	const uint64_t size = 2 * SZ_2M, npages = size / SZ_4K;
+	uint8_t *buf = svm_alloc_aligned(size, SZ_2M);
+	uint8_t *shadow = malloc(size);
+	uint64_t before[3], after[3];
+	struct nf n;
+
+	igt_assert(shadow);
+	nf_init(&n, fd, DRM_SVM_VM_CREATE_NO_FAULTS);
+	svm_pattern_fill(buf, size, 0xd000);
+	svm_bind_ptr(fd, n.vm, buf, size, DRM_SVM_BIND_FLAG_POPULATE);
+	assert_all_system(&n, buf, size, "after a populating bind");
+
+	igt_assert_eq(madvise(buf, size, MADV_DONTNEED), 0);
+	svm_pattern_fill(buf, size, 0xe000);
+	nf_assert_reads(&n, buf, size, "read after MADV_DONTNEED");
+	assert_all_system(&n, buf, size, "after a job's revalidation");
+
+	/* A prefetch moves them; the CPU then takes part of them back. */
+	igt_assert_eq_u64(svm_prefetch(fd, n.vm, to_u64(buf), size,
+				       DRM_SVM_REGION_DEVICE), npages);
+	svm_pattern_fill(buf, SZ_64K, 0xf000);
+	nf_residency(&n, buf, size, before);
+	igt_assert_f(before[DRM_SVM_RESIDENT_DEVICE],
+		     "the CPU writes took every page back\n");
+
+	/* Checked against a copy: a CPU read would move the pages. */
+	svm_pattern_fill(shadow, size, 0xe000);
+	svm_pattern_fill(shadow, SZ_64K, 0xf000);
+	igt_assert_eq_u64(nf_checksum(&n, buf, size, "read in place"),
+			  svm_checksum(shadow, size));
+	nf_residency(&n, buf, size, after);
+	assert_same_places(before, after, "a read job");
+	svm_batch_reset(&n.b);
+	cmd_fill(&n.b, to_u64(buf), size, 0x5a5a5a5a);
+	cmd_end(&n.b);
+	nf_run_ok(&n, "fill in place");
+	nf_residency(&n, buf, size, after);
+	assert_same_places(before, after, "a fill job");
+	svm_assert_value(buf, size, 0x5a5a5a5a);
+	free(shadow);
+	nf_fini(&n);
+	munmap(buf, size);
+}
+
 /* faulting-vm-unchanged */
 
 static void test_faulting_vm(int fd)
@@ -808,6 +903,10 @@ igt_main
 		     "read current pages.");
 	igt_subtest("invalidate-race")
 		test_race(fd);
+
+	igt_describe("Populate and revalidation move no page.");
+	igt_subtest("in-place")
+		test_in_place(fd);
 
 	igt_describe("A faulting VM still repairs invalidations with faults.");
 	igt_subtest("faulting-vm-unchanged")

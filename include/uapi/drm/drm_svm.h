@@ -81,7 +81,11 @@ struct drm_svm_user_extension {
  * migration), faulting the pages in as a bind with
  * %DRM_SVM_BIND_FLAG_POPULATE does, and keeps invalidations of the VM's
  * pages waiting until the job is over, so that the job sees the CPU's
- * memory as it is when it starts. Pages that cannot be mapped then (no
+ * memory as it is when it starts. Neither that nor a populating bind
+ * moves pages between system and device memory in such a VM: they are
+ * mapped where they are, and a prefetch is what moves them (pages of a
+ * device the VM's device cannot reach still go to system memory first).
+ * Pages that cannot be mapped then (no
  * CPU mapping, PROT_NONE, a write mapping of read-only memory, which is
  * mapped read-only) are left out, and the job fails only if it touches
  * them. A binding without %DRM_SVM_BIND_FLAG_POPULATE is mapped that way

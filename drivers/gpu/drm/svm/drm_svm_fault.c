@@ -938,6 +938,13 @@ retry:
 		return -EFAULT;
 
 	req.no_migrate = b->flags & DRM_SVM_BIND_FLAG_NO_MIGRATE;
+	/*
+	 * A no-fault VM is mapped without knowing what its jobs touch (a
+	 * populate, a revalidation): where the pages are, as userptr.
+	 * Prefetch is what moves them.
+	 */
+	if (mirror->no_faults && place == DRM_SVM_PLACE_FAULT)
+		req.no_migrate = true;
 	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req);
 	if (!err && req.uffd && !uffd_done) {
 		err = drm_svm_fault_uffd(mirror, mm, cpu, write);

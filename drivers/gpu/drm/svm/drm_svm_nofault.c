@@ -45,7 +45,9 @@
  *  2. for each binding, take its stale range and its holes, and mark it
  *     clean (mirror's lock and notifier lock for read), then fault that
  *     in as a populate does (hmm_range_fault() under each chunk's mmu
- *     interval notifier sequence, see GPU page faults), best effort:
+ *     interval notifier sequence, see GPU page faults), with the pages
+ *     where they are (see Placement: only a prefetch moves them), best
+ *     effort:
  *     pages the CPU has no mapping for, or refuses the access to, are
  *     left unmapped and become the binding's holes
  *     (&drm_svm_binding.hole_start), and a writable binding of read-only

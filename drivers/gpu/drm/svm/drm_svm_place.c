@@ -22,6 +22,10 @@
  *    memory when there is none), and maps it only when D reaches it;
  *  - a %DRM_SVM_BIND_FLAG_NO_MIGRATE binding, or a device without memory,
  *    never moves the chunk for a fault or a device prefetch;
+ *  - a VM without faults (see No-fault VMs) never moves the chunk for a
+ *    populate or a revalidation: those map every bound page whether a job
+ *    uses it or not, and moving them all into D's memory before each job
+ *    would cost more than any job. A prefetch moves them;
  *  - a write fault on copy-on-write memory (after fork(), or in a private
  *    file mapping) maps the chunk where it is: it writes its own page
  *    only, and the chunk's other pages may still be shared, read-only,
