@@ -1864,7 +1864,7 @@ static void test_ioctls(void)
 	uint64_t seed = fz_env("VSVM_FUZZ_SEED", FZ_DEFAULT_SEED);
 	uint64_t calls = fz_env("VSVM_FUZZ_CALLS", 1000000);
 	unsigned int workers = fz_env("VSVM_FUZZ_WORKERS", 2);
-	uint64_t seconds = fz_env("VSVM_FUZZ_SECONDS", 150);
+	uint64_t seconds = fz_env("VSVM_FUZZ_SECONDS", 200);
 	struct fz_shared *sh;
 	uint64_t total = 0, per;
 	double t0, t;
