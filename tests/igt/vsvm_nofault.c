@@ -83,7 +83,7 @@
  *		job whose revalidation kept losing the race gives up with
  *		EBUSY, as documented; it is run again, at most 8 times, and
  *		the thread leaves more time between its rounds, as a program
- *		backing off would.
+ *		backing off would, as it does after a job slower than 250 ms.
  *
  * SUBTEST: in-place
  * Description: A populating bind and the revalidation before a job map
@@ -625,6 +625,14 @@ struct churn {
 
 /* The longest room the churn leaves between rounds */
 #define RACE_ROOM_MAX_US	(100 * 1000)
+/* A job slower than this had its revalidation lose many times: more room */
+#define RACE_SLOW_JOB_NS	(250 * 1000 * 1000ull)
+
+static void race_more_room(struct churn *c)
+{
+	c->room_us = c->room_us * 4 > RACE_ROOM_MAX_US ?
+		     RACE_ROOM_MAX_US : c->room_us * 4;
+}
 
 /*
  * Run the batch, again when it gave up with -EBUSY (its revalidation kept
@@ -636,6 +644,7 @@ struct churn {
 static unsigned int nf_run_busy_ok(struct nf *n, struct churn *c,
 				   const char *what)
 {
+	int64_t start = svm_abs_timeout(0);
 	struct drm_vsvm_job_query q;
 	unsigned int busy;
 
@@ -644,9 +653,10 @@ static unsigned int nf_run_busy_ok(struct nf *n, struct churn *c,
 		if (q.status != DRM_VSVM_JOB_FAILED || q.error != -EBUSY)
 			break;
 		/* More room, as a program would back off */
-		c->room_us = c->room_us * 4 > RACE_ROOM_MAX_US ?
-			     RACE_ROOM_MAX_US : c->room_us * 4;
+		race_more_room(c);
 	}
+	if (!busy && svm_abs_timeout(0) - start > (int64_t)RACE_SLOW_JOB_NS)
+		race_more_room(c);
 	if (q.status != DRM_VSVM_JOB_DONE || q.error || q.faults)
 		svm_job_print(what, &q);
 	igt_assert_f(q.status == DRM_VSVM_JOB_DONE && !q.error,
