@@ -28,6 +28,8 @@ struct drm_svm_madvise;
 struct drm_svm_mirror;
 struct drm_svm_mm;
 struct drm_svm_prefetch;
+struct drm_svm_ufence;
+struct drm_svm_wait_user_fence;
 struct drm_svm_residency;
 struct drm_svm_topology;
 struct drm_svm_vm_bind;
@@ -333,16 +335,12 @@ struct drm_svm_mirror {
 	struct list_head pins;
 	/** @stats: Counters */
 	struct drm_svm_stats stats;
-	/** @prefetch_lock: Protects @prefetches and @prefetch_seqno */
+	/** @prefetch_lock: Protects @prefetches */
 	spinlock_t prefetch_lock;
 	/** @prefetches: Asynchronous prefetches queued, in submission order */
 	struct list_head prefetches;
 	/** @prefetch_work: Runs @prefetches one after the other */
 	struct work_struct prefetch_work;
-	/** @prefetch_context: Fence context of the VM's prefetches */
-	u64 prefetch_context;
-	/** @prefetch_seqno: Seqno of the last prefetch queued */
-	u64 prefetch_seqno;
 };
 
 /**
@@ -418,8 +416,10 @@ int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
 			  struct drm_svm_file *sfile,
 			  struct drm_svm_vm_bind *args);
 int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
-			   struct drm_svm_file *sfile, struct drm_file *file,
+			   struct drm_svm_file *sfile,
 			   struct drm_svm_prefetch *args);
+int drm_svm_ioctl_wait_user_fence(struct drm_svm_device *sdev,
+				  struct drm_svm_wait_user_fence *args);
 int drm_svm_ioctl_topology(struct drm_svm_device *sdev,
 			   struct drm_svm_topology *args);
 int drm_svm_ioctl_madvise(struct drm_svm_device *sdev,
@@ -442,6 +442,10 @@ int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			  u64 range);
 int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			    u64 range, u32 region, u64 *moved);
+int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
+			     u64 extensions, struct drm_svm_ufence **ufence);
+void drm_svm_ufence_signal(struct drm_svm_ufence *ufence, int error);
+void drm_svm_ufence_free(struct drm_svm_ufence *ufence);
 void drm_svm_memcg_enter(struct drm_svm_mirror *mirror,
 			 struct drm_svm_memcg_scope *scope);
 void drm_svm_memcg_exit(struct drm_svm_memcg_scope *scope);

@@ -65,6 +65,135 @@ struct drm_svm_user_extension {
 #define DRM_SVM_MAX_USER_EXTENSIONS	16
 
 /**
+ * DOC: User fences
+ *
+ * Work that runs on a VM after its ioctl returns, a job or an
+ * asynchronous prefetch, may take page faults and allocate memory before
+ * it ends. A dma-fence must not wait on that (see "Recoverable Hardware
+ * Page Faults Implications" in Documentation/driver-api/dma-buf.rst), so
+ * no such work gets one: the ioctls refuse a syncobj with -EOPNOTSUPP,
+ * and the work ends through a user fence instead. The caller chains a
+ * &struct drm_svm_ext_user_fence to the ioctl; when the work ends, the
+ * kernel stores its result at @error_addr (if not zero), then @value at
+ * @addr, and wakes the process's waiters. A thread waits with the
+ * driver's wait ioctl (&struct drm_svm_wait_user_fence), or reads the
+ * word itself.
+ *
+ * .. code-block:: C
+ *
+ *	static _Alignas(8) volatile __u64 done;
+ *	static _Alignas(8) volatile __s64 error;
+ *	struct drm_svm_ext_user_fence uf = {
+ *		.base.name = DRM_SVM_EXT_USER_FENCE,
+ *		.addr = (uintptr_t)&done,
+ *		.error_addr = (uintptr_t)&error,
+ *		.value = 1,
+ *	};
+ *	struct drm_svm_wait_user_fence wait = {
+ *		.addr = (uintptr_t)&done,
+ *		.value = 1,
+ *		.mask = ~0ull,
+ *		.op = DRM_SVM_UFENCE_WAIT_GTE,
+ *		.timeout_ns = 1000000000,
+ *	};
+ *
+ *	exec.extensions = (uintptr_t)&uf;
+ *	ioctl(fd, DRM_IOCTL_VSVM_EXEC, &exec);
+ *	ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &wait);
+ *	// error now holds 0 or the job's negative errno
+ */
+
+/* The &drm_svm_user_extension.name of &struct drm_svm_ext_user_fence */
+#define DRM_SVM_EXT_USER_FENCE		0
+
+/**
+ * struct drm_svm_ext_user_fence - Signal the end of work through memory
+ *
+ * An extension of the ioctls that queue work on a VM (a driver's exec,
+ * &struct drm_svm_prefetch). When the work ends, whether it succeeded or
+ * not, the kernel stores its result (0 or a negative errno, as a __s64)
+ * at @error_addr unless that is zero, then @value at @addr, each as one
+ * aligned 64-bit store, with the first visible before the second; then
+ * it wakes the waiters of &struct drm_svm_wait_user_fence. A reader that
+ * sees @value with acquire ordering therefore sees the result.
+ *
+ * Both words must be 8-byte aligned in writable memory of the caller:
+ * private memory, shared anonymous memory, shmem or hugetlbfs (a shared
+ * mapping of a regular file fails with -EFAULT). The kernel pins their
+ * pages from the ioctl to the stores, so that the stores never fault:
+ * the memory stays in system memory meanwhile, and the stores reach the
+ * pages that were mapped at the ioctl. Memory unmapped before the work
+ * ends loses them.
+ *
+ * At most one user fence per ioctl. Fails the ioctl with -EINVAL for a
+ * zero or misaligned @addr, a misaligned @error_addr, non-zero @reserved
+ * or a second user fence in the chain, -EFAULT when a word's page cannot
+ * be written (no mapping, read-only, PROT_NONE).
+ */
+struct drm_svm_ext_user_fence {
+	/** @base: The chain link; @base.name is %DRM_SVM_EXT_USER_FENCE */
+	struct drm_svm_user_extension base;
+	/** @addr: User address of the __u64 the kernel stores @value to */
+	__u64 addr;
+	/** @value: Stored at @addr when the work ends */
+	__u64 value;
+	/** @error_addr: User address of a __s64 for the result, or 0 */
+	__u64 error_addr;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_svm_wait_user_fence - Wait for a user fence
+ *
+ * Waits until the __u64 at @addr, masked with @mask, compares to @value
+ * masked with @mask as @op says (unsigned), or @timeout_ns has passed.
+ * The word is read as the caller would read it, so any memory of the
+ * caller works; the caller is woken whenever the kernel stores a user
+ * fence of the calling process, on any device. A store by another thread
+ * is seen at the next such wake-up or at the timeout.
+ *
+ * @timeout_ns is relative: zero checks once, a negative value waits
+ * without limit. A wait interrupted by a signal returns -EINTR with
+ * @timeout_ns set to the time left, so that calling again with the same
+ * struct (which the C library's restart does) waits no longer in all;
+ * a wait that times out sets it to zero.
+ *
+ * Returns 0 when the condition holds. Fails with -ETIME when the timeout
+ * passes first, -EINTR on a signal, -EINVAL for an unknown @op, a zero or
+ * misaligned @addr, non-zero @flags or @reserved, -EFAULT when @addr
+ * cannot be read.
+ */
+struct drm_svm_wait_user_fence {
+	/** @extensions: Pointer to the first &drm_svm_user_extension */
+	__u64 extensions;
+	/** @addr: User address of the __u64 to watch, 8-byte aligned */
+	__u64 addr;
+	/** @value: The value to compare with */
+	__u64 value;
+	/** @mask: Bits of the word and of @value that are compared */
+	__u64 mask;
+
+#define DRM_SVM_UFENCE_WAIT_EQ		0
+#define DRM_SVM_UFENCE_WAIT_NEQ		1
+#define DRM_SVM_UFENCE_WAIT_GT		2
+#define DRM_SVM_UFENCE_WAIT_GTE		3
+#define DRM_SVM_UFENCE_WAIT_LT		4
+#define DRM_SVM_UFENCE_WAIT_LTE		5
+	/**
+	 * @op: How the word compares to @value: %DRM_SVM_UFENCE_WAIT_EQ,
+	 * _NEQ, _GT, _GTE, _LT or _LTE
+	 */
+	__u32 op;
+	/** @flags: MBZ */
+	__u32 flags;
+	/** @timeout_ns: In: the longest wait; out: what is left of it */
+	__s64 timeout_ns;
+	/** @reserved: MBZ */
+	__u64 reserved[2];
+};
+
+/**
  * struct drm_svm_vm_create - Create a GPU VM mirroring the caller's mm
  *
  * The VM mirrors the address space of the process that creates it, and
@@ -253,18 +382,23 @@ struct drm_svm_fault_info {
  * device access: a hole fails with -EFAULT, a read-only binding is mapped
  * read-only.
  *
- * With @syncobj zero the ioctl returns when the work is done, and @moved
- * says how many pages it moved. Otherwise the work runs asynchronously:
- * the syncobj's fence is replaced with one that signals when it is done,
- * with the error if it failed, and @moved is zero. The asynchronous
+ * Without an extension the ioctl returns when the work is done, and
+ * @moved says how many pages it moved. With a user fence
+ * (&struct drm_svm_ext_user_fence in @extensions) the work runs
+ * asynchronously, @moved is zero, and the fence is written when it is
+ * done, with its result: 0, or one of the errors below. The asynchronous
  * prefetches of one VM run one after the other, in the order they were
- * asked for, and their fences signal in that order; destroying the VM or
- * closing its file stops them (those not done signal -ENOENT).
+ * asked for, and their fences are written in that order; destroying the
+ * VM or closing its file stops them (those not done end with -ENOENT).
+ * No dma-fence is made for the work, since moving pages allocates memory
+ * and may wait for page faults: @syncobj must be zero.
  *
  * Fails with -EINVAL for an unknown @region, non-zero @flags, @pad or
- * @reserved, a range that is not page aligned, empty or wraps; -ENOENT for
- * an unknown @vm_id or @syncobj; -EACCES from another mm; -EFAULT (first
- * page without binding or CPU mapping), -EPERM or -EINTR as a bind with
+ * @reserved, a range that is not page aligned, empty or wraps, or a bad
+ * user fence (see &struct drm_svm_ext_user_fence); -EOPNOTSUPP for a
+ * non-zero @syncobj; -ENOENT for an unknown @vm_id; -EACCES from another
+ * mm; -EFAULT (first page without binding or CPU mapping, or a user fence
+ * that cannot be written), -EPERM or -EINTR as a bind with
  * %DRM_SVM_BIND_FLAG_POPULATE does, -EBUSY as well; -EIO when the device
  * fails to copy a chunk (the pages stay where they were, the data intact).
  */
@@ -288,7 +422,7 @@ struct drm_svm_prefetch {
 	__u64 range;
 	/** @flags: MBZ, no flags are defined yet */
 	__u32 flags;
-	/** @syncobj: Syncobj to receive the fence of asynchronous work, or 0 */
+	/** @syncobj: MBZ; dma-fence completion is not offered (-EOPNOTSUPP) */
 	__u32 syncobj;
 	/** @moved: Out: pages moved (synchronous calls only) */
 	__u64 moved;

@@ -31,6 +31,8 @@ extern "C" {
  *    (&struct drm_svm_vm_bind);
  *  - &DRM_IOCTL_VSVM_EXEC: run a batch of commands on the device's engine;
  *  - &DRM_IOCTL_VSVM_JOB_QUERY: a job's status, faults and error;
+ *  - &DRM_IOCTL_VSVM_WAIT_USER_FENCE: wait for the user fence of a job or
+ *    an asynchronous prefetch (&struct drm_svm_wait_user_fence);
  *  - &DRM_IOCTL_VSVM_PREFETCH: move a bound range into the device's memory
  *    or back to system memory (&struct drm_svm_prefetch);
  *  - &DRM_IOCTL_VSVM_RESIDENCY: where each page of a range lives and which
@@ -56,7 +58,7 @@ extern "C" {
  * engine translates every access through its TLB and page table; a missing
  * or insufficient translation stalls the job, raises a recoverable fault,
  * and the command is replayed once the fault is serviced. A fault that
- * cannot be serviced fails the job: its fence signals with the error, and
+ * cannot be serviced fails the job: its user fence gets the error, and
  * &DRM_IOCTL_VSVM_JOB_QUERY reports the faulting access.
  *
  * In a VM created with %DRM_SVM_VM_CREATE_NO_FAULTS (uAPI 1.2) the engine
@@ -67,6 +69,10 @@ extern "C" {
  * zero. A job whose VM could not be revalidated fails with that error
  * (-EBUSY, -ENOMEM, or -ENOENT and -EFAULT for a destroyed VM or an
  * exited process), reported at the batch address.
+ *
+ * Jobs and asynchronous prefetches end through user fences (see DOC: User
+ * fences in the drm_svm uAPI): vsvm makes no dma-fence and has no
+ * syncobjs.
  *
  * Userspace should check &drm_vsvm_device_query.uapi_major equals
  * %DRM_VSVM_UAPI_MAJOR; minor versions only add features.
@@ -80,8 +86,10 @@ extern "C" {
  * A device can go away while its render node is open (a hot unplug, or
  * an unbind of the vsvm platform driver through sysfs). Every ioctl on
  * its open files then fails with -ENODEV, as does every job that had not
- * ended (its fence signals with -ENODEV), and the data of its VRAM is
- * back in system memory. The files stay valid until they are closed.
+ * ended (its user fence gets -ENODEV), and the data of its VRAM is back in
+ * system memory. The files stay valid until they are closed; a thread
+ * that waits for a user fence on another device, or reads the fence
+ * word, sees those jobs end.
  */
 
 /*
@@ -90,14 +98,19 @@ extern "C" {
  * word; it has every feature the 0.x revisions added (the "(uAPI 0.N)"
  * notes).
  */
-/** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
-#define DRM_VSVM_UAPI_MAJOR		1
 /*
  * 1.2: VMs without page faults (%DRM_SVM_VM_CREATE_NO_FAULTS, reported as
  * %DRM_SVM_DEVICE_NO_FAULTS in the topology).
+ *
+ * 2.0: jobs and asynchronous prefetches end through user fences
+ * (%DRM_SVM_EXT_USER_FENCE, &DRM_IOCTL_VSVM_WAIT_USER_FENCE); their
+ * syncobj fields must be zero (-EOPNOTSUPP), and the driver no longer
+ * offers syncobjs. Everything else is as in 1.2.
  */
+/** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
+#define DRM_VSVM_UAPI_MAJOR		2
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		2
+#define DRM_VSVM_UAPI_MINOR		0
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00
@@ -112,6 +125,7 @@ extern "C" {
 #define DRM_VSVM_TOPOLOGY		0x08
 #define DRM_VSVM_MADVISE		0x09
 #define DRM_VSVM_ATTR_QUERY		0x0a
+#define DRM_VSVM_WAIT_USER_FENCE	0x0b
 
 #define DRM_IOCTL_VSVM_DEVICE_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_DEVICE_QUERY, \
 						 struct drm_vsvm_device_query)
@@ -135,6 +149,8 @@ extern "C" {
 						struct drm_svm_madvise)
 #define DRM_IOCTL_VSVM_ATTR_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ATTR_QUERY, \
 						 struct drm_svm_attr_query)
+#define DRM_IOCTL_VSVM_WAIT_USER_FENCE	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_WAIT_USER_FENCE, \
+						 struct drm_svm_wait_user_fence)
 
 /**
  * struct drm_vsvm_device_query - Describe a virtual GPU
@@ -217,14 +233,18 @@ struct drm_vsvm_device_query {
  * struct drm_vsvm_exec - Submit a batch to the device's engine
  *
  * Queues a job that runs the commands at @batch_addr on the VM @vm_id.
- * Jobs of a file run in submission order. When @syncobj is not zero, the
- * job's fence replaces that syncobj's fence; it signals when the job
- * completes, with an error if the job failed.
+ * Jobs of a device run in submission order. With a user fence
+ * (&struct drm_svm_ext_user_fence in @extensions) the kernel writes it
+ * when the job ends, with the job's error, the one
+ * &DRM_IOCTL_VSVM_JOB_QUERY then reports; the record is complete before
+ * the fence is written. A job takes page faults and allocates memory, so
+ * it has no dma-fence (see DOC: User fences): @syncobj must be zero.
  *
  * Fails with -EINVAL for non-zero @flags, @pad or @reserved, a @batch_len
- * of zero, not a multiple of 8 or above %VSVM_MAX_BATCH_SIZE, or a batch
- * that wraps; -ENOENT for an unknown @vm_id or @syncobj; -EACCES from
- * another mm.
+ * of zero, not a multiple of 8 or above %VSVM_MAX_BATCH_SIZE, a batch
+ * that wraps or a bad user fence; -EOPNOTSUPP for a non-zero @syncobj;
+ * -ENOENT for an unknown @vm_id; -EACCES from another mm; -EFAULT for a
+ * user fence that cannot be written.
  */
 struct drm_vsvm_exec {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */
@@ -237,7 +257,7 @@ struct drm_vsvm_exec {
 	__u64 batch_addr;
 	/** @batch_len: Size of the batch in bytes */
 	__u64 batch_len;
-	/** @syncobj: Syncobj to receive the job's fence, or 0 */
+	/** @syncobj: MBZ; dma-fence completion is not offered (-EOPNOTSUPP) */
 	__u32 syncobj;
 	/** @pad: MBZ */
 	__u32 pad;

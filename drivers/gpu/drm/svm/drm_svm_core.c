@@ -87,9 +87,10 @@
  *  - &drm_svm_devmem.lru_lock, the per-mm attribute tree lock, the per-mm
  *    list of the migrations in progress (&drm_svm_mm.migrations_lock, held
  *    only to add, remove or find an entry), a VM's queue of asynchronous
- *    prefetches (&drm_svm_mirror.prefetch_lock, held to take a seqno and
- *    queue, or to take the next job) and the topology lock (spinlocks),
- *    innermost.
+ *    prefetches (&drm_svm_mirror.prefetch_lock, held to queue one or to
+ *    take the next) and the topology lock (spinlocks), innermost; the
+ *    per-mm queue of user fence waiters (&drm_svm_mm.ufence_wq) is woken
+ *    with no SVM lock held.
  *
  * A fault that races with an invalidation is not excluded by a lock: the
  * fault path reads the notifier sequence before hmm_range_fault() and, with

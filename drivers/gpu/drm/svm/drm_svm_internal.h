@@ -306,6 +306,8 @@ struct drm_svm_mm {
 	struct list_head migrations;
 	/** @mcache: Migration policy state */
 	struct drm_svm_mcache mcache;
+	/** @ufence_wq: Waiters for the process's user fences */
+	wait_queue_head_t ufence_wq;
 };
 
 /**

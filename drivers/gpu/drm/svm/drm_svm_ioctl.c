@@ -29,9 +29,10 @@
  *	}
  *
  * Every helper rejects non-zero pad and reserved fields, unknown flags and
- * any extension (none is defined yet) with -EINVAL, and an ioctl on a VM
- * from a process other than the one that created it with -EACCES. Each
- * rejection is logged with drm_dbg().
+ * any extension with -EINVAL (but the user fence of the ioctls that queue
+ * work, see User fences, which drm_svm_ufence_from_user() takes), and an
+ * ioctl on a VM from a process other than the one that created it with
+ * -EACCES. Each rejection is logged with drm_dbg().
  */
 
 /**
@@ -152,7 +153,9 @@ struct drm_svm_mirror *drm_svm_ioctl_lookup(struct drm_svm_device *sdev,
  * drm_svm_ioctl_check() - Common validation of an SVM ioctl's arguments
  * @drm: the device, for the log
  * @what: the ioctl's name, for the log
- * @extensions: the &drm_svm_user_extension chain (none is defined yet)
+ * @extensions: the &drm_svm_user_extension chain, which must be empty:
+ *		callers that take a user fence pass 0 and parse the chain
+ *		with drm_svm_ufence_from_user()
  * @mbz: the OR of the fields that must be zero (flags, pad) as far as the
  *	 caller knows no valid value for them
  * @reserved: the struct's reserved words

@@ -3,14 +3,11 @@
  * Copyright © 2026 The drm_svm authors
  */
 
-#include <linux/dma-fence.h>
-#include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include <drm/drm_print.h>
-#include <drm/drm_syncobj.h>
 
 #include "drm_svm_internal.h"
 
@@ -22,58 +19,33 @@
  * the fault path would (drm_svm_mirror_prefetch()), taking the VM's lock
  * for each 2 MiB in turn.
  *
- * Without a syncobj it runs in the caller. With one, it joins the VM's
- * queue of asynchronous prefetches and the syncobj gets a fence that
- * signals, with the error if any, when it is done. Each VM has its own
- * queue, run by one work item on a shared unbound workqueue, and its own
- * fence timeline: the seqno is taken and the prefetch queued under one
- * lock, so the fences of a VM signal in seqno order, and one process's
- * prefetches never wait behind another's. The work takes a reference on
- * the address space while it runs; a process that exited first fails it
- * with -EFAULT. Destroying the VM (or closing its file) cancels what is
- * left: the step in progress finishes, and the rest fails with -ENOENT.
- * drm_svm_file_fini() waits for the file's own VMs' queues only.
+ * Without an extension it runs in the caller. With a user fence (see
+ * User fences) it joins the VM's queue of asynchronous prefetches, and
+ * the fence gets its result when it is done. Each VM has its own queue,
+ * run by one work item on a shared unbound workqueue, so the fences of a
+ * VM are written in the order the prefetches were queued, and one
+ * process's prefetches never wait behind another's. The work takes a
+ * reference on the address space while it runs; a process that exited
+ * first fails it with -EFAULT. Destroying the VM (or closing its file)
+ * cancels what is left: the step in progress finishes, and the rest
+ * fails with -ENOENT. drm_svm_file_fini() waits for the file's own VMs'
+ * queues only.
  */
 
 static struct workqueue_struct *drm_svm_prefetch_wq;
 
-/* An asynchronous prefetch and its fence */
+/* An asynchronous prefetch */
 struct drm_svm_prefetch_job {
-	/* First: dma_fence_free() frees the whole job with kfree_rcu(). */
-	struct dma_fence fence;
-	/* The fence's lock */
-	spinlock_t lock;
 	/* Entry in &drm_svm_mirror.prefetches */
 	struct list_head link;
+	/* Gets the result */
+	struct drm_svm_ufence *ufence;
 	u64 gpu_addr;
 	u64 range;
 	u32 region;
 };
 
-static const char *drm_svm_fence_driver_name(struct dma_fence *fence)
-{
-	return "drm_svm";
-}
-
-static const char *drm_svm_fence_timeline_name(struct dma_fence *fence)
-{
-	return "prefetch";
-}
-
-static void drm_svm_fence_release(struct dma_fence *fence)
-{
-	dma_fence_free(fence);
-	/* The ops live in this module: it stays until the last fence goes. */
-	module_put(THIS_MODULE);
-}
-
-static const struct dma_fence_ops drm_svm_fence_ops = {
-	.get_driver_name = drm_svm_fence_driver_name,
-	.get_timeline_name = drm_svm_fence_timeline_name,
-	.release = drm_svm_fence_release,
-};
-
-/* Run one queued prefetch, signal its fence and drop the queue's reference. */
+/* Run one queued prefetch, write its fence and free it. */
 static void drm_svm_prefetch_run(struct drm_svm_mirror *mirror,
 				 struct drm_svm_prefetch_job *job)
 {
@@ -88,14 +60,12 @@ static void drm_svm_prefetch_run(struct drm_svm_mirror *mirror,
 	} else {
 		err = -EFAULT;
 	}
-	if (err) {
+	if (err)
 		drm_dbg(mirror->sdev->drm,
 			"async prefetch gpu %#llx range %#llx: %d\n",
 			job->gpu_addr, job->range, err);
-		dma_fence_set_error(&job->fence, err);
-	}
-	dma_fence_signal(&job->fence);
-	dma_fence_put(&job->fence);
+	drm_svm_ufence_signal(job->ufence, err);
+	kfree(job);
 }
 
 static struct drm_svm_prefetch_job *
@@ -136,8 +106,6 @@ void drm_svm_prefetch_mirror_init(struct drm_svm_mirror *mirror)
 	spin_lock_init(&mirror->prefetch_lock);
 	INIT_LIST_HEAD(&mirror->prefetches);
 	INIT_WORK(&mirror->prefetch_work, drm_svm_prefetch_work);
-	mirror->prefetch_context = dma_fence_context_alloc(1);
-	mirror->prefetch_seqno = 0;
 }
 
 /**
@@ -149,96 +117,94 @@ void drm_svm_prefetch_mirror_flush(struct drm_svm_mirror *mirror)
 	flush_work(&mirror->prefetch_work);
 }
 
-/* Queue a prefetch and put its fence in the syncobj. */
+/* Queue a prefetch whose end @ufence reports; takes the fence. */
 static int drm_svm_prefetch_async(struct drm_svm_mirror *mirror,
-				  struct drm_file *file,
-				  const struct drm_svm_prefetch *args)
+				  const struct drm_svm_prefetch *args,
+				  struct drm_svm_ufence *ufence)
 {
 	struct drm_svm_prefetch_job *job;
-	struct drm_syncobj *syncobj;
+	int err;
 
 	if (args->region > DRM_SVM_REGION_PREFERRED ||
 	    !drm_svm_range_valid(args->gpu_addr, args->range,
-				 mirror->sdev->va_end))
-		return -EINVAL;
-
-	syncobj = drm_syncobj_find(file, args->syncobj);
-	if (!syncobj)
-		return -ENOENT;
+				 mirror->sdev->va_end)) {
+		err = -EINVAL;
+		goto err_free_fence;
+	}
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job) {
-		drm_syncobj_put(syncobj);
-		return -ENOMEM;
+		err = -ENOMEM;
+		goto err_free_fence;
 	}
-	spin_lock_init(&job->lock);
+	job->ufence = ufence;
 	job->gpu_addr = args->gpu_addr;
 	job->range = args->range;
 	job->region = args->region;
-	__module_get(THIS_MODULE);
 
-	/*
-	 * Seqno and queue order are one: the fences signal in order. The
-	 * initial reference is the queue's; hold one more until the syncobj
-	 * has its own, since the work may run the prefetch at once.
-	 */
 	spin_lock(&mirror->prefetch_lock);
-	dma_fence_init(&job->fence, &drm_svm_fence_ops, &job->lock,
-		       mirror->prefetch_context, ++mirror->prefetch_seqno);
 	list_add_tail(&job->link, &mirror->prefetches);
-	dma_fence_get(&job->fence);
 	spin_unlock(&mirror->prefetch_lock);
-	drm_syncobj_replace_fence(syncobj, &job->fence);
-	dma_fence_put(&job->fence);
-	drm_syncobj_put(syncobj);
 
 	/* A reference for the work, dropped when it has run. */
 	drm_svm_mirror_get(mirror);
 	if (!queue_work(drm_svm_prefetch_wq, &mirror->prefetch_work))
 		drm_svm_mirror_put(mirror);
 	return 0;
+
+err_free_fence:
+	drm_svm_ufence_free(ufence);
+	return err;
 }
 
 /**
  * drm_svm_ioctl_prefetch() - Implement prefetch (&struct drm_svm_prefetch)
  * @sdev: the device
  * @sfile: the caller's SVM file state
- * @file: the caller's DRM file, for the syncobj
  * @args: the ioctl arguments
  *
  * Returns: 0 on success, or the errors documented for &struct
  * drm_svm_prefetch.
  */
 int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
-			   struct drm_svm_file *sfile, struct drm_file *file,
+			   struct drm_svm_file *sfile,
 			   struct drm_svm_prefetch *args)
 {
+	struct drm_svm_ufence *ufence;
 	struct drm_svm_mirror *mirror;
 	int err;
 
-	err = drm_svm_ioctl_check(sdev->drm, "prefetch", args->extensions,
-				  args->flags, args->reserved,
-				  sizeof(args->reserved));
+	err = drm_svm_ioctl_check(sdev->drm, "prefetch", 0, args->flags,
+				  args->reserved, sizeof(args->reserved));
 	if (err)
 		return err;
+	if (args->syncobj) {
+		drm_dbg(sdev->drm,
+			"prefetch: no dma-fence for a prefetch, use a user fence\n");
+		return -EOPNOTSUPP;
+	}
 
 	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
+	err = drm_svm_ufence_from_user(mirror, "prefetch", args->extensions,
+				       &ufence);
+	if (err)
+		goto out_put;
 
 	args->moved = 0;
-	if (args->syncobj)
-		err = drm_svm_prefetch_async(mirror, file, args);
+	if (ufence)
+		err = drm_svm_prefetch_async(mirror, args, ufence);
 	else
 		err = drm_svm_mirror_prefetch(mirror, args->gpu_addr,
 					      args->range, args->region,
 					      &args->moved);
 	if (err)
 		drm_dbg(sdev->drm,
-			"prefetch: vm %u region %u gpu %#llx range %#llx syncobj %u: %d\n",
+			"prefetch: vm %u region %u gpu %#llx range %#llx%s: %d\n",
 			args->vm_id, args->region, args->gpu_addr, args->range,
-			args->syncobj, err);
-
+			ufence ? " async" : "", err);
+out_put:
 	drm_svm_mirror_put(mirror);
 	return err;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests for drm_svm mirrors: bind split/merge, fault batching and
- * invalidation, on real user memory of the test's own mm.
+ * invalidation, and the user fences of work on a mirror, on real user
+ * memory of the test's own mm.
  *
  * Copyright © 2026 The drm_svm authors
  */
@@ -581,6 +582,293 @@ static void drm_test_svm_nofault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, drm_svm_mirror_revalidate(m), -ENOENT);
 }
 
+/* User memory for the user fence tests: the extension, then the words. */
+struct ufence_mem {
+	struct drm_svm_ext_user_fence ext[2];
+	u64 value;
+	s64 error;
+	u64 next;	/* the word after, never stored to */
+};
+
+#define UFENCE_SENTINEL	0x5a5a5a5a5a5a5a5aull
+
+/* Copy user extension @from to @to; 0 or the bytes not copied. */
+static unsigned long copy_in_ext(struct drm_svm_ext_user_fence __user *to,
+				 struct drm_svm_ext_user_fence __user *from)
+{
+	struct drm_svm_ext_user_fence e;
+
+	if (copy_from_user(&e, from, sizeof(e)))
+		return sizeof(e);
+	return copy_to_user(to, &e, sizeof(e));
+}
+
+static struct ufence_mem __user *ufence_setup(struct kunit *test, u64 value)
+{
+	struct fake *f = test->priv;
+	struct ufence_mem __user *u = (void __user *)f->uaddr;
+	struct ufence_mem m = {
+		.ext[0] = {
+			.base.name = DRM_SVM_EXT_USER_FENCE,
+			.addr = (uintptr_t)&u->value,
+			.value = value,
+			.error_addr = (uintptr_t)&u->error,
+		},
+		.value = UFENCE_SENTINEL,
+		.error = UFENCE_SENTINEL,
+		.next = UFENCE_SENTINEL,
+	};
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(u, &m, sizeof(m)), 0);
+	return u;
+}
+
+static struct ufence_mem ufence_read(struct kunit *test,
+				     struct ufence_mem __user *u)
+{
+	struct ufence_mem m;
+
+	KUNIT_ASSERT_EQ(test, copy_from_user(&m, u, sizeof(m)), 0);
+	return m;
+}
+
+/* The result, then the value; nothing before the signal, nothing else. */
+static void drm_test_svm_ufence_signal(struct kunit *test)
+{
+	struct ufence_mem __user *u = ufence_setup(test, 42);
+	struct fake *f = test->priv;
+	struct drm_svm_ufence *uf;
+	struct ufence_mem m;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test",
+						       (uintptr_t)u, &uf), 0);
+	KUNIT_ASSERT_NOT_NULL(test, uf);
+	m = ufence_read(test, u);
+	KUNIT_EXPECT_EQ(test, m.value, UFENCE_SENTINEL);
+	KUNIT_EXPECT_EQ(test, m.error, (s64)UFENCE_SENTINEL);
+
+	drm_svm_ufence_signal(uf, -EIO);
+	m = ufence_read(test, u);
+	KUNIT_EXPECT_EQ(test, m.value, 42);
+	KUNIT_EXPECT_EQ(test, m.error, -EIO);
+	KUNIT_EXPECT_EQ(test, m.next, UFENCE_SENTINEL);
+
+	/* Without a result word, only the value is stored. */
+	u = ufence_setup(test, 7);
+	KUNIT_ASSERT_EQ(test, put_user(0, &u->ext[0].error_addr), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test",
+						       (uintptr_t)u, &uf), 0);
+	drm_svm_ufence_signal(uf, 0);
+	m = ufence_read(test, u);
+	KUNIT_EXPECT_EQ(test, m.value, 7);
+	KUNIT_EXPECT_EQ(test, m.error, (s64)UFENCE_SENTINEL);
+}
+
+/* No extension, no fence; a fence freed unsignalled stores nothing. */
+static void drm_test_svm_ufence_free(struct kunit *test)
+{
+	struct ufence_mem __user *u = ufence_setup(test, 42);
+	struct fake *f = test->priv;
+	struct drm_svm_ufence *uf = ERR_PTR(-EINVAL);
+	struct ufence_mem m;
+
+	KUNIT_EXPECT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test", 0,
+						       &uf), 0);
+	KUNIT_EXPECT_NULL(test, uf);
+	drm_svm_ufence_signal(NULL, 0);
+	drm_svm_ufence_free(NULL);
+
+	KUNIT_ASSERT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test",
+						       (uintptr_t)u, &uf), 0);
+	drm_svm_ufence_free(uf);
+	m = ufence_read(test, u);
+	KUNIT_EXPECT_EQ(test, m.value, UFENCE_SENTINEL);
+	KUNIT_EXPECT_EQ(test, m.error, (s64)UFENCE_SENTINEL);
+}
+
+enum ufence_break {
+	UF_ADDR_ZERO, UF_ADDR_MISALIGNED, UF_ERROR_MISALIGNED, UF_RESERVED,
+	UF_TWO, UF_READONLY, UF_ERROR_READONLY, UF_UNMAPPED,
+};
+
+static const struct ufence_bad_case {
+	const char *name;
+	enum ufence_break brk;
+	int err;
+} ufence_bad_cases[] = {
+	{ "addr-zero", UF_ADDR_ZERO, -EINVAL },
+	{ "addr-misaligned", UF_ADDR_MISALIGNED, -EINVAL },
+	{ "error-misaligned", UF_ERROR_MISALIGNED, -EINVAL },
+	{ "reserved", UF_RESERVED, -EINVAL },
+	{ "two-fences", UF_TWO, -EINVAL },
+	{ "readonly", UF_READONLY, -EFAULT },
+	{ "error-readonly", UF_ERROR_READONLY, -EFAULT },
+	{ "unmapped", UF_UNMAPPED, -EFAULT },
+};
+
+static void ufence_bad_desc(const struct ufence_bad_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ufence_bad, ufence_bad_cases, ufence_bad_desc);
+
+/* Every bad fence fails with its errno, leaving no fence. */
+static void drm_test_svm_ufence_bad(struct kunit *test)
+{
+	const struct ufence_bad_case *c = test->param_value;
+	struct ufence_mem __user *u = ufence_setup(test, 42);
+	struct drm_svm_ext_user_fence __user *ext = &u->ext[0];
+	struct fake *f = test->priv;
+	struct drm_svm_ufence *uf = ERR_PTR(-EINVAL);
+	unsigned long ro;
+
+	ro = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ,
+			   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	KUNIT_ASSERT_NE(test, ro, 0);
+
+	switch (c->brk) {
+	case UF_ADDR_ZERO:
+		KUNIT_ASSERT_EQ(test, put_user(0, &ext->addr), 0);
+		break;
+	case UF_ADDR_MISALIGNED:
+		KUNIT_ASSERT_EQ(test, put_user((uintptr_t)&u->value + 4,
+					       &ext->addr), 0);
+		break;
+	case UF_ERROR_MISALIGNED:
+		KUNIT_ASSERT_EQ(test, put_user((uintptr_t)&u->error + 1,
+					       &ext->error_addr), 0);
+		break;
+	case UF_RESERVED:
+		KUNIT_ASSERT_EQ(test, put_user(1, &ext->reserved[1]), 0);
+		break;
+	case UF_TWO:
+		KUNIT_ASSERT_EQ(test, copy_in_ext(&u->ext[1], ext), 0);
+		KUNIT_ASSERT_EQ(test, put_user((uintptr_t)&u->ext[1],
+					       &ext->base.next_extension), 0);
+		break;
+	case UF_READONLY:
+		KUNIT_ASSERT_EQ(test, put_user(ro, &ext->addr), 0);
+		break;
+	case UF_ERROR_READONLY:
+		KUNIT_ASSERT_EQ(test, put_user(ro + 8, &ext->error_addr), 0);
+		break;
+	case UF_UNMAPPED:
+		/* Below the first page of user space: never mapped */
+		KUNIT_ASSERT_EQ(test, put_user(PAGE_SIZE - 8, &ext->addr), 0);
+		break;
+	}
+
+	KUNIT_EXPECT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test",
+						       (uintptr_t)u, &uf),
+			c->err);
+	KUNIT_EXPECT_NULL(test, uf);
+	KUNIT_EXPECT_EQ(test, ufence_read(test, u).value, UFENCE_SENTINEL);
+}
+
+static const struct ufence_op_case {
+	const char *name;
+	u64 word, value, mask;
+	u32 op;
+	bool holds;
+} ufence_op_cases[] = {
+	{ "eq", 5, 5, ~0ull, DRM_SVM_UFENCE_WAIT_EQ, true },
+	{ "eq-not", 5, 6, ~0ull, DRM_SVM_UFENCE_WAIT_EQ, false },
+	{ "eq-masked", 0x1005, 0x2005, 0xfff, DRM_SVM_UFENCE_WAIT_EQ, true },
+	{ "neq", 5, 6, ~0ull, DRM_SVM_UFENCE_WAIT_NEQ, true },
+	{ "neq-not", 5, 5, ~0ull, DRM_SVM_UFENCE_WAIT_NEQ, false },
+	{ "gt", 6, 5, ~0ull, DRM_SVM_UFENCE_WAIT_GT, true },
+	{ "gt-not", 5, 5, ~0ull, DRM_SVM_UFENCE_WAIT_GT, false },
+	{ "gt-unsigned", ~0ull, 1, ~0ull, DRM_SVM_UFENCE_WAIT_GT, true },
+	{ "gte", 5, 5, ~0ull, DRM_SVM_UFENCE_WAIT_GTE, true },
+	{ "gte-not", 4, 5, ~0ull, DRM_SVM_UFENCE_WAIT_GTE, false },
+	{ "lt", 4, 5, ~0ull, DRM_SVM_UFENCE_WAIT_LT, true },
+	{ "lt-not", 5, 5, ~0ull, DRM_SVM_UFENCE_WAIT_LT, false },
+	{ "lte", 5, 5, ~0ull, DRM_SVM_UFENCE_WAIT_LTE, true },
+	{ "lte-not", 6, 5, ~0ull, DRM_SVM_UFENCE_WAIT_LTE, false },
+	{ "lte-masked", 0xf06, 0x05, 0xff, DRM_SVM_UFENCE_WAIT_LTE, false },
+};
+
+static void ufence_op_desc(const struct ufence_op_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ufence_op, ufence_op_cases, ufence_op_desc);
+
+/* The wait's comparison: true at once, false after a zero timeout. */
+static void drm_test_svm_ufence_wait_op(struct kunit *test)
+{
+	const struct ufence_op_case *c = test->param_value;
+	struct ufence_mem __user *u = ufence_setup(test, 0);
+	struct fake *f = test->priv;
+	struct drm_svm_wait_user_fence args = {
+		.addr = (uintptr_t)&u->value,
+		.value = c->value,
+		.mask = c->mask,
+		.op = c->op,
+		.timeout_ns = 0,
+	};
+
+	KUNIT_ASSERT_EQ(test, put_user(c->word, &u->value), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &args),
+			c->holds ? 0 : -ETIME);
+	KUNIT_EXPECT_EQ(test, args.timeout_ns, 0);
+}
+
+/* A timeout passes; bad arguments fail before any wait. */
+static void drm_test_svm_ufence_wait_args(struct kunit *test)
+{
+	struct ufence_mem __user *u = ufence_setup(test, 0);
+	struct fake *f = test->priv;
+	struct drm_svm_wait_user_fence args = {
+		.addr = (uintptr_t)&u->value,
+		.value = 1,
+		.mask = ~0ull,
+		.op = DRM_SVM_UFENCE_WAIT_EQ,
+		.timeout_ns = 20 * NSEC_PER_MSEC,
+	};
+	struct drm_svm_wait_user_fence bad;
+	ktime_t start = ktime_get();
+
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &args),
+			-ETIME);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), start), 20);
+	KUNIT_EXPECT_EQ(test, args.timeout_ns, 0);
+
+	/* Left as it was: a word that holds returns at once, time left. */
+	args.timeout_ns = NSEC_PER_SEC;
+	args.value = UFENCE_SENTINEL;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &args),
+			0);
+	KUNIT_EXPECT_GT(test, args.timeout_ns, 0);
+
+	bad = args;
+	bad.op = DRM_SVM_UFENCE_WAIT_LTE + 1;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &bad),
+			-EINVAL);
+	bad = args;
+	bad.addr += 4;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &bad),
+			-EINVAL);
+	bad = args;
+	bad.addr = 0;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &bad),
+			-EINVAL);
+	bad = args;
+	bad.flags = 1;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &bad),
+			-EINVAL);
+	bad = args;
+	bad.reserved[0] = 1;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &bad),
+			-EINVAL);
+	bad = args;
+	bad.addr = PAGE_SIZE - 8;
+	KUNIT_EXPECT_EQ(test, drm_svm_ioctl_wait_user_fence(&f->sdev, &bad),
+			-EFAULT);
+}
+
 static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_bind_split),
 	KUNIT_CASE(drm_test_svm_bind_invalid),
@@ -603,7 +891,23 @@ static struct kunit_suite drm_svm_mirror_suite = {
 	.test_cases = drm_svm_mirror_tests,
 };
 
-kunit_test_suite(drm_svm_mirror_suite);
+static struct kunit_case drm_svm_ufence_tests[] = {
+	KUNIT_CASE(drm_test_svm_ufence_signal),
+	KUNIT_CASE(drm_test_svm_ufence_free),
+	KUNIT_CASE_PARAM(drm_test_svm_ufence_bad, ufence_bad_gen_params),
+	KUNIT_CASE_PARAM(drm_test_svm_ufence_wait_op, ufence_op_gen_params),
+	KUNIT_CASE(drm_test_svm_ufence_wait_args),
+	{}
+};
+
+static struct kunit_suite drm_svm_ufence_suite = {
+	.name = "drm_svm_ufence",
+	.init = mirror_test_init,
+	.exit = mirror_test_exit,
+	.test_cases = drm_svm_ufence_tests,
+};
+
+kunit_test_suites(&drm_svm_mirror_suite, &drm_svm_ufence_suite);
 
 MODULE_DESCRIPTION("KUnit tests for DRM shared virtual memory mirrors");
 MODULE_LICENSE("GPL");

@@ -123,8 +123,9 @@ struct vsvm_device *vsvm_device_at(unsigned int index)
 /*
  * The driver's ioctls run between drm_dev_enter() and drm_dev_exit(), so
  * that an unbind finds none of them running once drm_dev_unplug() returns.
- * The DRM core's (syncobj waits) may wait as long as they are asked to:
- * they run as they are, and fail once the device is unplugged.
+ * The user fence wait may wait as long as it is asked to: it runs as it
+ * is, touches nothing of the device, and fails once the device is
+ * unplugged, as the DRM core's own ioctls do.
  */
 static int vsvm_ioctl_enter(struct drm_device *drm, void *data,
 			    struct drm_file *file, drm_ioctl_t *func)
@@ -174,6 +175,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	VSVM_IOCTL_DEF(VSVM_TOPOLOGY, vsvm_topology_ioctl),
 	VSVM_IOCTL_DEF(VSVM_MADVISE, vsvm_madvise_ioctl),
 	VSVM_IOCTL_DEF(VSVM_ATTR_QUERY, vsvm_attr_query_ioctl),
+	DRM_IOCTL_DEF_DRV(VSVM_WAIT_USER_FENCE, vsvm_wait_user_fence_ioctl,
+			  DRM_RENDER_ALLOW),
 };
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
@@ -234,7 +237,7 @@ static const struct file_operations vsvm_fops = {
 };
 
 static const struct drm_driver vsvm_driver = {
-	.driver_features	= DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ,
+	.driver_features	= DRIVER_GEM | DRIVER_RENDER,
 	.open			= vsvm_open,
 	.postclose		= vsvm_postclose,
 	.show_fdinfo		= vsvm_show_fdinfo,

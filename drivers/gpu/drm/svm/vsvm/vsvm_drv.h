@@ -190,6 +190,8 @@ int vsvm_job_query_ioctl(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
+int vsvm_wait_user_fence_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file);
 int vsvm_topology_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vsvm_madvise_ioctl(struct drm_device *drm, void *data,

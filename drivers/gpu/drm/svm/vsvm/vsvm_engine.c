@@ -4,9 +4,7 @@
  */
 
 #include <linux/math64.h>
-#include <linux/dma-fence.h>
 #include <linux/sched.h>
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -25,10 +23,11 @@
  * the jobs of every file of the device one at a time, in submission
  * order, on an ordered workqueue. A job is a batch of commands (see the
  * vsvm uAPI overview) in a VM; it holds a reference on the VM's
- * mirror, on its fence and on its &struct vsvm_job_record, so that it
- * runs to completion even when the VM is destroyed or the file is closed
- * meanwhile. Completion updates the record, then signals the fence, with
- * the job's error if it failed, then drops the references.
+ * mirror and on its &struct vsvm_job_record, and its user fence if it
+ * has one, so that it runs to completion even when the VM is destroyed
+ * or the file is closed meanwhile. Completion updates the record, then
+ * writes the user fence with the job's result (see User fences), then
+ * drops the references.
  *
  * Every memory access of a command, the batch itself included, goes
  * through the engine's TLB and the VM's page table (see the Page table
@@ -115,7 +114,7 @@
  *
  * **Locking.** From outermost to innermost:
  *
- *  - &vsvm_file.jobs_lock, then &vsvm_engine.submit_lock: submission;
+ *  - &vsvm_file.jobs_lock: submission;
  *  - the core's notifier lock, then the VM's pt_lock (&vsvm_pt.lock),
  *    then &vsvm_tlb.lock.
  *
@@ -130,44 +129,13 @@
  * with, outside the pt_lock, while it runs the job; that job allocates
  * nothing and waits for nothing.
  *
- * The fences do not annotate a signalling critical section: servicing a
- * GPU page fault allocates memory, so they must not be waited on in
- * reclaim.
+ * A job has no dma-fence: servicing its GPU page faults allocates memory
+ * and waits for the CPU side, so nothing may wait for it as for a
+ * dma-fence. It ends through its user fence and its record.
  */
 
 /** VSVM_MAX_REPLAYS - Rounds without progress before a command fails */
 #define VSVM_MAX_REPLAYS	1000
-
-/* A job's fence */
-struct vsvm_fence {
-	struct dma_fence base;
-	/* the fence's own lock: it may outlive the device */
-	spinlock_t lock;
-};
-
-static const char *vsvm_fence_get_driver_name(struct dma_fence *fence)
-{
-	return "vsvm";
-}
-
-static const char *vsvm_fence_get_timeline_name(struct dma_fence *fence)
-{
-	return "engine";
-}
-
-static void vsvm_fence_release(struct dma_fence *fence)
-{
-	dma_fence_free(fence);
-	/* The ops live in this module: it stays until the last fence goes. */
-	module_put(THIS_MODULE);
-}
-
-static const struct dma_fence_ops vsvm_fence_ops = {
-	.use_64bit_seqno	= true,
-	.get_driver_name	= vsvm_fence_get_driver_name,
-	.get_timeline_name	= vsvm_fence_get_timeline_name,
-	.release		= vsvm_fence_release,
-};
 
 /* Pre-translation progress of one command, kept across its rounds */
 struct vsvm_cursor {
@@ -585,11 +553,8 @@ static void vsvm_engine_work(struct work_struct *work)
 	vsvm_job_record_finish(job->record, err, &run.info,
 			       div_u64(run.device_time_ps + run.copies.ps,
 				       1000));
-	if (err)
-		dma_fence_set_error(job->fence, err);
-	dma_fence_signal(job->fence);
+	drm_svm_ufence_signal(job->ufence, err);
 
-	dma_fence_put(job->fence);
 	drm_svm_mirror_put(job->mirror);
 	vsvm_job_record_put(job->record);
 	kfree(job);
@@ -603,6 +568,9 @@ static void vsvm_engine_work(struct work_struct *work)
  * @batch_len: batch size, checked by the caller
  * @record: the job's record; the job takes its own reference
  *
+ * The caller may give the job a user fence (&vsvm_job.ufence) before it
+ * submits it.
+ *
  * Returns: the job, or ERR_PTR(-ENOMEM).
  */
 struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
@@ -610,26 +578,17 @@ struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
 				 u64 batch_addr, u64 batch_len,
 				 struct vsvm_job_record *record)
 {
-	struct vsvm_fence *fence;
 	struct vsvm_job *job;
 
 	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
 
-	fence = kzalloc(sizeof(*fence), GFP_KERNEL_ACCOUNT);
-	if (!fence) {
-		kfree(job);
-		return ERR_PTR(-ENOMEM);
-	}
-	spin_lock_init(&fence->lock);
-
 	INIT_WORK(&job->work, vsvm_engine_work);
 	job->engine = engine;
 	job->mirror = drm_svm_mirror_get(mirror);
 	job->batch_addr = batch_addr;
 	job->batch_len = batch_len;
-	job->fence = &fence->base;
 	kref_get(&record->ref);
 	job->record = record;
 
@@ -642,8 +601,6 @@ struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
  */
 void vsvm_job_destroy(struct vsvm_job *job)
 {
-	/* The fence was never initialized: plain memory */
-	kfree(container_of(job->fence, struct vsvm_fence, base));
 	drm_svm_mirror_put(job->mirror);
 	vsvm_job_record_put(job->record);
 	kfree(job);
@@ -653,31 +610,12 @@ void vsvm_job_destroy(struct vsvm_job *job)
  * vsvm_engine_submit() - Queue a job on its engine
  * @job: the job, from vsvm_job_create(); the engine owns it from now on
  *
- * Initializes the job's fence with the next seqno of the engine, so that
- * seqnos follow the execution order, and queues the job.
- *
- * Returns: a new reference to the job's fence.
+ * The engine runs its jobs in the order they were queued. The job, and
+ * with it its user fence, ends before vsvm_engine_fini() returns.
  */
-struct dma_fence *vsvm_engine_submit(struct vsvm_job *job)
+void vsvm_engine_submit(struct vsvm_job *job)
 {
-	struct vsvm_fence *fence = container_of(job->fence, struct vsvm_fence,
-						base);
-	struct vsvm_engine *engine = job->engine;
-	struct dma_fence *ret;
-
-	/*
-	 * A fence outlives the file and the device: a sync_file or another
-	 * driver may hold it. Its release drops this reference.
-	 */
-	__module_get(THIS_MODULE);
-	spin_lock(&engine->submit_lock);
-	dma_fence_init(&fence->base, &vsvm_fence_ops, &fence->lock,
-		       engine->fence_context, ++engine->fence_seqno);
-	ret = dma_fence_get(&fence->base);
-	queue_work(engine->wq, &job->work);
-	spin_unlock(&engine->submit_lock);
-
-	return ret;
+	queue_work(job->engine->wq, &job->work);
 }
 
 /**
@@ -693,9 +631,6 @@ int vsvm_engine_init(struct vsvm_engine *engine, struct vsvm_device *vdev,
 {
 	engine->vdev = vdev;
 	engine->index = index;
-	spin_lock_init(&engine->submit_lock);
-	engine->fence_context = dma_fence_context_alloc(1);
-	engine->fence_seqno = 0;
 	vsvm_tlb_init(&engine->tlb, vdev);
 
 	engine->wq = alloc_ordered_workqueue("vsvm%u-engine%u", 0, vdev->index,

@@ -16,7 +16,6 @@
 
 #include "vsvm_pt.h"
 
-struct dma_fence;
 struct vsvm_device;
 struct vsvm_vm;
 
@@ -77,8 +76,8 @@ struct vsvm_job {
 	u64 batch_addr;
 	/** @batch_len: Batch size in bytes */
 	u64 batch_len;
-	/** @fence: Signalled when the job completes; a reference */
-	struct dma_fence *fence;
+	/** @ufence: Written when the job ends, or NULL; owned by the job */
+	struct drm_svm_ufence *ufence;
 	/** @record: The job's record; a reference */
 	struct vsvm_job_record *record;
 };
@@ -95,12 +94,6 @@ struct vsvm_engine {
 	unsigned int index;
 	/** @wq: Ordered workqueue that runs the jobs one at a time */
 	struct workqueue_struct *wq;
-	/** @submit_lock: Orders fence seqnos with the queue */
-	spinlock_t submit_lock;
-	/** @fence_context: Fence context of the jobs' fences */
-	u64 fence_context;
-	/** @fence_seqno: Seqno of the last fence, under @submit_lock */
-	u64 fence_seqno;
 	/** @tlb: The engine's TLB */
 	struct vsvm_tlb tlb;
 	/** @faults: Fault batch of the running job */
@@ -203,7 +196,7 @@ struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
 				 u64 batch_addr, u64 batch_len,
 				 struct vsvm_job_record *record);
 void vsvm_job_destroy(struct vsvm_job *job);
-struct dma_fence *vsvm_engine_submit(struct vsvm_job *job);
+void vsvm_engine_submit(struct vsvm_job *job);
 
 bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access);
 bool vsvm_run_xlate(struct vsvm_run *run, u64 addr, u32 access,

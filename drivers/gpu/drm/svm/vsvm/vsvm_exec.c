@@ -3,14 +3,12 @@
  * Copyright © 2026 The drm_svm authors
  */
 
-#include <linux/dma-fence.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include <drm/drm_print.h>
 #include <drm/drm_svm.h>
-#include <drm/drm_syncobj.h>
 #include <drm/vsvm_drm.h>
 
 #include "vsvm_drv.h"
@@ -27,8 +25,10 @@
  * been dropped from the table) still has somewhere to report to.
  *
  * &vsvm_file.jobs_lock is held from the choice of the job id to the
- * queueing of the job and the update of the syncobj, so that within a
- * file, ids, fence seqnos, execution order and syncobj updates all agree.
+ * queueing of the job, so that within a file, ids and execution order
+ * agree. A job ends through the user fence chained to its exec, if any
+ * (see User fences), written once its record is complete; the exec
+ * refuses a syncobj with -EOPNOTSUPP, since a job takes page faults.
  */
 
 /** VSVM_JOB_HISTORY - Job records kept per file */
@@ -148,11 +148,14 @@ static int vsvm_exec_check(struct drm_device *drm,
 	u64 end;
 	int ret;
 
-	ret = drm_svm_ioctl_check(drm, "exec", args->extensions,
-				  args->flags | args->pad, args->reserved,
-				  sizeof(args->reserved));
+	ret = drm_svm_ioctl_check(drm, "exec", 0, args->flags | args->pad,
+				  args->reserved, sizeof(args->reserved));
 	if (ret)
 		return ret;
+	if (args->syncobj) {
+		drm_dbg(drm, "exec: no dma-fence for a job, use a user fence\n");
+		return -EOPNOTSUPP;
+	}
 	if (!args->batch_len || !IS_ALIGNED(args->batch_len, sizeof(u64)) ||
 	    args->batch_len > VSVM_MAX_BATCH_SIZE) {
 		drm_dbg(drm, "exec: bad batch length %llu\n", args->batch_len);
@@ -172,14 +175,13 @@ static int vsvm_exec_check(struct drm_device *drm,
 }
 
 /*
- * Give the job its id and record, queue it and hand its fence to the
- * syncobj, all under the file's jobs_lock.
+ * Give the job its id, record and user fence and queue it, under the
+ * file's jobs_lock. The job owns the fence once queued.
  */
 static int vsvm_exec_queue(struct vsvm_file *vfile, struct vsvm_job *job,
-			   struct drm_syncobj *syncobj, u64 *job_id)
+			   struct drm_svm_ufence *ufence, u64 *job_id)
 {
 	struct vsvm_job_record *old;
-	struct dma_fence *fence;
 	u64 id;
 	int ret;
 
@@ -199,10 +201,8 @@ static int vsvm_exec_queue(struct vsvm_file *vfile, struct vsvm_job *job,
 	}
 
 	job->id = id;
-	fence = vsvm_engine_submit(job);
-	if (syncobj)
-		drm_syncobj_replace_fence(syncobj, fence);
-	dma_fence_put(fence);
+	job->ufence = ufence;
+	vsvm_engine_submit(job);
 	*job_id = id;
 
 out_unlock:
@@ -221,15 +221,17 @@ out_unlock:
  * Returns: 0 on success with &drm_vsvm_exec.job_id set; -EINVAL for
  * non-zero flags, pad or reserved fields, a batch length of zero, not a
  * multiple of 8 or above %VSVM_MAX_BATCH_SIZE, a misaligned or wrapping
- * batch, or a bad extension chain (also -EFAULT or -E2BIG); -ENOENT for
- * an unknown VM or syncobj; -EACCES for a VM of another mm; -ENOMEM.
+ * batch, or a bad extension chain or user fence (also -EFAULT or
+ * -E2BIG); -EOPNOTSUPP for a syncobj; -ENOENT for an unknown VM; -EACCES
+ * for a VM of another mm; -EFAULT for a user fence that cannot be
+ * written; -ENOMEM.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct vsvm_device *vdev = to_vsvm_device(drm);
 	struct vsvm_file *vfile = to_vsvm_file(file);
 	struct drm_vsvm_exec *args = data;
-	struct drm_syncobj *syncobj = NULL;
+	struct drm_svm_ufence *ufence;
 	struct vsvm_job_record *record;
 	struct drm_svm_mirror *mirror;
 	struct vsvm_job *job;
@@ -245,20 +247,15 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		return PTR_ERR(mirror);
 	}
 
-	if (args->syncobj) {
-		syncobj = drm_syncobj_find(file, args->syncobj);
-		if (!syncobj) {
-			drm_dbg(drm, "exec: unknown syncobj %u\n",
-				args->syncobj);
-			ret = -ENOENT;
-			goto err_put_mirror;
-		}
-	}
+	ret = drm_svm_ufence_from_user(mirror, "exec", args->extensions,
+				       &ufence);
+	if (ret)
+		goto err_put_mirror;
 
 	record = vsvm_job_record_alloc();
 	if (!record) {
 		ret = -ENOMEM;
-		goto err_put_syncobj;
+		goto err_free_ufence;
 	}
 
 	job = vsvm_job_create(&vdev->engine, mirror, args->batch_addr,
@@ -268,13 +265,11 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 		goto err_put_record;
 	}
 
-	ret = vsvm_exec_queue(vfile, job, syncobj, &args->job_id);
+	ret = vsvm_exec_queue(vfile, job, ufence, &args->job_id);
 	if (ret)
 		goto err_destroy_job;
 
 	vsvm_job_record_put(record);
-	if (syncobj)
-		drm_syncobj_put(syncobj);
 	drm_svm_mirror_put(mirror);
 	return 0;
 
@@ -282,9 +277,8 @@ err_destroy_job:
 	vsvm_job_destroy(job);
 err_put_record:
 	vsvm_job_record_put(record);
-err_put_syncobj:
-	if (syncobj)
-		drm_syncobj_put(syncobj);
+err_free_ufence:
+	drm_svm_ufence_free(ufence);
 err_put_mirror:
 	drm_svm_mirror_put(mirror);
 	return ret;

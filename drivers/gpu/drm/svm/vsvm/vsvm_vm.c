@@ -200,7 +200,25 @@ int vsvm_prefetch_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
 {
 	return drm_svm_ioctl_prefetch(&to_vsvm_device(drm)->svm,
-				      &to_vsvm_file(file)->svm, file, data);
+				      &to_vsvm_file(file)->svm, data);
+}
+
+/**
+ * vsvm_wait_user_fence_ioctl() - DRM_IOCTL_VSVM_WAIT_USER_FENCE
+ * @drm: the device
+ * @data: &struct drm_svm_wait_user_fence
+ * @file: the caller's DRM file
+ *
+ * Runs outside drm_dev_enter(): a wait may last as long as it is asked
+ * to, and must not hold up an unbind. The DRM core fails it with -ENODEV
+ * once the device is unplugged.
+ *
+ * Returns: 0 on success, or the errors of drm_svm_ioctl_wait_user_fence().
+ */
+int vsvm_wait_user_fence_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	return drm_svm_ioctl_wait_user_fence(&to_vsvm_device(drm)->svm, data);
 }
 
 /**
