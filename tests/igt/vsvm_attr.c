@@ -815,7 +815,7 @@ static const struct mig_dev *find_atomics(bool capable)
 static void test_atomics_two_devices(void)
 {
 	const struct mig_dev *a, *b;
-	uint32_t syncobj[2];
+	struct svm_fence *f[2];
 	struct ctx c[2];
 	uint64_t *counter;
 	unsigned int job, i;
@@ -829,21 +829,21 @@ static void test_atomics_two_devices(void)
 	set_granularity(a->fd, counter, SZ_2M, SZ_4K);
 	for (i = 0; i < 2; i++) {
 		emit_increments(&c[i].b, to_u64(counter), INCREMENTS);
-		syncobj[i] = svm_syncobj_create(c[i].fd);
+		f[i] = svm_fence_create();
 	}
 
 	for (job = 0; job < JOBS; job++) {
 		for (i = 0; i < 2; i++)
-			svm_exec_batch(c[i].fd, c[i].vm, &c[i].b, syncobj[i]);
+			svm_exec_batch(c[i].fd, c[i].vm, &c[i].b, f[i]);
 		for (i = 0; i < 2; i++) {
-			svm_wait_job(c[i].fd, syncobj[i], SVM_JOB_TIMEOUT_NS);
-			igt_assert_eq(svm_fence_status(c[i].fd, syncobj[i]), 1);
+			svm_wait_job(c[i].fd, f[i], SVM_JOB_TIMEOUT_NS);
+			igt_assert_eq(svm_fence_status(f[i]), 1);
 		}
 	}
 	igt_assert_eq_u64(*counter, 2ull * JOBS * INCREMENTS);
 
 	for (i = 0; i < 2; i++) {
-		svm_syncobj_destroy(c[i].fd, syncobj[i]);
+		svm_fence_destroy(f[i]);
 		ctx_fini(&c[i]);
 	}
 	munmap(counter, SZ_2M);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,8 +54,9 @@ static inline void vsvm_require_uapi(int fd, struct drm_vsvm_device_query *q)
 {
 	memset(q, 0, sizeof(*q));
 	igt_assert_eq(vsvm_query(fd, q), 0);
+	/* Signed, as the minor the tests need may be 0. */
 	igt_require_f(q->uapi_major == DRM_VSVM_UAPI_MAJOR &&
-		      q->uapi_minor >= DRM_VSVM_UAPI_MINOR,
+		      (int64_t)q->uapi_minor >= DRM_VSVM_UAPI_MINOR,
 		      "kernel uAPI %u.%u, tests need %u.%u\n",
 		      q->uapi_major, q->uapi_minor,
 		      DRM_VSVM_UAPI_MAJOR, DRM_VSVM_UAPI_MINOR);

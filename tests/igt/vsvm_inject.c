@@ -211,13 +211,16 @@ static void assert_allowed(const struct site *s, int err, const char *step)
  */
 static int try_job(struct ctx *c)
 {
-	uint32_t syncobj = svm_syncobj_create(c->fd);
+	struct svm_fence *f = svm_fence_create();
 	struct drm_vsvm_job_query q;
 	int err;
 
 	err = __svm_run(c->fd, c->vm, svm_batch_addr(&c->b),
-			svm_batch_len(&c->b), syncobj, &q);
-	svm_syncobj_destroy(c->fd, syncobj);
+			svm_batch_len(&c->b), f, &q);
+	/* The fence got the error of the record. */
+	if (!err)
+		svm_assert_fence_error(f, q.error);
+	svm_fence_destroy(f);
 	if (!err && q.status != DRM_VSVM_JOB_DONE)
 		err = q.error ?: -EIO;
 	return err;
@@ -288,7 +291,7 @@ static void workload_armed(const struct site *s, struct ctx *c, uint8_t *buf,
 	for (i = 0; i < 2; i++) {
 		region = i ? DRM_SVM_REGION_SYSTEM : DRM_SVM_REGION_DEVICE;
 		err = __svm_prefetch(c->fd, c->vm, to_u64(buf), BUF_SIZE,
-				     region, 0, NULL);
+				     region, NULL, NULL);
 		if (err)
 			assert_allowed(s, err, i ? "prefetch to system" :
 						   "prefetch to VRAM");

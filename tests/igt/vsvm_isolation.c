@@ -113,7 +113,7 @@ static void scrub_child(const struct mig_dev *d, uint64_t size)
 	svm_pattern_fill(buf, size, SEED);
 	if (__svm_bind(fd, args.vm_id, to_u64(buf), to_u64(buf), size, 0) ||
 	    __svm_prefetch(fd, args.vm_id, to_u64(buf), size,
-			   DRM_SVM_REGION_DEVICE, 0, &moved))
+			   DRM_SVM_REGION_DEVICE, NULL, &moved))
 		_exit(11);
 	_exit(moved == size / svm_page_size() ? 0 : 12);
 }
@@ -204,7 +204,7 @@ static void fdinfo_owner(const struct mig_dev *d, int ready, int done)
 	if (__svm_bind(fd, args.vm_id, to_u64(buf), to_u64(buf), BUF_SIZE,
 		       0) ||
 	    __svm_prefetch(fd, args.vm_id, to_u64(buf), BUF_SIZE,
-			   DRM_SVM_REGION_DEVICE, 0, NULL) ||
+			   DRM_SVM_REGION_DEVICE, NULL, NULL) ||
 	    __svm_fdinfo(fd, "drm-resident-vram", &bytes))
 		_exit(11);
 	if (write(ready, &bytes, sizeof(bytes)) != sizeof(bytes))
@@ -223,8 +223,8 @@ static void fdinfo_other(const struct mig_dev *d, int out)
 	uint64_t v[ARRAY_SIZE(fdinfo_keys)];
 	struct drm_svm_vm_create args = {};
 	struct drm_vsvm_job_query q;
+	struct svm_fence *f;
 	struct svm_batch b;
-	uint32_t syncobj;
 	unsigned int i;
 	int fd;
 
@@ -235,12 +235,12 @@ static void fdinfo_other(const struct mig_dev *d, int out)
 			    (b.max_len + b.max_results) * 8,
 			    DRM_SVM_BIND_FLAG_NO_MIGRATE |
 			    DRM_SVM_BIND_FLAG_POPULATE) ||
-	    drmSyncobjCreate(fd, 0, &syncobj))
+	    !(f = __svm_fence_create()))
 		_exit(20);
 	cmd_checksum(&b, to_u64(b.cmds), 8);
 	cmd_end(&b);
 	if (__svm_run(fd, args.vm_id, svm_batch_addr(&b), svm_batch_len(&b),
-		      syncobj, &q) || q.status != DRM_VSVM_JOB_DONE)
+		      f, &q) || q.status != DRM_VSVM_JOB_DONE || f->error)
 		_exit(21);
 	for (i = 0; i < ARRAY_SIZE(fdinfo_keys); i++)
 		if (__svm_fdinfo(fd, fdinfo_keys[i], &v[i]))

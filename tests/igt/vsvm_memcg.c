@@ -187,7 +187,7 @@ static void cgroup_remove(uint64_t below)
 	uint64_t cur = 0;
 	int i;
 
-	/* Jobs left queued drain, and RCU frees their fences, meanwhile. */
+	/* Jobs left queued drain meanwhile. */
 	for (i = 0; i < 300; i++) {
 		cur = cgroup_read("memory.current", NULL);
 		if (cur < below)
@@ -283,15 +283,15 @@ static void child_batch(struct svm_batch *b, int fd, uint32_t vm)
 }
 
 static void child_exec(int fd, uint32_t vm, const struct svm_batch *b,
-		       uint32_t syncobj)
+		       struct svm_fence *f)
 {
 	struct drm_vsvm_exec args = {
 		.vm_id = vm,
 		.batch_addr = svm_batch_addr(b),
 		.batch_len = svm_batch_len(b),
-		.syncobj = syncobj,
 	};
 
+	svm_fence_chain(f, &args.extensions);
 	if (__svm_exec(fd, &args))
 		_exit(22);
 }
@@ -363,9 +363,10 @@ static void assert_machine_fine(void)
 {
 	int fd = vsvm_open_render(0);
 	uint64_t *buf, *res;
+	struct svm_fence *f;
 	struct svm_batch b;
-	uint32_t vm, sync;
 	unsigned int i;
+	uint32_t vm;
 
 	igt_assert_fd(fd);
 	vm = svm_vm_create(fd);
@@ -378,10 +379,12 @@ static void assert_machine_fine(void)
 	svm_batch_init(&b, fd, vm);
 	res = cmd_checksum(&b, to_u64(buf), SZ_2M);
 	cmd_end(&b);
-	sync = svm_syncobj_create(fd);
-	svm_exec_batch(fd, vm, &b, sync);
-	svm_wait_job(fd, sync, 60ull * NSEC_PER_SEC);
+	f = svm_fence_create();
+	svm_exec_batch(fd, vm, &b, f);
+	svm_wait_job(fd, f, 60ull * NSEC_PER_SEC);
+	igt_assert_eq(svm_fence_status(f), 1);
 	igt_assert_eq_u64(*res, svm_checksum(buf, SZ_2M));
+	svm_fence_destroy(f);
 	svm_batch_fini(&b);
 	svm_vm_destroy(fd, vm);
 	munmap(buf, SZ_2M);
@@ -456,7 +459,7 @@ static void jobs_child(struct report *r)
 	cmd_checksum(&stuck, to_u64(buf), len);
 	cmd_end(&stuck);
 	cmd_end(&trivial);
-	child_exec(fd, vm, &stuck, 0);
+	child_exec(fd, vm, &stuck, NULL);
 
 	/* The GPU's fault reached the userfaultfd: the engine waits. */
 	p = (struct pollfd){ .fd = uffd, .events = POLLIN };
@@ -498,9 +501,10 @@ static void test_jobs_queued(void)
 
 static void worker_child(struct report *r)
 {
+	struct svm_fence *f;
 	struct svm_batch b;
 	uint64_t *buf, i;
-	uint32_t vm, sync;
+	uint32_t vm;
 	int fd;
 
 	child_join(r);
@@ -517,7 +521,7 @@ static void worker_child(struct report *r)
 	/* Mirrored in place: the job maps system pages, nothing moves. */
 	if (__svm_bind(fd, vm, to_u64(buf), to_u64(buf), CHARGE_SIZE,
 		       DRM_SVM_BIND_FLAG_NO_MIGRATE) ||
-	    drmSyncobjCreate(fd, 0, &sync))
+	    !(f = __svm_fence_create()))
 		_exit(14);
 	child_batch(&b, fd, vm);
 	cmd_touch(&b, to_u64(buf), CHARGE_SIZE);
@@ -532,8 +536,10 @@ static void worker_child(struct report *r)
 	 */
 	sleep(STAT_FLUSH_S);
 	r->slab_before = cgroup_read("memory.stat", "slab_unreclaimable");
-	child_exec(fd, vm, &b, sync);
-	r->job_err = __svm_wait_job(fd, sync, 120ull * NSEC_PER_SEC);
+	child_exec(fd, vm, &b, f);
+	r->job_err = __svm_wait_job(fd, f, 120ull * NSEC_PER_SEC);
+	if (!r->job_err && svm_fence_status(f) != 1)
+		r->job_err = svm_fence_status(f);
 	for (i = 0; i < STAT_WAIT_S * 10; i++) {
 		r->slab_after = cgroup_read("memory.stat",
 					    "slab_unreclaimable");

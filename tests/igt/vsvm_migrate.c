@@ -52,7 +52,7 @@
  *
  * SUBTEST: prefetch-device-async
  * Description: As prefetch-device-sync, with the work done
- *		asynchronously and signalled through a syncobj.
+ *		asynchronously and its end signalled through a user fence.
  *
  * SUBTEST: prefetch-system-sync
  * Description: A synchronous SYSTEM prefetch of pages in VRAM moves every
@@ -60,7 +60,8 @@
  *		them in system memory, and CPU reads take no CPU fault.
  *
  * SUBTEST: prefetch-system-async
- * Description: As prefetch-system-sync, asynchronously with a syncobj.
+ * Description: As prefetch-system-sync, asynchronously with a user
+ *		fence.
  *
  * SUBTEST: fork-cow
  * Description: fork() with pages in VRAM: the child reads the parent's
@@ -178,9 +179,10 @@
  * Description: Prefetch of a range that wraps around the end of the
  *		address space fails with EINVAL.
  *
- * SUBTEST: prefetch-unknown-syncobj
- * Description: Prefetch with a syncobj handle that does not exist fails
- *		with ENOENT.
+ * SUBTEST: prefetch-nonzero-syncobj
+ * Description: Prefetch with a non-zero syncobj fails with EOPNOTSUPP:
+ *		asynchronous prefetches end through user fences, vsvm makes
+ *		no dma-fence.
  *
  * SUBTEST: prefetch-unbound
  * Description: Prefetch of GPU addresses with no binding fails with
@@ -726,18 +728,18 @@ static const struct prefetch_case {
 static uint64_t do_prefetch(struct ctx *c, const struct prefetch_case *pc,
 			    const void *ptr, uint64_t size)
 {
-	uint32_t syncobj;
+	struct svm_fence *f;
 	int status;
 
 	if (!pc->async)
 		return svm_prefetch(c->fd, c->vm, to_u64(ptr), size,
 				    pc->region);
 
-	syncobj = svm_syncobj_create(c->fd);
+	f = svm_fence_create();
 	status = svm_prefetch_async(c->fd, c->vm, to_u64(ptr), size,
-				    pc->region, syncobj);
+				    pc->region, f);
 	igt_assert_f(status == 1, "prefetch fence status %d\n", status);
-	svm_syncobj_destroy(c->fd, syncobj);
+	svm_fence_destroy(f);
 	return 0;
 }
 
@@ -1423,7 +1425,7 @@ static void test_copy_fail(void)
 	/* To VRAM by a prefetch, with the first copy failing. */
 	vsvm_fail_set(c.d->index, VSVM_FAIL_COPY, 1);
 	err = __svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
-			     DRM_SVM_REGION_DEVICE, 0, &moved);
+			     DRM_SVM_REGION_DEVICE, NULL, &moved);
 	igt_info("prefetch to VRAM with a failing copy: %d, moved %" PRIu64
 		 "\n", err, moved);
 	igt_assert_f(err == 0 || err == -EIO, "prefetch: %d\n", err);
@@ -1436,7 +1438,7 @@ static void test_copy_fail(void)
 	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
 	vsvm_fail_set(c.d->index, VSVM_FAIL_COPY, 1);
 	err = __svm_prefetch(c.fd, c.vm, to_u64(buf), BUF_SIZE,
-			     DRM_SVM_REGION_SYSTEM, 0, &moved);
+			     DRM_SVM_REGION_SYSTEM, NULL, &moved);
 	igt_info("prefetch to system with a failing copy: %d, moved %" PRIu64
 		 "\n", err, moved);
 	igt_assert_f(err == 0 || err == -EIO, "prefetch: %d\n", err);
@@ -1788,8 +1790,8 @@ static const struct field_case prefetch_cases_neg[] = {
 	   "Prefetch of zero bytes fails with EINVAL."),
 	PF("wrap", gpu_addr, TOP_PAGE, false, EINVAL,
 	   "Prefetch of a range that wraps fails with EINVAL."),
-	PF("unknown-syncobj", syncobj, 0x7ffffff0, false, ENOENT,
-	   "Prefetch with an unknown syncobj fails with ENOENT."),
+	PF("nonzero-syncobj", syncobj, 1, false, EOPNOTSUPP,
+	   "Prefetch with a non-zero syncobj fails with EOPNOTSUPP."),
 	PF("unbound", gpu_addr, SZ_1T, false, EFAULT,
 	   "Prefetch of GPU addresses with no binding fails with EFAULT."),
 	{ NULL }
@@ -1992,17 +1994,18 @@ static uint8_t *kill_buf(int fd, uint32_t *vm, uint64_t size)
 static void __attribute__((noreturn)) kill_child(int pipe_fd, uint64_t size,
 						 bool async)
 {
-	uint32_t vm, syncobj = 0;
+	struct svm_fence *f = NULL;
 	char c = 'e';
 	uint64_t moved;
 	uint8_t *buf;
+	uint32_t vm;
 	int fd;
 
 	fd = vsvm_open_render(0);
 	buf = fd < 0 ? NULL : kill_buf(fd, &vm, size);
-	if (buf && (!async || !drmSyncobjCreate(fd, 0, &syncobj)) &&
+	if (buf && (!async || (f = __svm_fence_create())) &&
 	    !__svm_prefetch(fd, vm, to_u64(buf), size, DRM_SVM_REGION_SYSTEM,
-			    syncobj, &moved))
+			    f, &moved))
 		c = 'r';
 	if (write(pipe_fd, &c, 1) != 1)
 		_exit(1);
@@ -2018,18 +2021,20 @@ static void __attribute__((noreturn)) kill_child(int pipe_fd, uint64_t size,
 static uint64_t other_prefetch(void)
 {
 	uint64_t t = now_ns();
-	uint32_t vm, syncobj;
+	struct svm_fence *f;
 	uint8_t *small;
+	uint32_t vm;
 	int fd;
 
 	fd = vsvm_open_render(0);
 	igt_assert_lte(0, fd);
 	small = kill_buf(fd, &vm, SZ_2M);
 	igt_assert(small);
-	syncobj = svm_syncobj_create(fd);
+	f = svm_fence_create();
 	igt_assert_eq(svm_prefetch_async(fd, vm, to_u64(small), SZ_2M,
-					 DRM_SVM_REGION_SYSTEM, syncobj), 1);
+					 DRM_SVM_REGION_SYSTEM, f), 1);
 	close(fd);
+	svm_fence_destroy(f);
 	munmap(small, SZ_2M);
 	return now_ns() - t;
 }
@@ -2081,7 +2086,7 @@ static void test_prefetch_async_kill(void)
 	igt_assert(buf);
 	t = now_ns();
 	igt_assert_eq(__svm_prefetch(dev0.fd, vm, to_u64(buf), size,
-				     DRM_SVM_REGION_SYSTEM, 0, &moved), 0);
+				     DRM_SVM_REGION_SYSTEM, NULL, &moved), 0);
 	full = now_ns() - t;
 	svm_vm_destroy(dev0.fd, vm);
 	munmap(buf, size);

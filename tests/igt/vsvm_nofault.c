@@ -651,7 +651,7 @@ static void race_more_room(struct churn *c)
 static unsigned int nf_run_busy_ok(struct nf *n, struct churn *c,
 				   const char *what)
 {
-	int64_t start = svm_abs_timeout(0);
+	int64_t start = svm_now_ns();
 	struct drm_vsvm_job_query q;
 	unsigned int busy;
 
@@ -662,7 +662,7 @@ static unsigned int nf_run_busy_ok(struct nf *n, struct churn *c,
 		/* More room, as a program would back off */
 		race_more_room(c);
 	}
-	if (!busy && svm_abs_timeout(0) - start > (int64_t)RACE_SLOW_JOB_NS)
+	if (!busy && svm_now_ns() - start > (int64_t)RACE_SLOW_JOB_NS)
 		race_more_room(c);
 	if (busy)
 		igt_info("%s: %u runs given up with EBUSY\n", what, busy);

@@ -1209,7 +1209,7 @@ struct racer {
 	pthread_t thread;
 	pthread_barrier_t *start;
 	struct ctx c;
-	uint32_t syncobj;
+	struct svm_fence *f;
 	uint64_t *priv;
 	char error[256];
 };
@@ -1224,12 +1224,15 @@ static void *racer_run(void *data)
 	pthread_barrier_wait(t->start);
 	for (j = 0; j < RACE_JOBS; j++) {
 		err = __svm_run(t->c.fd, t->c.vm, svm_batch_addr(&t->c.b),
-				svm_batch_len(&t->c.b), t->syncobj, &q);
-		if (err || q.status != DRM_VSVM_JOB_DONE || q.error) {
+				svm_batch_len(&t->c.b), t->f, &q);
+		if (err || q.status != DRM_VSVM_JOB_DONE || q.error ||
+		    t->f->error) {
 			snprintf(t->error, sizeof(t->error),
-				 "job %u: err %d status %s error %d fault %#"
-				 PRIx64, j, err, svm_job_status_str(q.status),
-				 q.error, (uint64_t)q.fault.address);
+				 "job %u: err %d status %s error %d fence "
+				 "error %" PRId64 " fault %#" PRIx64, j, err,
+				 svm_job_status_str(q.status), q.error,
+				 (int64_t)t->f->error,
+				 (uint64_t)q.fault.address);
 			break;
 		}
 	}
@@ -1258,7 +1261,7 @@ static void race(const void *data)
 		ctx_init(&t[i].c, &devs[i % ndev]);
 		t[i].start = &barrier;
 		t[i].priv = (uint64_t *)(buf + (1 + i) * SZ_2M);
-		t[i].syncobj = svm_syncobj_create(t[i].c.fd);
+		t[i].f = svm_fence_create();
 		svm_bind_ptr(t[i].c.fd, t[i].c.vm, shared, SZ_2M, 0);
 		svm_bind_ptr(t[i].c.fd, t[i].c.vm, t[i].priv, SZ_2M, 0);
 
@@ -1301,7 +1304,7 @@ static void race(const void *data)
 		igt_assert_eq_u64(*t[i].priv, RACE_JOBS);
 
 	for (i = 0; i < RACE_THREADS; i++) {
-		svm_syncobj_destroy(t[i].c.fd, t[i].syncobj);
+		svm_fence_destroy(t[i].f);
 		ctx_fini(&t[i].c);
 	}
 	pthread_barrier_destroy(&barrier);

@@ -940,7 +940,7 @@ static void uffd_kill_child(int ready)
 	svm_batch_init(&b, fd, vm);
 	cmd_checksum(&b, to_u64(buf), len);
 	cmd_end(&b);
-	svm_exec_batch(fd, vm, &b, svm_syncobj_create(fd));
+	svm_exec_batch(fd, vm, &b, svm_fence_create());
 
 	/* The GPU's fault reached the userfaultfd: the job waits. */
 	p = (struct pollfd){ .fd = uffd, .events = POLLIN };
@@ -1584,7 +1584,7 @@ static void test_atomics(int fd)
 	uint64_t *old[ATOMIC_JOBS], *ok, *fail, jobs[ATOMIC_JOBS];
 	uint64_t addr = to_u64(counter) + 4096, sum = 0;
 	struct drm_vsvm_job_query q;
-	uint32_t syncobj = svm_syncobj_create(fd);
+	struct svm_fence *f = svm_fence_create();
 	unsigned int i;
 
 	svm_bind_ptr(fd, vm, counter, BUF_SIZE, 0);
@@ -1596,8 +1596,9 @@ static void test_atomics(int fd)
 		cmd_end(&b[i]);
 	}
 	for (i = 0; i < ATOMIC_JOBS; i++)
-		jobs[i] = svm_exec_batch(fd, vm, &b[i], syncobj);
-	svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+		jobs[i] = svm_exec_batch(fd, vm, &b[i], f);
+	svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
+	igt_assert_eq(svm_fence_status(f), 1);
 
 	for (i = 0; i < ATOMIC_JOBS; i++) {
 		svm_job_query(fd, jobs[i], &q);
@@ -1635,7 +1636,7 @@ static void test_atomics(int fd)
 	for (i = 0; i < ATOMIC_JOBS; i++)
 		svm_batch_fini(&b[i]);
 	svm_batch_fini(&x);
-	svm_syncobj_destroy(fd, syncobj);
+	svm_fence_destroy(f);
 	munmap(counter, BUF_SIZE);
 	svm_vm_destroy(fd, vm);
 }
@@ -1716,13 +1717,15 @@ static void *thread_jobs(void *data)
 	struct thread_ctx *t = data;
 	struct drm_vsvm_job_query q;
 	uint64_t *sum, *old;
-	uint32_t syncobj, value;
+	struct svm_fence *f;
+	uint32_t value;
 	unsigned int i;
 	int64_t bad;
 	int err;
 
-	if (drmSyncobjCreate(t->fd, 0, &syncobj)) {
-		snprintf(t->error, sizeof(t->error), "syncobj: %m");
+	f = __svm_fence_create();
+	if (!f) {
+		snprintf(t->error, sizeof(t->error), "fence: %m");
 		return NULL;
 	}
 	pthread_barrier_wait(t->start);
@@ -1744,11 +1747,12 @@ static void *thread_jobs(void *data)
 		cmd_end(&t->batch);
 
 		err = __svm_run(t->fd, t->vm, svm_batch_addr(&t->batch),
-				svm_batch_len(&t->batch), syncobj, &q);
-		if (err || q.status != DRM_VSVM_JOB_DONE) {
+				svm_batch_len(&t->batch), f, &q);
+		if (err || q.status != DRM_VSVM_JOB_DONE || f->error) {
 			snprintf(t->error, sizeof(t->error),
-				 "job %u: err %d status %u error %d fault %#"
-				 PRIx64, i, err, q.status, q.error,
+				 "job %u: err %d status %u error %d fence "
+				 "error %" PRId64 " fault %#" PRIx64, i, err,
+				 q.status, q.error, (int64_t)f->error,
 				 (uint64_t)q.fault.address);
 			goto out;
 		}
@@ -1769,7 +1773,7 @@ static void *thread_jobs(void *data)
 		t->old[i] = *old;
 	}
 out:
-	drmSyncobjDestroy(t->fd, syncobj);
+	__svm_fence_destroy(f);
 	return NULL;
 }
 
@@ -1882,7 +1886,7 @@ static void test_unbind_while_running(int fd)
 {
 	uint32_t vm = svm_vm_create(fd);
 	uint8_t *buf = svm_alloc(LONG_SIZE);
-	uint32_t syncobj = svm_syncobj_create(fd);
+	struct svm_fence *f = svm_fence_create();
 	struct drm_vsvm_job_query q;
 	struct svm_batch b, chk;
 	uint64_t expected, *sum;
@@ -1909,11 +1913,11 @@ static void test_unbind_while_running(int fd)
 		u.addr = to_u64(buf);
 		u.size = LONG_SIZE;
 		u.when = when;
-		u.job = svm_exec_batch(fd, vm, &b, syncobj);
+		u.job = svm_exec_batch(fd, vm, &b, f);
 		igt_assert_eq(pthread_create(&u.thread, NULL, unbind_thread,
 					     &u), 0);
 
-		err = __svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+		err = __svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
 		igt_assert_eq(pthread_join(u.thread, NULL), 0);
 		igt_assert_f(err == 0, "job hung: wait returned %d\n", err);
 		igt_assert_eq(u.err, 0);
@@ -1924,6 +1928,7 @@ static void test_unbind_while_running(int fd)
 			      "unbind after 20 ms", &q);
 		igt_assert_f(svm_job_ended(&q), "job still %s\n",
 			     svm_job_status_str(q.status));
+		svm_assert_fence_error(f, q.error);
 		if (q.status == DRM_VSVM_JOB_DONE) {
 			igt_assert_eq(q.error, 0);
 			igt_assert_eq_u64(*sum, expected);
@@ -1947,7 +1952,7 @@ static void test_unbind_while_running(int fd)
 
 	svm_batch_fini(&b);
 	svm_batch_fini(&chk);
-	svm_syncobj_destroy(fd, syncobj);
+	svm_fence_destroy(f);
 	munmap(buf, LONG_SIZE);
 	svm_vm_destroy(fd, vm);
 }
@@ -1995,8 +2000,8 @@ static void test_exit_with_jobs(int fd)
 		cmd_end(&sb);
 
 		for (t = 0; t < EXIT_JOBS; t++) {
-			svm_exec_batch(own_fd, own_vm, &ob, 0);
-			jobs[t] = svm_exec_batch(fd, shared_vm, &sb, 0);
+			svm_exec_batch(own_fd, own_vm, &ob, NULL);
+			jobs[t] = svm_exec_batch(fd, shared_vm, &sb, NULL);
 		}
 		igt_assert_eq(write(ids[1], jobs, sizeof(jobs)),
 			      sizeof(jobs));

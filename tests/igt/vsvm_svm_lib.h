@@ -15,6 +15,8 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,7 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/sync_file.h>
 #include <linux/userfaultfd.h>
 #include <xf86drm.h>
 
@@ -70,6 +71,15 @@ static inline uint64_t svm_align_down(uint64_t x, uint64_t a)
 static inline uint64_t svm_align_up(uint64_t x, uint64_t a)
 {
 	return (x + a - 1) & ~(a - 1);
+}
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+static inline int64_t svm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
 /* The compiler must not keep values the device may have changed. */
@@ -443,17 +453,180 @@ static inline int __svm_exec(int fd, struct drm_vsvm_exec *args)
 	return err;
 }
 
+/*
+ * User fences
+ *
+ * A struct svm_fence is a timeline in memory of its own (a page, so that a
+ * kernel store after the fence is destroyed lands nowhere that matters):
+ * each submission given the fence chains a DRM_SVM_EXT_USER_FENCE that
+ * stores the next value, and waiting for the fence waits for the last value
+ * handed out. Use one fence per queue (a device's jobs, a VM's prefetches):
+ * work of two queues may end out of order.
+ */
+struct svm_fence {
+	/* Stored by the kernel: the value of the last work that ended */
+	volatile uint64_t value;
+	/* Stored by the kernel before @value: that work's result */
+	volatile int64_t error;
+	/* The last value handed out */
+	uint64_t last;
+	/* The extension of the last submission */
+	struct drm_svm_ext_user_fence ext;
+};
+
+#define SVM_FENCE_SIZE		4096
+
+/* A fence, or NULL if out of memory; asserts nothing (for threads). */
+static inline struct svm_fence *__svm_fence_create(void)
+{
+	void *f = mmap(NULL, SVM_FENCE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return f == MAP_FAILED ? NULL : f;
+}
+
+/* Frees a fence of __svm_fence_create(), or nothing if NULL; 0 or -errno. */
+static inline int __svm_fence_destroy(struct svm_fence *f)
+{
+	if (f && munmap(f, SVM_FENCE_SIZE))
+		return -errno;
+	return 0;
+}
+
+static inline struct svm_fence *svm_fence_create(void)
+{
+	struct svm_fence *f = __svm_fence_create();
+
+	igt_assert(f);
+	return f;
+}
+
+static inline void svm_fence_destroy(struct svm_fence *f)
+{
+	igt_assert_eq(__svm_fence_destroy(f), 0);
+}
+
+/*
+ * svm_fence_chain() - Put a user fence with @f's next value at the head of
+ * the extension chain @extensions; nothing when @f is NULL. After a failed
+ * ioctl, svm_fence_unchain() takes the value back.
+ */
+static inline void svm_fence_chain(struct svm_fence *f, __u64 *extensions)
+{
+	if (!f)
+		return;
+	f->ext = (struct drm_svm_ext_user_fence) {
+		.base.next_extension = *extensions,
+		.base.name = DRM_SVM_EXT_USER_FENCE,
+		.addr = (uintptr_t)&f->value,
+		.value = ++f->last,
+		.error_addr = (uintptr_t)&f->error,
+	};
+	*extensions = (uintptr_t)&f->ext;
+}
+
+static inline void svm_fence_unchain(struct svm_fence *f)
+{
+	if (f)
+		f->last--;
+}
+
+/* The wait ioctl as is: 0 or -errno. */
+static inline int __svm_wait_ufence(int fd,
+				    struct drm_svm_wait_user_fence *args)
+{
+	int err = 0;
+
+	if (igt_ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, args))
+		err = -errno;
+	errno = 0;
+	return err;
+}
+
+/*
+ * __svm_wait_job() - Wait until @f's last work has ended, for at most
+ * @timeout_ns; 0 or -errno (-ETIME on timeout).
+ */
+static inline int __svm_wait_job(int fd, struct svm_fence *f,
+				 uint64_t timeout_ns)
+{
+	struct drm_svm_wait_user_fence w = {
+		.addr = (uintptr_t)&f->value,
+		.value = f->last,
+		.mask = ~0ull,
+		.op = DRM_SVM_UFENCE_WAIT_GTE,
+		.timeout_ns = (int64_t)timeout_ns,
+	};
+	int err;
+
+	do {
+		err = __svm_wait_ufence(fd, &w);
+	} while (err == -EINTR);
+	svm_barrier();
+	return err;
+}
+
+static inline void svm_wait_job(int fd, struct svm_fence *f,
+				uint64_t timeout_ns)
+{
+	int err = __svm_wait_job(fd, f, timeout_ns);
+
+	igt_assert_f(err == 0, "user fence wait failed: %d (%s)\n", err,
+		     strerror(-err));
+}
+
+/*
+ * Status of @f's last work: 1 ended, 0 pending, or the negative error it
+ * ended with; INT_MIN, which no check expects, for an error word that is
+ * no -errno.
+ */
+static inline int svm_fence_status(struct svm_fence *f)
+{
+	int64_t err;
+
+	if (__atomic_load_n(&f->value, __ATOMIC_ACQUIRE) < f->last)
+		return 0;
+	err = f->error;
+	if (!err)
+		return 1;
+	return err < 0 && err >= -4095 ? (int)err : INT_MIN;
+}
+
+/* The error word of @f holds @err (0 or -errno), all 64 bits of it. */
+#define svm_assert_fence_error(f, err) do { \
+	int64_t __got = (f)->error, __want = (err); \
+	igt_assert_f(__got == __want, "fence error %" PRId64 \
+		     ", expected %" PRId64 "\n", __got, __want); \
+} while (0)
+
+/*
+ * svm_fence_poll() - Wait until @f's last work has ended by reading the
+ * fence word, without the wait ioctl (for a process with no usable vsvm
+ * file); false if @timeout_ns passed first.
+ */
+static inline bool svm_fence_poll(struct svm_fence *f, uint64_t timeout_ns)
+{
+	int64_t end = svm_now_ns() + (int64_t)timeout_ns;
+
+	while (__atomic_load_n(&f->value, __ATOMIC_ACQUIRE) < f->last) {
+		if (svm_now_ns() > end)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
 /** svm_exec() - Submit @len bytes of commands at @addr; returns the job id */
 static inline uint64_t svm_exec(int fd, uint32_t vm, uint64_t addr,
-				uint64_t len, uint32_t syncobj)
+				uint64_t len, struct svm_fence *f)
 {
 	struct drm_vsvm_exec args = {
 		.vm_id = vm,
 		.batch_addr = addr,
 		.batch_len = len,
-		.syncobj = syncobj,
 	};
 
+	svm_fence_chain(f, &args.extensions);
 	igt_assert_eq(__svm_exec(fd, &args), 0);
 	return args.job_id;
 }
@@ -461,73 +634,9 @@ static inline uint64_t svm_exec(int fd, uint32_t vm, uint64_t addr,
 /* Submits @b, which must end with cmd_end() or at its last command. */
 static inline uint64_t svm_exec_batch(int fd, uint32_t vm,
 				      const struct svm_batch *b,
-				      uint32_t syncobj)
+				      struct svm_fence *f)
 {
-	return svm_exec(fd, vm, svm_batch_addr(b), svm_batch_len(b), syncobj);
-}
-
-static inline int64_t svm_abs_timeout(uint64_t timeout_ns)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec +
-	       (int64_t)timeout_ns;
-}
-
-/*
- * __svm_wait_job() - Wait until the fence in @syncobj signals, for at most
- * @timeout_ns; 0 or -errno (-ETIME on timeout).
- */
-static inline int __svm_wait_job(int fd, uint32_t syncobj,
-				 uint64_t timeout_ns)
-{
-	int err;
-
-	err = drmSyncobjWait(fd, &syncobj, 1, svm_abs_timeout(timeout_ns),
-			     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL);
-	errno = 0;
-	svm_barrier();
-	return err;
-}
-
-static inline void svm_wait_job(int fd, uint32_t syncobj,
-				uint64_t timeout_ns)
-{
-	int err = __svm_wait_job(fd, syncobj, timeout_ns);
-
-	igt_assert_f(err == 0, "job fence wait failed: %d (%s)\n", err,
-		     strerror(-err));
-}
-
-static inline uint32_t svm_syncobj_create(int fd)
-{
-	uint32_t handle = 0;
-
-	igt_assert_eq(drmSyncobjCreate(fd, 0, &handle), 0);
-	igt_assert_neq(handle, 0);
-	return handle;
-}
-
-static inline void svm_syncobj_destroy(int fd, uint32_t handle)
-{
-	igt_assert_eq(drmSyncobjDestroy(fd, handle), 0);
-}
-
-/*
- * Status of the fence in @syncobj, as a sync_file reports it: 1 signalled,
- * 0 pending, or the negative error it signalled with.
- */
-static inline int svm_fence_status(int fd, uint32_t syncobj)
-{
-	struct sync_file_info info = {};
-	int sync_fd = -1;
-
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
-	igt_assert_fd(sync_fd);
-	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sync_fd);
-	return info.status;
+	return svm_exec(fd, vm, svm_batch_addr(b), svm_batch_len(b), f);
 }
 
 static inline int __svm_job_query(int fd, struct drm_vsvm_job_query *q)
@@ -588,26 +697,31 @@ static inline void svm_job_print(const char *what,
 
 /*
  * __svm_run() - Submit, wait for and query a job, without asserting
+ * @f: the user fence to wait with (one per thread: not NULL)
  * @q: out: the job's record
  *
  * Returns: 0 when the job ended (successfully or not) and @q says how,
  * otherwise the -errno of the step that failed.
  */
 static inline int __svm_run(int fd, uint32_t vm, uint64_t addr, uint64_t len,
-			    uint32_t syncobj, struct drm_vsvm_job_query *q)
+			    struct svm_fence *f, struct drm_vsvm_job_query *q)
 {
 	struct drm_vsvm_exec exec = {
 		.vm_id = vm,
 		.batch_addr = addr,
 		.batch_len = len,
-		.syncobj = syncobj,
 	};
 	int err;
 
+	if (!f)
+		return -EINVAL;
+	svm_fence_chain(f, &exec.extensions);
 	err = __svm_exec(fd, &exec);
-	if (err)
+	if (err) {
+		svm_fence_unchain(f);
 		return err;
-	err = __svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+	}
+	err = __svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
 	if (err)
 		return err;
 
@@ -622,31 +736,35 @@ static inline int __svm_run(int fd, uint32_t vm, uint64_t addr, uint64_t len,
 /*
  * svm_run_batch() - Run @b in @vm and wait for it
  *
- * The fence signals when the job completes, so the record must say DONE
- * or FAILED by then.
+ * The user fence is written once the job's record is complete, so the
+ * record must say DONE or FAILED by then, with the error the fence got.
  *
  * Returns: the job's record.
  */
 static inline struct drm_vsvm_job_query
 svm_run_batch(int fd, uint32_t vm, const struct svm_batch *b)
 {
+	static __thread struct svm_fence *f;
 	struct drm_vsvm_job_query q = {};
-	uint32_t syncobj = svm_syncobj_create(fd);
 	uint64_t job;
 	int err;
 
-	job = svm_exec_batch(fd, vm, b, syncobj);
-	err = __svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+	if (!f)
+		f = svm_fence_create();
+	job = svm_exec_batch(fd, vm, b, f);
+	err = __svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
 	svm_job_query(fd, job, &q);
 	if (err)
 		svm_job_print("job not done in time", &q);
-	igt_assert_f(err == 0, "job fence wait failed: %d (%s)\n", err,
+	igt_assert_f(err == 0, "user fence wait failed: %d (%s)\n", err,
 		     strerror(-err));
-	svm_syncobj_destroy(fd, syncobj);
 
 	igt_assert_f(svm_job_ended(&q),
-		     "job %" PRIu64 " is %s after its fence signalled\n",
+		     "job %" PRIu64 " is %s after its fence was written\n",
 		     job, svm_job_status_str(q.status));
+	igt_assert_f(f->error == q.error,
+		     "job %" PRIu64 ": fence error %" PRId64 ", record %d\n",
+		     job, (int64_t)f->error, q.error);
 	igt_debug("job %" PRIu64 ": %s error %d faults %" PRIu64 "\n", job,
 		  svm_job_status_str(q.status), q.error, (uint64_t)q.faults);
 	return q;
@@ -747,25 +865,27 @@ static inline int __svm_prefetch_ioctl(int fd, struct drm_svm_prefetch *args)
 
 /*
  * __svm_prefetch() - Move GPU range [@gpu, @gpu + @size) of @vm to @region
- * (DRM_SVM_REGION_*), asynchronously when @syncobj is not zero
+ * (DRM_SVM_REGION_*), asynchronously with user fence @f when not NULL
  * @moved: out, may be NULL: the pages moved, for a synchronous call
  *
  * Returns: 0 or -errno.
  */
 static inline int __svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
 				 uint64_t size, uint32_t region,
-				 uint32_t syncobj, uint64_t *moved)
+				 struct svm_fence *f, uint64_t *moved)
 {
 	struct drm_svm_prefetch args = {
 		.vm_id = vm,
 		.region = region,
 		.gpu_addr = gpu,
 		.range = size,
-		.syncobj = syncobj,
 	};
 	int err;
 
+	svm_fence_chain(f, &args.extensions);
 	err = __svm_prefetch_ioctl(fd, &args);
+	if (err)
+		svm_fence_unchain(f);
 	if (moved)
 		*moved = args.moved;
 	return err;
@@ -777,26 +897,26 @@ static inline uint64_t svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
 {
 	uint64_t moved = 0;
 
-	igt_assert_eq(__svm_prefetch(fd, vm, gpu, size, region, 0, &moved), 0);
+	igt_assert_eq(__svm_prefetch(fd, vm, gpu, size, region, NULL, &moved),
+		      0);
 	return moved;
 }
 
 /*
- * svm_prefetch_async() - Prefetch with its fence in @syncobj, and wait
- * for it; returns the fence status (1 signalled, or the -errno it
- * signalled with).
+ * svm_prefetch_async() - Prefetch with user fence @f, and wait for it;
+ * returns the fence status (1 ended, or the -errno it ended with).
  */
 static inline int svm_prefetch_async(int fd, uint32_t vm, uint64_t gpu,
 				     uint64_t size, uint32_t region,
-				     uint32_t syncobj)
+				     struct svm_fence *f)
 {
 	uint64_t moved = ~0ull;
 
-	igt_assert_eq(__svm_prefetch(fd, vm, gpu, size, region, syncobj,
-				     &moved), 0);
+	igt_assert_eq(__svm_prefetch(fd, vm, gpu, size, region, f, &moved),
+		      0);
 	igt_assert_eq_u64(moved, 0);
-	svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
-	return svm_fence_status(fd, syncobj);
+	svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
+	return svm_fence_status(f);
 }
 
 static inline int __svm_residency_ioctl(int fd, struct drm_svm_residency *args)

@@ -7,10 +7,13 @@
  * TEST: vsvm svm neg
  * Category: Core
  * Description: Negative tests of the vsvm SVM ioctls (VM create, destroy
- *		and bind, exec, job query): each subtest starts from valid
+ *		and bind, exec, job query) and of the user fence extension
+ *		of exec and prefetch: each subtest starts from valid
  *		arguments, breaks exactly one thing and expects the
- *		documented errno. Also jobs that fail on a fatal fault or a
- *		bad command, with the error their record and fence report.
+ *		documented errno; a failed exec or prefetch writes no user
+ *		fence and makes no job. Also jobs that fail on a fatal fault
+ *		or a bad command, with the error their record and user
+ *		fence report.
  *
  * SUBTEST: vm-create-bad-flags
  * Description: VM create with an unknown flag fails with EINVAL.
@@ -183,9 +186,9 @@
  * Description: Exec of a batch that wraps around the end of the address
  *		space fails with EINVAL.
  *
- * SUBTEST: exec-unknown-syncobj
- * Description: Exec with a syncobj handle that does not exist fails with
- *		ENOENT.
+ * SUBTEST: exec-nonzero-syncobj
+ * Description: Exec with a non-zero syncobj fails with EOPNOTSUPP: jobs
+ *		end through user fences, vsvm makes no dma-fence.
  *
  * SUBTEST: exec-bad-extension-pointer
  * Description: Exec with an unreadable extension pointer fails with
@@ -194,6 +197,112 @@
  * SUBTEST: exec-max-len
  * Description: Exec of a batch of exactly VSVM_MAX_BATCH_SIZE bytes is
  *		accepted and runs.
+ *
+ * SUBTEST: exec-ufence-zero-addr
+ * Description: Exec with a user fence at address 0 fails with EINVAL, returns
+ *		no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-unaligned-addr
+ * Description: Exec with a user fence whose addr is not 8-byte aligned fails
+ *		with EINVAL, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-unaligned-error-addr
+ * Description: Exec with a user fence whose error_addr is not 8-byte aligned
+ *		fails with EINVAL, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-bad-reserved-0
+ * Description: Exec with a user fence with non-zero reserved[0] fails with
+ *		EINVAL, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-bad-reserved-1
+ * Description: Exec with a user fence with non-zero reserved[1] fails with
+ *		EINVAL, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-bad-pad
+ * Description: Exec with a user fence with non-zero base.pad fails with EINVAL,
+ *		returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-two-fences
+ * Description: Exec with two user fences in its extension chain fails with
+ *		EINVAL, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-then-unknown-extension
+ * Description: Exec with a valid user fence followed by an extension of unknown
+ *		name fails with EINVAL, returns no job and writes neither fence
+ *		word.
+ *
+ * SUBTEST: exec-ufence-unmapped-addr
+ * Description: Exec with a user fence at an address unmapped before the ioctl
+ *		fails with EFAULT, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-unmapped-error-addr
+ * Description: Exec with a user fence whose error_addr was unmapped before the
+ *		ioctl fails with EFAULT, returns no job and writes neither fence
+ *		word.
+ *
+ * SUBTEST: exec-ufence-readonly-addr
+ * Description: Exec with a user fence in PROT_READ memory fails with EFAULT,
+ *		returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-readonly-error-addr
+ * Description: Exec with a user fence whose error_addr is in PROT_READ memory
+ *		fails with EFAULT, returns no job and writes neither fence word.
+ *
+ * SUBTEST: exec-ufence-prot-none-addr
+ * Description: Exec with a user fence in PROT_NONE memory fails with EFAULT,
+ *		returns no job and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-zero-addr
+ * Description: Prefetch with a user fence at address 0 fails with EINVAL and
+ *		writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-unaligned-addr
+ * Description: Prefetch with a user fence whose addr is not 8-byte aligned
+ *		fails with EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-unaligned-error-addr
+ * Description: Prefetch with a user fence whose error_addr is not 8-byte
+ *		aligned fails with EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-bad-reserved-0
+ * Description: Prefetch with a user fence with non-zero reserved[0] fails with
+ *		EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-bad-reserved-1
+ * Description: Prefetch with a user fence with non-zero reserved[1] fails with
+ *		EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-bad-pad
+ * Description: Prefetch with a user fence with non-zero base.pad fails with
+ *		EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-two-fences
+ * Description: Prefetch with two user fences in its extension chain fails with
+ *		EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-then-unknown-extension
+ * Description: Prefetch with a valid user fence followed by an extension of
+ *		unknown name fails with EINVAL and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-unmapped-addr
+ * Description: Prefetch with a user fence at an address unmapped before the
+ *		ioctl fails with EFAULT and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-unmapped-error-addr
+ * Description: Prefetch with a user fence whose error_addr was unmapped before
+ *		the ioctl fails with EFAULT and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-readonly-addr
+ * Description: Prefetch with a user fence in PROT_READ memory fails with EFAULT
+ *		and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-readonly-error-addr
+ * Description: Prefetch with a user fence whose error_addr is in PROT_READ
+ *		memory fails with EFAULT and writes neither fence word.
+ *
+ * SUBTEST: prefetch-ufence-prot-none-addr
+ * Description: Prefetch with a user fence in PROT_NONE memory fails with EFAULT
+ *		and writes neither fence word.
  *
  * SUBTEST: job-query-unknown-id
  * Description: Querying a job id never returned fails with ENOENT.
@@ -218,8 +327,8 @@
  *
  * SUBTEST: job-fault-unbound
  * Description: A STORE outside any binding fails the job with EFAULT,
- *		reported as a write fault at that address by the record and
- *		the fence.
+ *		reported as a write fault at that address by the record, and
+ *		as the error of its user fence.
  *
  * SUBTEST: job-fault-batch-unbound
  * Description: A batch outside any binding fails the job with EFAULT,
@@ -603,9 +712,8 @@ static const struct field_case exec_cases[] = {
 	     "EINVAL."),
 	EXEC("wrap", batch_addr, ~0ull - 7, false, EINVAL,
 	     "Exec of a batch that wraps fails with EINVAL."),
-	EXEC("unknown-syncobj", syncobj, 0x7ffffff0, false, ENOENT,
-	     "Exec with a syncobj handle that does not exist fails with "
-	     "ENOENT."),
+	EXEC("nonzero-syncobj", syncobj, 1, false, EOPNOTSUPP,
+	     "Exec with a non-zero syncobj fails with EOPNOTSUPP."),
 	{ NULL }
 };
 
@@ -620,12 +728,83 @@ static struct drm_vsvm_exec valid_exec(const struct env *e)
 	return args;
 }
 
+/*
+ * User fences of ioctls that must fail point into pages of SENTINEL words,
+ * which must still hold them once later work of the same queue has ended:
+ * the failed ioctl queued nothing and stored nothing.
+ */
+#define SENTINEL	0xa5a5a5a5u
+
+static uint64_t *sentinel_page(int prot)
+{
+	uint64_t *p = svm_alloc(svm_page_size());
+
+	memset(p, SENTINEL & 0xff, svm_page_size());
+	if (prot != (PROT_READ | PROT_WRITE))
+		igt_assert_eq(mprotect(p, svm_page_size(), prot), 0);
+	return p;
+}
+
+static void assert_sentinel_page(uint64_t *p)
+{
+	igt_assert_eq(mprotect(p, svm_page_size(), PROT_READ), 0);
+	svm_assert_value(p, svm_page_size(), SENTINEL);
+	igt_assert_eq(munmap(p, svm_page_size()), 0);
+}
+
+/* A valid user fence, storing 1 and its error to @words[0] and [1]. */
+static struct drm_svm_ext_user_fence sentinel_fence(uint64_t *words)
+{
+	struct drm_svm_ext_user_fence uf = {
+		.base.name = DRM_SVM_EXT_USER_FENCE,
+		.addr = to_u64(&words[0]),
+		.value = 1,
+		.error_addr = to_u64(&words[1]),
+	};
+
+	return uf;
+}
+
+/* A job in @e's VM, on a fence of its own, must end well. */
+static void run_good_job(const struct env *e)
+{
+	struct svm_fence *f = svm_fence_create();
+	struct drm_vsvm_job_query q;
+	uint64_t job;
+
+	job = svm_exec(e->fd, e->vm, svm_batch_addr(&e->batch), EXEC_LEN, f);
+	svm_wait_job(e->fd, f, SVM_JOB_TIMEOUT_NS);
+	igt_assert_eq(svm_fence_status(f), 1);
+	svm_job_query(e->fd, job, &q);
+	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_DONE);
+	svm_fence_destroy(f);
+}
+
+/* An asynchronous prefetch in @e's VM must end well. */
+static void run_good_prefetch(const struct env *e)
+{
+	struct svm_fence *f = svm_fence_create();
+
+	igt_assert_eq(svm_prefetch_async(e->fd, e->vm, to_u64(e->buf),
+					 BUF_SIZE, DRM_SVM_REGION_SYSTEM, f),
+		      1);
+	svm_fence_destroy(f);
+}
+
+/* With a valid user fence, which the failed exec must not write. */
 static void test_exec_field(const struct env *e, const struct field_case *c)
 {
 	struct drm_vsvm_exec args = valid_exec(e);
+	uint64_t *words = sentinel_page(PROT_READ | PROT_WRITE);
+	struct drm_svm_ext_user_fence uf = sentinel_fence(words);
 
+	args.extensions = to_u64(&uf);
 	set_field(&args, c);
 	do_ioctl_err(e->fd, DRM_IOCTL_VSVM_EXEC, &args, c->err);
+	igt_assert_eq_u64(args.job_id, 0);
+
+	run_good_job(e);
+	assert_sentinel_page(words);
 }
 
 static void test_exec_bad_extension_pointer(const struct env *e)
@@ -642,22 +821,189 @@ static void test_exec_max_len(const struct env *e)
 {
 	/* Zeroed: END first, the rest never read. */
 	uint64_t *batch = calloc(1, VSVM_MAX_BATCH_SIZE);
+	struct svm_fence *f = svm_fence_create();
 	struct drm_vsvm_job_query q;
-	uint32_t syncobj = svm_syncobj_create(e->fd);
 	uint64_t job;
 
 	igt_assert(batch);
 	igt_assert_eq(__svm_bind_span(e->fd, e->vm, batch,
 				      VSVM_MAX_BATCH_SIZE, 0), 0);
-	job = svm_exec(e->fd, e->vm, to_u64(batch), VSVM_MAX_BATCH_SIZE,
-		       syncobj);
-	svm_wait_job(e->fd, syncobj, SVM_JOB_TIMEOUT_NS);
+	job = svm_exec(e->fd, e->vm, to_u64(batch), VSVM_MAX_BATCH_SIZE, f);
+	svm_wait_job(e->fd, f, SVM_JOB_TIMEOUT_NS);
+	igt_assert_eq(svm_fence_status(f), 1);
 	svm_job_query(e->fd, job, &q);
 	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_DONE);
 	igt_assert_eq(q.error, 0);
 
-	svm_syncobj_destroy(e->fd, syncobj);
+	svm_fence_destroy(f);
 	free(batch);
+}
+
+/*
+ * User fences: from a valid user fence on a valid exec or (asynchronous)
+ * prefetch, one thing broken.
+ */
+
+enum ufence_what {
+	UF_ZERO_ADDR,
+	UF_UNALIGNED_ADDR,
+	UF_UNALIGNED_ERROR_ADDR,
+	UF_RESERVED_0,
+	UF_RESERVED_1,
+	UF_PAD,
+	UF_TWO_FENCES,
+	UF_THEN_UNKNOWN,
+	UF_UNMAPPED_ADDR,
+	UF_UNMAPPED_ERROR_ADDR,
+	UF_READONLY_ADDR,
+	UF_READONLY_ERROR_ADDR,
+	UF_PROT_NONE_ADDR,
+};
+
+static const struct ufence_case {
+	const char *name;
+	enum ufence_what what;
+	int err;
+	/* Follows "Exec " or "Prefetch " */
+	const char *desc;
+} ufence_cases[] = {
+	{ "zero-addr", UF_ZERO_ADDR, EINVAL,
+	  "with a user fence at address 0 fails with EINVAL." },
+	{ "unaligned-addr", UF_UNALIGNED_ADDR, EINVAL,
+	  "with a user fence whose addr is not 8-byte aligned fails with "
+	  "EINVAL." },
+	{ "unaligned-error-addr", UF_UNALIGNED_ERROR_ADDR, EINVAL,
+	  "with a user fence whose error_addr is not 8-byte aligned fails "
+	  "with EINVAL." },
+	{ "bad-reserved-0", UF_RESERVED_0, EINVAL,
+	  "with a user fence with non-zero reserved[0] fails with EINVAL." },
+	{ "bad-reserved-1", UF_RESERVED_1, EINVAL,
+	  "with a user fence with non-zero reserved[1] fails with EINVAL." },
+	{ "bad-pad", UF_PAD, EINVAL,
+	  "with a user fence with non-zero base.pad fails with EINVAL." },
+	{ "two-fences", UF_TWO_FENCES, EINVAL,
+	  "with two user fences in its extension chain fails with EINVAL." },
+	{ "then-unknown-extension", UF_THEN_UNKNOWN, EINVAL,
+	  "with a valid user fence followed by an extension of unknown name "
+	  "fails with EINVAL." },
+	{ "unmapped-addr", UF_UNMAPPED_ADDR, EFAULT,
+	  "with a user fence at an address unmapped before the ioctl fails "
+	  "with EFAULT." },
+	{ "unmapped-error-addr", UF_UNMAPPED_ERROR_ADDR, EFAULT,
+	  "with a user fence whose error_addr was unmapped before the ioctl "
+	  "fails with EFAULT." },
+	{ "readonly-addr", UF_READONLY_ADDR, EFAULT,
+	  "with a user fence in PROT_READ memory fails with EFAULT." },
+	{ "readonly-error-addr", UF_READONLY_ERROR_ADDR, EFAULT,
+	  "with a user fence whose error_addr is in PROT_READ memory fails "
+	  "with EFAULT." },
+	{ "prot-none-addr", UF_PROT_NONE_ADDR, EFAULT,
+	  "with a user fence in PROT_NONE memory fails with EFAULT." },
+	{ NULL }
+};
+
+enum ufence_ioctl {
+	UF_EXEC,
+	UF_PREFETCH,
+};
+
+static const char *const ufence_ioctl_names[] = {
+	[UF_EXEC] = "exec",
+	[UF_PREFETCH] = "prefetch",
+};
+
+static void test_ufence(const struct env *e, enum ufence_ioctl which,
+			const struct ufence_case *c)
+{
+	const uint64_t ps = svm_page_size();
+	uint64_t *words = sentinel_page(PROT_READ | PROT_WRITE);
+	struct drm_svm_ext_user_fence uf[2];
+	struct drm_svm_user_extension unknown = { .name = 1 };
+	uint64_t *other = NULL, *hole = NULL;
+	struct drm_svm_prefetch pf = {
+		.vm_id = e->vm,
+		.region = DRM_SVM_REGION_SYSTEM,
+		.gpu_addr = to_u64(e->buf),
+		.range = BUF_SIZE,
+	};
+	struct drm_vsvm_exec exec = valid_exec(e);
+	int err;
+
+	/* The second fence, if any, stores to words[2] and [3]. */
+	uf[0] = sentinel_fence(words);
+	uf[1] = sentinel_fence(words + 2);
+
+	switch (c->what) {
+	case UF_ZERO_ADDR:
+		uf[0].addr = 0;
+		break;
+	case UF_UNALIGNED_ADDR:
+		uf[0].addr += 4;
+		break;
+	case UF_UNALIGNED_ERROR_ADDR:
+		uf[0].error_addr += 4;
+		break;
+	case UF_RESERVED_0:
+		uf[0].reserved[0] = 1;
+		break;
+	case UF_RESERVED_1:
+		uf[0].reserved[1] = 1;
+		break;
+	case UF_PAD:
+		uf[0].base.pad = 1;
+		break;
+	case UF_TWO_FENCES:
+		uf[0].base.next_extension = to_u64(&uf[1]);
+		break;
+	case UF_THEN_UNKNOWN:
+		uf[0].base.next_extension = to_u64(&unknown);
+		break;
+	case UF_UNMAPPED_ADDR:
+	case UF_UNMAPPED_ERROR_ADDR:
+		hole = svm_alloc(ps);
+		if (c->what == UF_UNMAPPED_ADDR)
+			uf[0].addr = to_u64(hole);
+		else
+			uf[0].error_addr = to_u64(hole);
+		break;
+	case UF_READONLY_ADDR:
+		other = sentinel_page(PROT_READ);
+		uf[0].addr = to_u64(other);
+		break;
+	case UF_READONLY_ERROR_ADDR:
+		other = sentinel_page(PROT_READ);
+		uf[0].error_addr = to_u64(other);
+		break;
+	case UF_PROT_NONE_ADDR:
+		other = sentinel_page(PROT_NONE);
+		uf[0].addr = to_u64(other);
+		break;
+	}
+	/* Last, so that nothing is mapped there in between. */
+	if (hole)
+		igt_assert_eq(munmap(hole, ps), 0);
+
+	/*
+	 * Then work queued after it, which ends after what the failed ioctl
+	 * would have queued: jobs of a device, and prefetches of a VM, end
+	 * in order.
+	 */
+	if (which == UF_EXEC) {
+		exec.extensions = to_u64(&uf[0]);
+		err = __svm_exec(e->fd, &exec);
+		igt_assert_eq(err, -c->err);
+		igt_assert_eq_u64(exec.job_id, 0);
+		run_good_job(e);
+	} else {
+		pf.extensions = to_u64(&uf[0]);
+		err = __svm_prefetch_ioctl(e->fd, &pf);
+		igt_assert_eq(err, -c->err);
+		run_good_prefetch(e);
+	}
+
+	assert_sentinel_page(words);
+	if (other)
+		assert_sentinel_page(other);
 }
 
 /*
@@ -705,24 +1051,25 @@ static void test_job_query_expired(void)
 {
 	struct drm_vsvm_job_query q;
 	uint64_t first, second, job = 0;
+	struct svm_fence *f = svm_fence_create();
 	struct svm_batch b;
-	uint32_t vm, syncobj;
+	uint32_t vm;
 	int fd, i;
 
 	/* A file of its own: the records are counted per file. */
 	fd = vsvm_open_render(0);
 	igt_assert_fd(fd);
 	vm = svm_vm_create(fd);
-	syncobj = svm_syncobj_create(fd);
 	svm_batch_init(&b, fd, vm);
 	cmd_end(&b);
 
-	first = svm_exec_batch(fd, vm, &b, 0);
-	second = svm_exec_batch(fd, vm, &b, 0);
+	first = svm_exec_batch(fd, vm, &b, NULL);
+	second = svm_exec_batch(fd, vm, &b, NULL);
 	for (i = 2; i < JOB_RECORDS; i++)
-		svm_exec_batch(fd, vm, &b, 0);
-	job = svm_exec_batch(fd, vm, &b, syncobj);	/* the 4097th */
-	svm_wait_job(fd, syncobj, SVM_JOB_TIMEOUT_NS);
+		svm_exec_batch(fd, vm, &b, NULL);
+	job = svm_exec_batch(fd, vm, &b, f);	/* the 4097th */
+	svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
+	igt_assert_eq(svm_fence_status(f), 1);
 
 	memset(&q, 0, sizeof(q));
 	q.job_id = first;
@@ -734,7 +1081,7 @@ static void test_job_query_expired(void)
 	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_DONE);
 
 	svm_batch_fini(&b);
-	svm_syncobj_destroy(fd, syncobj);
+	svm_fence_destroy(f);
 	svm_vm_destroy(fd, vm);
 	close(fd);
 }
@@ -748,19 +1095,20 @@ static struct drm_vsvm_job_query run_failing(const struct env *e,
 					     uint64_t addr, uint64_t len,
 					     int err)
 {
-	uint32_t syncobj = svm_syncobj_create(e->fd);
+	struct svm_fence *f = svm_fence_create();
 	struct drm_vsvm_job_query q;
 	uint64_t job;
 
-	job = svm_exec(e->fd, e->vm, addr, len, syncobj);
-	svm_wait_job(e->fd, syncobj, SVM_JOB_TIMEOUT_NS);
+	job = svm_exec(e->fd, e->vm, addr, len, f);
+	svm_wait_job(e->fd, f, SVM_JOB_TIMEOUT_NS);
 	svm_job_query(e->fd, job, &q);
 	if (q.status != DRM_VSVM_JOB_FAILED || q.error != -err)
 		svm_job_print("unexpected outcome", &q);
 	igt_assert_eq_u32(q.status, DRM_VSVM_JOB_FAILED);
 	igt_assert_eq(q.error, -err);
-	igt_assert_eq(svm_fence_status(e->fd, syncobj), -err);
-	svm_syncobj_destroy(e->fd, syncobj);
+	igt_assert_eq(svm_fence_status(f), -err);
+	igt_assert_eq_u64(f->value, f->last);
+	svm_fence_destroy(f);
 	return q;
 }
 
@@ -837,14 +1185,15 @@ static void test_job_unaligned(const struct env *e, bool fill)
 igt_main
 {
 	const struct populate_case *pc;
+	const struct ufence_case *uc;
 	const struct field_case *c;
 	struct env e = { .fd = -1 };
+	enum ufence_ioctl w;
 
 	igt_fixture {
-		struct drm_vsvm_exec exec;
 		struct drm_vsvm_job_query q;
 		struct drm_svm_vm_bind bind;
-		uint32_t syncobj;
+		struct svm_fence *f;
 
 		igt_require_f(vsvm_count_devices() > 0,
 			      "No vsvm render node; is vsvm loaded?\n");
@@ -863,15 +1212,17 @@ igt_main
 		svm_batch_init(&e.batch, e.fd, e.vm);
 		cmd_end(&e.batch);
 		cmd_end(&e.batch);
-		exec = valid_exec(&e);
-		syncobj = svm_syncobj_create(e.fd);
-		exec.syncobj = syncobj;
-		do_ioctl(e.fd, DRM_IOCTL_VSVM_EXEC, &exec);
-		svm_wait_job(e.fd, syncobj, SVM_JOB_TIMEOUT_NS);
-		svm_syncobj_destroy(e.fd, syncobj);
-		e.job = exec.job_id;
+		f = svm_fence_create();
+		e.job = svm_exec(e.fd, e.vm, svm_batch_addr(&e.batch),
+				 EXEC_LEN, f);
+		svm_wait_job(e.fd, f, SVM_JOB_TIMEOUT_NS);
+		igt_assert_eq(svm_fence_status(f), 1);
+		svm_fence_destroy(f);
 		svm_job_query(e.fd, e.job, &q);
 		igt_assert_eq_u32(q.status, DRM_VSVM_JOB_DONE);
+
+		/* So is an asynchronous prefetch, for the ufence cases. */
+		run_good_prefetch(&e);
 	}
 
 	/* VM create */
@@ -941,6 +1292,17 @@ igt_main
 		     "accepted.");
 	igt_subtest("exec-max-len")
 		test_exec_max_len(&e);
+
+	/* User fences, of exec and of prefetch */
+	for (w = UF_EXEC; w <= UF_PREFETCH; w++) {
+		for (uc = ufence_cases; uc->name; uc++) {
+			igt_describe_f("%s %s", w == UF_EXEC ? "Exec" :
+				       "Prefetch", uc->desc);
+			igt_subtest_f("%s-ufence-%s", ufence_ioctl_names[w],
+				      uc->name)
+				test_ufence(&e, w, uc);
+		}
+	}
 
 	/* Job query */
 	for (c = job_query_cases; c->name; c++) {

@@ -6,84 +6,157 @@
 /**
  * TEST: vsvm unload
  * Category: Core
- * Description: What outlives a closed render node keeps the vsvm module
- *		loaded. Runs on its own, with vsvm loaded and no other user
- *		of it: the subtest tries to unload the module.
+ * Description: Nothing of vsvm outlives a closed render node, so nothing
+ *		but an open one keeps the vsvm module loaded. Runs on its
+ *		own, with vsvm loaded and no other user of it: the subtests
+ *		try to unload the module, which must fail while a render
+ *		node is open, and leave it unloadable once it is closed (the
+ *		harness unloads it next).
  *
- * SUBTEST: fence-outlives-fd
- * Description: A job's fence, kept as a sync_file after the render node is
- *		closed, holds the module: unloading vsvm fails with
- *		EWOULDBLOCK, and the sync_file still reports the signalled
- *		fence of driver "vsvm". Once the sync_file is closed, the
- *		module can go (the harness unloads it next).
+ * SUBTEST: no-syncobj
+ * Description: vsvm makes no dma-fence and offers no syncobjs: creating
+ *		a syncobj, or exporting one as a sync_file, fails with
+ *		EOPNOTSUPP, so no fence of vsvm can outlive its render node.
+ *
+ * SUBTEST: ufence-job-outlives-fd
+ * Description: A job with a user fence, still running or just done when
+ *		its render node is closed, ends on its own: the fence word
+ *		gets the job's value and error 0 and the job's checksum is
+ *		right. Unloading vsvm fails with EWOULDBLOCK while the node
+ *		is open; once the fence is written, nothing holds the module
+ *		(its refcnt drops to 0) and the harness unloads it next.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "igt.h"
 #include "vsvm_igt.h"
 #include "vsvm_svm_lib.h"
 
-IGT_TEST_DESCRIPTION("What outlives a render node keeps vsvm loaded");
+IGT_TEST_DESCRIPTION("Nothing of vsvm outlives a render node");
 
-/* A job's fence, as a sync_file, of a render node already closed */
-static int orphan_fence(void)
+#define MODULE_REFCNT	"/sys/module/vsvm/refcnt"
+/* Long enough under TCG that the job is likely still running at close. */
+#define JOB_SIZE	(16ull << 20)
+#define JOB_TOUCHES	4
+#define SEED		0x3c1d0000u
+
+static void test_no_syncobj(void)
 {
-	struct svm_batch b;
-	uint32_t vm, syncobj;
+	uint32_t handle = 0;
 	int fd, sync_fd = -1;
 
 	fd = vsvm_open_render(0);
 	igt_require_f(fd >= 0, "no vsvm device\n");
-	vm = svm_vm_create(fd);
-	svm_batch_init(&b, fd, vm);
-	cmd_end(&b);
-	syncobj = svm_syncobj_create(fd);
-	svm_exec_batch(fd, vm, &b, syncobj);
-	svm_wait_job(fd, syncobj, 10ull * 1000 * 1000 * 1000);
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, syncobj, &sync_fd), 0);
-	igt_assert_lte(0, sync_fd);
 
-	svm_syncobj_destroy(fd, syncobj);
-	svm_batch_fini(&b);
-	svm_vm_destroy(fd, vm);
+	igt_assert_neq(drmSyncobjCreate(fd, 0, &handle), 0);
+	igt_assert_eq(errno, EOPNOTSUPP);
+	igt_assert_eq_u32(handle, 0);
+
+	/* Not even a handle to try: the DRM core refuses before the lookup. */
+	igt_assert_neq(drmSyncobjExportSyncFile(fd, 1, &sync_fd), 0);
+	igt_assert_eq(errno, EOPNOTSUPP);
+	igt_assert_eq(sync_fd, -1);
+	errno = 0;
+
 	close(fd);
-	return sync_fd;
 }
 
-static void test_fence_outlives_fd(void)
+/* The module's reference count, or -1 if unreadable. */
+static int module_refcnt(void)
 {
-	struct sync_fence_info fi = {};
-	struct sync_file_info info = {
-		.num_fences = 1,
-		.sync_fence_info = (uintptr_t)&fi,
-	};
-	int sync_fd = orphan_fence();
+	FILE *f = fopen(MODULE_REFCNT, "re");
+	int n = -1;
 
-	/* The fence's code is vsvm's: the module must stay. */
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+static void test_ufence_job_outlives_fd(void)
+{
+	struct svm_fence *f = svm_fence_create();
+	uint64_t *sum, expected;
+	struct svm_batch b;
+	int fd, status, n = -1, i;
+	uint8_t *buf;
+	uint32_t vm;
+
+	igt_require_f(module_refcnt() >= 0, "no %s: vsvm is not a module\n",
+		      MODULE_REFCNT);
+	fd = vsvm_open_render(0);
+	igt_require_f(fd >= 0, "no vsvm device\n");
+
+	buf = svm_alloc(JOB_SIZE);
+	svm_pattern_fill(buf, JOB_SIZE, SEED);
+	expected = svm_checksum(buf, JOB_SIZE);
+	vm = svm_vm_create(fd);
+	svm_bind_ptr(fd, vm, buf, JOB_SIZE, 0);
+	svm_batch_init(&b, fd, vm);
+	for (i = 0; i < JOB_TOUCHES; i++)
+		cmd_touch(&b, to_u64(buf), JOB_SIZE);
+	sum = cmd_checksum(&b, to_u64(buf), JOB_SIZE);
+	cmd_end(&b);
+	f->value = 0;
+	f->error = 1;		/* not an error the kernel stores */
+	svm_exec_batch(fd, vm, &b, f);
+
+	/* The open render node holds the module. */
 	igt_assert_eq(syscall(SYS_delete_module, "vsvm", O_NONBLOCK), -1);
 	igt_assert_eq(errno, EWOULDBLOCK);
+	errno = 0;
 
-	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
-	igt_assert_eq(info.status, 1);
-	igt_assert_eq_u32(info.num_fences, 1);
-	igt_assert_eq(fi.status, 1);
-	igt_assert_f(!strcmp(fi.driver_name, "vsvm"), "driver %s\n",
-		     fi.driver_name);
-	close(sync_fd);
+	/* Neither the VM nor the job is waited for or destroyed. */
+	status = svm_fence_status(f);
+	close(fd);
+	igt_info("job %s when its render node was closed\n",
+		 status ? "done" : "running");
+
+	/* No vsvm file is left to wait through. */
+	igt_assert_f(svm_fence_poll(f, SVM_JOB_TIMEOUT_NS),
+		     "user fence still %" PRIu64 " (error %" PRId64 ") %"
+		     PRIu64 " s after the close\n", (uint64_t)f->value,
+		     (int64_t)f->error,
+		     (uint64_t)(SVM_JOB_TIMEOUT_NS / 1000000000ull));
+	igt_assert_eq_u64(f->value, 1);
+	svm_assert_fence_error(f, 0);
+	igt_assert_eq(svm_fence_status(f), 1);
+	igt_assert_eq_u64(*sum, expected);
+	svm_assert_pattern(buf, JOB_SIZE, SEED);
+
+	/* What the job held is let go soon after its fence is written. */
+	for (i = 0; i < 1000 && (n = module_refcnt()) != 0; i++)
+		usleep(10 * 1000);
+	igt_assert_f(n == 0, "vsvm's refcnt is %d with no render node "
+		     "open and the job's fence written\n", n);
+
+	svm_batch_fini(&b);
+	munmap(buf, JOB_SIZE);
+	svm_fence_destroy(f);
 }
 
 igt_main
 {
-	igt_describe("A job fence kept after close holds the module.");
-	igt_subtest("fence-outlives-fd")
-		test_fence_outlives_fd();
+	igt_describe("vsvm offers no syncobjs: no fence outlives a render "
+		     "node.");
+	igt_subtest("no-syncobj")
+		test_no_syncobj();
+
+	igt_describe("A job running at close ends with its user fence "
+		     "written, and leaves the module unloadable.");
+	igt_subtest("ufence-job-outlives-fd")
+		test_ufence_job_outlives_fd();
 }

@@ -25,15 +25,17 @@
  * SUBTEST: ioctl-after-unbind
  * Description: Every ioctl on a file of the unbound device, vsvm's own
  *		(device query, VM create, destroy and bind, exec, job query,
- *		prefetch, residency, topology, madvise, attribute query) and
- *		the DRM core's (syncobj create), fails with ENODEV; the
- *		render node is gone.
+ *		user fence wait, prefetch, residency, topology, madvise,
+ *		attribute query) and the DRM core's (version, get cap),
+ *		fails with ENODEV; the render node is gone.
  *
  * SUBTEST: job-in-flight
  * Description: A long job, faulting memory into VRAM, is running when the
- *		device is unbound: its fence (kept as a sync_file) signals
- *		with ENODEV in bounded time, and the data it wrote before is
- *		intact.
+ *		device is unbound: its user fence is written with error
+ *		ENODEV in bounded time (seen by a wait through another
+ *		device's file, or by reading the fence word with no other
+ *		device), the wait ioctl on the unbound device's file fails
+ *		with ENODEV, and the data it wrote before is intact.
  *
  * SUBTEST: last-close-frees
  * Description: After the unbind the device's VRAM is empty and, while a
@@ -69,7 +71,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -78,7 +79,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "igt.h"
@@ -239,12 +239,14 @@ static void test_ioctl_after_unbind(void)
 		{ "VM_BIND", DRM_IOCTL_VSVM_VM_BIND },
 		{ "EXEC", DRM_IOCTL_VSVM_EXEC },
 		{ "JOB_QUERY", DRM_IOCTL_VSVM_JOB_QUERY },
+		{ "WAIT_USER_FENCE", DRM_IOCTL_VSVM_WAIT_USER_FENCE },
 		{ "PREFETCH", DRM_IOCTL_VSVM_PREFETCH },
 		{ "RESIDENCY", DRM_IOCTL_VSVM_RESIDENCY },
 		{ "TOPOLOGY", DRM_IOCTL_VSVM_TOPOLOGY },
 		{ "MADVISE", DRM_IOCTL_VSVM_MADVISE },
 		{ "ATTR_QUERY", DRM_IOCTL_VSVM_ATTR_QUERY },
-		{ "SYNCOBJ_CREATE", DRM_IOCTL_SYNCOBJ_CREATE },
+		{ "VERSION", DRM_IOCTL_VERSION },
+		{ "GET_CAP", DRM_IOCTL_GET_CAP },
 	};
 	uint8_t args[4096];
 	struct mig_dev d;
@@ -268,28 +270,16 @@ static void test_ioctl_after_unbind(void)
 	unplug_bind(unplug_index);
 }
 
-static int unplug_fence_status(int sync_fd)
-{
-	struct sync_fence_info fi = {};
-	struct sync_file_info info = {
-		.num_fences = 1,
-		.sync_fence_info = (uintptr_t)&fi,
-	};
-
-	igt_assert_eq(ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info), 0);
-	return fi.status;
-}
-
 static void test_job_in_flight(void)
 {
 	/* Four times the VRAM: the job faults, migrates and evicts. */
-	struct pollfd pfd = { .events = POLLIN };
-	uint32_t syncobj;
-	uint64_t size;
-	struct mig_dev d;
+	struct svm_fence *f = svm_fence_create();
+	struct mig_dev d, other = { .fd = -1 };
 	uint8_t *head, *buf;
+	uint64_t size;
 	struct ctx c;
 	int status;
+	bool ended;
 
 	unplug_open(&d);
 	size = 4 * d.vram_size;
@@ -301,19 +291,29 @@ static void test_job_in_flight(void)
 	cmd_fill(&c.b, to_u64(buf), size, 0x1234abcd);
 	cmd_checksum(&c.b, to_u64(buf), size);
 	cmd_end(&c.b);
-	syncobj = svm_syncobj_create(c.fd);
-	svm_exec_batch(c.fd, c.vm, &c.b, syncobj);
-	igt_assert_eq(drmSyncobjExportSyncFile(c.fd, syncobj, &pfd.fd), 0);
-	igt_assert_f(poll(&pfd, 1, 0) == 0,
+	svm_exec_batch(c.fd, c.vm, &c.b, f);
+	igt_assert_f(svm_fence_status(f) == 0,
 		     "the job ended before the unbind\n");
+	/* A device that stays, whose file can wait for the fence. */
+	if (unplug_index > 0)
+		mig_dev_open(&other, 0);
 
 	unplug_unbind(unplug_index);
-	igt_assert_f(poll(&pfd, 1, 60 * 1000) == 1,
-		     "the job's fence did not signal after the unbind\n");
-	status = unplug_fence_status(pfd.fd);
+	/* Like any ioctl of the unbound device's files, its wait. */
+	igt_assert_eq(__svm_wait_job(c.fd, f, 0), -ENODEV);
+	if (other.fd >= 0)
+		ended = !__svm_wait_job(other.fd, f, 60ull * 1000000000ull);
+	else
+		ended = svm_fence_poll(f, 60ull * 1000000000ull);
+	igt_assert_f(ended, "the job's user fence was not written within "
+		     "60 s of the unbind\n");
+	status = svm_fence_status(f);
 	igt_assert_f(status == -ENODEV, "job fence status %d, not -ENODEV\n",
 		     status);
-	close(pfd.fd);
+	svm_assert_fence_error(f, -ENODEV);
+	igt_assert_eq_u64(f->value, f->last);
+	if (other.fd >= 0)
+		close(other.fd);
 
 	svm_assert_pattern(head, SZ_2M, 0xbeef);
 	svm_batch_fini(&c.b);
@@ -321,6 +321,7 @@ static void test_job_in_flight(void)
 	svm_assert_pattern(head, SZ_2M, 0xbeef);
 	munmap(head, SZ_2M);
 	munmap(buf, size);
+	svm_fence_destroy(f);
 	unplug_bind(unplug_index);
 }
 
@@ -464,7 +465,7 @@ static void *unplug_prefetcher(void *arg)
 
 	while (!atomic_load(&r->stop)) {
 		err = __svm_prefetch(r->fd, r->vm, to_u64(r->buf), r->size,
-				     DRM_SVM_REGION_DEVICE, 0, NULL);
+				     DRM_SVM_REGION_DEVICE, NULL, NULL);
 		if (err && err != -EBUSY) {
 			r->error = -err;
 			break;
