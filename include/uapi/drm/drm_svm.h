@@ -106,6 +106,9 @@ struct drm_svm_user_extension {
 /* The &drm_svm_user_extension.name of &struct drm_svm_ext_user_fence */
 #define DRM_SVM_EXT_USER_FENCE		0
 
+/** DRM_SVM_MAX_USER_FENCES - User fences of unfinished work per process */
+#define DRM_SVM_MAX_USER_FENCES		4096
+
 /**
  * struct drm_svm_ext_user_fence - Signal the end of work through memory
  *
@@ -125,10 +128,12 @@ struct drm_svm_user_extension {
  * pages that were mapped at the ioctl. Memory unmapped before the work
  * ends loses them.
  *
- * At most one user fence per ioctl. Fails the ioctl with -EINVAL for a
- * zero or misaligned @addr, a misaligned @error_addr, non-zero @reserved
- * or a second user fence in the chain, -EFAULT when a word's page cannot
- * be written (no mapping, read-only, PROT_NONE).
+ * At most one user fence per ioctl, and %DRM_SVM_MAX_USER_FENCES of
+ * unfinished work per process, so that the pins stay bounded. Fails the
+ * ioctl with -EINVAL for a zero or misaligned @addr, a misaligned
+ * @error_addr, non-zero @reserved or a second user fence in the chain,
+ * -EFAULT when a word's page cannot be written (no mapping, read-only,
+ * PROT_NONE), -EAGAIN when the process has that many fences already.
  */
 struct drm_svm_ext_user_fence {
 	/** @base: The chain link; @base.name is %DRM_SVM_EXT_USER_FENCE */

@@ -41,7 +41,9 @@
  * until then (a migration skips them), and a fence whose memory was
  * unmapped meanwhile stores into pages that no longer belong to the
  * process. The store wakes the waiters on &drm_svm_mm.ufence_wq, the
- * process's own queue, which the fence holds a reference to.
+ * process's own queue, which the fence holds a reference to. Each pin
+ * adds to the page's reference count, so a process has at most
+ * %DRM_SVM_MAX_USER_FENCES fences of unfinished work (-EAGAIN beyond).
  *
  * The wait reads the watched word with get_user() in the waiter's own
  * context, so it accepts any memory of the caller; it needs neither a VM
@@ -138,7 +140,8 @@ static int drm_svm_ufence_pin(u64 addr, struct page **page, u16 *offset)
  *
  * Returns: 0; -EINVAL for a bad chain or fence (see &struct
  * drm_svm_ext_user_fence), -E2BIG for a chain too long, -EFAULT for an
- * unreadable chain or a word that cannot be written, -ENOMEM, -EINTR.
+ * unreadable chain or a word that cannot be written, -EAGAIN when the
+ * process has %DRM_SVM_MAX_USER_FENCES fences already, -ENOMEM, -EINTR.
  */
 int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 			     u64 extensions, struct drm_svm_ufence **ufence)
@@ -161,9 +164,17 @@ int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 	if (!parse.found)
 		return 0;
 
+	if (!atomic_add_unless(&mirror->svm_mm->ufences, 1,
+			       DRM_SVM_MAX_USER_FENCES)) {
+		drm_dbg(parse.drm, "%s: %u user fences in flight already\n",
+			what, DRM_SVM_MAX_USER_FENCES);
+		return -EAGAIN;
+	}
 	uf = kzalloc(sizeof(*uf), GFP_KERNEL_ACCOUNT);
-	if (!uf)
-		return -ENOMEM;
+	if (!uf) {
+		err = -ENOMEM;
+		goto err_uncount;
+	}
 	err = drm_svm_ufence_pin(parse.ext.addr, &uf->value_page,
 				 &uf->value_offset);
 	if (err)
@@ -186,6 +197,8 @@ err_free:
 	drm_dbg(parse.drm, "%s: user fence at %#llx, result at %#llx: %d\n",
 		what, parse.ext.addr, parse.ext.error_addr, err);
 	kfree(uf);
+err_uncount:
+	atomic_dec(&mirror->svm_mm->ufences);
 	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_ufence_from_user);
@@ -204,6 +217,7 @@ static void drm_svm_ufence_release(struct drm_svm_ufence *ufence, bool dirty)
 	if (ufence->error_page)
 		unpin_user_pages_dirty_lock(&ufence->error_page, 1, dirty);
 	unpin_user_pages_dirty_lock(&ufence->value_page, 1, dirty);
+	atomic_dec(&ufence->svm_mm->ufences);
 	drm_svm_mm_put(ufence->svm_mm);
 	kfree(ufence);
 }
