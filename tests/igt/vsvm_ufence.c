@@ -125,6 +125,13 @@
  *		job's store (the pinned page stays the parent's); the child,
  *		told through a pipe once the parent's wait returned, still
  *		has the old words.
+ *
+ * SUBTEST: too-many
+ * Description: Behind a gate job, DRM_SVM_MAX_USER_FENCES fenced jobs
+ *		queue; one more fenced exec, and a fenced prefetch, fail
+ *		with EAGAIN and write nothing, while an exec without a
+ *		fence still queues. Once the gate opens, every fence is
+ *		written in order, and a fenced exec works again.
  */
 
 #include <errno.h>
@@ -396,6 +403,15 @@ static int uf_gate_open(struct uf_gate *g)
 	return err;
 }
 
+/* Frees an open gate whose job ended. */
+static void uf_gate_free(struct uf_gate *g)
+{
+	if (g->uffd >= 0)
+		close(g->uffd);
+	svm_batch_fini(&g->b);
+	munmap(g->page, UF_PAGE);
+}
+
 /* Waits for the gate job, which read the zero page, then frees it. */
 static void uf_gate_fini(struct uf_gate *g)
 {
@@ -403,10 +419,7 @@ static void uf_gate_fini(struct uf_gate *g)
 
 	uf_job_wait(g->fd, g->job, &q, "gate job");
 	uf_assert_job_ok(&q, "gate job");
-	if (g->uffd >= 0)
-		close(g->uffd);
-	svm_batch_fini(&g->b);
-	munmap(g->page, UF_PAGE);
+	uf_gate_free(g);
 }
 
 /* basic */
@@ -1572,6 +1585,70 @@ static void test_fork_cow(int fd)
 	svm_vm_destroy(fd, vm);
 }
 
+/* too-many */
+
+static void test_too_many(int fd)
+{
+	uint32_t vm = uf_vm_create(fd);
+	uint64_t *fence = uf_page_alloc();
+	uint64_t *data = uf_data_alloc(fd, vm, UF_PAGE);
+	struct drm_svm_ext_user_fence ext;
+	struct drm_vsvm_job_query q;
+	struct svm_batch b;
+	uint64_t i, job = 0, moved;
+	struct uf_gate g;
+	int err;
+
+	svm_batch_init(&b, fd, vm);
+	cmd_end(&b);
+	fence[0] = 0;
+
+	uf_gate_close(&g, fd, vm);
+	for (i = 1; i <= DRM_SVM_MAX_USER_FENCES; i++) {
+		uf_ext(&ext, &fence[0], NULL, i);
+		err = __uf_exec(fd, vm, svm_batch_addr(&b), svm_batch_len(&b),
+				&ext, &job);
+		if (err)
+			break;
+	}
+	igt_assert_f(err == 0, "fenced exec %" PRIu64 " of %u failed: %d "
+		     "(%s)\n", i, DRM_SVM_MAX_USER_FENCES, err,
+		     strerror(-err));
+
+	uf_ext(&ext, &fence[1], &fence[2], UF_VALUE);
+	err = __uf_exec(fd, vm, svm_batch_addr(&b), svm_batch_len(&b), &ext,
+			&job);
+	igt_assert_eq(err, -EAGAIN);
+	err = __uf_prefetch(fd, vm, to_u64(data), UF_PAGE,
+			    DRM_SVM_REGION_DEVICE, &ext, &moved);
+	igt_assert_eq(err, -EAGAIN);
+	/* Work without a fence is not limited. */
+	svm_exec_batch(fd, vm, &b, NULL);
+	igt_assert_eq_u64(uf_load(&fence[0]), 0);
+
+	igt_assert_eq(uf_gate_open(&g), 0);
+	uf_wait_eq(fd, &fence[0], DRM_SVM_MAX_USER_FENCES);
+	igt_assert_eq_u64(fence[1], UF_SENTINEL(1));
+	igt_assert_eq_u64(fence[2], UF_SENTINEL(2));
+
+	/* Counted back: a fence may be taken again. */
+	job = uf_exec_batch(fd, vm, &b, &ext);
+	uf_wait_eq(fd, &fence[1], UF_VALUE);
+	igt_assert_eq_u64(fence[2], 0);
+	svm_job_query(fd, job, &q);
+	uf_assert_job_ok(&q, "fenced job after the limit");
+	/*
+	 * The gate job ran before every fenced one; its record is gone from
+	 * the file's history of 4096 jobs.
+	 */
+	uf_gate_free(&g);
+
+	svm_batch_fini(&b);
+	munmap(data, UF_PAGE);
+	munmap(fence, UF_PAGE);
+	svm_vm_destroy(fd, vm);
+}
+
 igt_main
 {
 	const struct uf_neg_case *nc;
@@ -1652,6 +1729,11 @@ igt_main
 		     "gets the value, the child keeps its copy.");
 	igt_subtest("fork-cow")
 		test_fork_cow(fd);
+
+	igt_describe("At most DRM_SVM_MAX_USER_FENCES fences of unfinished "
+		     "work per process: EAGAIN beyond.");
+	igt_subtest("too-many")
+		test_too_many(fd);
 
 	igt_fixture {
 		uf_release_stale_gate();

@@ -191,11 +191,12 @@ test_modload() {
 	[ $ok = 1 ] && result modload reload-15x pass
 	[ $ok = 1 ] || result modload reload-15x fail
 
-	# What outlives a closed render node must hold the module.
+	# Work that outlives a closed render node holds the module until
+	# it ends; then the module goes.
 	if modprobe vsvm; then
 		logrun igt:vsvm_unload "$IGT_DIR/vsvm_unload"
 		rmmod vsvm drm_svm ||
-			result modload unload-after-fence fail "rmmod failed"
+			result modload unload-after-job fail "rmmod failed"
 	else
 		result modload load-for-unload fail "modprobe failed"
 	fi
