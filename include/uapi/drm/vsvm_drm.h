@@ -241,8 +241,8 @@ struct drm_vsvm_device_query {
  * it has no dma-fence (see DOC: User fences): @syncobj must be zero.
  *
  * Fails with -EINVAL for non-zero @flags, @pad or @reserved, a @batch_len
- * of zero, not a multiple of 8 or above %VSVM_MAX_BATCH_SIZE, a batch
- * that wraps or a bad user fence; -EOPNOTSUPP for a non-zero @syncobj;
+ * of zero, not a multiple of 8 or above %VSVM_MAX_BATCH_SIZE, a
+ * @batch_addr not 8-byte aligned, a batch that wraps or a bad user fence; -EOPNOTSUPP for a non-zero @syncobj;
  * -ENOENT for an unknown @vm_id; -EACCES from another mm; -EFAULT for a
  * user fence that cannot be written.
  */
