@@ -8,18 +8,27 @@
  * Category: Core
  * Description: Seeded, reproducible fuzzing of every vsvm and drm_svm
  *		ioctl. Each call starts from structurally valid arguments
- *		(real VM ids, mapped and bound ranges, syncobjs, job ids,
- *		render-node fds) and corrupts some of its fields with random
- *		and boundary values: wrapping and huge ranges, addresses near
- *		2^47 and 2^64, unaligned values, unknown flags, non-zero pad,
- *		extension chains that loop or point at unmapped memory, stale
- *		VM ids, handles and fds of other processes, a closed fd. Every
- *		errno must be one the uAPI documents for that ioctl.
+ *		(real VM ids, mapped and bound ranges, user fences in fence
+ *		pages of their own, job ids, render-node fds) and corrupts
+ *		some of its fields with random and boundary values: wrapping
+ *		and huge ranges, addresses near 2^47 and 2^64, unaligned
+ *		values, unknown flags, non-zero pad, extension chains that
+ *		loop or point at unmapped memory, user fences that are
+ *		misaligned, doubled, reserved-dirty or in unwritable memory,
+ *		non-zero syncobj fields, stale VM ids, handles and fds of
+ *		other processes, a closed fd. Every errno must be one the uAPI
+ *		documents for that ioctl; for the user fence wait, and for
+ *		exec and prefetch, one that the arguments of that very call
+ *		make possible.
  *
  * SUBTEST: errno-check
  * Description: Self-test of the checker: a call that fails with EINVAL
  *		is flagged against a table without EINVAL and accepted by the
- *		real one, so that the fuzzer can fail.
+ *		real one, so that the fuzzer can fail; and the errnos it
+ *		expects of a call from its arguments: a user fence wait with
+ *		an unknown op (EINVAL only), one whose condition is false
+ *		with no time to wait (ETIME only), an exec with a non-zero
+ *		syncobj (EOPNOTSUPP, never ENOENT).
  *
  * SUBTEST: unbind-split-enomem
  * Description: Reproducer of a leak the fuzzer found with failslab:
@@ -42,6 +51,16 @@
  *		progress (watchdog). Prints the calls of each ioctl per errno.
  *		With VSVM_FUZZ_FAILSLAB=1, one slab allocation of 2% of the
  *		calls fails (failslab, filtered to the fuzzer's tasks).
+ *		Exec and prefetch mostly carry a user fence in a slot of the
+ *		worker's fence pages, which is reused only once the kernel
+ *		wrote it: a failed call must leave it untouched, a job's
+ *		result word must match its record, an asynchronous prefetch
+ *		must report no pages moved and end with a documented errno.
+ *		Waits use timeouts of at most 2 ms, some interrupted by a
+ *		timer signal, and check the time left they return. At the
+ *		end every fence a worker handed out must have been written,
+ *		and a last job on each device must find every earlier one
+ *		ended.
  */
 
 #include <errno.h>
@@ -59,9 +78,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
-
-#include <xf86drm.h>
 
 #include "igt.h"
 #include "vsvm_drm.h"
@@ -76,14 +94,38 @@ IGT_TEST_DESCRIPTION("Seeded fuzzing of the vsvm and drm_svm ioctls");
 #define FZ_MAX_DEVS	8
 #define FZ_VMS		6	/* live VMs kept per file */
 #define FZ_STALE	8	/* destroyed VM ids remembered per file */
-#define FZ_SYNCOBJS	3
 #define FZ_MAX_WORKERS	8
 #define FZ_MAX_BAD	16	/* violations recorded in detail */
 #define FZ_STALL_S	30	/* watchdog: seconds without progress */
 #define FZ_DEFAULT_SEED	0x5eed0f5e
+#define FZ_WHY_LEN	288	/* a call's expectation, and its errnos */
+
+/*
+ * Each worker's memory is at fixed addresses, so that a seed gives the
+ * same arguments, pointers included, on every run.
+ */
+#define FZ_BASE(worker)	(0x600000000000ull + ((uint64_t)(worker) << 32))
 
 /* An address in the kernel half, as an x86-64 direct map one. */
 #define FZ_KERNEL_ADDR	0xffff888000000000ull
+
+/*
+ * User fences: slots of a value and a result word in two pages of the
+ * worker's own, handed out round-robin. The last FZ_UF_SPARE slots are
+ * only ever named by fences the kernel must refuse, so they must never
+ * be written.
+ */
+#define FZ_UF_SLOTS	(2 * FZ_PAGE / 16)
+#define FZ_UF_SPARE	2
+/* A result word the kernel has not written */
+#define FZ_UF_NOERR	0x5afe5afe5afe5afeull
+/* The longest a fenced job or prefetch may take; the watchdog is shorter */
+#define FZ_UF_WAIT_NS	(120ull * 1000 * 1000 * 1000)
+/* The longest fuzzed wait: keeps the call rate up */
+#define FZ_WAIT_MAX_NS	2000000ll
+
+/* The first driver ioctl number past the table */
+#define FZ_FIRST_UNKNOWN	(DRM_VSVM_WAIT_USER_FENCE + 1)
 
 /* What a field holds, which steers the values it is corrupted with. */
 enum fz_kind {
@@ -92,12 +134,13 @@ enum fz_kind {
 	K_ADDR,		/* CPU or GPU address */
 	K_SIZE,		/* size in bytes or pages */
 	K_VM,		/* VM id */
-	K_SYNC,		/* syncobj handle */
+	K_SYNC,		/* syncobj handle: none is valid (EOPNOTSUPP) */
 	K_JOB,		/* job id */
 	K_ENUM,		/* op, region, type, location: small values */
 	K_FLAGS,	/* flags */
 	K_MBZ,		/* pad, reserved */
 	K_FD,		/* file descriptor */
+	K_TIME,		/* a wait's timeout */
 	K_OUT,		/* output only */
 };
 
@@ -126,6 +169,25 @@ struct fz_ioctl {
 	unsigned int num_fields;
 	void (*gen)(struct fz *f, void *arg);
 	void (*done)(struct fz *f, void *arg, int err);
+	/*
+	 * The errnos this call's arguments make possible, in f->exp; may
+	 * make the arguments safe first (a wait's timeout). @size is what
+	 * the command says, so the kernel sees @arg cut or zero-extended.
+	 */
+	void (*expect)(struct fz *f, void *arg, unsigned int size);
+	/* After every call of the ioctl, whatever its target and size. */
+	void (*after)(struct fz *f, void *arg, unsigned int size, int err);
+};
+
+enum {
+	IO_DEVICE_QUERY, IO_VM_CREATE, IO_VM_DESTROY, IO_VM_BIND, IO_EXEC,
+	IO_JOB_QUERY, IO_PREFETCH, IO_RESIDENCY, IO_TOPOLOGY, IO_MADVISE,
+	IO_ATTR_QUERY, IO_WAIT_UFENCE, IO_UNKNOWN, IO_NUM
+};
+
+/* A set of errnos below FZ_MAX_ERRNO; 0 stands for success. */
+struct fz_errs {
+	uint64_t w[(FZ_MAX_ERRNO + 63) / 64];
 };
 
 /* Shared between the workers and the parent (MAP_SHARED). */
@@ -135,6 +197,7 @@ struct fz_bad {
 	uint64_t call;
 	unsigned char arg[128];
 	unsigned int size;
+	char why[FZ_WHY_LEN];	/* what was expected, or what went wrong */
 };
 
 struct fz_shared {
@@ -149,6 +212,11 @@ struct fz_shared {
 	bool capped;		/* a worker stopped at the time cap */
 	uint64_t sigbus;	/* CPU writes abandoned on a SIGBUS */
 	uint64_t failslab;	/* calls made with an allocation failing */
+	uint64_t uf_taken;	/* user fences of queued work */
+	uint64_t uf_reaped;	/* of those, found written and checked */
+	uint64_t uf_waited;	/* of those, waited for with the ioctl */
+	uint64_t uf_refused;	/* fences the kernel had to refuse */
+	uint64_t uf_timed;	/* waits with a timer signal */
 	struct fz_bad bad[FZ_MAX_BAD];
 };
 
@@ -159,11 +227,9 @@ struct fz_file {
 	unsigned int num_vms;
 	uint32_t stale[FZ_STALE];
 	unsigned int num_stale;
-	uint32_t syncobjs[FZ_SYNCOBJS];
-	uint32_t dead_syncobj;
 	uint64_t last_job;
-	uint32_t wait_syncobj;	/* fence of the file's last exec */
 	unsigned int execs;
+	uint64_t gen;		/* which opening of the file this is */
 };
 
 /* Where a call goes. */
@@ -197,6 +263,82 @@ enum {
 	R_NUM,
 };
 
+/* The user fence a call carries, as gen_exec() and gen_prefetch() make it. */
+enum fz_uf_kind {
+	UF_NONE,	/* no extension */
+	UF_SLOT,	/* valid, in a slot of the fence pages */
+	UF_MAIN,	/* valid, in the main region: GPU-bound memory */
+	/* Refused with EINVAL */
+	UF_ZERO,	/* addr 0 */
+	UF_ALIGN,	/* addr not 8-byte aligned */
+	UF_EALIGN,	/* error_addr not 8-byte aligned */
+	UF_RSVD,	/* reserved not zero */
+	UF_PAD,		/* base.pad not zero */
+	UF_DUP,		/* a second user fence chained */
+	UF_SELF,	/* the same user fence twice (next points at itself) */
+	UF_NAME,	/* followed by an extension of an unknown name */
+	/* Refused with EFAULT */
+	UF_NEXT,	/* followed by a next pointer into a hole */
+	UF_TORN,	/* the struct runs into a guard page */
+	UF_HOLE,	/* addr never mapped */
+	UF_RDONLY,	/* addr read-only */
+	UF_PROTNONE,	/* addr PROT_NONE */
+	UF_EHOLE,	/* error_addr never mapped */
+	UF_ERDONLY,	/* error_addr read-only */
+	UF_KERNEL,	/* addr in the kernel half or past the user space */
+	UF_NUM,
+};
+
+static const struct {
+	const char *name;
+	int err;	/* what the kernel refuses it with, or 0 */
+} fz_uf_kinds[UF_NUM] = {
+	[UF_NONE] = { "none", 0 }, [UF_SLOT] = { "slot", 0 },
+	[UF_MAIN] = { "main", 0 },
+	[UF_ZERO] = { "addr 0", EINVAL },
+	[UF_ALIGN] = { "misaligned addr", EINVAL },
+	[UF_EALIGN] = { "misaligned error_addr", EINVAL },
+	[UF_RSVD] = { "reserved set", EINVAL },
+	[UF_PAD] = { "pad set", EINVAL },
+	[UF_DUP] = { "two fences", EINVAL },
+	[UF_SELF] = { "one fence twice", EINVAL },
+	[UF_NAME] = { "then an unknown extension", EINVAL },
+	[UF_NEXT] = { "then an unreadable next", EFAULT },
+	[UF_TORN] = { "runs into a guard page", EFAULT },
+	[UF_HOLE] = { "addr unmapped", EFAULT },
+	[UF_RDONLY] = { "addr read-only", EFAULT },
+	[UF_PROTNONE] = { "addr PROT_NONE", EFAULT },
+	[UF_EHOLE] = { "error_addr unmapped", EFAULT },
+	[UF_ERDONLY] = { "error_addr read-only", EFAULT },
+	[UF_KERNEL] = { "addr not user memory", EFAULT },
+};
+
+/* The words of a fence slot, which the kernel writes. */
+struct fz_uf_word {
+	uint64_t value;		/* 0 until written */
+	int64_t error;		/* FZ_UF_NOERR until written */
+};
+
+/* What the worker knows of a slot. */
+struct fz_uf_slot {
+	uint64_t token;		/* the value of its work; 0: free */
+	uint64_t call;		/* the call that queued it */
+	uint64_t job;		/* the exec's job id, or 0 */
+	struct fz_file *file;	/* where it was queued; NULL: not ours */
+	uint64_t file_gen;
+	unsigned int ioctl;
+	bool has_error;		/* error_addr is the slot's error */
+	bool taken;		/* counted in &fz.uf_held */
+};
+
+/* The fence of the call being made. */
+struct fz_uf_call {
+	enum fz_uf_kind kind;
+	int slot;		/* UF_SLOT: the slot, otherwise -1 */
+	uint64_t head;		/* the extensions value that carries it */
+	bool taken;		/* after the call: the kernel has it */
+};
+
 struct fz {
 	uint64_t rng;
 	uint64_t seed;
@@ -211,7 +353,6 @@ struct fz {
 	unsigned int num_files;
 	int foreign_fd;
 	uint32_t foreign_vms[2];
-	uint32_t foreign_syncobj;
 	int fresh_fd;
 	int closed_fd;
 	int null_fd;
@@ -221,6 +362,31 @@ struct fz {
 	void *scratch;		/* 1 MiB, followed by a guard page */
 	uint64_t ext[16];	/* extension chains */
 	unsigned int num_ext;
+	void *ext_page;		/* their page, then a guard page */
+	uint64_t span_end;	/* the end of the worker's fixed mappings */
+
+	/* User fences */
+	struct fz_uf_word *uf_words;	/* FZ_UF_SLOTS, two pages */
+	struct fz_uf_slot uf_slots[FZ_UF_SLOTS];
+	unsigned int uf_next;		/* the next slot to hand out */
+	uint64_t uf_token;		/* the last value handed out */
+	/*
+	 * At most how many fences of the process the kernel has: those of
+	 * slots not found written yet, and every UF_MAIN one ever taken.
+	 */
+	uint64_t uf_held;
+	/* A page for the fence extensions of a call, then a guard page */
+	struct drm_svm_ext_user_fence *uf_ext;
+	struct fz_uf_call uf;
+	uint64_t file_gens;		/* openings of files so far */
+
+	/* The errnos the call being made may return, when exp_on */
+	bool exp_on;
+	struct fz_errs exp;
+	char exp_why[96];
+	/* A wait's timer signal, in microseconds, and its timeout in */
+	unsigned int timer_us;
+	int64_t wait_in;
 	int32_t *fd_array;	/* for ACCESSED_BY */
 	unsigned int batch_slot;
 	uint64_t heavy_every;	/* calls between two that may run work */
@@ -283,8 +449,12 @@ static const int e_vm_bind[] = {
 	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, EBUSY, 0
 };
 
+/*
+ * EOPNOTSUPP: a non-zero syncobj; EFAULT also: an unwritable user fence;
+ * EAGAIN: DRM_SVM_MAX_USER_FENCES fences of the process in flight.
+ */
 static const int e_exec[] = {
-	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, 0
+	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EOPNOTSUPP, EAGAIN, 0
 };
 
 static const int e_job_query[] = {
@@ -293,7 +463,7 @@ static const int e_job_query[] = {
 
 static const int e_prefetch[] = {
 	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, EIO,
-	EBUSY, 0
+	EBUSY, EOPNOTSUPP, EAGAIN, 0
 };
 
 static const int e_residency[] = {
@@ -310,8 +480,26 @@ static const int e_attr_query[] = {
 	EINVAL, EFAULT, E2BIG, ENOMEM, EACCES, 0
 };
 
+/*
+ * The wait: EINVAL (args, any extension), EFAULT (an unreadable word, or
+ * extension pointer), ETIME, EINTR; ENOMEM as any ioctl. Which of them a
+ * call may give, fz_wait_errs() says from its arguments.
+ */
+static const int e_wait_ufence[] = {
+	EINVAL, EFAULT, ETIME, EINTR, ENOMEM, 0
+};
+
 /* A driver ioctl number past the table: the DRM core says EINVAL. */
 static const int e_unknown[] = { EINVAL, 0 };
+
+/*
+ * Results a fence of an asynchronous prefetch may get, those the
+ * prefetch uAPI lists for the work, -ENOENT for one cancelled by a VM
+ * destroy or a file close, -EFAULT for one whose process is gone.
+ */
+static const int e_prefetch_result[] = {
+	EFAULT, EPERM, EINTR, EBUSY, EIO, ENOENT, ENOMEM, 0
+};
 
 static bool fz_errno_allowed(const int *errnos, int err)
 {
@@ -319,6 +507,90 @@ static bool fz_errno_allowed(const int *errnos, int err)
 		if (*errnos == err)
 			return true;
 	return false;
+}
+
+static void es_add(struct fz_errs *s, int err)
+{
+	if (err >= 0 && err < FZ_MAX_ERRNO)
+		s->w[err / 64] |= 1ull << (err % 64);
+}
+
+static bool es_has(const struct fz_errs *s, int err)
+{
+	return err >= 0 && err < FZ_MAX_ERRNO &&
+	       (s->w[err / 64] >> (err % 64) & 1);
+}
+
+static void es_or(struct fz_errs *s, const struct fz_errs *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->w); i++)
+		s->w[i] |= t->w[i];
+}
+
+static struct fz_errs es_of(int a, int b, int c)
+{
+	struct fz_errs s = {};
+
+	/* 0 is success, so the list ends at the first -1. */
+	if (a >= 0)
+		es_add(&s, a);
+	if (b >= 0)
+		es_add(&s, b);
+	if (c >= 0)
+		es_add(&s, c);
+	return s;
+}
+
+static void es_str(const struct fz_errs *s, char *buf, size_t len)
+{
+	size_t n = 0;
+	int e;
+
+	buf[0] = 0;
+	for (e = 0; e < FZ_MAX_ERRNO && n + 1 < len; e++)
+		if (es_has(s, e))
+			n += snprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				      e ? strerrorname_np(e) : "0");
+}
+
+/*
+ * Checks an ioctl makes, in an order the uAPI only partly fixes: a call
+ * may fail with the errno of any check that fails, unless a check that
+ * must come before it fails too; it may succeed only if none fails for
+ * sure.
+ */
+enum { CK_PASS, CK_MAYBE, CK_FAIL };
+
+struct fz_ck {
+	unsigned char state;
+	struct fz_errs errs;
+	unsigned int after;	/* bits of the checks made before this one */
+};
+
+static struct fz_errs fz_ck_errs(const struct fz_ck *ck, unsigned int n)
+{
+	struct fz_errs s = {};
+	bool fail = false;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++)
+		fail |= ck[i].state == CK_FAIL;
+	for (i = 0; i < n; i++) {
+		if (ck[i].state == CK_PASS)
+			continue;
+		for (j = 0; j < n; j++)
+			if ((ck[i].after >> j & 1) && ck[j].state == CK_FAIL)
+				break;
+		if (j == n)
+			es_or(&s, &ck[i].errs);
+	}
+	if (!fail)
+		es_add(&s, 0);
+	/* Any ioctl that allocates may find the kernel out of memory. */
+	es_add(&s, ENOMEM);
+	return s;
 }
 
 /* Every address and size worth trying somewhere. */
@@ -377,17 +649,16 @@ static uint32_t fz_vm(struct fz *f, struct fz_file *file)
 	return fz_below(f, 64);
 }
 
-static uint32_t fz_syncobj(struct fz *f, struct fz_file *file)
+/*
+ * A syncobj handle: vsvm has none (no DRIVER_SYNCOBJ), so any non-zero
+ * one fails an exec or a prefetch with EOPNOTSUPP. Mostly the small
+ * handles a driver with syncobjs would give out.
+ */
+static uint32_t fz_syncobj(struct fz *f)
 {
-	unsigned int r = fz_below(f, 100);
+	uint32_t h = fz_chance(f, 70) ? 1 + fz_below(f, 8) : fz_next(f);
 
-	if (r < 80)
-		return file->syncobjs[fz_below(f, FZ_SYNCOBJS)];
-	if (r < 88)
-		return file->dead_syncobj;
-	if (r < 94)
-		return f->foreign_syncobj;
-	return fz_next(f);
+	return h ? h : 1;
 }
 
 /* A value for a field of kind @kind, @size bytes. */
@@ -428,7 +699,7 @@ static uint64_t fz_value(struct fz *f, unsigned int kind)
 	case K_VM:
 		return fz_vm(f, file);
 	case K_SYNC:
-		return fz_syncobj(f, file);
+		return fz_syncobj(f);
 	case K_JOB:
 		return file->last_job - fz_below(f, 8) + fz_below(f, 3);
 	case K_ENUM:
@@ -436,6 +707,10 @@ static uint64_t fz_value(struct fz *f, unsigned int kind)
 	case K_FLAGS:
 	case K_MBZ:
 		return 1ull << fz_below(f, 32);
+	case K_TIME:
+		if (fz_chance(f, 90))
+			return fz_below(f, FZ_WAIT_MAX_NS + 1);
+		return -1 - fz_below(f, 1000);
 	case K_FD:
 		switch (fz_below(f, 5)) {
 		case 0:
@@ -746,7 +1021,574 @@ static void fz_cpu_write(struct fz *f, void *dst, const void *src, size_t n)
 	fz_bus_armed = 0;
 }
 
-static void fz_drain(struct fz *f, struct fz_file *file);
+/*
+ * User fences
+ *
+ * A call that queues work (exec, prefetch) mostly carries a user fence in
+ * a slot of the worker's fence pages: its value word, and mostly its
+ * result word. Slots are handed out round-robin, and one is given out
+ * again only once the kernel wrote it, waited for with the wait ioctl if
+ * need be, so that no store the kernel still owes lands on a fence of
+ * later work. The pages stay mapped for the worker's life. Which slot a
+ * call gets does not depend on timing, so the call stream stays the same
+ * from run to run.
+ */
+
+static void __attribute__((format(printf, 3, 4)))
+fz_violation(struct fz *f, unsigned int idx, const char *fmt, ...);
+static int fz_do(struct fz *f, unsigned int idx, int fd, unsigned long cmd,
+		 void *arg, unsigned int size);
+static void fz_refill(struct fz *f, struct fz_file *file);
+
+static struct fz_uf_word *fz_uf_spare(struct fz *f, unsigned int n)
+{
+	return &f->uf_words[FZ_UF_SLOTS - FZ_UF_SPARE + n];
+}
+
+/* Whether the kernel wrote slot @i: the work it was given to ended. */
+static bool fz_uf_ended(struct fz *f, unsigned int i)
+{
+	return __atomic_load_n(&f->uf_words[i].value, __ATOMIC_ACQUIRE) ==
+	       f->uf_slots[i].token;
+}
+
+/* Wait for slot @i to be written, with the ioctl; false if it is not. */
+static bool fz_uf_wait(struct fz *f, unsigned int i)
+{
+	struct fz_uf_slot *s = &f->uf_slots[i];
+	struct drm_svm_wait_user_fence w = {
+		.addr = (uintptr_t)&f->uf_words[i].value,
+		.value = s->token,
+		.mask = ~0ull,
+		.op = DRM_SVM_UFENCE_WAIT_EQ,
+		.timeout_ns = FZ_UF_WAIT_NS,
+	};
+	int err;
+
+	/* For the watchdog: which ioctl this worker is in. */
+	FZ_STORE(f->sh->current[f->worker], IO_WAIT_UFENCE);
+	do {
+		/* Interrupted, it left the time left in timeout_ns. */
+		err = ioctl(f->files[0].fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE,
+			    &w) ? errno : 0;
+	} while (err == EINTR);
+	FZ_STORE(f->sh->current[f->worker], -1);
+	__atomic_fetch_add(&f->sh->uf_waited, 1, __ATOMIC_RELAXED);
+	if (!err && fz_uf_ended(f, i))
+		return true;
+	fz_violation(f, s->ioctl,
+		     "the user fence of call %" PRIu64 " (slot %u, value %#" PRIx64
+		     ") not written in %" PRIu64 " s: wait %s, word %#" PRIx64,
+		     s->call, i, s->token,
+		     (uint64_t)(FZ_UF_WAIT_NS / 1000000000),
+		     err ? strerrorname_np(err) : "returned 0",
+		     __atomic_load_n(&f->uf_words[i].value, __ATOMIC_ACQUIRE));
+	return false;
+}
+
+/*
+ * Check what the kernel wrote in slot @i, whose work ended, against what
+ * the work was, and free the slot: a job's result is the error of its
+ * record, which is complete by then; a prefetch's one the uAPI lists.
+ */
+static void fz_uf_reap(struct fz *f, unsigned int i)
+{
+	struct fz_uf_slot *s = &f->uf_slots[i];
+	struct fz_uf_word *w = &f->uf_words[i];
+	int64_t err = __atomic_load_n(&w->error, __ATOMIC_RELAXED);
+	struct drm_vsvm_job_query q = { .job_id = s->job };
+	bool ended;
+
+	if (!s->has_error && (uint64_t)err != FZ_UF_NOERR)
+		fz_violation(f, s->ioctl,
+			     "call %" PRIu64 ": a fence without error_addr, yet its slot's result word was written (%" PRId64 ")",
+			     s->call, err);
+	if (s->has_error && (uint64_t)err == FZ_UF_NOERR)
+		fz_violation(f, s->ioctl,
+			     "call %" PRIu64 ": fence value written, result word not",
+			     s->call);
+	else if (s->has_error && (err > 0 || err < -4095 ||
+		 (s->ioctl == IO_PREFETCH && err &&
+		  !fz_errno_allowed(e_prefetch_result, (int)-err))))
+		fz_violation(f, s->ioctl,
+			     "call %" PRIu64 ": the work ended with %" PRId64
+			     ", not a result the uAPI has for it",
+			     s->call, err);
+
+	/* The job's record, while the file that ran it is open. */
+	if (s->ioctl == IO_EXEC && s->job && s->file &&
+	    s->file->gen == s->file_gen &&
+	    !ioctl(s->file->fd, DRM_IOCTL_VSVM_JOB_QUERY, &q)) {
+		ended = q.status == DRM_VSVM_JOB_DONE ||
+			q.status == DRM_VSVM_JOB_FAILED;
+		if (!ended || (q.status == DRM_VSVM_JOB_DONE) != !q.error ||
+		    (s->has_error && q.error != err))
+			fz_violation(f, s->ioctl,
+				     "job %" PRIu64 " (call %" PRIu64 "): fence written with result %" PRId64 ", record %u error %d",
+				     s->job, s->call,
+				     s->has_error ? err : 0, q.status,
+				     q.error);
+	}
+
+	__atomic_store_n(&w->error, (int64_t)FZ_UF_NOERR, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->value, 0, __ATOMIC_RELAXED);
+	s->token = 0;
+	if (s->taken)
+		f->uf_held--;
+	s->taken = false;
+	__atomic_fetch_add(&f->sh->uf_reaped, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The next slot, once the kernel wrote it; -1 if it cannot be had: in a
+ * fork child, whose copy of a fence in flight is never written, or after
+ * a fence that never came.
+ */
+static int fz_uf_slot_get(struct fz *f)
+{
+	unsigned int i = f->uf_next;
+
+	f->uf_next = (i + 1) % (FZ_UF_SLOTS - FZ_UF_SPARE);
+	if (f->uf_slots[i].token) {
+		if (f->child)
+			return -1;
+		if (!fz_uf_ended(f, i) && !fz_uf_wait(f, i))
+			return -1;
+		fz_uf_reap(f, i);
+	}
+	return i;
+}
+
+/* A valid fence in slot @i, the extension at @ext. */
+static void fz_uf_slot_fence(struct fz *f, unsigned int i, bool has_error,
+			     struct drm_svm_ext_user_fence *ext)
+{
+	memset(ext, 0, sizeof(*ext));
+	ext->base.name = DRM_SVM_EXT_USER_FENCE;
+	ext->addr = (uintptr_t)&f->uf_words[i].value;
+	ext->error_addr = has_error ? (uintptr_t)&f->uf_words[i].error : 0;
+	ext->value = ++f->uf_token;
+	f->uf_slots[i] = (struct fz_uf_slot) {
+		.token = ext->value,
+		.call = f->call,
+		.has_error = has_error,
+		.ioctl = IO_EXEC,
+	};
+}
+
+/* An 8-byte aligned word of region @r. */
+static uint64_t fz_word_of(struct fz *f, unsigned int r)
+{
+	return f->reg[r].addr + 8 * fz_below(f, f->reg[r].size / 8);
+}
+
+/*
+ * The user fence of an exec or a prefetch, in *@extensions: mostly a
+ * valid one in a slot (always when @force), sometimes none, sometimes
+ * one the kernel must refuse, which names the spare slots if any.
+ */
+static void fz_uf_gen(struct fz *f, __u64 *extensions, bool force)
+{
+	static const uint64_t not_user[] = {
+		FZ_KERNEL_ADDR, FZ_VA_END, FZ_VA_END - 8, 1ull << 63, -8ull,
+	};
+	struct drm_svm_ext_user_fence *a = f->uf_ext, *b = a + 1, *t;
+	unsigned int r = fz_below(f, 100), n;
+	bool has_error = fz_chance(f, 80);
+	enum fz_uf_kind k;
+	int slot = -1;
+
+	if (force || (r >= 15 && r < 65))
+		k = UF_SLOT;
+	else if (r < 15)
+		k = UF_NONE;
+	else if (r < 70)
+		k = UF_MAIN;
+	else
+		k = UF_ZERO + fz_below(f, UF_NUM - UF_ZERO);
+	f->uf = (struct fz_uf_call) { .kind = k, .slot = -1 };
+	if (k == UF_NONE)
+		return;
+	/*
+	 * Nothing else in the page: a bit flipped in the extensions field
+	 * (fz_mutate()) then finds zeroes (addr 0) or the middle of this
+	 * call's extensions (an unknown name), never a valid fence.
+	 */
+	memset(f->uf_ext, 0, FZ_PAGE);
+	if (k == UF_SLOT) {
+		slot = fz_uf_slot_get(f);
+		if (slot < 0) {
+			f->uf.kind = UF_NONE;
+			return;
+		}
+		fz_uf_slot_fence(f, slot, has_error, a);
+		f->uf.slot = slot;
+		f->uf.head = (uintptr_t)a;
+		*extensions = f->uf.head;
+		return;
+	}
+
+	/* Valid but for the defect below, in the spare slots. */
+	a->base.name = DRM_SVM_EXT_USER_FENCE;
+	a->addr = (uintptr_t)&fz_uf_spare(f, 0)->value;
+	a->error_addr = has_error ? (uintptr_t)&fz_uf_spare(f, 0)->error : 0;
+	a->value = fz_next(f) | 1;
+	*b = *a;
+	b->addr = (uintptr_t)&fz_uf_spare(f, 1)->value;
+	b->error_addr = has_error ? (uintptr_t)&fz_uf_spare(f, 1)->error : 0;
+	f->uf.head = (uintptr_t)a;
+	switch (k) {
+	case UF_MAIN:
+		/* Not tracked: nothing checks what the GPU leaves there. */
+		a->addr = fz_word_of(f, R_MAIN);
+		if (a->addr == f->reg[R_MAIN].addr + f->reg[R_MAIN].size - 8)
+			a->addr -= 8;
+		a->error_addr = has_error ? a->addr + 8 : 0;
+		break;
+	case UF_ZERO:
+		a->addr = 0;
+		break;
+	case UF_ALIGN:
+		a->addr += 1 + fz_below(f, 7);
+		break;
+	case UF_EALIGN:
+		a->error_addr = (uintptr_t)&fz_uf_spare(f, 0)->error + 1 +
+				fz_below(f, 7);
+		break;
+	case UF_RSVD:
+		a->reserved[fz_below(f, 2)] = 1ull << fz_below(f, 64);
+		break;
+	case UF_PAD:
+		a->base.pad = 1u << fz_below(f, 32);
+		break;
+	case UF_DUP:
+		a->base.next_extension = (uintptr_t)b;
+		break;
+	case UF_SELF:
+		a->base.next_extension = (uintptr_t)a;
+		break;
+	case UF_NAME:
+		a->base.next_extension = (uintptr_t)b;
+		b->base.name = 1 + fz_below(f, fz_chance(f, 50) ? 16 :
+					       0xfffffffeu);
+		break;
+	case UF_NEXT:
+		a->base.next_extension = fz_chance(f, 50) ?
+					 f->reg[R_HOLE].addr :
+					 (uintptr_t)f->uf_ext + FZ_PAGE;
+		break;
+	case UF_TORN:
+		/* The 8 to 40 bytes of it that fit before the guard page. */
+		n = 8 * (1 + fz_below(f, 5));
+		t = (void *)((char *)f->uf_ext + FZ_PAGE - n);
+		memcpy(t, a, n);
+		f->uf.head = (uintptr_t)t;
+		break;
+	case UF_HOLE:
+		a->addr = fz_word_of(f, R_HOLE);
+		break;
+	case UF_RDONLY:
+		a->addr = fz_word_of(f, R_RDONLY);
+		break;
+	case UF_PROTNONE:
+		a->addr = fz_word_of(f, R_NONE);
+		break;
+	case UF_EHOLE:
+		a->error_addr = fz_word_of(f, R_HOLE);
+		break;
+	case UF_ERDONLY:
+		a->error_addr = fz_word_of(f, R_RDONLY);
+		break;
+	default:
+		a->addr = not_user[fz_below(f, ARRAY_SIZE(not_user))];
+		break;
+	}
+	*extensions = f->uf.head;
+}
+
+/* The spare slots are named by refused fences only: never written. */
+static void fz_uf_check_spare(struct fz *f, unsigned int idx)
+{
+	struct fz_uf_word *w;
+	unsigned int n;
+
+	for (n = 0; n < FZ_UF_SPARE; n++) {
+		w = fz_uf_spare(f, n);
+		if (!__atomic_load_n(&w->value, __ATOMIC_ACQUIRE) &&
+		    (uint64_t)w->error == FZ_UF_NOERR)
+			continue;
+		fz_violation(f, idx,
+			     "a fence the kernel had to refuse was written: value %#" PRIx64 ", result %#" PRIx64,
+			     w->value, (uint64_t)w->error);
+		w->error = (int64_t)FZ_UF_NOERR;
+		w->value = 0;
+	}
+}
+
+/*
+ * After an exec or a prefetch: the kernel has the call's fence if the
+ * call succeeded with it in the chain it read; otherwise it must never
+ * write it, and its slot is free again.
+ */
+static void fz_uf_after(struct fz *f, unsigned int idx, void *arg,
+			unsigned int size, int err)
+{
+	struct fz_uf_call *c = &f->uf;
+	const struct drm_svm_prefetch *p = arg;
+	const struct drm_vsvm_exec *e = arg;
+	struct fz_uf_slot *s;
+	struct fz_uf_word *w;
+	uint64_t ext = 0;
+
+	if (size >= sizeof(ext))
+		memcpy(&ext, arg, sizeof(ext));
+	c->taken = !err && c->head && ext == c->head;
+	if (err && c->head && ext == c->head && fz_uf_kinds[c->kind].err)
+		__atomic_fetch_add(&f->sh->uf_refused, 1, __ATOMIC_RELAXED);
+	if (c->taken && c->kind == UF_MAIN)
+		f->uf_held++;
+	fz_uf_check_spare(f, idx);
+	if (c->slot < 0)
+		return;
+	s = &f->uf_slots[c->slot];
+	w = &f->uf_words[c->slot];
+	if (c->taken) {
+		s->taken = true;
+		f->uf_held++;
+		s->ioctl = idx;
+		s->file = f->target == T_OWN ? f->file : NULL;
+		s->file_gen = f->file->gen;
+		if (idx == IO_EXEC && size >= offsetof(struct drm_vsvm_exec,
+						      job_id) + 8)
+			s->job = e->job_id;
+		/* An asynchronous prefetch moves nothing before it returns. */
+		if (idx == IO_PREFETCH &&
+		    size >= offsetof(struct drm_svm_prefetch, moved) + 8 &&
+		    p->moved)
+			fz_violation(f, idx,
+				     "a prefetch with a user fence reported %" PRIu64 " pages moved",
+				     (uint64_t)p->moved);
+		__atomic_fetch_add(&f->sh->uf_taken, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	if (__atomic_load_n(&w->value, __ATOMIC_ACQUIRE) ||
+	    (uint64_t)w->error != FZ_UF_NOERR)
+		fz_violation(f, idx,
+			     "call that returned %s, or without its fence in the chain, wrote it: value %#" PRIx64 ", result %#" PRIx64,
+			     err ? strerrorname_np(err) : "0", w->value,
+			     (uint64_t)w->error);
+	w->error = (int64_t)FZ_UF_NOERR;
+	w->value = 0;
+	s->token = 0;
+}
+
+static void after_exec(struct fz *f, void *arg, unsigned int size, int err)
+{
+	fz_uf_after(f, IO_EXEC, arg, size, err);
+}
+
+static void after_prefetch(struct fz *f, void *arg, unsigned int size,
+			   int err)
+{
+	fz_uf_after(f, IO_PREFETCH, arg, size, err);
+}
+
+/*
+ * At the end of a worker: a last job on each device, whose fence must
+ * find every earlier job of the device ended (they run in order); then
+ * every fence handed out must have been written.
+ */
+static void fz_uf_last_job(struct fz *f, struct fz_file *file)
+{
+	const uint64_t end = VSVM_CMD_END;
+	struct drm_vsvm_job_query q = { .job_id = file->last_job };
+	struct drm_vsvm_exec e = {};
+	unsigned int i;
+	int slot;
+
+	fz_refill(f, file);
+	slot = fz_uf_slot_get(f);
+	if (slot < 0)
+		return;
+	f->batch_slot = (f->batch_slot + 1) %
+			(f->reg[R_BATCH].size / (FZ_BATCH_WORDS * 8));
+	e.batch_addr = f->reg[R_BATCH].addr +
+		       f->batch_slot * FZ_BATCH_WORDS * 8;
+	e.batch_len = sizeof(end);
+	fz_cpu_write(f, (void *)(uintptr_t)e.batch_addr, &end, sizeof(end));
+	for (i = 0; i < file->num_vms; i++) {
+		fz_uf_slot_fence(f, slot, true, f->uf_ext);
+		e.extensions = (uintptr_t)f->uf_ext;
+		e.vm_id = file->vms[i];
+		if (!ioctl(file->fd, DRM_IOCTL_VSVM_EXEC, &e))
+			break;
+		f->uf_slots[slot].token = 0;
+	}
+	if (i == file->num_vms) {
+		igt_warn("worker %u: no VM of vsvm%u took the last job\n",
+			 f->worker, file->dev);
+		return;
+	}
+	f->uf_slots[slot].taken = true;
+	f->uf_held++;
+	f->uf_slots[slot].file = file;
+	f->uf_slots[slot].file_gen = file->gen;
+	f->uf_slots[slot].job = e.job_id;
+	if (!fz_uf_ended(f, slot) && !fz_uf_wait(f, slot))
+		return;
+	if (file->last_job && !ioctl(file->fd, DRM_IOCTL_VSVM_JOB_QUERY, &q) &&
+	    q.status != DRM_VSVM_JOB_DONE && q.status != DRM_VSVM_JOB_FAILED)
+		fz_violation(f, IO_EXEC,
+			     "job %" PRIu64 " of vsvm%u still has status %u after a later job of the device ended",
+			     file->last_job, file->dev, q.status);
+	fz_uf_reap(f, slot);
+	file->last_job = e.job_id;
+}
+
+static void fz_uf_finish(struct fz *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->num_files; i++)
+		fz_uf_last_job(f, &f->files[i]);
+	for (i = 0; i < FZ_UF_SLOTS - FZ_UF_SPARE; i++)
+		if (f->uf_slots[i].token &&
+		    (fz_uf_ended(f, i) || fz_uf_wait(f, i)))
+			fz_uf_reap(f, i);
+	fz_uf_check_spare(f, IO_EXEC);
+}
+
+/*
+ * What the errnos of exec and prefetch depend on: which checks fail,
+ * given the arguments as the kernel sees them. The uAPI orders some:
+ * flags, pad and reserved (EINVAL) before the syncobj (EOPNOTSUPP),
+ * which is before the VM lookup (ENOENT, EACCES); the extension chain,
+ * the batch or range checks may come anywhere before the work.
+ */
+enum { CK_MBZ, CK_SYNC, CK_VM, CK_ARGS, CK_EXT, CK_WORK, CK_NUM };
+
+/* Is @ext one of the pool's chains? */
+static bool fz_is_pool(const struct fz *f, uint64_t ext)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->num_ext; i++)
+		if (ext && f->ext[i] == ext)
+			return true;
+	return false;
+}
+
+/*
+ * The check of the extension chain @ext of an exec or a prefetch, and
+ * whether the work then runs asynchronously (1), synchronously (0) or
+ * either (-1).
+ */
+static int fz_ext_check(struct fz *f, uint64_t ext, struct fz_ck *ck)
+{
+	int err;
+
+	ck->state = CK_PASS;
+	if (!ext)
+		return 0;
+	if (ext == f->uf.head && f->uf.kind != UF_NONE) {
+		err = fz_uf_kinds[f->uf.kind].err;
+		if (err) {
+			ck->state = CK_FAIL;
+			ck->errs = es_of(err, -1, -1);
+		} else if (f->uf.kind == UF_MAIN) {
+			/* Pinning it may have to move it out of VRAM. */
+			ck->state = CK_MAYBE;
+			ck->errs = es_of(EFAULT, ENOMEM, -1);
+		}
+		/* Only with that many fences in flight: never, in practice. */
+		if (!err && f->uf_held >= DRM_SVM_MAX_USER_FENCES) {
+			ck->state = CK_MAYBE;
+			es_add(&ck->errs, EAGAIN);
+		}
+		return 1;
+	}
+	/*
+	 * Each chain of the pool fails: read as a user fence (name 0), its
+	 * reserved words or its addr are not what they must be.
+	 */
+	if (fz_is_pool(f, ext)) {
+		ck->state = CK_FAIL;
+		ck->errs = es_of(EINVAL, EFAULT, -1);
+	} else {
+		ck->state = CK_MAYBE;
+		ck->errs = es_of(EINVAL, EFAULT, E2BIG);
+	}
+	return -1;
+}
+
+static void fz_ck_common(struct fz_ck *ck, uint64_t mbz, uint32_t syncobj)
+{
+	memset(ck, 0, CK_NUM * sizeof(*ck));
+	if (mbz) {
+		ck[CK_MBZ].state = CK_FAIL;
+		ck[CK_MBZ].errs = es_of(EINVAL, -1, -1);
+	}
+	if (syncobj) {
+		ck[CK_SYNC].state = CK_FAIL;
+		ck[CK_SYNC].errs = es_of(EOPNOTSUPP, -1, -1);
+	}
+	ck[CK_SYNC].after = 1u << CK_MBZ;
+	/* The ids are the file's, but may be stale or another process's. */
+	ck[CK_VM].state = CK_MAYBE;
+	ck[CK_VM].errs = es_of(ENOENT, EACCES, -1);
+	ck[CK_VM].after = 1u << CK_MBZ | 1u << CK_SYNC;
+}
+
+static void fz_exp_why(struct fz *f, const char *what, uint64_t ext,
+		       uint32_t syncobj)
+{
+	snprintf(f->exp_why, sizeof(f->exp_why), "%s, user fence %s%s", what,
+		 !ext ? "none" : ext == f->uf.head ?
+		 fz_uf_kinds[f->uf.kind].name : "of another chain",
+		 syncobj ? ", syncobj set" : "");
+}
+
+/* The errnos exec @e (as the kernel sees it) may give. */
+static struct fz_errs fz_exec_errs(struct fz *f, const struct drm_vsvm_exec *e)
+{
+	struct fz_ck ck[CK_NUM];
+	uint64_t end;
+
+	fz_ck_common(ck, e->flags | e->pad | e->reserved[0] | e->reserved[1],
+		     e->syncobj);
+	if (!e->batch_len || e->batch_len % 8 ||
+	    e->batch_len > VSVM_MAX_BATCH_SIZE ||
+	    __builtin_add_overflow(e->batch_addr, e->batch_len, &end)) {
+		ck[CK_ARGS].state = CK_FAIL;
+		ck[CK_ARGS].errs = es_of(EINVAL, -1, -1);
+	} else if (e->batch_addr % 8) {
+		/* The field must be 8-byte aligned; the list omits it. */
+		ck[CK_ARGS].state = CK_MAYBE;
+		ck[CK_ARGS].errs = es_of(EINVAL, -1, -1);
+	}
+	fz_ext_check(f, e->extensions, &ck[CK_EXT]);
+	/* An exec queues: its work never fails the ioctl. */
+	return fz_ck_errs(ck, CK_NUM);
+}
+
+static void fz_effective(void *dst, const void *arg, unsigned int size,
+			 size_t n)
+{
+	memset(dst, 0, n);
+	memcpy(dst, arg, size < n ? size : n);
+}
+
+static void expect_exec(struct fz *f, void *arg, unsigned int size)
+{
+	struct drm_vsvm_exec e;
+
+	fz_effective(&e, arg, size, sizeof(e));
+	f->exp = fz_exec_errs(f, &e);
+	f->exp_on = true;
+	fz_exp_why(f, "exec", e.extensions, e.syncobj);
+}
+
+static void fz_drain(struct fz *f);
 
 static void gen_exec(struct fz *f, void *arg)
 {
@@ -766,11 +1608,11 @@ static void gen_exec(struct fz *f, void *arg)
 	e->vm_id = fz_vm(f, f->file);
 	e->batch_addr = (uintptr_t)w;
 	e->batch_len = n * 8;
-	if (fz_chance(f, 30))
-		e->syncobj = fz_syncobj(f, f->file);
+	/* No dma-fence for a job: any syncobj is refused (EOPNOTSUPP). */
+	if (fz_chance(f, 8))
+		e->syncobj = fz_syncobj(f);
 	/* Every 64th job of a file is waited for, to keep the queue short. */
-	if (f->file->execs % 64 == 63)
-		e->syncobj = f->file->wait_syncobj;
+	fz_uf_gen(f, &e->extensions, f->file->execs % 64 == 63);
 }
 
 static void done_exec(struct fz *f, void *arg, int err)
@@ -780,9 +1622,8 @@ static void done_exec(struct fz *f, void *arg, int err)
 	if (err || f->target != T_OWN)
 		return;
 	f->file->last_job = e->job_id;
-	if (++f->file->execs % 64 == 0 &&
-	    e->syncobj == f->file->wait_syncobj)
-		fz_drain(f, f->file);
+	if (++f->file->execs % 64 == 0 && f->uf.taken && f->uf.slot >= 0)
+		fz_drain(f);
 }
 
 static const struct fz_field f_exec[] = {
@@ -826,8 +1667,60 @@ static void gen_prefetch(struct fz *f, void *arg)
 	p->vm_id = fz_vm(f, f->file);
 	p->region = fz_below(f, 3);
 	fz_range(f, &p->gpu_addr, &p->range);
-	if (fz_chance(f, 25))
-		p->syncobj = fz_syncobj(f, f->file);
+	/* No dma-fence for a prefetch either (EOPNOTSUPP). */
+	if (fz_chance(f, 8))
+		p->syncobj = fz_syncobj(f);
+	/* With a user fence, asynchronous. */
+	fz_uf_gen(f, &p->extensions, false);
+}
+
+/* The errnos prefetch @p (as the kernel sees it) may give. */
+static struct fz_errs fz_prefetch_errs(struct fz *f,
+				       const struct drm_svm_prefetch *p)
+{
+	struct fz_ck ck[CK_NUM];
+	uint64_t end;
+	int async;
+
+	fz_ck_common(ck, p->flags | p->reserved[0] | p->reserved[1],
+		     p->syncobj);
+	if (p->region > DRM_SVM_REGION_PREFERRED || !p->range ||
+	    p->gpu_addr % FZ_PAGE || p->range % FZ_PAGE ||
+	    __builtin_add_overflow(p->gpu_addr, p->range, &end)) {
+		ck[CK_ARGS].state = CK_FAIL;
+		ck[CK_ARGS].errs = es_of(EINVAL, -1, -1);
+	} else if (end > FZ_VA_END - FZ_PAGE) {
+		/* Past the user address space: the VM may not go there. */
+		ck[CK_ARGS].state = CK_MAYBE;
+		ck[CK_ARGS].errs = es_of(EINVAL, -1, -1);
+	}
+	async = fz_ext_check(f, p->extensions, &ck[CK_EXT]);
+	/*
+	 * The work: synchronous, it fails the ioctl as a populating bind
+	 * does; asynchronous, its result goes to the fence, but for a range
+	 * the VM does not bind, which may be seen when it is queued.
+	 */
+	ck[CK_WORK].state = CK_MAYBE;
+	ck[CK_WORK].errs = es_of(EFAULT, -1, -1);
+	if (async != 1) {
+		es_add(&ck[CK_WORK].errs, EPERM);
+		es_add(&ck[CK_WORK].errs, EINTR);
+		es_add(&ck[CK_WORK].errs, EIO);
+		es_add(&ck[CK_WORK].errs, EBUSY);
+	}
+	ck[CK_WORK].after = 1u << CK_MBZ | 1u << CK_SYNC | 1u << CK_VM |
+			    1u << CK_ARGS | 1u << CK_EXT;
+	return fz_ck_errs(ck, CK_NUM);
+}
+
+static void expect_prefetch(struct fz *f, void *arg, unsigned int size)
+{
+	struct drm_svm_prefetch p;
+
+	fz_effective(&p, arg, size, sizeof(p));
+	f->exp = fz_prefetch_errs(f, &p);
+	f->exp_on = true;
+	fz_exp_why(f, "prefetch", p.extensions, p.syncobj);
 }
 
 static const struct fz_field f_prefetch[] = {
@@ -966,6 +1859,339 @@ static const struct fz_field f_attr_query[] = {
 	F(struct drm_svm_attr_query, reserved[1], K_MBZ),
 };
 
+/*
+ * The user fence wait. Its word may be anything of the worker's: a fence
+ * slot, whose value the kernel may write meanwhile, scratch memory, the
+ * extension pages, memory the GPU works on, holes and guard pages. The
+ * fuzzer knows, or knows it cannot know, what each holds, and so which
+ * of 0 and ETIME a wait may give; timeouts stay below 2 ms, unlimited
+ * ones only where the condition is sure to hold. A timer signal now and
+ * then interrupts a wait (EINTR).
+ */
+
+enum { RD_OK, RD_MAYBE, RD_FAULT };
+
+/* What the fuzzer knows of the word at an address. */
+struct fz_word {
+	unsigned char read;	/* RD_OK, RD_MAYBE, RD_FAULT */
+	bool det;		/* @vals are the same on every run */
+	unsigned char nvals;	/* the values it may hold; 0: any */
+	uint64_t vals[2];
+};
+
+static bool fz_within(uint64_t addr, uint64_t len, uint64_t start,
+		      uint64_t size)
+{
+	return addr >= start && addr + len <= start + size;
+}
+
+/* What a read of @len bytes at @addr finds. */
+static void fz_classify(struct fz *f, uint64_t addr, uint64_t len,
+			struct fz_word *wd)
+{
+	const uint64_t slots = (uintptr_t)f->uf_words;
+	const struct fz_uf_slot *s;
+	unsigned int r;
+
+	memset(wd, 0, sizeof(*wd));
+	wd->read = RD_FAULT;
+	/* Near NULL, or past the last user page: never mapped. */
+	if (addr < 65536 || addr > FZ_VA_END - FZ_PAGE - len)
+		return;
+	if (addr + len <= FZ_BASE(f->worker) || addr >= f->span_end) {
+		/* Not the worker's memory: libc's, the stack, or nothing. */
+		wd->read = RD_MAYBE;
+		return;
+	}
+	for (r = 0; r < R_NUM; r++) {
+		if (!fz_within(addr, len, f->reg[r].addr, f->reg[r].size))
+			continue;
+		if (r == R_HOLE || r == R_NONE ||
+		    (r == R_CHURN && !f->churn_mapped))
+			return;
+		/*
+		 * Jobs write them, and a CPU read of a page in private VRAM
+		 * may fail (fail_copy); shared memory never moves.
+		 */
+		wd->read = r == R_SHARED ? RD_OK : RD_MAYBE;
+		return;
+	}
+	wd->read = RD_OK;
+	wd->nvals = 1;
+	if (fz_within(addr, len, (uintptr_t)f->scratch, 1 << 20)) {
+		/* Only the worker's own calls write it, and not now. */
+		memcpy(&wd->vals[0], (void *)(uintptr_t)addr, 8);
+		return;
+	}
+	if (fz_within(addr, len, (uintptr_t)f->ext_page, FZ_PAGE) ||
+	    fz_within(addr, len, (uintptr_t)f->uf_ext, FZ_PAGE)) {
+		wd->det = true;
+		memcpy(&wd->vals[0], (void *)(uintptr_t)addr, 8);
+		return;
+	}
+	if (fz_within(addr, len, slots, FZ_UF_SLOTS * 16)) {
+		s = &f->uf_slots[(addr - slots) / 16];
+		wd->det = true;
+		if ((addr - slots) % 16 < 8) {
+			/* Work in flight: 0, or its value once it ended. */
+			wd->vals[0] = 0;
+			wd->vals[1] = s->token;
+			wd->nvals = s->token ? 2 : 1;
+		} else if (s->token && s->has_error) {
+			wd->det = false;
+			wd->nvals = 0;
+		} else {
+			wd->vals[0] = FZ_UF_NOERR;
+		}
+		return;
+	}
+	/* A gap or a guard page of the worker's fixed mappings. */
+	wd->read = RD_FAULT;
+	wd->nvals = 0;
+}
+
+static bool fz_wait_cond(const struct drm_svm_wait_user_fence *w,
+			 uint64_t word)
+{
+	uint64_t v = w->value & w->mask;
+
+	word &= w->mask;
+	switch (w->op) {
+	case DRM_SVM_UFENCE_WAIT_EQ:
+		return word == v;
+	case DRM_SVM_UFENCE_WAIT_NEQ:
+		return word != v;
+	case DRM_SVM_UFENCE_WAIT_GT:
+		return word > v;
+	case DRM_SVM_UFENCE_WAIT_GTE:
+		return word >= v;
+	case DRM_SVM_UFENCE_WAIT_LT:
+		return word < v;
+	default:
+		return word <= v;
+	}
+}
+
+static bool fz_wait_args_bad(const struct drm_svm_wait_user_fence *w)
+{
+	return w->extensions || w->flags || w->reserved[0] ||
+	       w->reserved[1] || w->op > DRM_SVM_UFENCE_WAIT_LTE ||
+	       !w->addr || w->addr % 8;
+}
+
+/*
+ * fz_wait_errs() - The errnos a wait may give
+ * @w: its arguments, as the kernel sees them
+ * @word: what the fuzzer knows of the word at @w->addr
+ * @ext_read: whether the extension header at @w->extensions is readable
+ *	      (RD_*): if not, EFAULT may come before the EINVAL
+ * @timer: a timer signal may come while it waits
+ * @armed: an allocation of the call fails (failslab)
+ *
+ * EINVAL for bad arguments or any extension; else EFAULT for a word that
+ * cannot be read; else 0 if the condition may hold, ETIME (or EINTR
+ * with a timer signal, when there is time to wait) if it may not.
+ */
+static struct fz_errs fz_wait_errs(const struct drm_svm_wait_user_fence *w,
+				   const struct fz_word *word, int ext_read,
+				   bool timer, bool armed)
+{
+	bool can_hold = !word->nvals, can_fail = !word->nvals;
+	struct fz_errs s = {};
+	unsigned int i;
+
+	if (armed)
+		es_add(&s, ENOMEM);
+	if (fz_wait_args_bad(w)) {
+		es_add(&s, EINVAL);
+		if (w->extensions && ext_read != RD_OK)
+			es_add(&s, EFAULT);
+		return s;
+	}
+	if (word->read != RD_OK)
+		es_add(&s, EFAULT);
+	if (word->read == RD_FAULT)
+		return s;
+	for (i = 0; i < word->nvals; i++) {
+		if (fz_wait_cond(w, word->vals[i]))
+			can_hold = true;
+		else
+			can_fail = true;
+	}
+	if (can_hold)
+		es_add(&s, 0);
+	if (can_fail) {
+		es_add(&s, ETIME);
+		if (timer && w->timeout_ns > 0)
+			es_add(&s, EINTR);
+	}
+	return s;
+}
+
+/* A word for a wait to watch. */
+static uint64_t fz_wait_addr(struct fz *f)
+{
+	static const uint64_t not_user[] = {
+		FZ_KERNEL_ADDR, FZ_VA_END - 8, -8ull, 1ull << 63,
+	};
+	unsigned int r = fz_below(f, 100);
+
+	if (r < 40)
+		return (uintptr_t)&f->uf_words[fz_below(f, FZ_UF_SLOTS)].value;
+	if (r < 48)
+		return (uintptr_t)&f->uf_words[fz_below(f, FZ_UF_SLOTS)].error;
+	if (r < 60)
+		return (uintptr_t)f->scratch + 8 * fz_below(f, (1 << 20) / 8);
+	if (r < 68)
+		return (uintptr_t)(fz_chance(f, 50) ? f->ext_page : f->uf_ext) +
+		       8 * fz_below(f, FZ_PAGE / 8);
+	if (r < 80)
+		return fz_word_of(f, fz_below(f, R_NUM));
+	if (r < 86)
+		return fz_chance(f, 50) ?
+		       (uintptr_t)f->scratch + (1 << 20) +
+		       8 * fz_below(f, FZ_PAGE / 8) :
+		       not_user[fz_below(f, ARRAY_SIZE(not_user))];
+	if (r < 93)
+		return (uintptr_t)&f->uf_words[fz_below(f, FZ_UF_SLOTS)] + 1 +
+		       fz_below(f, 7);
+	if (r < 95)
+		return 0;
+	return fz_value(f, K_PTR);
+}
+
+static void gen_wait_ufence(struct fz *f, void *arg)
+{
+	static const int64_t forever[] = { -1, INT64_MIN, -1000000000 };
+	struct drm_svm_wait_user_fence *w = arg;
+	struct fz_word word;
+	unsigned int r;
+
+	w->addr = fz_wait_addr(f);
+	fz_classify(f, w->addr, 8, &word);
+
+	/* Near what the word holds, where that is the same on every run. */
+	r = fz_below(f, 100);
+	if (word.det && word.nvals && r < 50) {
+		w->value = word.vals[fz_below(f, word.nvals)];
+		if (r >= 35)
+			w->value += fz_below(f, 3) - 1;
+	} else if (r < 60) {
+		w->value = 0;
+	} else if (r < 75) {
+		w->value = fz_next(f);
+	} else if (r < 85) {
+		w->value = ~0ull;
+	} else {
+		w->value = 1ull << fz_below(f, 64);
+	}
+
+	r = fz_below(f, 100);
+	if (r < 55)
+		w->mask = ~0ull;
+	else if (r < 65)
+		w->mask = 0;
+	else if (r < 75)
+		w->mask = 0xffffffffull;
+	else if (r < 85)
+		w->mask = fz_next(f);
+	else
+		w->mask = ~0ull << fz_below(f, 64);
+
+	w->op = fz_chance(f, 92) ? fz_below(f, 6) :
+		fz_chance(f, 50) ? 6 + fz_below(f, 64) : (uint32_t)fz_next(f);
+
+	r = fz_below(f, 100);
+	if (r < 35)
+		w->timeout_ns = 0;
+	else if (r < 80)
+		w->timeout_ns = 1 + fz_below(f, 200000);
+	else if (r < 92)
+		w->timeout_ns = 200001 + fz_below(f, FZ_WAIT_MAX_NS - 200000);
+	else
+		w->timeout_ns = forever[fz_below(f, ARRAY_SIZE(forever))];
+
+	f->timer_us = fz_chance(f, 12) ? 20 + fz_below(f, 1500) : 0;
+}
+
+static void expect_wait_ufence(struct fz *f, void *arg, unsigned int size)
+{
+	const unsigned int t_at =
+		offsetof(struct drm_svm_wait_user_fence, timeout_ns);
+	struct drm_svm_wait_user_fence *a = arg, w;
+	struct fz_word word, ext;
+	bool bad, sure = false;
+	unsigned int i;
+
+	fz_effective(&w, arg, size, sizeof(w));
+	fz_classify(f, w.addr, 8, &word);
+	fz_classify(f, w.extensions, sizeof(struct drm_svm_user_extension),
+		    &ext);
+	bad = fz_wait_args_bad(&w);
+	/* Sure to hold, on every run, whenever the kernel reads the word. */
+	if (!bad && word.read == RD_OK && word.det && word.nvals) {
+		sure = true;
+		for (i = 0; i < word.nvals; i++)
+			sure &= fz_wait_cond(&w, word.vals[i]);
+	}
+	/*
+	 * Never wait long for what may not come: a timeout the kernel sees
+	 * as past 2 ms, or as unlimited where the condition is not sure to
+	 * hold, becomes one of at most 2 ms. (A command size that cuts the
+	 * field keeps its low bytes: never more than the value.)
+	 */
+	if (size > t_at && (w.timeout_ns > FZ_WAIT_MAX_NS ||
+			    (w.timeout_ns < 0 && !sure && !bad))) {
+		a->timeout_ns = fz_below(f, FZ_WAIT_MAX_NS + 1);
+		fz_effective(&w, arg, size, sizeof(w));
+	}
+	if (bad || w.timeout_ns <= 0)
+		f->timer_us = 0;
+	f->wait_in = size >= t_at + sizeof(w.timeout_ns) ? w.timeout_ns : -1;
+	/* ENOMEM only if an allocation is made to fail: see fz_one(). */
+	f->exp = fz_wait_errs(&w, &word, ext.read, f->timer_us, false);
+	f->exp_on = true;
+	snprintf(f->exp_why, sizeof(f->exp_why),
+		 "wait op %u mask %#" PRIx64 " value %#" PRIx64
+		 " timeout %" PRId64 "%s", w.op, (uint64_t)w.mask,
+		 (uint64_t)w.value, (int64_t)w.timeout_ns,
+		 f->timer_us ? ", timer" : "");
+}
+
+/* The time left: none after a timeout, at most what was given. */
+static void after_wait_ufence(struct fz *f, void *arg, unsigned int size,
+			      int err)
+{
+	const struct drm_svm_wait_user_fence *w = arg;
+
+	(void)size;
+	if (f->target == T_CLOSED || f->target == T_NOTDRM ||
+	    f->target == T_BADARG || f->wait_in < 0)
+		return;
+	if (err == ETIME && w->timeout_ns)
+		fz_violation(f, IO_WAIT_UFENCE,
+			     "ETIME with %" PRId64 " ns left of %" PRId64,
+			     (int64_t)w->timeout_ns, f->wait_in);
+	else if ((!err || err == EINTR) &&
+		 (w->timeout_ns < 0 || w->timeout_ns > f->wait_in))
+		fz_violation(f, IO_WAIT_UFENCE,
+			     "%s with %" PRId64 " ns left of %" PRId64,
+			     err ? "EINTR" : "0", (int64_t)w->timeout_ns,
+			     f->wait_in);
+}
+
+static const struct fz_field f_wait_ufence[] = {
+	F(struct drm_svm_wait_user_fence, extensions, K_EXT),
+	F(struct drm_svm_wait_user_fence, addr, K_PTR),
+	F(struct drm_svm_wait_user_fence, value, K_OUT),
+	F(struct drm_svm_wait_user_fence, mask, K_OUT),
+	F(struct drm_svm_wait_user_fence, op, K_ENUM),
+	F(struct drm_svm_wait_user_fence, flags, K_FLAGS),
+	F(struct drm_svm_wait_user_fence, timeout_ns, K_TIME),
+	F(struct drm_svm_wait_user_fence, reserved[0], K_MBZ),
+	F(struct drm_svm_wait_user_fence, reserved[1], K_MBZ),
+};
+
 static const struct fz_field f_unknown[] = {
 	{ 0, 8, K_EXT, "extensions" },
 };
@@ -975,12 +2201,6 @@ static void gen_unknown(struct fz *f, void *arg)
 	(void)f;
 	(void)arg;
 }
-
-enum {
-	IO_DEVICE_QUERY, IO_VM_CREATE, IO_VM_DESTROY, IO_VM_BIND, IO_EXEC,
-	IO_JOB_QUERY, IO_PREFETCH, IO_RESIDENCY, IO_TOPOLOGY, IO_MADVISE,
-	IO_ATTR_QUERY, IO_UNKNOWN, IO_NUM
-};
 
 /*
  * Weights, per mille: the calls that only look things up most, those that
@@ -1004,13 +2224,15 @@ static struct fz_ioctl fz_ioctls[IO_NUM] = {
 		ARRAY_SIZE(f_vm_bind), gen_vm_bind, NULL },
 	[IO_EXEC] = { "EXEC", DRM_IOCTL_VSVM_EXEC,
 		sizeof(struct drm_vsvm_exec), 60, e_exec, f_exec,
-		ARRAY_SIZE(f_exec), gen_exec, done_exec },
+		ARRAY_SIZE(f_exec), gen_exec, done_exec, expect_exec,
+		after_exec },
 	[IO_JOB_QUERY] = { "JOB_QUERY", DRM_IOCTL_VSVM_JOB_QUERY,
 		sizeof(struct drm_vsvm_job_query), 120, e_job_query, f_job_query,
 		ARRAY_SIZE(f_job_query), gen_job_query, NULL },
 	[IO_PREFETCH] = { "PREFETCH", DRM_IOCTL_VSVM_PREFETCH,
 		sizeof(struct drm_svm_prefetch), 50, e_prefetch, f_prefetch,
-		ARRAY_SIZE(f_prefetch), gen_prefetch, NULL },
+		ARRAY_SIZE(f_prefetch), gen_prefetch, NULL, expect_prefetch,
+		after_prefetch },
 	[IO_RESIDENCY] = { "RESIDENCY", DRM_IOCTL_VSVM_RESIDENCY,
 		sizeof(struct drm_svm_residency), 100, e_residency, f_residency,
 		ARRAY_SIZE(f_residency), gen_residency, NULL },
@@ -1023,8 +2245,12 @@ static struct fz_ioctl fz_ioctls[IO_NUM] = {
 	[IO_ATTR_QUERY] = { "ATTR_QUERY", DRM_IOCTL_VSVM_ATTR_QUERY,
 		sizeof(struct drm_svm_attr_query), 120, e_attr_query,
 		f_attr_query, ARRAY_SIZE(f_attr_query), gen_attr_query, NULL },
+	[IO_WAIT_UFENCE] = { "WAIT_UFENCE", DRM_IOCTL_VSVM_WAIT_USER_FENCE,
+		sizeof(struct drm_svm_wait_user_fence), 50, e_wait_ufence,
+		f_wait_ufence, ARRAY_SIZE(f_wait_ufence), gen_wait_ufence, NULL,
+		expect_wait_ufence, after_wait_ufence },
 	/* Driver ioctl numbers past the table; the size is arbitrary. */
-	[IO_UNKNOWN] = { "UNKNOWN_NR", 0, 64, 100, e_unknown, f_unknown,
+	[IO_UNKNOWN] = { "UNKNOWN_NR", 0, 64, 50, e_unknown, f_unknown,
 		ARRAY_SIZE(f_unknown), gen_unknown, NULL },
 };
 
@@ -1058,15 +2284,20 @@ static void fz_select(const char *only)
 }
 
 static void fz_record_bad(struct fz *f, unsigned int idx, int err,
-			  const void *arg, unsigned int size)
+			  const void *arg, unsigned int size, const char *why)
 {
 	struct fz_shared *sh = f->sh;
 	uint64_t n = __atomic_fetch_add(&sh->nbad, 1, __ATOMIC_RELAXED);
 	struct fz_bad *b;
 
-	igt_warn("worker %u call %" PRIu64 " (seed %#" PRIx64 "): %s to %s fd returned errno %d (%s), not documented\n",
-		 f->worker, f->call, f->seed, fz_ioctls[idx].name,
-		 fz_target_names[f->target], err, strerror(err));
+	if (arg)
+		igt_warn("worker %u call %" PRIu64 " (seed %#" PRIx64 "): %s to %s fd returned errno %d (%s), not documented%s%s\n",
+			 f->worker, f->call, f->seed, fz_ioctls[idx].name,
+			 fz_target_names[f->target], err, strerror(err),
+			 why[0] ? ": " : "", why);
+	else
+		igt_warn("worker %u after call %" PRIu64 " (seed %#" PRIx64 "): %s: %s\n",
+			 f->worker, f->call, f->seed, fz_ioctls[idx].name, why);
 	if (n >= FZ_MAX_BAD)
 		return;
 	b = &sh->bad[n];
@@ -1075,8 +2306,23 @@ static void fz_record_bad(struct fz *f, unsigned int idx, int err,
 	b->target = f->target;
 	b->err = err;
 	b->call = f->call;
-	b->size = size < sizeof(b->arg) ? size : sizeof(b->arg);
-	memcpy(b->arg, arg, b->size);
+	b->size = !arg ? 0 : size < sizeof(b->arg) ? size : sizeof(b->arg);
+	if (arg)
+		memcpy(b->arg, arg, b->size);
+	snprintf(b->why, sizeof(b->why), "%s", why);
+}
+
+/* Something other than an errno that the uAPI does not allow. */
+static void fz_violation(struct fz *f, unsigned int idx, const char *fmt,
+			 ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	fz_record_bad(f, idx, 0, NULL, 0, why);
 }
 
 /* The errnos a call to @target may return. */
@@ -1097,11 +2343,25 @@ static bool fz_check(unsigned int idx, enum fz_target target, int err)
 	}
 }
 
+/* The errnos the arguments of this call make possible, if it knows. */
+static bool fz_expect_ok(const struct fz *f, int err, char *why, size_t len)
+{
+	char set[160];
+
+	if (!f->exp_on || f->target == T_CLOSED || f->target == T_NOTDRM ||
+	    f->target == T_BADARG || es_has(&f->exp, err))
+		return true;
+	es_str(&f->exp, set, sizeof(set));
+	snprintf(why, len, "%s: expected one of %s", f->exp_why, set);
+	return false;
+}
+
 /* Make one checked call; returns 0 or the errno. */
 static int fz_do(struct fz *f, unsigned int idx, int fd, unsigned long cmd,
 		 void *arg, unsigned int size)
 {
 	unsigned char copy[256];
+	char why[FZ_WHY_LEN] = "";
 	int ret, err;
 
 	memcpy(copy, arg, size);
@@ -1118,8 +2378,10 @@ static int fz_do(struct fz *f, unsigned int idx, int fd, unsigned long cmd,
 		f->sh->hist[idx][err]++;
 	else
 		f->sh->other[idx]++;
-	if (!fz_check(idx, f->target, err))
-		fz_record_bad(f, idx, err, copy, size);
+	if (!fz_check(idx, f->target, err) ||
+	    !fz_expect_ok(f, err, why, sizeof(why)))
+		fz_record_bad(f, idx, err, copy, size, why);
+	f->exp_on = false;
 	return err;
 }
 
@@ -1164,26 +2426,15 @@ static void fz_refill(struct fz *f, struct fz_file *file)
 
 static void fz_file_open(struct fz *f, struct fz_file *file, int dev)
 {
-	unsigned int i;
-
 	memset(file, 0, sizeof(*file));
 	file->dev = dev;
+	/* Fences of jobs of an earlier opening know it was another one. */
+	file->gen = ++f->file_gens;
 	file->fd = vsvm_open_node(dev);
 	igt_assert_fd(file->fd);
-	for (i = 0; i < FZ_SYNCOBJS; i++)
-		igt_assert_eq(drmSyncobjCreate(file->fd, 0,
-					       &file->syncobjs[i]), 0);
-	igt_assert_eq(drmSyncobjCreate(file->fd, 0, &file->dead_syncobj), 0);
-	igt_assert_eq(drmSyncobjCreate(file->fd, 0, &file->wait_syncobj), 0);
-	drmSyncobjDestroy(file->fd, file->dead_syncobj);
 	fz_refill(f, file);
 }
 
-/*
- * Each worker's memory is at fixed addresses, so that a seed gives the
- * same arguments, pointers included, on every run.
- */
-#define FZ_BASE(worker)	(0x600000000000ull + ((uint64_t)(worker) << 32))
 
 static void *fz_map(uint64_t addr, uint64_t size, int prot, int flags,
 		    int fd)
@@ -1249,7 +2500,9 @@ static void fz_setup_memory(struct fz *f)
 	 * Extension chains in a page of their own, before a guard page: one
 	 * that points at itself, a two-element cycle, one longer than the
 	 * limit, a bad name, a non-zero pad, a next pointer into a hole,
-	 * and one whose header runs into the guard page.
+	 * and one whose header runs into the guard page. To exec and
+	 * prefetch, name 0 is a user fence: there the first of each fails
+	 * as one (reserved words set, or addr 0), see fz_ext_check().
 	 */
 	e = fz_map(at, 2 * FZ_PAGE, PROT_READ | PROT_WRITE, anon, -1);
 	mprotect((char *)e + FZ_PAGE, FZ_PAGE, PROT_NONE);
@@ -1273,19 +2526,36 @@ static void fz_setup_memory(struct fz *f)
 	f->ext[f->num_ext++] = FZ_KERNEL_ADDR;
 	f->ext[f->num_ext++] = -8ull;
 	f->ext[f->num_ext++] = 0;
+	f->ext_page = e;
+	at += 2 * FZ_2M;
+
+	/*
+	 * The user fence slots, two pages, never unmapped: a fence of work
+	 * in flight when a file closes or a child is killed still gets
+	 * written. Then a page for the fence extensions of a call, and a
+	 * guard page after it.
+	 */
+	f->uf_words = fz_map(at, FZ_UF_SLOTS * sizeof(*f->uf_words),
+			     PROT_READ | PROT_WRITE, anon, -1);
+	for (i = 0; i < FZ_UF_SLOTS; i++)
+		f->uf_words[i].error = (int64_t)FZ_UF_NOERR;
+	at += FZ_UF_SLOTS * sizeof(*f->uf_words) + FZ_PAGE;
+	f->uf_ext = fz_map(at, 2 * FZ_PAGE, PROT_READ | PROT_WRITE, anon, -1);
+	mprotect((char *)f->uf_ext + FZ_PAGE, FZ_PAGE, PROT_NONE);
+	f->span_end = at + 2 * FZ_PAGE;
 }
 
 /*
- * A child opens a render node, makes VMs and a syncobj on it, uses it for
- * attributes, hands the fd over and exits: what the worker then holds is
- * a file of a process that is gone.
+ * A child opens a render node, makes VMs on it, uses it for attributes,
+ * hands the fd over and exits: what the worker then holds is a file of a
+ * process that is gone.
  */
 static void fz_setup_foreign(struct fz *f)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct drm_svm_vm_create c = {};
 	struct drm_svm_attr_query q = {};
-	uint32_t ids[3] = {};
+	uint32_t ids[2] = {};
 	struct iovec iov = { ids, sizeof(ids) };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -1306,7 +2576,6 @@ static void fz_setup_foreign(struct fz *f)
 			ioctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c);
 			ids[i] = c.vm_id;
 		}
-		drmSyncobjCreate(fd, 0, &ids[2]);
 		q.start = f->reg[R_MAIN].addr;
 		q.range = FZ_PAGE;
 		ioctl(fd, DRM_IOCTL_VSVM_ATTR_QUERY, &q);
@@ -1324,7 +2593,6 @@ static void fz_setup_foreign(struct fz *f)
 	memcpy(&f->foreign_fd, CMSG_DATA(cm), sizeof(int));
 	f->foreign_vms[0] = ids[0];
 	f->foreign_vms[1] = ids[1];
-	f->foreign_syncobj = ids[2];
 	close(sv[0]);
 	igt_assert_eq(waitpid(pid, &status, 0), pid);
 	igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -1333,8 +2601,16 @@ static void fz_setup_foreign(struct fz *f)
 static uint64_t fz_env(const char *name, uint64_t def);
 static void fz_failslab_open(struct fz *f);
 
+/* The timer signal that interrupts a wait: it only has to arrive. */
+static void fz_alarm_handler(int sig)
+{
+	(void)sig;
+}
+
 static void fz_setup(struct fz *f, unsigned int worker, uint64_t seed)
 {
+	/* Without SA_RESTART: an interrupted wait returns EINTR. */
+	struct sigaction sa = { .sa_handler = fz_alarm_handler };
 	unsigned int i, n;
 
 	memset(&f->files, 0, sizeof(f->files));
@@ -1344,6 +2620,8 @@ static void fz_setup(struct fz *f, unsigned int worker, uint64_t seed)
 	f->digest = 0xcbf29ce484222325ull;
 	f->heavy_every = fz_env("VSVM_FUZZ_HEAVY", 500);
 	signal(SIGBUS, fz_bus_handler);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
 	fz_failslab_open(f);
 	fz_setup_memory(f);
 
@@ -1408,17 +2686,29 @@ static void fz_churn(struct fz *f)
 	}
 }
 
-/* Wait for the file's jobs so that the queue stays bounded. */
-static void fz_drain(struct fz *f, struct fz_file *file)
+/*
+ * Wait for the job just queued, so that the queue stays bounded: the jobs
+ * of a device run in order, so all of the file's are done then.
+ */
+static void fz_drain(struct fz *f)
 {
-	int ret;
+	int i = f->uf.slot;
 
-	/* EINVAL: no job has put a fence there yet. */
-	ret = drmSyncobjWait(file->fd, &file->wait_syncobj, 1, INT64_MAX, 0,
-			     NULL);
-	igt_assert_f(!ret || errno == EINVAL,
-		     "worker %u: waiting for jobs: %s\n", f->worker,
-		     strerror(errno));
+	if (fz_uf_ended(f, i) || fz_uf_wait(f, i))
+		fz_uf_reap(f, i);
+}
+
+/* Will an exec or a prefetch with @arg fail before any work, for sure? */
+static bool fz_no_work(const struct fz *f, unsigned int idx, const void *arg)
+{
+	const struct drm_svm_prefetch *p = arg;
+	const struct drm_vsvm_exec *e = arg;
+	uint32_t syncobj = idx == IO_EXEC ? e->syncobj : p->syncobj;
+	uint64_t ext;
+
+	memcpy(&ext, arg, sizeof(ext));
+	return syncobj || (f->uf.head && ext == f->uf.head &&
+			   fz_uf_kinds[f->uf.kind].err);
 }
 
 /*
@@ -1434,6 +2724,9 @@ static void fz_heavy(struct fz *f, unsigned int idx, void *arg)
 	unsigned int i, n = 0;
 
 	if (idx != IO_EXEC && idx != IO_PREFETCH && idx != IO_VM_BIND)
+		return;
+	/* A syncobj or a refused user fence fails it before any work. */
+	if (idx != IO_VM_BIND && fz_no_work(f, idx, arg))
 		return;
 	if (f->call >= f->heavy_next) {
 		f->heavy_next = f->call + f->heavy_every;
@@ -1580,6 +2873,8 @@ static void fz_one(struct fz *f, unsigned int total_weight)
 
 	size = io->size;
 	memset(arg, 0, sizeof(arg));
+	f->uf = (struct fz_uf_call) { .kind = UF_NONE, .slot = -1 };
+	f->timer_us = 0;
 	io->gen(f, arg);
 	if (fz_chance(f, 70))
 		fz_mutate(f, io, arg);
@@ -1588,8 +2883,8 @@ static void fz_one(struct fz *f, unsigned int total_weight)
 	cmd = io->cmd;
 	if (idx == IO_UNKNOWN)
 		cmd = _IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE,
-			   DRM_COMMAND_BASE + IO_UNKNOWN +
-			   fz_below(f, 0x60 - IO_UNKNOWN), io->size);
+			   DRM_COMMAND_BASE + FZ_FIRST_UNKNOWN +
+			   fz_below(f, 0x60 - FZ_FIRST_UNKNOWN), io->size);
 	/*
 	 * Now and then a size other than the struct's in the command: the
 	 * DRM core zero-extends a short argument and ignores the rest of
@@ -1603,10 +2898,31 @@ static void fz_one(struct fz *f, unsigned int total_weight)
 			f->target = T_OWN;
 	}
 
+	/* What this call may return, where the kernel gets to see it. */
+	if (io->expect && (f->target == T_OWN || f->target == T_FOREIGN ||
+			   f->target == T_FRESH))
+		io->expect(f, arg, size);
+	else
+		f->timer_us = 0;
 	armed = fz_failslab_arm(f);
+	if (armed && f->exp_on)
+		es_add(&f->exp, ENOMEM);
+	if (f->timer_us) {
+		struct itimerval it = { .it_value.tv_usec = f->timer_us };
+
+		setitimer(ITIMER_REAL, &it, NULL);
+		__atomic_fetch_add(&f->sh->uf_timed, 1, __ATOMIC_RELAXED);
+	}
 	err = fz_do(f, idx, fd, cmd, arg, size);
+	if (f->timer_us) {
+		struct itimerval off = {};
+
+		setitimer(ITIMER_REAL, &off, NULL);
+	}
 	if (armed)
 		fz_failslab_disarm(f);
+	if (io->after)
+		io->after(f, arg, size, err);
 	/* With another size, what came back is not the whole struct. */
 	if (f->target == T_OWN && io->done && size == io->size)
 		io->done(f, arg, err);
@@ -1722,8 +3038,8 @@ static void fz_worker(struct fz *f, uint64_t calls)
 		if (f->call % 32768 == 0)
 			fz_reopen(f);
 	}
-	for (i = 0; i < f->num_files; i++)
-		fz_drain(f, &f->files[i]);
+	/* Every job ended, and every fence handed out was written. */
+	fz_uf_finish(f);
 	f->sh->digest[f->worker] = f->digest;
 }
 
@@ -1780,10 +3096,17 @@ static void fz_print_bad(struct fz_shared *sh, uint64_t seed)
 		for (j = 0; j < b->size && j < 128; j++)
 			sprintf(hex + 3 * j, " %02x", b->arg[j]);
 		hex[3 * j] = 0;
-		igt_warn("bad errno: %s errno %d (%s) seed %#" PRIx64 " worker %u call %" PRIu64 " target %s args:%s\n",
+		if (!b->size) {
+			igt_warn("violation: %s seed %#" PRIx64 " worker %u after call %" PRIu64 ": %s\n",
+				 fz_ioctls[b->ioctl].name, seed, b->worker,
+				 b->call, b->why);
+			continue;
+		}
+		igt_warn("bad errno: %s errno %d (%s) seed %#" PRIx64 " worker %u call %" PRIu64 " target %s%s%s args:%s\n",
 			 fz_ioctls[b->ioctl].name, b->err,
-			 strerrorname_np(b->err), seed, b->worker, b->call,
-			 fz_target_names[b->target], hex);
+			 b->err ? strerrorname_np(b->err) : "0", seed,
+			 b->worker, b->call, fz_target_names[b->target],
+			 b->why[0] ? ", " : "", b->why, hex);
 	}
 }
 
@@ -1921,11 +3244,16 @@ static void test_ioctls(void)
 	if (sh->sigbus)
 		igt_info("%" PRIu64 " CPU writes to batches got SIGBUS (injected copy failures)\n",
 			 sh->sigbus);
+	igt_info("user fences: %" PRIu64 " of queued work, %" PRIu64
+		 " found written and checked (%" PRIu64 " waited for), %"
+		 PRIu64 " refused as they had to be; %" PRIu64
+		 " waits with a timer signal\n", sh->uf_taken, sh->uf_reaped,
+		 sh->uf_waited, sh->uf_refused, sh->uf_timed);
 	fz_print_bad(sh, seed);
 	igt_assert_f(ok, "watchdog: a worker hung\n");
 	igt_waitchildren();
 	igt_assert_f(!sh->nbad,
-		     "%" PRIu64 " calls returned an undocumented errno (seed %#" PRIx64 ")\n",
+		     "%" PRIu64 " calls returned an undocumented errno, or broke a rule of the uAPI (seed %#" PRIx64 ")\n",
 		     sh->nbad, seed);
 	/*
 	 * A slow or busy host may not make every call in time: that is
@@ -1941,11 +3269,32 @@ static void test_ioctls(void)
 	munmap(sh, sizeof(*sh));
 }
 
-/* The checker must flag an errno outside the table, and only then. */
+/*
+ * The checker must flag an errno outside the table, and only then; and
+ * expect of a call what its arguments make possible, nothing else.
+ */
 static void test_errno_check(void)
 {
 	static const int narrow[] = { ENOENT, 0 };
+	static uint64_t word __attribute__((aligned(8))) = 5;
+	const struct fz_word known = {
+		.read = RD_OK, .det = true, .nvals = 1, .vals = { 5 },
+	};
 	struct drm_svm_vm_create c = { .flags = 1u << 31 };
+	struct drm_svm_wait_user_fence w = {
+		.addr = (uintptr_t)&word,
+		.value = 6,
+		.mask = ~0ull,
+		.op = DRM_SVM_UFENCE_WAIT_GTE,
+	};
+	/* VM 0 is never one: the lookup would say ENOENT. */
+	struct drm_vsvm_exec e = {
+		.batch_addr = (uintptr_t)&word,
+		.batch_len = sizeof(word),
+		.syncobj = 1,
+	};
+	static struct fz f;
+	struct fz_errs s;
 	int fd, err;
 
 	fd = vsvm_open_node(0);
@@ -1955,6 +3304,46 @@ static void test_errno_check(void)
 	igt_assert(fz_check(IO_VM_CREATE, T_OWN, err));
 	igt_assert(!fz_errno_allowed(narrow, err));
 	igt_assert(!fz_check(IO_VM_CREATE, T_CLOSED, err));
+
+	/* 5 >= 6 does not hold, and there is no time to wait: ETIME only. */
+	err = ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w) ? errno : 0;
+	igt_assert_eq(err, ETIME);
+	s = fz_wait_errs(&w, &known, RD_OK, false, false);
+	igt_assert(es_has(&s, ETIME));
+	igt_assert(!es_has(&s, 0) && !es_has(&s, EINVAL) &&
+		   !es_has(&s, EINTR) && !es_has(&s, EFAULT));
+	/* 5 >= 5 holds: 0 only. */
+	w.value = 5;
+	err = ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w) ? errno : 0;
+	igt_assert_eq(err, 0);
+	s = fz_wait_errs(&w, &known, RD_OK, false, false);
+	igt_assert(es_has(&s, 0) && !es_has(&s, ETIME));
+	/* An unknown op: EINVAL only, not what the word would give. */
+	w.op = DRM_SVM_UFENCE_WAIT_LTE + 1;
+	err = ioctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w) ? errno : 0;
+	igt_assert_eq(err, EINVAL);
+	igt_assert(fz_check(IO_WAIT_UFENCE, T_OWN, err));
+	s = fz_wait_errs(&w, &known, RD_OK, true, false);
+	igt_assert(es_has(&s, EINVAL));
+	igt_assert(!es_has(&s, 0) && !es_has(&s, ETIME) &&
+		   !es_has(&s, EINTR) && !es_has(&s, EFAULT) &&
+		   !es_has(&s, ENOMEM));
+
+	/* A syncobj: EOPNOTSUPP, checked before the VM is looked up. */
+	f.uf = (struct fz_uf_call) { .kind = UF_NONE, .slot = -1 };
+	err = ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e) ? errno : 0;
+	igt_assert_eq(err, EOPNOTSUPP);
+	igt_assert(fz_check(IO_EXEC, T_OWN, err));
+	s = fz_exec_errs(&f, &e);
+	igt_assert(es_has(&s, EOPNOTSUPP));
+	igt_assert(!es_has(&s, 0) && !es_has(&s, ENOENT) &&
+		   !es_has(&s, EACCES));
+	/* Without it, the lookup: ENOENT, and EOPNOTSUPP is flagged. */
+	e.syncobj = 0;
+	err = ioctl(fd, DRM_IOCTL_VSVM_EXEC, &e) ? errno : 0;
+	igt_assert_eq(err, ENOENT);
+	s = fz_exec_errs(&f, &e);
+	igt_assert(es_has(&s, ENOENT) && !es_has(&s, EOPNOTSUPP));
 	close(fd);
 }
 
@@ -2056,9 +3445,18 @@ static void test_unbind_split_enomem(void)
 
 igt_main
 {
-	igt_fixture
+	igt_fixture {
+		struct drm_vsvm_device_query q;
+		int fd;
+
 		igt_require_f(vsvm_count_devices() > 0,
 			      "No vsvm render node; is vsvm loaded?\n");
+		/* User fences, and no syncobjs: uAPI 2. */
+		fd = vsvm_open_node(0);
+		igt_assert_fd(fd);
+		vsvm_require_uapi(fd, &q);
+		close(fd);
+	}
 
 	igt_subtest("errno-check")
 		test_errno_check();

@@ -40,9 +40,9 @@
  * SUBTEST: prefetch-destroyed-vm
  * Description: An asynchronous prefetch of 16 MiB, to VRAM and back in
  *		turns, and at once the destroy of its VM, 32 times: each
- *		fence signals without an error or with -ENOENT, as the
- *		prefetch uAPI says, never with the -EFAULT of a range that
- *		is not bound (the bindings are gone once the VM is).
+ *		user fence is written with 0 or -ENOENT, as the prefetch
+ *		uAPI says, never with the -EFAULT of a range that is not
+ *		bound (the bindings are gone once the VM is).
  *
  * SUBTEST: contended-write
  * Description: The race for 10 s with GPU copies and GPU writes of one
@@ -111,7 +111,11 @@
  *		writes its copies, tries the parent's VM (-EACCES) and exits
  *		(the parent's view does not change), and VM destroy and file
  *		close, with or without a job or a prefetch in flight (a job
- *		completes and its data is right). A job or a prefetch fails
+ *		completes and its data is right; its user fence, waited for
+ *		through another file of the device once its own is closed,
+ *		is written). Every job's fence holds the error its record
+ *		reports, and an asynchronous prefetch reports no page
+ *		moved. A job or a prefetch fails
  *		only where a concurrent change made a hole in what it reads
  *		(-EFAULT) or made it read-only (-EPERM, prefetch); a job or
  *		a prefetch in flight on a destroyed VM or a closed file may
@@ -127,7 +131,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -139,8 +142,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <linux/sync_file.h>
 
 #include "igt.h"
 #include "vsvm_multi_lib.h"
@@ -280,12 +281,17 @@ static const struct {
 	[OP_FD_CYCLE] = { "fd-close", 1 },
 };
 
-/* A device as one thread uses it: its own file, VM and syncobj. */
+/*
+ * A device as one thread uses it: its own file and VM, and the user
+ * fences of its jobs and of its VM's prefetches (two queues), which
+ * outlive the file and the VM.
+ */
 struct tdev {
 	const struct mig_dev *d;
 	int fd;
 	uint32_t vm;
-	uint32_t syncobj;
+	struct svm_fence *jobs;
+	struct svm_fence *prefetches;
 };
 
 struct worker {
@@ -659,11 +665,6 @@ static bool tdev_open(struct worker *w, struct tdev *t)
 		fail_set(w, "cannot open vsvm%u", t->d->index);
 		return false;
 	}
-	if (drmSyncobjCreate(t->fd, 0, &t->syncobj)) {
-		fail_set(w, "syncobj create on vsvm%u: %d", t->d->index,
-			 -errno);
-		return false;
-	}
 	return tdev_vm_create(w, t);
 }
 
@@ -673,12 +674,9 @@ static void tdev_close(struct tdev *t)
 		return;
 	if (t->vm)
 		__svm_vm_destroy(t->fd, t->vm);
-	if (t->syncobj)
-		drmSyncobjDestroy(t->fd, t->syncobj);
 	close(t->fd);
 	t->fd = -1;
 	t->vm = 0;
-	t->syncobj = 0;
 }
 
 /* [COPY, dst, src, len][END]; returns the batch length in bytes. */
@@ -714,19 +712,26 @@ static int job_submit(struct worker *w, struct tdev *t, uint64_t len,
 		.vm_id = t->vm,
 		.batch_addr = to_u64(w->batch),
 		.batch_len = len,
-		.syncobj = t->syncobj,
 	};
-	int err = __svm_exec(t->fd, &exec);
+	int err;
 
+	svm_fence_chain(t->jobs, &exec.extensions);
+	err = __svm_exec(t->fd, &exec);
+	if (err)
+		svm_fence_unchain(t->jobs);
 	*job = exec.job_id;
 	return err;
 }
 
-/* Waits for @t's syncobj and reads the record of @job. false on failure. */
+/*
+ * Waits for the user fence of @t's last job, @job, and reads its record,
+ * which must be complete and hold the error the fence got. false on
+ * failure.
+ */
 static bool job_wait(struct worker *w, struct tdev *t, uint64_t job,
 		     struct drm_vsvm_job_query *q)
 {
-	int err = __svm_wait_job(t->fd, t->syncobj, SVM_JOB_TIMEOUT_NS);
+	int err = __svm_wait_job(t->fd, t->jobs, SVM_JOB_TIMEOUT_NS);
 
 	memset(q, 0, sizeof(*q));
 	q->job_id = job;
@@ -745,6 +750,12 @@ static bool job_wait(struct worker *w, struct tdev *t, uint64_t job,
 			 " on vsvm%u: query %d, status %s after its fence",
 			 job, t->d->index, err,
 			 svm_job_status_str(q->status));
+		return false;
+	}
+	if (t->jobs->error != q->error) {
+		fail_set(w, "job %" PRIu64 " on vsvm%u: fence error %" PRId64
+			 ", record error %d", job, t->d->index,
+			 (int64_t)t->jobs->error, q->error);
 		return false;
 	}
 	return true;
@@ -790,27 +801,6 @@ static void job_fail(struct worker *w, struct tdev *t, struct region *r,
 		 (uint64_t)q->fault.address, svm_access_str(q->fault.access),
 		 q->fault.error, (uint64_t)q->faults,
 		 __atomic_load_n(&forks_live, __ATOMIC_RELAXED), seed);
-}
-
-/* The status of a fence exported as a sync_file: 1, 0 or -errno. */
-static int sync_file_status(int sync_fd)
-{
-	struct sync_file_info info = {};
-
-	if (ioctl(sync_fd, SYNC_IOC_FILE_INFO, &info))
-		return -errno;
-	return info.status;
-}
-
-static int syncobj_status(struct tdev *t)
-{
-	int sync_fd = -1, status;
-
-	if (drmSyncobjExportSyncFile(t->fd, t->syncobj, &sync_fd))
-		return -errno;
-	status = sync_file_status(sync_fd);
-	close(sync_fd);
-	return status;
 }
 
 /*
@@ -928,14 +918,23 @@ static void op_prefetch(struct worker *w, struct region *r, struct tdev *t,
 	uint32_t where = rnd(w, 3) ? DRM_SVM_REGION_DEVICE :
 				     DRM_SVM_REGION_SYSTEM;
 	enum stress_op op = async ? OP_PREFETCH_ASYNC : OP_PREFETCH;
+	uint64_t moved = 0;
 	struct snap s;
 	int err;
 
 	snap_begin(r, &s);
 	err = __svm_prefetch(t->fd, t->vm, to_u64(r->addr), r->size, where,
-			     async ? t->syncobj : 0, NULL);
+			     async ? t->prefetches : NULL, &moved);
 	if (!err && async) {
-		err = __svm_wait_job(t->fd, t->syncobj, SVM_JOB_TIMEOUT_NS);
+		/* Asynchronous: nothing moved before the ioctl returns. */
+		if (moved) {
+			fail_set(w,
+				 "async prefetch of region %u on vsvm%u reported %" PRIu64 " pages moved",
+				 r->id, t->d->index, moved);
+			return;
+		}
+		err = __svm_wait_job(t->fd, t->prefetches,
+				     SVM_JOB_TIMEOUT_NS);
 		if (err) {
 			fail_set(w,
 				 "prefetch of region %u on vsvm%u not done in %u s: %d (hang?)",
@@ -943,7 +942,7 @@ static void op_prefetch(struct worker *w, struct region *r, struct tdev *t,
 				 (unsigned int)(SVM_JOB_TIMEOUT_NS / NSEC), err);
 			return;
 		}
-		err = syncobj_status(t);
+		err = svm_fence_status(t->prefetches);
 		err = err == 1 ? 0 : err;
 	}
 	if (!err)
@@ -1241,7 +1240,8 @@ static void op_vm_cycle(struct worker *w, struct region *r, struct tdev *t)
 						  r->size), &job);
 	else if (what == 2)
 		err = __svm_prefetch(t->fd, t->vm, to_u64(r->addr), r->size,
-				     DRM_SVM_REGION_DEVICE, t->syncobj, NULL);
+				     DRM_SVM_REGION_DEVICE, t->prefetches,
+				     NULL);
 	if (err) {
 		fail_set(w, "%s on vsvm%u: %d", what == 1 ? "exec" : "prefetch",
 			 t->d->index, err);
@@ -1269,14 +1269,14 @@ static void op_vm_cycle(struct worker *w, struct region *r, struct tdev *t)
 		else if (!busy_allowed(w, OP_VM_CYCLE, q.error))
 			job_fail(w, t, r, "GPU copy on a destroyed VM", &q);
 	} else if (what == 2) {
-		err = __svm_wait_job(t->fd, t->syncobj, SVM_JOB_TIMEOUT_NS);
+		err = __svm_wait_job(t->fd, t->prefetches, SVM_JOB_TIMEOUT_NS);
 		if (err) {
 			fail_set(w,
 				 "prefetch on a destroyed VM on vsvm%u not done: %d (hang?)",
 				 t->d->index, err);
 			return;
 		}
-		err = syncobj_status(t);
+		err = svm_fence_status(t->prefetches);
 		if (err == -ENOENT || (err == -EFAULT && snap_hole(r, &s)) ||
 		    (err == -EPERM && snap_ro(r, &s)))
 			w->allowed_fail[OP_VM_CYCLE]++;
@@ -1289,13 +1289,17 @@ static void op_vm_cycle(struct worker *w, struct region *r, struct tdev *t)
 	tdev_vm_create(w, t);
 }
 
-/* Closes the file, maybe with a job in flight, and opens it again. */
+/*
+ * Closes the file, maybe with a job in flight, and opens it again. The
+ * job's user fence is in memory of the thread's, not of the file: the
+ * wait goes through another file of the process, the device's own one
+ * (multi_devices_open()), which stays open.
+ */
 static void op_fd_cycle(struct worker *w, struct region *r, struct tdev *t)
 {
 	bool in_flight = rnd(w, 2);
-	int sync_fd = -1, status, err;
-	struct pollfd pfd;
 	uint64_t job = 0;
+	int status, err;
 	struct snap s;
 
 	pthread_rwlock_wrlock(&fork_lock);
@@ -1303,13 +1307,9 @@ static void op_fd_cycle(struct worker *w, struct region *r, struct tdev *t)
 	if (in_flight) {
 		err = job_submit(w, t, batch_copy(w, w->check, r->addr,
 						  r->size), &job);
-		if (!err && drmSyncobjExportSyncFile(t->fd, t->syncobj,
-						     &sync_fd))
-			err = -errno;
 		if (err) {
 			pthread_rwlock_unlock(&fork_lock);
-			fail_set(w, "exec and export on vsvm%u: %d",
-				 t->d->index, err);
+			fail_set(w, "exec on vsvm%u: %d", t->d->index, err);
 			return;
 		}
 	}
@@ -1317,24 +1317,21 @@ static void op_fd_cycle(struct worker *w, struct region *r, struct tdev *t)
 		close(t->fd);
 		t->fd = -1;
 		t->vm = 0;
-		t->syncobj = 0;
 	} else {
 		tdev_close(t);
 	}
 	pthread_rwlock_unlock(&fork_lock);
 	if (in_flight) {
 		/* The job finishes on its own, its data is right. */
-		pfd.fd = sync_fd;
-		pfd.events = POLLIN;
-		err = poll(&pfd, 1, SVM_JOB_TIMEOUT_NS / 1000000);
-		status = sync_file_status(sync_fd);
-		close(sync_fd);
+		err = __svm_wait_job(t->d->fd, t->jobs, SVM_JOB_TIMEOUT_NS);
+		status = svm_fence_status(t->jobs);
 		snap_end(r, &s);
-		if (err != 1) {
+		if (err) {
 			fail_set(w, "job %" PRIu64
-				 " of a closed file on vsvm%u not done in %u s (hang?)",
+				 " of a closed file on vsvm%u not done in %u s: %d (hang?)",
 				 job, t->d->index,
-				 (unsigned int)(SVM_JOB_TIMEOUT_NS / NSEC));
+				 (unsigned int)(SVM_JOB_TIMEOUT_NS / NSEC),
+				 err);
 			return;
 		}
 		/* A fault after the close fails with -ENOENT. */
@@ -1549,6 +1546,8 @@ static void worker_init(struct worker *w, unsigned int id)
 	for (k = 0; k < w->ntd; k++) {
 		w->td[k].d = &devs[(id + k) % ndevs];
 		w->td[k].fd = -1;
+		w->td[k].jobs = svm_fence_create();
+		w->td[k].prefetches = svm_fence_create();
 		igt_assert_f(tdev_open(w, &w->td[k]), "%s\n", failure.msg);
 	}
 }
@@ -1557,8 +1556,16 @@ static void worker_fini(struct worker *w)
 {
 	int k;
 
-	for (k = 0; k < w->ntd; k++)
+	/*
+	 * Every job and prefetch was waited for; after a failure some may
+	 * still run, and their stores reach the pinned pages, not memory
+	 * mapped there later.
+	 */
+	for (k = 0; k < w->ntd; k++) {
 		tdev_close(&w->td[k]);
+		svm_fence_destroy(w->td[k].jobs);
+		svm_fence_destroy(w->td[k].prefetches);
+	}
 	munmap(w->batch, SZ_4K);
 	munmap(w->check, SLOT);
 	munmap(w->staging, SLOT);
@@ -1949,25 +1956,27 @@ static void test_prefetch_destroyed_vm(void)
 {
 	const struct mig_dev *d = &devs[0];
 	unsigned int i, ok = 0, cancelled = 0;
-	uint32_t syncobj, vm;
+	struct svm_fence *f;
 	uint8_t *buf;
+	uint32_t vm;
 	int status;
 
 	buf = svm_alloc_aligned(PFD_SIZE, SZ_2M);
 	memset(buf, 0x5a, PFD_SIZE);
-	syncobj = svm_syncobj_create(d->fd);
+	/* Each round's prefetch ends before the next: one timeline. */
+	f = svm_fence_create();
 	for (i = 0; i < PFD_ROUNDS; i++) {
 		vm = svm_vm_create(d->fd);
 		svm_bind_ptr(d->fd, vm, buf, PFD_SIZE, 0);
 		igt_assert_eq(__svm_prefetch(d->fd, vm, to_u64(buf), PFD_SIZE,
 					     i & 1 ? DRM_SVM_REGION_SYSTEM :
-					     DRM_SVM_REGION_DEVICE, syncobj,
-					     NULL), 0);
+					     DRM_SVM_REGION_DEVICE, f, NULL),
+			      0);
 		svm_vm_destroy(d->fd, vm);
-		svm_wait_job(d->fd, syncobj, SVM_JOB_TIMEOUT_NS);
-		status = svm_fence_status(d->fd, syncobj);
+		svm_wait_job(d->fd, f, SVM_JOB_TIMEOUT_NS);
+		status = svm_fence_status(f);
 		igt_assert_f(status == 1 || status == -ENOENT,
-			     "round %u: the prefetch of a destroyed VM signalled %d (%s), not 1 or -ENOENT\n",
+			     "round %u: the prefetch of a destroyed VM ended with %d (%s), not 0 or -ENOENT\n",
 			     i, status, strerror(-status));
 		if (status == 1)
 			ok++;
@@ -1976,7 +1985,7 @@ static void test_prefetch_destroyed_vm(void)
 	}
 	igt_info("%u prefetches done, %u cancelled by the destroy\n", ok,
 		 cancelled);
-	svm_syncobj_destroy(d->fd, syncobj);
+	svm_fence_destroy(f);
 	igt_assert(!memchr(buf, 0, PFD_SIZE));
 	munmap(buf, PFD_SIZE);
 }
