@@ -268,11 +268,11 @@ struct result {
 	double *extra_peer[MAX_EXTRA];
 };
 
-/* An open vsvm render node. */
+/* An open vsvm render node, and the user fence of its jobs. */
 struct vsvm {
 	int fd;
 	unsigned int index;
-	uint32_t syncobj;
+	struct vsvm_tool_fence *fence;
 	char node[64];
 	struct drm_vsvm_device_query q;
 };
@@ -466,8 +466,6 @@ static void find_vsvm(void)
 
 static void vsvm_open(struct vsvm *dev, unsigned int index)
 {
-	int ret;
-
 	if (index >= num_vsvm_nodes || !vsvm_nodes[index][0])
 		die("vsvm device %u not found: this needs vsvm loaded with at least %u device(s) (modprobe vsvm num_devices=2)",
 		    index, index + 1);
@@ -478,16 +476,19 @@ static void vsvm_open(struct vsvm *dev, unsigned int index)
 	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0)
 		die("open %s: %s", dev->node, strerror(errno));
-	ret = drmSyncobjCreate(dev->fd, 0, &dev->syncobj);
-	if (ret)
-		die("%s: drmSyncobjCreate: %s", dev->node, strerror(-ret));
+	dev->fence = vsvm_tool_fence_create();
+	if (!dev->fence)
+		die("%s: mmap of a user fence page: %s", dev->node,
+		    strerror(errno));
 }
 
+/* Every job of @dev was waited for (job_wait()). */
 static void vsvm_close(struct vsvm *dev)
 {
-	drmSyncobjDestroy(dev->fd, dev->syncobj);
 	close(dev->fd);
 	dev->fd = -1;
+	vsvm_tool_fence_destroy(dev->fence);
+	dev->fence = NULL;
 }
 
 static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
@@ -550,8 +551,8 @@ static void vm_destroy(struct vsvm *dev, uint32_t vm_id)
 }
 
 /*
- * Submit the @words at @cmds, in the batch page, on @vm_id; returns the
- * job id.
+ * Submit the @words at @cmds, in the batch page, on @vm_id, with the next
+ * value of @dev's user fence; returns the job id.
  */
 static uint64_t job_submit_at(struct vsvm *dev, uint32_t vm_id,
 			      const uint64_t *cmds, unsigned int words)
@@ -560,9 +561,9 @@ static uint64_t job_submit_at(struct vsvm *dev, uint32_t vm_id,
 		.vm_id = vm_id,
 		.batch_addr = (uintptr_t)cmds,
 		.batch_len = words * sizeof(uint64_t),
-		.syncobj = dev->syncobj,
 	};
 
+	vsvm_tool_fence_chain(dev->fence, &exec.extensions);
 	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &exec))
 		die("%s: DRM_IOCTL_VSVM_EXEC: %s", dev->node, strerror(errno));
 	return exec.job_id;
@@ -581,17 +582,23 @@ static uint64_t touch_submit(struct vsvm *dev, uint32_t vm_id)
 	return job_submit(dev, vm_id, 4);
 }
 
+/*
+ * Sleep until the last job submitted on @dev ended: the wait ioctl, which
+ * the kernel's store of the job's user fence wakes, so that no polling
+ * adds to the times measured around it.
+ */
 static void job_wait(struct vsvm *dev)
 {
-	int64_t deadline = now_ns() + JOB_TIMEOUT_S * 1000000000ll;
 	int ret;
 
-	ret = drmSyncobjWait(dev->fd, &dev->syncobj, 1, deadline, 0, NULL);
+	ret = vsvm_tool_fence_wait(dev->fd, dev->fence,
+				   JOB_TIMEOUT_S * 1000000000ll);
 	if (ret == -ETIME)
 		die("%s: job did not complete within %d s", dev->node,
 		    JOB_TIMEOUT_S);
 	if (ret)
-		die("%s: drmSyncobjWait: %s", dev->node, strerror(-ret));
+		die("%s: DRM_IOCTL_VSVM_WAIT_USER_FENCE: %s", dev->node,
+		    strerror(-ret));
 }
 
 /* The job must have completed; returns its GPU page faults. */
@@ -2003,7 +2010,7 @@ static void stream_run(enum metric_id m, int rep, int on, struct vsvm *dev,
 		cmd[4] = VSVM_CMD_END;
 		jobs[j] = job_submit_at(dev, vm_id, cmd, FILL_WORDS);
 	}
-	/* Jobs of a file run in order: the last one's fence is enough. */
+	/* Jobs of a device run in order: the last one's user fence will do. */
 	job_wait(dev);
 	for (off = 0; off < STREAM_SIZE; off += page_size)
 		touched += buf[off];

@@ -5,7 +5,9 @@
  * Lists the vsvm devices, then runs GPU jobs over ordinary malloc()
  * memory: the batch buffer itself is malloc'd too, nothing is pinned or
  * registered, and the GPU faults the pages in on first touch, mapping them
- * in place (the buffer is bound with DRM_SVM_BIND_FLAG_NO_MIGRATE). Then it
+ * in place (the buffer is bound with DRM_SVM_BIND_FLAG_NO_MIGRATE); each
+ * job ends through a user fence, a word of the demo's own memory that the
+ * kernel writes when the job is over, which the wait ioctl sleeps on. Then it
  * follows one buffer as its pages move: into vsvm0's VRAM on a GPU fault,
  * back to system memory when the CPU touches them, into vsvm1's VRAM and
  * back by prefetch, showing the residency snapshot, the device statistics
@@ -141,36 +143,50 @@ static void vm_bind(int fd, uint32_t vm, const void *p, size_t len,
 	}
 }
 
-/* Run a batch and wait for it; returns the job's record. */
+/*
+ * Run a batch and wait for it; returns the job's record. One job runs at a
+ * time, whichever the device, so one user fence serves them all.
+ */
 static struct drm_vsvm_job_query run(int fd, uint32_t vm, uint64_t *batch,
 				     size_t words)
 {
+	static struct vsvm_tool_fence *fence;
 	struct drm_vsvm_job_query q = {};
 	struct drm_vsvm_exec e = {
 		.vm_id = vm,
 		.batch_addr = (uintptr_t)batch,
 		.batch_len = words * 8,
 	};
-	uint32_t syncobj;
+	int err;
 
-	if (drmSyncobjCreate(fd, 0, &syncobj)) {
-		perror("svm_demo: syncobj");
-		exit(1);
+	if (!fence) {
+		fence = vsvm_tool_fence_create();
+		if (!fence) {
+			perror("svm_demo: user fence");
+			exit(1);
+		}
 	}
-	e.syncobj = syncobj;
+	vsvm_tool_fence_chain(fence, &e.extensions);
 	if (drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &e)) {
 		perror("svm_demo: exec");
 		exit(1);
 	}
-	/* A failed job signals too; its record says why. */
-	if (drmSyncobjWait(fd, &syncobj, 1, INT64_MAX, 0, NULL)) {
-		perror("svm_demo: wait");
+	/* A failed job ends too: its fence gets the error, its record why. */
+	err = vsvm_tool_fence_wait(fd, fence, -1);
+	if (err) {
+		fprintf(stderr, "svm_demo: wait: %s\n", strerror(-err));
 		exit(1);
 	}
-	drmSyncobjDestroy(fd, syncobj);
 	q.job_id = e.job_id;
 	if (drmIoctl(fd, DRM_IOCTL_VSVM_JOB_QUERY, &q)) {
 		perror("svm_demo: job query");
+		exit(1);
+	}
+	if (fence->error != q.error) {
+		fprintf(stderr,
+			"svm_demo: job %llu: user fence error %lld, record error %d\n",
+			(unsigned long long)q.job_id, (long long)fence->error,
+			q.error);
 		exit(1);
 	}
 	return q;
@@ -1290,6 +1306,7 @@ int main(void)
 	 */
 	printf("svm_demo: GPU jobs on vsvm0 over malloc'd memory, mirrored in place (%u MiB):\n",
 	       BUF_SIZE >> 20);
+	printf("  (each job ends through a user fence: a word of ours the kernel writes, which the wait ioctl sleeps on)\n");
 	vm[0] = vm_create(fds[0]);
 	vm_bind(fds[0], vm[0], buf, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 	/*

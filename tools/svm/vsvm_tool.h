@@ -9,7 +9,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -45,6 +47,78 @@ static inline int vsvm_tool_open(const char *node,
 		return err;
 	}
 	return fd;
+}
+
+/*
+ * A user fence (uAPI 2.0): the end of a device's jobs, one after the
+ * other, as a timeline in a page of its own. Each job chains an extension
+ * that makes the kernel store the job's result in @error, then the next
+ * value of the timeline in @value, when the job ends; the wait ioctl
+ * sleeps until @value reaches the last value handed out.
+ */
+struct vsvm_tool_fence {
+	/* Stored by the kernel: the value of the last job that ended */
+	volatile uint64_t value;
+	/* Stored by the kernel before @value: that job's result */
+	volatile int64_t error;
+	/* The last value handed out */
+	uint64_t last;
+	/* The extension of the last job */
+	struct drm_svm_ext_user_fence ext;
+};
+
+#define VSVM_TOOL_FENCE_SIZE	4096
+
+/* A fence, or NULL with errno set. */
+static inline struct vsvm_tool_fence *vsvm_tool_fence_create(void)
+{
+	void *f = mmap(NULL, VSVM_TOOL_FENCE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return f == MAP_FAILED ? NULL : f;
+}
+
+/* Only once the fence's jobs ended, or their fd is closed. */
+static inline void vsvm_tool_fence_destroy(struct vsvm_tool_fence *f)
+{
+	if (f)
+		munmap(f, VSVM_TOOL_FENCE_SIZE);
+}
+
+/* Chain a user fence with @f's next value at the head of @extensions. */
+static inline void vsvm_tool_fence_chain(struct vsvm_tool_fence *f,
+					 __u64 *extensions)
+{
+	f->ext = (struct drm_svm_ext_user_fence) {
+		.base.next_extension = *extensions,
+		.base.name = DRM_SVM_EXT_USER_FENCE,
+		.addr = (uintptr_t)&f->value,
+		.value = ++f->last,
+		.error_addr = (uintptr_t)&f->error,
+	};
+	*extensions = (uintptr_t)&f->ext;
+}
+
+/*
+ * Sleep in DRM_IOCTL_VSVM_WAIT_USER_FENCE until @f's last job ended, for
+ * at most @timeout_ns (negative: no limit), through any vsvm fd @fd of
+ * the process. drmIoctl() calls again after a signal, with the time left
+ * the kernel wrote back. Returns 0 or -errno: -ETIME on a timeout.
+ */
+static inline int vsvm_tool_fence_wait(int fd, struct vsvm_tool_fence *f,
+				       int64_t timeout_ns)
+{
+	struct drm_svm_wait_user_fence w = {
+		.addr = (uintptr_t)&f->value,
+		.value = f->last,
+		.mask = ~0ull,
+		.op = DRM_SVM_UFENCE_WAIT_GTE,
+		.timeout_ns = timeout_ns,
+	};
+
+	if (drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w))
+		return -errno;
+	return 0;
 }
 
 #endif /* VSVM_TOOL_H */
