@@ -74,8 +74,9 @@ struct drm_svm_user_extension {
  * no such work gets one: the ioctls refuse a syncobj with -EOPNOTSUPP,
  * and the work ends through a user fence instead. The caller chains a
  * &struct drm_svm_ext_user_fence to the ioctl; when the work ends, the
- * kernel stores its result at @error_addr (if not zero), then @value at
- * @addr, and wakes the process's waiters. A thread waits with the
+ * kernel stores its result at &drm_svm_ext_user_fence.error_addr (if not
+ * zero), then &drm_svm_ext_user_fence.value at
+ * &drm_svm_ext_user_fence.addr, and wakes the process's waiters. A thread waits with the
  * driver's wait ioctl (&struct drm_svm_wait_user_fence), or reads the
  * word itself.
  *
@@ -106,9 +107,6 @@ struct drm_svm_user_extension {
 /* The &drm_svm_user_extension.name of &struct drm_svm_ext_user_fence */
 #define DRM_SVM_EXT_USER_FENCE		0
 
-/** DRM_SVM_MAX_USER_FENCES - User fences of unfinished work per process */
-#define DRM_SVM_MAX_USER_FENCES		4096
-
 /**
  * struct drm_svm_ext_user_fence - Signal the end of work through memory
  *
@@ -120,20 +118,23 @@ struct drm_svm_user_extension {
  * it wakes the waiters of &struct drm_svm_wait_user_fence. A reader that
  * sees @value with acquire ordering therefore sees the result.
  *
- * Both words must be 8-byte aligned in writable memory of the caller:
- * private memory, shared anonymous memory, shmem or hugetlbfs (a shared
- * mapping of a regular file fails with -EFAULT). The kernel pins their
- * pages from the ioctl to the stores, so that the stores never fault:
- * the memory stays in system memory meanwhile, and the stores reach the
- * pages that were mapped at the ioctl. Memory unmapped before the work
- * ends loses them.
+ * Both words must be 8-byte aligned in memory the caller can write; the
+ * ioctl checks that, faulting them in. Nothing is pinned: the stores are
+ * made into the caller's address space when the work ends, as the
+ * caller's own stores would be (they may fault, and move the page back
+ * from device memory), and reach whatever is mapped at the addresses
+ * then. A store to memory no longer mapped writable is lost, as are the
+ * stores of work that ends after the process exited. The words may be
+ * anywhere, in memory the device uses too; a fence of one queue (a
+ * device's jobs, a VM's asynchronous prefetches) is written in the
+ * queue's order, fences of different queues in no defined order, so a
+ * word shared by two queues may go back to an older value.
  *
- * At most one user fence per ioctl, and %DRM_SVM_MAX_USER_FENCES of
- * unfinished work per process, so that the pins stay bounded. Fails the
- * ioctl with -EINVAL for a zero or misaligned @addr, a misaligned
- * @error_addr, non-zero @reserved or a second user fence in the chain,
- * -EFAULT when a word's page cannot be written (no mapping, read-only,
- * PROT_NONE), -EAGAIN when the process has that many fences already.
+ * At most one user fence per ioctl. Fails the ioctl with -EINVAL for a
+ * zero or misaligned @addr, a misaligned @error_addr or one equal to
+ * @addr, non-zero @reserved or a second user fence in the chain, -EFAULT when a word cannot be
+ * written (no mapping, read-only, PROT_NONE), -EINTR when the caller is
+ * killed meanwhile.
  */
 struct drm_svm_ext_user_fence {
 	/** @base: The chain link; @base.name is %DRM_SVM_EXT_USER_FENCE */
@@ -159,15 +160,19 @@ struct drm_svm_ext_user_fence {
  * is seen at the next such wake-up or at the timeout.
  *
  * @timeout_ns is relative: zero checks once, a negative value waits
- * without limit. A wait interrupted by a signal returns -EINTR with
- * @timeout_ns set to the time left, so that calling again with the same
- * struct (which the C library's restart does) waits no longer in all;
- * a wait that times out sets it to zero.
+ * without limit. Every return but an unlimited wait's sets @timeout_ns
+ * to the time left (zero after a timeout), so that a wait interrupted by
+ * a signal and called again with the same struct (as the kernel restarts
+ * it for a handler with SA_RESTART, or as libdrm's drmIoctl() retries
+ * -EINTR) waits no longer in all. A wait that returns 0 orders the
+ * caller's later reads after the word's: it sees the result word of the
+ * fence it waited for.
  *
  * Returns 0 when the condition holds. Fails with -ETIME when the timeout
  * passes first, -EINTR on a signal, -EINVAL for an unknown @op, a zero or
  * misaligned @addr, non-zero @flags or @reserved, -EFAULT when @addr
- * cannot be read.
+ * cannot be read, -ENODEV on the render node of a device that was
+ * unplugged (another device's node still works).
  */
 struct drm_svm_wait_user_fence {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

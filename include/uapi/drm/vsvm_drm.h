@@ -242,9 +242,10 @@ struct drm_vsvm_device_query {
  *
  * Fails with -EINVAL for non-zero @flags, @pad or @reserved, a @batch_len
  * of zero, not a multiple of 8 or above %VSVM_MAX_BATCH_SIZE, a
- * @batch_addr not 8-byte aligned, a batch that wraps or a bad user fence; -EOPNOTSUPP for a non-zero @syncobj;
- * -ENOENT for an unknown @vm_id; -EACCES from another mm; -EFAULT for a
- * user fence that cannot be written.
+ * @batch_addr not 8-byte aligned, a batch that wraps or a bad user fence;
+ * -EOPNOTSUPP for a non-zero @syncobj; -ENOENT for an unknown @vm_id;
+ * -EACCES from another mm; -EFAULT for a user fence that cannot be
+ * written; -EINTR when the caller is killed while the fence is checked.
  */
 struct drm_vsvm_exec {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

@@ -308,11 +308,6 @@ struct drm_svm_mm {
 	struct drm_svm_mcache mcache;
 	/** @ufence_wq: Waiters for the process's user fences */
 	wait_queue_head_t ufence_wq;
-	/**
-	 * @ufences: User fences of unfinished work, at most
-	 * %DRM_SVM_MAX_USER_FENCES
-	 */
-	atomic_t ufences;
 };
 
 /**

@@ -106,7 +106,6 @@ struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
 	INIT_LIST_HEAD(&svm_mm->migrations);
 	drm_svm_mcache_init(&svm_mm->mcache);
 	init_waitqueue_head(&svm_mm->ufence_wq);
-	atomic_set(&svm_mm->ufences, 0);
 
 	/* The notifier lock is taken in reclaim: teach lockdep early. */
 	fs_reclaim_acquire(GFP_KERNEL);

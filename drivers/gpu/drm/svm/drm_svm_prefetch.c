@@ -172,6 +172,7 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 {
 	struct drm_svm_ufence *ufence;
 	struct drm_svm_mirror *mirror;
+	bool async;
 	int err;
 
 	err = drm_svm_ioctl_check(sdev->drm, "prefetch", 0, args->flags,
@@ -193,7 +194,8 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 		goto out_put;
 
 	args->moved = 0;
-	if (ufence)
+	async = ufence;
+	if (async)
 		err = drm_svm_prefetch_async(mirror, args, ufence);
 	else
 		err = drm_svm_mirror_prefetch(mirror, args->gpu_addr,
@@ -203,7 +205,7 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 		drm_dbg(sdev->drm,
 			"prefetch: vm %u region %u gpu %#llx range %#llx%s: %d\n",
 			args->vm_id, args->region, args->gpu_addr, args->range,
-			ufence ? " async" : "", err);
+			async ? " async" : "", err);
 out_put:
 	drm_svm_mirror_put(mirror);
 	return err;

@@ -3,10 +3,12 @@
  * Copyright © 2026 The drm_svm authors
  */
 
-#include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/overflow.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -32,18 +34,19 @@
  * wait ioctl (drm_svm_ioctl_wait_user_fence()). Since no dma-fence is
  * published, there is no fence signalling section to annotate.
  *
- * drm_svm_ufence_from_user() parses the extension and pins the pages of
- * the value word and of the optional result word. The work then ends
- * with drm_svm_ufence_signal(), which stores both through kernel
- * mappings of the pinned pages, so that it neither faults nor needs the
- * address space: it works from any worker, after the process exited, and
- * while the device goes away. Pinning keeps the pages in system memory
- * until then (a migration skips them), and a fence whose memory was
- * unmapped meanwhile stores into pages that no longer belong to the
- * process. The store wakes the waiters on &drm_svm_mm.ufence_wq, the
- * process's own queue, which the fence holds a reference to. Each pin
- * adds to the page's reference count, so a process has at most
- * %DRM_SVM_MAX_USER_FENCES fences of unfinished work (-EAGAIN beyond).
+ * drm_svm_ufence_from_user() parses the extension and checks that the
+ * value word and the optional result word can be written, faulting them
+ * in as a write would. The work then ends with drm_svm_ufence_signal(),
+ * which the driver's worker calls: it stores both words in the process's
+ * address space with kthread_use_mm() and put_user(), faulting as the
+ * process's own stores would, which is allowed since no dma-fence waits
+ * for it. Nothing is pinned meanwhile: the words' pages may move between
+ * system and device memory, be swapped out or be shared copy-on-write
+ * like any other, and the stores reach whatever is mapped at the
+ * addresses when the work ends (a store to memory unmapped by then is
+ * lost, as is any store once the process has exited). The store wakes
+ * the waiters on &drm_svm_mm.ufence_wq, the process's own queue, which
+ * the fence holds a reference to, with the mm_struct it stores into.
  *
  * The wait reads the watched word with get_user() in the waiter's own
  * context, so it accepts any memory of the caller; it needs neither a VM
@@ -58,18 +61,17 @@
  * or drm_svm_ufence_free().
  */
 struct drm_svm_ufence {
-	/** @svm_mm: The process whose waiters the store wakes; a reference */
+	/**
+	 * @svm_mm: The process whose memory the fence is in and whose
+	 * waiters the store wakes; a reference
+	 */
 	struct drm_svm_mm *svm_mm;
-	/** @value_page: Pinned page of the value word */
-	struct page *value_page;
-	/** @error_page: Pinned page of the result word, or NULL */
-	struct page *error_page;
+	/** @addr: User address of the value word */
+	u64 addr;
+	/** @error_addr: User address of the result word, or 0 */
+	u64 error_addr;
 	/** @value: The value to store */
 	u64 value;
-	/** @value_offset: Offset of the value word in @value_page */
-	u16 value_offset;
-	/** @error_offset: Offset of the result word in @error_page */
-	u16 error_offset;
 };
 
 /* Parse state of one extension chain */
@@ -94,9 +96,10 @@ static int drm_svm_ufence_ext(void *data, u64 ptr)
 		return -EFAULT;
 	if (!ext->addr || !IS_ALIGNED(ext->addr, sizeof(u64)) ||
 	    !IS_ALIGNED(ext->error_addr, sizeof(u64)) ||
+	    ext->error_addr == ext->addr ||
 	    memchr_inv(ext->reserved, 0, sizeof(ext->reserved))) {
 		drm_dbg(parse->drm,
-			"%s: user fence at %#llx, result at %#llx: misaligned, zero or reserved set\n",
+			"%s: user fence at %#llx, result at %#llx: misaligned, zero, the same or reserved set\n",
 			parse->what, ext->addr, ext->error_addr);
 		return -EINVAL;
 	}
@@ -109,21 +112,22 @@ static const drm_svm_user_ext_fn drm_svm_ufence_ext_fns[] = {
 };
 
 /*
- * Pin the page of a user word for the store, in system memory: long-term,
- * so that device memory never holds it (a device going away would wait
- * for the pin). -EFAULT when the word is not writable.
+ * Check that the caller can write the word, faulting its page in as a
+ * write would, without writing it: -EFAULT when it cannot.
  */
-static int drm_svm_ufence_pin(u64 addr, struct page **page, u16 *offset)
+static int drm_svm_ufence_probe(u64 addr)
 {
-	int ret;
+	struct mm_struct *mm = current->mm;
+	bool unlocked = false;
+	int err;
 
-	ret = pin_user_pages_fast(addr & PAGE_MASK, 1,
-				  FOLL_WRITE | FOLL_LONGTERM, page);
-	if (ret == 1) {
-		*offset = offset_in_page(addr);
-		return 0;
-	}
-	return ret == -ENOMEM || ret == -EINTR ? ret : -EFAULT;
+	if (!access_ok(u64_to_user_ptr(addr), sizeof(u64)))
+		return -EFAULT;
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	err = fixup_user_fault(mm, addr, FAULT_FLAG_WRITE, &unlocked);
+	mmap_read_unlock(mm);
+	return err == -EINTR || err == -ENOMEM || !err ? err : -EFAULT;
 }
 
 /**
@@ -134,14 +138,13 @@ static int drm_svm_ufence_pin(u64 addr, struct page **page, u16 *offset)
  *		extension may be a &struct drm_svm_ext_user_fence
  * @ufence: out: the fence, or NULL when the chain has none
  *
- * Pins the pages of the fence's words: the caller ends the fence with
- * drm_svm_ufence_signal() when the work ends, or with
- * drm_svm_ufence_free() when the work is not queued after all.
+ * Checks that the fence's words can be written, faulting them in. The
+ * caller ends the fence with drm_svm_ufence_signal() when the work ends,
+ * or with drm_svm_ufence_free() when the work is not queued after all.
  *
  * Returns: 0; -EINVAL for a bad chain or fence (see &struct
  * drm_svm_ext_user_fence), -E2BIG for a chain too long, -EFAULT for an
- * unreadable chain or a word that cannot be written, -EAGAIN when the
- * process has %DRM_SVM_MAX_USER_FENCES fences already, -ENOMEM, -EINTR.
+ * unreadable chain or a word that cannot be written, -ENOMEM, -EINTR.
  */
 int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 			     u64 extensions, struct drm_svm_ufence **ufence)
@@ -164,92 +167,61 @@ int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 	if (!parse.found)
 		return 0;
 
-	if (!atomic_add_unless(&mirror->svm_mm->ufences, 1,
-			       DRM_SVM_MAX_USER_FENCES)) {
-		drm_dbg(parse.drm, "%s: %u user fences in flight already\n",
-			what, DRM_SVM_MAX_USER_FENCES);
-		return -EAGAIN;
+	err = drm_svm_ufence_probe(parse.ext.addr);
+	if (!err && parse.ext.error_addr)
+		err = drm_svm_ufence_probe(parse.ext.error_addr);
+	if (err) {
+		drm_dbg(parse.drm,
+			"%s: user fence at %#llx, result at %#llx: %d\n",
+			what, parse.ext.addr, parse.ext.error_addr, err);
+		return err;
 	}
+
 	uf = kzalloc(sizeof(*uf), GFP_KERNEL_ACCOUNT);
-	if (!uf) {
-		err = -ENOMEM;
-		goto err_uncount;
-	}
-	err = drm_svm_ufence_pin(parse.ext.addr, &uf->value_page,
-				 &uf->value_offset);
-	if (err)
-		goto err_free;
-	if (parse.ext.error_addr) {
-		err = drm_svm_ufence_pin(parse.ext.error_addr, &uf->error_page,
-					 &uf->error_offset);
-		if (err)
-			goto err_unpin_value;
-	}
+	if (!uf)
+		return -ENOMEM;
+	uf->addr = parse.ext.addr;
+	uf->error_addr = parse.ext.error_addr;
 	uf->value = parse.ext.value;
 	uf->svm_mm = mirror->svm_mm;
 	kref_get(&uf->svm_mm->ref);
 	*ufence = uf;
 	return 0;
-
-err_unpin_value:
-	unpin_user_page(uf->value_page);
-err_free:
-	drm_dbg(parse.drm, "%s: user fence at %#llx, result at %#llx: %d\n",
-		what, parse.ext.addr, parse.ext.error_addr, err);
-	kfree(uf);
-err_uncount:
-	atomic_dec(&mirror->svm_mm->ufences);
-	return err;
 }
 EXPORT_SYMBOL_GPL(drm_svm_ufence_from_user);
 
-static void drm_svm_ufence_store(struct page *page, u16 offset, u64 value)
-{
-	u64 *word = kmap_local_page(page) + offset;
-
-	WRITE_ONCE(*word, value);
-	kunmap_local(word);
-}
-
-/* Unpin the fence's pages, dirty when stored to, and free it. */
-static void drm_svm_ufence_release(struct drm_svm_ufence *ufence, bool dirty)
-{
-	if (ufence->error_page)
-		unpin_user_pages_dirty_lock(&ufence->error_page, 1, dirty);
-	unpin_user_pages_dirty_lock(&ufence->value_page, 1, dirty);
-	atomic_dec(&ufence->svm_mm->ufences);
-	drm_svm_mm_put(ufence->svm_mm);
-	kfree(ufence);
-}
-
-/**
- * drm_svm_ufence_signal() - End the work of a user fence
- * @ufence: the fence, or NULL
- * @error: the work's result: 0, or the negative errno it failed with
- *
- * Stores @error in the result word, if the fence has one, then the value,
- * each visible before what follows, wakes the process's waiters and
- * frees the fence. Must be called from process context with no SVM lock
- * held.
+/*
+ * Store the result, then the value, in the process's memory: from a
+ * kernel thread (the driver's and the core's workers) through
+ * kthread_use_mm(), or from the process itself. A process that exited
+ * has nobody left to tell; a store to memory no longer mapped writable
+ * is lost.
  */
-void drm_svm_ufence_signal(struct drm_svm_ufence *ufence, int error)
+static void drm_svm_ufence_store(struct drm_svm_ufence *ufence, int error)
 {
-	if (!ufence)
-		return;
+	struct mm_struct *mm = ufence->svm_mm->mm;
+	bool use = current->mm != mm;
 
-	if (ufence->error_page)
-		drm_svm_ufence_store(ufence->error_page, ufence->error_offset,
-				     (u64)(s64)error);
+	if (use) {
+		if (WARN_ON_ONCE(!(current->flags & PF_KTHREAD) ||
+				 current->mm) || !mmget_not_zero(mm))
+			return;
+		kthread_use_mm(mm);
+	}
+	if (ufence->error_addr &&
+	    put_user((s64)error, (s64 __user *)u64_to_user_ptr(ufence->error_addr)))
+		pr_debug("drm_svm: user fence result at %#llx lost\n",
+			 ufence->error_addr);
 	/* The result before the value: a reader that sees one sees both. */
 	smp_wmb();
-	drm_svm_ufence_store(ufence->value_page, ufence->value_offset,
-			     ufence->value);
-	/* Pairs with the waiter's queueing before it reads the word. */
-	smp_mb();
-	wake_up_all(&ufence->svm_mm->ufence_wq);
-	drm_svm_ufence_release(ufence, true);
+	if (put_user(ufence->value,
+		     (u64 __user *)u64_to_user_ptr(ufence->addr)))
+		pr_debug("drm_svm: user fence at %#llx lost\n", ufence->addr);
+	if (use) {
+		kthread_unuse_mm(mm);
+		mmput(mm);
+	}
 }
-EXPORT_SYMBOL_GPL(drm_svm_ufence_signal);
 
 /**
  * drm_svm_ufence_free() - Drop a user fence whose work was not queued
@@ -259,10 +231,38 @@ EXPORT_SYMBOL_GPL(drm_svm_ufence_signal);
  */
 void drm_svm_ufence_free(struct drm_svm_ufence *ufence)
 {
-	if (ufence)
-		drm_svm_ufence_release(ufence, false);
+	if (!ufence)
+		return;
+	drm_svm_mm_put(ufence->svm_mm);
+	kfree(ufence);
 }
 EXPORT_SYMBOL_GPL(drm_svm_ufence_free);
+
+/**
+ * drm_svm_ufence_signal() - End the work of a user fence
+ * @ufence: the fence, or NULL
+ * @error: the work's result: 0, or the negative errno it failed with
+ *
+ * Stores @error in the result word, if the fence has one, then the value,
+ * each visible before what follows, wakes the process's waiters and
+ * frees the fence. The stores may fault, as the process's own would.
+ * Must be called from a kernel thread (a worker) or the process itself,
+ * with no SVM lock held.
+ */
+void drm_svm_ufence_signal(struct drm_svm_ufence *ufence, int error)
+{
+	if (!ufence)
+		return;
+
+	drm_svm_ufence_store(ufence, error);
+	/*
+	 * The wake-up takes the queue's lock, which orders the stores
+	 * before any waiter's read that follows its queueing.
+	 */
+	wake_up_all(&ufence->svm_mm->ufence_wq);
+	drm_svm_ufence_free(ufence);
+}
+EXPORT_SYMBOL_GPL(drm_svm_ufence_signal);
 
 static bool drm_svm_ufence_compare(u64 word,
 				   const struct drm_svm_wait_user_fence *args)
@@ -363,16 +363,28 @@ int drm_svm_ioctl_wait_user_fence(struct drm_svm_device *sdev,
 		return -EINVAL;
 	}
 
-	svm_mm = drm_svm_mm_get(current->mm);
-	if (IS_ERR(svm_mm))
-		return PTR_ERR(svm_mm);
 	/* A negative timeout, or one past the end of time, waits forever. */
 	if (args->timeout_ns < 0 ||
 	    check_add_overflow(ktime_get(), (ktime_t)args->timeout_ns,
 			       &deadline))
 		deadline = KTIME_MAX;
-	err = drm_svm_ufence_wait(&svm_mm->ufence_wq, args, deadline);
-	drm_svm_mm_put(svm_mm);
+
+	/* A word that holds already, or a poll, needs no queue. */
+	err = drm_svm_ufence_check(args);
+	if (err > 0) {
+		err = 0;
+	} else if (!err && !args->timeout_ns) {
+		err = -ETIME;
+	} else if (!err) {
+		svm_mm = drm_svm_mm_get(current->mm);
+		if (IS_ERR(svm_mm))
+			return PTR_ERR(svm_mm);
+		err = drm_svm_ufence_wait(&svm_mm->ufence_wq, args, deadline);
+		drm_svm_mm_put(svm_mm);
+	}
+	/* Acquire: what was stored before the word is seen after the wait. */
+	if (!err)
+		smp_rmb();
 
 	if (deadline != KTIME_MAX)
 		args->timeout_ns = err == -ETIME ? 0 :

@@ -686,39 +686,9 @@ static void drm_test_svm_ufence_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, m.error, (s64)UFENCE_SENTINEL);
 }
 
-/* A process's fences of unfinished work are bounded, and counted back. */
-static void drm_test_svm_ufence_max(struct kunit *test)
-{
-	struct ufence_mem __user *u = ufence_setup(test, 1);
-	struct fake *f = test->priv;
-	struct drm_svm_ufence **ufs, *uf;
-	unsigned int i;
-
-	ufs = kunit_kcalloc(test, DRM_SVM_MAX_USER_FENCES, sizeof(*ufs),
-			    GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ufs);
-	for (i = 0; i < DRM_SVM_MAX_USER_FENCES; i++)
-		KUNIT_ASSERT_EQ(test,
-				drm_svm_ufence_from_user(&f->mirror, "test",
-							 (uintptr_t)u, &ufs[i]),
-				0);
-	KUNIT_EXPECT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test",
-						       (uintptr_t)u, &uf),
-			-EAGAIN);
-
-	/* One ended, one more may start. */
-	drm_svm_ufence_signal(ufs[0], 0);
-	KUNIT_EXPECT_EQ(test, drm_svm_ufence_from_user(&f->mirror, "test",
-						       (uintptr_t)u, &ufs[0]),
-			0);
-	for (i = 0; i < DRM_SVM_MAX_USER_FENCES; i++)
-		drm_svm_ufence_free(ufs[i]);
-	KUNIT_EXPECT_EQ(test, atomic_read(&f->mirror.svm_mm->ufences), 0);
-}
-
 enum ufence_break {
 	UF_ADDR_ZERO, UF_ADDR_MISALIGNED, UF_ERROR_MISALIGNED, UF_RESERVED,
-	UF_TWO, UF_READONLY, UF_ERROR_READONLY, UF_UNMAPPED,
+	UF_TWO, UF_READONLY, UF_ERROR_READONLY, UF_UNMAPPED, UF_SAME,
 };
 
 static const struct ufence_bad_case {
@@ -734,6 +704,7 @@ static const struct ufence_bad_case {
 	{ "readonly", UF_READONLY, -EFAULT },
 	{ "error-readonly", UF_ERROR_READONLY, -EFAULT },
 	{ "unmapped", UF_UNMAPPED, -EFAULT },
+	{ "error-same", UF_SAME, -EINVAL },
 };
 
 static void ufence_bad_desc(const struct ufence_bad_case *c, char *desc)
@@ -782,6 +753,10 @@ static void drm_test_svm_ufence_bad(struct kunit *test)
 		break;
 	case UF_ERROR_READONLY:
 		KUNIT_ASSERT_EQ(test, put_user(ro + 8, &ext->error_addr), 0);
+		break;
+	case UF_SAME:
+		KUNIT_ASSERT_EQ(test, put_user((uintptr_t)&u->value,
+					       &ext->error_addr), 0);
 		break;
 	case UF_UNMAPPED:
 		/* Below the first page of user space: never mapped */
@@ -924,7 +899,6 @@ static struct kunit_suite drm_svm_mirror_suite = {
 static struct kunit_case drm_svm_ufence_tests[] = {
 	KUNIT_CASE(drm_test_svm_ufence_signal),
 	KUNIT_CASE(drm_test_svm_ufence_free),
-	KUNIT_CASE(drm_test_svm_ufence_max),
 	KUNIT_CASE_PARAM(drm_test_svm_ufence_bad, ufence_bad_gen_params),
 	KUNIT_CASE_PARAM(drm_test_svm_ufence_wait_op, ufence_op_gen_params),
 	KUNIT_CASE(drm_test_svm_ufence_wait_args),

@@ -601,6 +601,8 @@ struct vsvm_job *vsvm_job_create(struct vsvm_engine *engine,
  */
 void vsvm_job_destroy(struct vsvm_job *job)
 {
+	/* Never queued: its user fence, if any, is not written */
+	drm_svm_ufence_free(job->ufence);
 	drm_svm_mirror_put(job->mirror);
 	vsvm_job_record_put(job->record);
 	kfree(job);

@@ -224,7 +224,7 @@ out_unlock:
  * batch, or a bad extension chain or user fence (also -EFAULT or
  * -E2BIG); -EOPNOTSUPP for a syncobj; -ENOENT for an unknown VM; -EACCES
  * for a VM of another mm; -EFAULT for a user fence that cannot be
- * written; -ENOMEM.
+ * written; -EINTR when killed meanwhile; -ENOMEM.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 {
