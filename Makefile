@@ -6,7 +6,7 @@
 #   make test       KUnit + IGT tests + host checks + the peer suite, in the VM
 #
 # Variables: KASAN=1 (KASAN kernel variant), DRM_SVM_CACHE (kernel cache,
-# default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 900, or
+# default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 1500, or
 # 1800 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
 # IGT (comma-separated IGT tests for the igt suite, e.g. IGT=vsvm_inject),
@@ -23,7 +23,7 @@ KASAN		?= 0
 BENCH		?=
 comma		:= ,
 space		:= $(subst ,, )
-VM_TIMEOUT	?= 900
+VM_TIMEOUT	?= 1500
 # The bench's migration metrics move and check 256 MiB many times over.
 BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
 ONLY		?=
