@@ -1005,10 +1005,17 @@ static inline void *svm_alloc_aligned(uint64_t size, uint64_t align)
 	return start;
 }
 
+/*
+ * 32-bit words that may alias memory of any type: the buffers compared
+ * are often written as 64-bit words, and plain uint32_t loads would let
+ * the compiler read them before such a store (strict aliasing).
+ */
+typedef uint32_t __attribute__((may_alias)) svm_word32;
+
 /* Fills with 32-bit words seed, seed + 1, ... (never all zero). */
 static inline void svm_pattern_fill(void *ptr, uint64_t len, uint32_t seed)
 {
-	uint32_t *p = ptr;
+	svm_word32 *p = ptr;
 	uint64_t i;
 
 	for (i = 0; i < len / 4; i++)
@@ -1022,7 +1029,7 @@ static inline void svm_pattern_fill(void *ptr, uint64_t len, uint32_t seed)
 static inline int64_t svm_pattern_check(const void *ptr, uint64_t len,
 					uint32_t seed)
 {
-	const uint32_t *p = ptr;
+	const svm_word32 *p = ptr;
 	uint64_t i;
 
 	for (i = 0; i < len / 4; i++)
@@ -1035,7 +1042,7 @@ static inline int64_t svm_pattern_check(const void *ptr, uint64_t len,
 static inline int64_t svm_value_check(const void *ptr, uint64_t len,
 				      uint32_t value)
 {
-	const uint32_t *p = ptr;
+	const svm_word32 *p = ptr;
 	uint64_t i;
 
 	for (i = 0; i < len / 4; i++)
@@ -1045,7 +1052,7 @@ static inline int64_t svm_value_check(const void *ptr, uint64_t len,
 }
 
 #define svm_assert_pattern(ptr, len, seed) do { \
-	const uint32_t *__p = (const void *)(ptr); \
+	const svm_word32 *__p = (const void *)(ptr); \
 	int64_t __i = svm_pattern_check(__p, (len), (seed)); \
 	igt_assert_f(__i < 0, "%s: word %" PRId64 " is %#x, expected %#x\n", \
 		     #ptr, __i, __i < 0 ? 0 : __p[__i], \
@@ -1053,7 +1060,7 @@ static inline int64_t svm_value_check(const void *ptr, uint64_t len,
 } while (0)
 
 #define svm_assert_value(ptr, len, value) do { \
-	const uint32_t *__p = (const void *)(ptr); \
+	const svm_word32 *__p = (const void *)(ptr); \
 	int64_t __i = svm_value_check(__p, (len), (value)); \
 	igt_assert_f(__i < 0, "%s: word %" PRId64 " is %#x, expected %#x\n", \
 		     #ptr, __i, __i < 0 ? 0 : __p[__i], (uint32_t)(value)); \
@@ -1062,7 +1069,7 @@ static inline int64_t svm_value_check(const void *ptr, uint64_t len,
 /* Index of the first 32-bit word where @a and @b differ, or -1. */
 static inline int64_t svm_mem_diff(const void *a, const void *b, uint64_t len)
 {
-	const uint32_t *pa = a, *pb = b;
+	const svm_word32 *pa = a, *pb = b;
 	uint64_t i;
 
 	for (i = 0; i < len / 4; i++)
@@ -1072,8 +1079,8 @@ static inline int64_t svm_mem_diff(const void *a, const void *b, uint64_t len)
 }
 
 #define svm_assert_mem_eq(got, expected, len) do { \
-	const uint32_t *__g = (const void *)(got); \
-	const uint32_t *__e = (const void *)(expected); \
+	const svm_word32 *__g = (const void *)(got); \
+	const svm_word32 *__e = (const void *)(expected); \
 	int64_t __i = svm_mem_diff(__g, __e, (len)); \
 	igt_assert_f(__i < 0, "%s: word %" PRId64 " is %#x, expected %#x\n", \
 		     #got, __i, __i < 0 ? 0 : __g[__i], \
