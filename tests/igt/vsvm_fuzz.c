@@ -328,7 +328,7 @@ struct fz_uf_slot {
 	uint64_t file_gen;
 	unsigned int ioctl;
 	bool has_error;		/* error_addr is the slot's error */
-	bool taken;		/* counted in &fz.uf_held */
+	bool taken;		/* handed out, not yet found written */
 };
 
 /* The fence of the call being made. */
@@ -370,11 +370,6 @@ struct fz {
 	struct fz_uf_slot uf_slots[FZ_UF_SLOTS];
 	unsigned int uf_next;		/* the next slot to hand out */
 	uint64_t uf_token;		/* the last value handed out */
-	/*
-	 * At most how many fences of the process the kernel has: those of
-	 * slots not found written yet, and every UF_MAIN one ever taken.
-	 */
-	uint64_t uf_held;
 	/* A page for the fence extensions of a call, then a guard page */
 	struct drm_svm_ext_user_fence *uf_ext;
 	struct fz_uf_call uf;
@@ -451,10 +446,10 @@ static const int e_vm_bind[] = {
 
 /*
  * EOPNOTSUPP: a non-zero syncobj; EFAULT also: an unwritable user fence;
- * EAGAIN: DRM_SVM_MAX_USER_FENCES fences of the process in flight.
+ * EINTR: killed while the user fence is faulted in.
  */
 static const int e_exec[] = {
-	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EOPNOTSUPP, EAGAIN, 0
+	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EOPNOTSUPP, EINTR, 0
 };
 
 static const int e_job_query[] = {
@@ -463,7 +458,7 @@ static const int e_job_query[] = {
 
 static const int e_prefetch[] = {
 	EINVAL, EFAULT, E2BIG, ENOMEM, ENOENT, EACCES, EPERM, EINTR, EIO,
-	EBUSY, EOPNOTSUPP, EAGAIN, 0
+	EBUSY, EOPNOTSUPP, 0
 };
 
 static const int e_residency[] = {
@@ -1133,8 +1128,6 @@ static void fz_uf_reap(struct fz *f, unsigned int i)
 	__atomic_store_n(&w->error, (int64_t)FZ_UF_NOERR, __ATOMIC_RELAXED);
 	__atomic_store_n(&w->value, 0, __ATOMIC_RELAXED);
 	s->token = 0;
-	if (s->taken)
-		f->uf_held--;
 	s->taken = false;
 	__atomic_fetch_add(&f->sh->uf_reaped, 1, __ATOMIC_RELAXED);
 }
@@ -1345,8 +1338,6 @@ static void fz_uf_after(struct fz *f, unsigned int idx, void *arg,
 	c->taken = !err && c->head && ext == c->head;
 	if (err && c->head && ext == c->head && fz_uf_kinds[c->kind].err)
 		__atomic_fetch_add(&f->sh->uf_refused, 1, __ATOMIC_RELAXED);
-	if (c->taken && c->kind == UF_MAIN)
-		f->uf_held++;
 	fz_uf_check_spare(f, idx);
 	if (c->slot < 0)
 		return;
@@ -1354,7 +1345,6 @@ static void fz_uf_after(struct fz *f, unsigned int idx, void *arg,
 	w = &f->uf_words[c->slot];
 	if (c->taken) {
 		s->taken = true;
-		f->uf_held++;
 		s->ioctl = idx;
 		s->file = f->target == T_OWN ? f->file : NULL;
 		s->file_gen = f->file->gen;
@@ -1430,7 +1420,6 @@ static void fz_uf_last_job(struct fz *f, struct fz_file *file)
 		return;
 	}
 	f->uf_slots[slot].taken = true;
-	f->uf_held++;
 	f->uf_slots[slot].file = file;
 	f->uf_slots[slot].file_gen = file->gen;
 	f->uf_slots[slot].job = e.job_id;
@@ -1496,14 +1485,9 @@ static int fz_ext_check(struct fz *f, uint64_t ext, struct fz_ck *ck)
 			ck->state = CK_FAIL;
 			ck->errs = es_of(err, -1, -1);
 		} else if (f->uf.kind == UF_MAIN) {
-			/* Pinning it may have to move it out of VRAM. */
+			/* Faulting it in may have to bring it back from VRAM. */
 			ck->state = CK_MAYBE;
 			ck->errs = es_of(EFAULT, ENOMEM, -1);
-		}
-		/* Only with that many fences in flight: never, in practice. */
-		if (!err && f->uf_held >= DRM_SVM_MAX_USER_FENCES) {
-			ck->state = CK_MAYBE;
-			es_add(&ck->errs, EAGAIN);
 		}
 		return 1;
 	}

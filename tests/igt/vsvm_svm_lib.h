@@ -456,11 +456,12 @@ static inline int __svm_exec(int fd, struct drm_vsvm_exec *args)
 /*
  * User fences
  *
- * A struct svm_fence is a timeline in memory of its own (a page, so that a
- * kernel store after the fence is destroyed lands nowhere that matters):
- * each submission given the fence chains a DRM_SVM_EXT_USER_FENCE that
+ * A struct svm_fence is a timeline in a page of its own, which the device
+ * never touches: each submission given the fence chains a DRM_SVM_EXT_USER_FENCE that
  * stores the next value, and waiting for the fence waits for the last value
- * handed out. Use one fence per queue (a device's jobs, a VM's prefetches):
+ * handed out. The kernel stores to whatever is mapped at the fence's
+ * address when the work ends, so destroy a fence only once its work ended.
+ * Use one fence per queue (a device's jobs, a VM's prefetches):
  * work of two queues may end out of order.
  */
 struct svm_fence {

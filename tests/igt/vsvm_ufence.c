@@ -106,11 +106,13 @@
  *		EFAULT.
  *
  * SUBTEST: unmapped-before-end
- * Description: A fenced job is queued behind a gate job; its fence page
- *		is unmapped, and a new page is mapped at the same address,
- *		while the job is still queued (checked with JOB_QUERY). The
- *		job then runs and ends (DONE, its data written), and the new
- *		page still reads zero: the store went to the old page.
+ * Description: Two fenced jobs are queued behind a gate job; both fence
+ *		pages are unmapped, and a new page is mapped where the first
+ *		was, while the jobs are still queued (checked with
+ *		JOB_QUERY). The jobs then run and end (DONE, their data
+ *		written): the first one's value and result reach the new
+ *		page, nothing else of it changes, and the second one's
+ *		store, with nothing mapped, is lost without harm.
  *
  * SUBTEST: exit-in-flight
  * Description: A child process queues a long job and a fenced job
@@ -122,16 +124,11 @@
  * Description: A fenced job is queued behind a gate job, with the fence
  *		in a private anonymous page; the process forks meanwhile.
  *		The parent's fence word gets the value and its data the
- *		job's store (the pinned page stays the parent's); the child,
+ *		job's store (the store, made in the parent's address space,
+ *		breaks the copy-on-write there); the child,
  *		told through a pipe once the parent's wait returned, still
  *		has the old words.
- *
- * SUBTEST: too-many
- * Description: Behind a gate job, DRM_SVM_MAX_USER_FENCES fenced jobs
- *		queue; one more fenced exec, and a fenced prefetch, fail
- *		with EAGAIN and write nothing, while an exec without a
- *		fence still queues. Once the gate opens, every fence is
- *		written in order, and a fenced exec works again.
+
  */
 
 #include <errno.h>
@@ -1330,16 +1327,15 @@ static void test_unmapped_before_end(int fd)
 {
 	uint32_t vm = uf_vm_create(fd);
 	uint64_t *data = uf_data_alloc(fd, vm, UF_PAGE);
-	uint64_t *fence = uf_page_alloc(), *page;
+	uint64_t *fence = uf_page_alloc(), *gone = uf_page_alloc(), *page;
 	struct svm_fence *tail_fence = svm_fence_create();
 	struct drm_svm_ext_user_fence ext;
 	struct drm_vsvm_job_query q;
 	struct svm_batch fb, tail;
 	uint32_t status = ~0u;
-	uint64_t job = 0;
+	uint64_t job = 0, job_gone = 0;
 	struct uf_gate g;
-	int exec_err, unmap_err = 0, open_err;
-	bool same = false;
+	int exec_err, gone_err, unmap_err = 0, open_err;
 	unsigned int i;
 
 	fence[0] = 0;
@@ -1354,47 +1350,51 @@ static void test_unmapped_before_end(int fd)
 	uf_ext(&ext, &fence[0], &fence[1], UF_VALUE);
 	exec_err = __uf_exec(fd, vm, svm_batch_addr(&fb), svm_batch_len(&fb),
 			     &ext, &job);
+	uf_ext(&ext, &gone[0], &gone[1], UF_VALUE + 1);
+	gone_err = __uf_exec(fd, vm, svm_batch_addr(&fb), svm_batch_len(&fb),
+			     &ext, &job_gone);
 	if (!exec_err) {
 		unmap_err = munmap(fence, UF_PAGE) ? -errno : 0;
+		if (munmap(gone, UF_PAGE))
+			unmap_err = -errno;
 		memset(&q, 0, sizeof(q));
 		q.job_id = job;
 		if (!__svm_job_query(fd, &q))
 			status = q.status;
 	}
-	/* A new page where the fence was, while the job is queued. */
+	/* A new page where the first fence was, while the job is queued. */
 	page = mmap(fence, UF_PAGE, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (page != MAP_FAILED && page != fence)
-		munmap(page, UF_PAGE);
-	same = page == fence;
-	if (!same)
-		page = svm_alloc(UF_PAGE);
-	/* A page of its own, not the zero page */
-	memset(page, 0, UF_PAGE);
-	/* Queued behind the fenced job, with a fence that stays mapped */
+	if (page != MAP_FAILED)
+		memset(page, 0, UF_PAGE);
+	/* Queued behind the fenced jobs, with a fence that stays mapped */
 	svm_exec_batch(fd, vm, &tail, tail_fence);
 	open_err = uf_gate_open(&g);
 
-	igt_assert_f(exec_err == 0, "exec: %d (%s)\n", exec_err,
-		     strerror(-exec_err));
+	igt_assert_f(exec_err == 0 && gone_err == 0, "exec: %d, %d\n",
+		     exec_err, gone_err);
 	igt_assert_eq(unmap_err, 0);
 	igt_assert_eq(open_err, 0);
-	igt_info("the fenced job was %s when its fence page was unmapped; "
-		 "the new page is %s\n", svm_job_status_str(status),
-		 same ? "at the same address" : "elsewhere");
+	igt_assert_f(page == fence, "no new page at %p: %p\n", (void *)fence,
+		     (void *)page);
 	igt_assert_f(status == DRM_VSVM_JOB_QUEUED,
 		     "the fenced job was %s when its fence page was unmapped, "
 		     "behind a job that had not ended\n",
 		     svm_job_status_str(status));
 
-	uf_job_wait(fd, job, &q, "job of the unmapped fence");
+	uf_job_wait(fd, job, &q, "job of the remapped fence");
+	uf_assert_job_ok(&q, "job of the remapped fence");
+	uf_job_wait(fd, job_gone, &q, "job of the unmapped fence");
 	uf_assert_job_ok(&q, "job of the unmapped fence");
-	/* The job after it ended: the first one's store is done too. */
+	/* The job after them ended: their stores are done too. */
 	svm_wait_job(fd, tail_fence, SVM_JOB_TIMEOUT_NS);
 	igt_assert_eq(svm_fence_status(tail_fence), 1);
 	igt_assert_eq_u64(data[0], UF_DATA);
 	igt_assert_eq_u64(data[1], UF_DATA + 1);
-	for (i = 0; i < UF_WORDS; i++)
+	/* The store reached what was mapped at the address when it ended. */
+	igt_assert_eq_u64(page[0], UF_VALUE);
+	igt_assert_eq_u64(page[1], 0);
+	for (i = 2; i < UF_WORDS; i++)
 		igt_assert_f(page[i] == 0, "word %u of the new page holds %#"
 			     PRIx64 "\n", i, page[i]);
 	uf_gate_fini(&g);
@@ -1585,70 +1585,6 @@ static void test_fork_cow(int fd)
 	svm_vm_destroy(fd, vm);
 }
 
-/* too-many */
-
-static void test_too_many(int fd)
-{
-	uint32_t vm = uf_vm_create(fd);
-	uint64_t *fence = uf_page_alloc();
-	uint64_t *data = uf_data_alloc(fd, vm, UF_PAGE);
-	struct drm_svm_ext_user_fence ext;
-	struct drm_vsvm_job_query q;
-	struct svm_batch b;
-	uint64_t i, job = 0, moved;
-	struct uf_gate g;
-	int err;
-
-	svm_batch_init(&b, fd, vm);
-	cmd_end(&b);
-	fence[0] = 0;
-
-	uf_gate_close(&g, fd, vm);
-	for (i = 1; i <= DRM_SVM_MAX_USER_FENCES; i++) {
-		uf_ext(&ext, &fence[0], NULL, i);
-		err = __uf_exec(fd, vm, svm_batch_addr(&b), svm_batch_len(&b),
-				&ext, &job);
-		if (err)
-			break;
-	}
-	igt_assert_f(err == 0, "fenced exec %" PRIu64 " of %u failed: %d "
-		     "(%s)\n", i, DRM_SVM_MAX_USER_FENCES, err,
-		     strerror(-err));
-
-	uf_ext(&ext, &fence[1], &fence[2], UF_VALUE);
-	err = __uf_exec(fd, vm, svm_batch_addr(&b), svm_batch_len(&b), &ext,
-			&job);
-	igt_assert_eq(err, -EAGAIN);
-	err = __uf_prefetch(fd, vm, to_u64(data), UF_PAGE,
-			    DRM_SVM_REGION_DEVICE, &ext, &moved);
-	igt_assert_eq(err, -EAGAIN);
-	/* Work without a fence is not limited. */
-	svm_exec_batch(fd, vm, &b, NULL);
-	igt_assert_eq_u64(uf_load(&fence[0]), 0);
-
-	igt_assert_eq(uf_gate_open(&g), 0);
-	uf_wait_eq(fd, &fence[0], DRM_SVM_MAX_USER_FENCES);
-	igt_assert_eq_u64(fence[1], UF_SENTINEL(1));
-	igt_assert_eq_u64(fence[2], UF_SENTINEL(2));
-
-	/* Counted back: a fence may be taken again. */
-	job = uf_exec_batch(fd, vm, &b, &ext);
-	uf_wait_eq(fd, &fence[1], UF_VALUE);
-	igt_assert_eq_u64(fence[2], 0);
-	svm_job_query(fd, job, &q);
-	uf_assert_job_ok(&q, "fenced job after the limit");
-	/*
-	 * The gate job ran before every fenced one; its record is gone from
-	 * the file's history of 4096 jobs.
-	 */
-	uf_gate_free(&g);
-
-	svm_batch_fini(&b);
-	munmap(data, UF_PAGE);
-	munmap(fence, UF_PAGE);
-	svm_vm_destroy(fd, vm);
-}
-
 igt_main
 {
 	const struct uf_neg_case *nc;
@@ -1725,15 +1661,10 @@ igt_main
 	igt_subtest("exit-in-flight")
 		test_exit_in_flight(fd);
 
-	igt_describe("fork() while a job's fence page is pinned: the parent "
+	igt_describe("fork() while a job's fence is pending: the parent "
 		     "gets the value, the child keeps its copy.");
 	igt_subtest("fork-cow")
 		test_fork_cow(fd);
-
-	igt_describe("At most DRM_SVM_MAX_USER_FENCES fences of unfinished "
-		     "work per process: EAGAIN beyond.");
-	igt_subtest("too-many")
-		test_too_many(fd);
 
 	igt_fixture {
 		uf_release_stale_gate();
