@@ -382,9 +382,13 @@ int drm_svm_ioctl_wait_user_fence(struct drm_svm_device *sdev,
 		err = drm_svm_ufence_wait(&svm_mm->ufence_wq, args, deadline);
 		drm_svm_mm_put(svm_mm);
 	}
-	/* Acquire: what was stored before the word is seen after the wait. */
-	if (!err)
+	if (!err) {
+		/*
+		 * Acquire, pairing with drm_svm_ufence_store()'s smp_wmb():
+		 * the result stored before the value is seen after the wait.
+		 */
 		smp_rmb();
+	}
 
 	if (deadline != KTIME_MAX)
 		args->timeout_ns = err == -ETIME ? 0 :
