@@ -880,6 +880,8 @@ static inline int __svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
 		.region = region,
 		.gpu_addr = gpu,
 		.range = size,
+		/* The kernel sets it, to 0 for asynchronous work */
+		.moved = ~0ull,
 	};
 	int err;
 

@@ -671,27 +671,6 @@ static void test_order(int fd)
  * Prefetch with the user fence @f (the lib's, chained as the lib does);
  * *@moved is what the kernel left in the field, ~0 before.
  */
-static int uf_prefetch_fence(int fd, uint32_t vm, uint64_t gpu,
-			     uint64_t size, uint32_t region,
-			     struct svm_fence *f, uint64_t *moved)
-{
-	struct drm_svm_prefetch args = {
-		.vm_id = vm,
-		.region = region,
-		.gpu_addr = gpu,
-		.range = size,
-		.moved = ~0ull,
-	};
-	int err;
-
-	svm_fence_chain(f, &args.extensions);
-	err = __svm_prefetch_ioctl(fd, &args);
-	if (err)
-		svm_fence_unchain(f);
-	*moved = args.moved;
-	return err;
-}
-
 static int __uf_prefetch(int fd, uint32_t vm, uint64_t gpu, uint64_t size,
 			 uint32_t region, struct drm_svm_ext_user_fence *ext,
 			 uint64_t *moved)
@@ -735,8 +714,8 @@ static void test_prefetch_async(int fd)
 	svm_bind_ptr(fd, vm, buf, size, 0);
 
 	f->error = (int64_t)UF_SENTINEL(1);
-	err = uf_prefetch_fence(fd, vm, to_u64(buf), size,
-				DRM_SVM_REGION_DEVICE, f, &moved);
+	err = __svm_prefetch(fd, vm, to_u64(buf), size,
+			     DRM_SVM_REGION_DEVICE, f, &moved);
 	igt_assert_f(err == 0, "async prefetch: %d (%s)\n", err,
 		     strerror(-err));
 	igt_assert_eq_u64(moved, 0);
@@ -763,8 +742,8 @@ static void test_prefetch_async(int fd)
 
 	/* The range is walked by the work: a hole fails the fence. */
 	f->error = (int64_t)UF_SENTINEL(1);
-	err = uf_prefetch_fence(fd, vm, to_u64(unbound), SZ_2M,
-				DRM_SVM_REGION_DEVICE, f, &moved);
+	err = __svm_prefetch(fd, vm, to_u64(unbound), SZ_2M,
+			     DRM_SVM_REGION_DEVICE, f, &moved);
 	if (!err)
 		svm_wait_job(fd, f, SVM_JOB_TIMEOUT_NS);
 	status = err ? 0 : svm_fence_status(f);

@@ -23,8 +23,9 @@
  *		its render node is closed, ends on its own: the fence word
  *		gets the job's value, with error 0 and the right checksum
  *		for a job that ended first, or -ENOENT for one the close of
- *		its VM cut short; the CPU's data is intact. Unloading vsvm fails with EWOULDBLOCK while the node
- *		is open; once the fence is written, nothing holds the module
+ *		its VM cut short; the CPU's data is intact. Unloading vsvm
+ *		fails with EWOULDBLOCK while the node is open; once the
+ *		fence is written, nothing holds the module
  *		(its refcnt drops to 0) and the harness unloads it next.
  */
 
