@@ -105,6 +105,11 @@ IGT_TEST_DESCRIPTION("Seeded fuzzing of the vsvm and drm_svm ioctls");
  * same arguments, pointers included, on every run.
  */
 #define FZ_BASE(worker)	(0x600000000000ull + ((uint64_t)(worker) << 32))
+/*
+ * A worker's user fence pages, far from its span: no binding made from
+ * the span's ranges covers them, so no job of the worker writes them.
+ */
+#define FZ_UF_BASE(worker) (0x500000000000ull + ((uint64_t)(worker) << 32))
 
 /* An address in the kernel half, as an x86-64 direct map one. */
 #define FZ_KERNEL_ADDR	0xffff888000000000ull
@@ -1882,6 +1887,32 @@ static void fz_classify(struct fz *f, uint64_t addr, uint64_t len,
 	/* Near NULL, or past the last user page: never mapped. */
 	if (addr < 65536 || addr > FZ_VA_END - FZ_PAGE - len)
 		return;
+	/* The fence pages, outside the span */
+	if (fz_within(addr, len, (uintptr_t)f->uf_ext, FZ_PAGE)) {
+		wd->read = RD_OK;
+		wd->nvals = 1;
+		wd->det = true;
+		memcpy(&wd->vals[0], (void *)(uintptr_t)addr, 8);
+		return;
+	}
+	if (fz_within(addr, len, slots, FZ_UF_SLOTS * 16)) {
+		s = &f->uf_slots[(addr - slots) / 16];
+		wd->read = RD_OK;
+		wd->nvals = 1;
+		wd->det = true;
+		if ((addr - slots) % 16 < 8) {
+			/* Work in flight: 0, or its value once it ended. */
+			wd->vals[0] = 0;
+			wd->vals[1] = s->token;
+			wd->nvals = s->token ? 2 : 1;
+		} else if (s->token && s->has_error) {
+			wd->det = false;
+			wd->nvals = 0;
+		} else {
+			wd->vals[0] = FZ_UF_NOERR;
+		}
+		return;
+	}
 	if (addr + len <= FZ_BASE(f->worker) || addr >= f->span_end) {
 		/* Not the worker's memory: libc's, the stack, or nothing. */
 		wd->read = RD_MAYBE;
@@ -1907,26 +1938,9 @@ static void fz_classify(struct fz *f, uint64_t addr, uint64_t len,
 		memcpy(&wd->vals[0], (void *)(uintptr_t)addr, 8);
 		return;
 	}
-	if (fz_within(addr, len, (uintptr_t)f->ext_page, FZ_PAGE) ||
-	    fz_within(addr, len, (uintptr_t)f->uf_ext, FZ_PAGE)) {
+	if (fz_within(addr, len, (uintptr_t)f->ext_page, FZ_PAGE)) {
 		wd->det = true;
 		memcpy(&wd->vals[0], (void *)(uintptr_t)addr, 8);
-		return;
-	}
-	if (fz_within(addr, len, slots, FZ_UF_SLOTS * 16)) {
-		s = &f->uf_slots[(addr - slots) / 16];
-		wd->det = true;
-		if ((addr - slots) % 16 < 8) {
-			/* Work in flight: 0, or its value once it ended. */
-			wd->vals[0] = 0;
-			wd->vals[1] = s->token;
-			wd->nvals = s->token ? 2 : 1;
-		} else if (s->token && s->has_error) {
-			wd->det = false;
-			wd->nvals = 0;
-		} else {
-			wd->vals[0] = FZ_UF_NOERR;
-		}
 		return;
 	}
 	/* A gap or a guard page of the worker's fixed mappings. */
@@ -2513,12 +2527,16 @@ static void fz_setup_memory(struct fz *f)
 	f->ext_page = e;
 	at += 2 * FZ_2M;
 
+	f->span_end = at;
+
 	/*
 	 * The user fence slots, two pages, never unmapped: a fence of work
 	 * in flight when a file closes or a child is killed still gets
 	 * written. Then a page for the fence extensions of a call, and a
-	 * guard page after it.
+	 * guard page after it. Outside the span: GPU jobs store to what
+	 * the span's bindings cover, and must not reach them.
 	 */
+	at = FZ_UF_BASE(f->worker);
 	f->uf_words = fz_map(at, FZ_UF_SLOTS * sizeof(*f->uf_words),
 			     PROT_READ | PROT_WRITE, anon, -1);
 	for (i = 0; i < FZ_UF_SLOTS; i++)
@@ -2526,7 +2544,6 @@ static void fz_setup_memory(struct fz *f)
 	at += FZ_UF_SLOTS * sizeof(*f->uf_words) + FZ_PAGE;
 	f->uf_ext = fz_map(at, 2 * FZ_PAGE, PROT_READ | PROT_WRITE, anon, -1);
 	mprotect((char *)f->uf_ext + FZ_PAGE, FZ_PAGE, PROT_NONE);
-	f->span_end = at + 2 * FZ_PAGE;
 }
 
 /*
