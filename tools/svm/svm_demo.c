@@ -157,6 +157,7 @@ static struct drm_vsvm_job_query run(int fd, uint32_t vm, uint64_t *batch,
 		.batch_addr = (uintptr_t)batch,
 		.batch_len = words * 8,
 	};
+	int64_t error;
 	int err;
 
 	if (!fence) {
@@ -182,11 +183,11 @@ static struct drm_vsvm_job_query run(int fd, uint32_t vm, uint64_t *batch,
 		perror("svm_demo: job query");
 		exit(1);
 	}
-	if (fence->error != q.error) {
+	error = vsvm_tool_fence_error(fence);
+	if (error != q.error) {
 		fprintf(stderr,
 			"svm_demo: job %llu: user fence error %lld, record error %d\n",
-			(unsigned long long)q.job_id, (long long)fence->error,
-			q.error);
+			(unsigned long long)q.job_id, (long long)error, q.error);
 		exit(1);
 	}
 	return q;

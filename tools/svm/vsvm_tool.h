@@ -58,9 +58,9 @@ static inline int vsvm_tool_open(const char *node,
  */
 struct vsvm_tool_fence {
 	/* Stored by the kernel: the value of the last job that ended */
-	volatile uint64_t value;
+	uint64_t value;
 	/* Stored by the kernel before @value: that job's result */
-	volatile int64_t error;
+	int64_t error;
 	/* The last value handed out */
 	uint64_t last;
 	/* The extension of the last job */
@@ -119,6 +119,12 @@ static inline int vsvm_tool_fence_wait(int fd, struct vsvm_tool_fence *f,
 	if (drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w))
 		return -errno;
 	return 0;
+}
+
+/* The result of @f's last job that ended, as the kernel stored it. */
+static inline int64_t vsvm_tool_fence_error(const struct vsvm_tool_fence *f)
+{
+	return __atomic_load_n(&f->error, __ATOMIC_ACQUIRE);
 }
 
 #endif /* VSVM_TOOL_H */
