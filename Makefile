@@ -15,7 +15,8 @@
 # (its subtests, as --run-subtest takes them, e.g. STRESS_SUBTESTS='*'),
 # STRESS_COHERENT=1 (run it with device-coherent VRAM too),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k"),
-# FUZZ_SEED and FUZZ_CALLS (seed and call count of the ioctl fuzzer),
+# FUZZ_SEED, FUZZ_CALLS and FUZZ_SECONDS (seed, call count and time cap of
+# the ioctl fuzzer; the cap is 200 s, 100 s with KASAN=1),
 # FUZZ_FAILSLAB=1 (the fuzzer makes slab allocations fail), FUZZ_REPRO=0
 # (the fuzzer skips its reproducers of kernel bugs the test kernel fixes).
 
@@ -36,7 +37,10 @@ FUZZ_SEED	?=
 FUZZ_CALLS	?=
 FUZZ_FAILSLAB	?=
 FUZZ_REPRO	?=
+# KASAN's guest is about twice as slow: half the fuzzing time keeps CI short.
+FUZZ_SECONDS	?= $(if $(filter 1,$(KASAN)),100)
 FUZZ_APPEND	:= $(strip $(if $(FUZZ_SEED),svm.fuzz_seed=$(FUZZ_SEED)) \
+		     $(if $(FUZZ_SECONDS),svm.fuzz_seconds=$(FUZZ_SECONDS)) \
 		     $(if $(FUZZ_CALLS),svm.fuzz_calls=$(FUZZ_CALLS)) \
 		     $(if $(FUZZ_FAILSLAB),svm.fuzz_failslab=$(FUZZ_FAILSLAB)) \
 		     $(if $(FUZZ_REPRO),svm.fuzz_repro=$(FUZZ_REPRO)))

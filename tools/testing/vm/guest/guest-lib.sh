@@ -402,19 +402,21 @@ test_stress() {
 
 # The ioctl fuzzer, on the four devices of the multi-device tests (so that
 # links and isolation groups are in play) with 16 MiB of VRAM each, so
-# that prefetches and faults evict. svm.fuzz_seed= and svm.fuzz_calls= on
-# the kernel command line (make test FUZZ_SEED=... FUZZ_CALLS=...) replace
-# the default seed and call count; svm.fuzz_failslab=1 makes slab
+# that prefetches and faults evict. svm.fuzz_seed=, svm.fuzz_calls= and
+# svm.fuzz_seconds= on the kernel command line (make test FUZZ_SEED=...
+# FUZZ_CALLS=... FUZZ_SECONDS=...) replace the default seed, call count
+# and time cap; svm.fuzz_failslab=1 makes slab
 # allocations of some calls fail, and svm.fuzz_repro=0 skips the
 # reproducers of kernel bugs the test kernel fixes (FUZZ_FAILSLAB=1,
 # FUZZ_REPRO=0). The
 # fuzzer's watchdog fails a worker that stops making calls for 30 s; the
 # subtest timeout bounds the rest.
 test_fuzz() {
-	local seed calls failslab repro
+	local seed calls seconds failslab repro
 
 	seed=$(cmdline_arg svm.fuzz_seed)
 	calls=$(cmdline_arg svm.fuzz_calls)
+	seconds=$(cmdline_arg svm.fuzz_seconds)
 	failslab=$(cmdline_arg svm.fuzz_failslab)
 	repro=$(cmdline_arg svm.fuzz_repro)
 	# shellcheck disable=SC2086
@@ -424,6 +426,7 @@ test_fuzz() {
 	fi
 	logrun igt:vsvm_fuzz env IGT_SUBTEST_TIMEOUT=400 \
 		${seed:+VSVM_FUZZ_SEED=$seed} ${calls:+VSVM_FUZZ_CALLS=$calls} \
+		${seconds:+VSVM_FUZZ_SECONDS=$seconds} \
 		${failslab:+VSVM_FUZZ_FAILSLAB=$failslab} \
 		${repro:+VSVM_FUZZ_REPRO=$repro} "$IGT_DIR/vsvm_fuzz"
 	check_dma "-fuzz"
