@@ -184,7 +184,7 @@ int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 	uf->error_addr = parse.ext.error_addr;
 	uf->value = parse.ext.value;
 	uf->svm_mm = mirror->svm_mm;
-	kref_get(&uf->svm_mm->ref);
+	drm_svm_mm_ref(uf->svm_mm);
 	*ufence = uf;
 	return 0;
 }
