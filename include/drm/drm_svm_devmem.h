@@ -148,6 +148,15 @@ struct drm_svm_devmem {
 	struct llist_head free_list;
 	/** @free_work: Gives @free_list back to the driver */
 	struct work_struct free_work;
+	/**
+	 * @release_list: Allocations that lost a page holding data while
+	 * their other pages still hold some
+	 */
+	struct llist_head release_list;
+	/** @release_work: Moves what is left of @release_list out */
+	struct delayed_work release_work;
+	/** @draining: Set once drm_svm_devmem_drain() has begun */
+	bool draining;
 	/** @stats: Counters */
 	struct drm_svm_devmem_stats stats;
 };

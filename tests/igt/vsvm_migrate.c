@@ -73,8 +73,10 @@
  * SUBTEST: munmap-partial
  * Description: munmap of the middle of a 2 MiB chunk in VRAM: the hole
  *		faults on the GPU and is not resident, the rest of the chunk
- *		and its neighbour keep their data for the GPU and the CPU,
- *		and all their VRAM is freed once unmapped.
+ *		moves to system memory so that the chunk's whole block of
+ *		VRAM is freed at once, its neighbour stays in VRAM, both keep
+ *		their data for the GPU and the CPU, and all their VRAM is
+ *		freed once unmapped.
  *
  * SUBTEST: mremap
  * Description: mremap of memory in VRAM to a new address: the old address
@@ -939,6 +941,10 @@ static void test_munmap_partial(void)
 	/* A hole in the middle of the first chunk. */
 	igt_assert_eq(munmap(buf + hole_off, hole_len), 0);
 	assert_res(&c, buf + hole_off, hole_len, NONE, false);
+	igt_assert_eq_u64(svm_vram_in_use(c.d), base + BUF_SIZE - SZ_2M);
+	assert_res(&c, buf, hole_off, SYSTEM, false);
+	assert_res(&c, buf + tail_off, SZ_2M - tail_off, SYSTEM, false);
+	assert_res(&c, buf + SZ_2M, BUF_SIZE - SZ_2M, DEVICE, false);
 
 	svm_batch_reset(&c.b);
 	cmd_checksum(&c.b, to_u64(buf), SZ_2M);
@@ -952,7 +958,7 @@ static void test_munmap_partial(void)
 	assert_gpu_sum(&c, buf + tail_off, BUF_SIZE - tail_off,
 		       svm_checksum(shadow + tail_off, BUF_SIZE - tail_off));
 
-	/* ...and the CPU, which faults the rest of the chunk back. */
+	/* ...and the CPU. */
 	svm_assert_mem_eq(buf, shadow, hole_off);
 	svm_assert_mem_eq(buf + tail_off, shadow + tail_off,
 			  BUF_SIZE - tail_off);

@@ -8,6 +8,7 @@
 #include <linux/log2.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include <drm/drm_device.h>
@@ -50,11 +51,26 @@
  * more memory than the device has completes, partly from system memory,
  * instead of evicting its own chunks forever.
  *
- * A device page points at its block with page->zone_device_data. When the
- * last page of a block is freed (dev_pagemap_ops.page_free), the block
- * goes to a free list that a worker hands back to the driver's
+ * A device page points at its block with page->zone_device_data, and the
+ * block knows which of its pages hold data: a page does from the end of
+ * its move in until its data moves out or it is freed. Eviction moves
+ * only such pages. It also sees pages that a finished migration has
+ * emptied and not yet freed (migrate_device_range() can take its
+ * reference just before the migration's last put); moving one of those
+ * would copy stale data and move its memcg charge twice.
+ *
+ * When the last page of a block is freed (dev_pagemap_ops.page_free), the
+ * block goes to a free list that a worker hands back to the driver's
  * &drm_svm_devmem_ops.free, since page_free may run where the driver's
- * allocator lock cannot be taken.
+ * allocator lock cannot be taken. A block is given back whole, so a
+ * chunk that is partly unmapped (munmap(), MADV_DONTNEED) would keep all
+ * of its memory for the pages left. The first page freed with its data
+ * still in it therefore queues the block for release: a little later
+ * (the pages of a range unmapped whole go one at a time, and then there
+ * is nothing left to move), a worker moves the rest of its pages to
+ * system memory, as an eviction does, and the block goes back. The next GPU fault there migrates what is left of the
+ * range again, in blocks that fit it. Nothing is released for a process
+ * that is exiting, nor once the memory is draining.
  *
  * Locking
  * -------
@@ -208,7 +224,8 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 	struct drm_svm_devmem_alloc *alloc;
 	int err;
 
-	alloc = kzalloc(sizeof(*alloc), GFP_KERNEL_ACCOUNT);
+	alloc = kzalloc(struct_size(alloc, live, BITS_TO_LONGS(npages)),
+			GFP_KERNEL_ACCOUNT);
 	if (!alloc)
 		return ERR_PTR(-ENOMEM);
 
@@ -256,6 +273,43 @@ struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
 	WRITE_ONCE(page->zone_device_data, alloc);
 	refcount_inc(&alloc->users);
 	return page;
+}
+
+/**
+ * drm_svm_devmem_page_set_live() - Say whether a page holds data
+ * @page: a page of a block, locked by the migration that just filled or
+ *	  emptied it (migrate_vma_pages() or migrate_device_pages() has run)
+ * @live: true when the page's data moved in, false when it moved out
+ */
+void drm_svm_devmem_page_set_live(struct page *page, bool live)
+{
+	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
+
+	if (WARN_ON_ONCE(!alloc))
+		return;
+	if (live)
+		set_bit(page_to_pfn(page) - alloc->pfn, alloc->live);
+	else
+		clear_bit(page_to_pfn(page) - alloc->pfn, alloc->live);
+}
+
+/**
+ * drm_svm_devmem_page_live() - Whether a page holds data
+ * @page: a page of a block, locked by the caller
+ *
+ * A page that migrate_device_range() locked may be one that a finished
+ * migration has emptied (or never filled) and not yet freed: it is
+ * unmapped, and its data is elsewhere or nowhere. Moving it again would
+ * copy stale data and hand the kernel a second copy of the page's
+ * metadata, memcg charge included, which went with the first.
+ *
+ * Returns: true when the page's data is in it.
+ */
+bool drm_svm_devmem_page_live(const struct page *page)
+{
+	const struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
+
+	return alloc && test_bit(page_to_pfn(page) - alloc->pfn, alloc->live);
 }
 
 /**
@@ -432,13 +486,69 @@ int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 	return moved > 0 ? 0 : -ENOSPC;
 }
 
+/*
+ * How long a block that lost a page holding data waits before the rest
+ * moves out: the pages of a range unmapped whole go one at a time, and
+ * by then the block is gone without a copy.
+ */
+#define DRM_SVM_RELEASE_DELAY_MS	20
+
+/*
+ * Whether a block that lost a page holding data should give its memory
+ * back: other pages still hold data of a process that is not exiting,
+ * and this is the first such loss.
+ */
+static bool drm_svm_devmem_should_release(struct drm_svm_devmem_alloc *alloc)
+{
+	return !READ_ONCE(alloc->dm->draining) &&
+	       refcount_read(&alloc->users) > 1 &&
+	       atomic_read(&alloc->svm_mm->mm->mm_users) &&
+	       !test_and_set_bit(0, &alloc->released);
+}
+
+/* Move the data left in blocks that lost part of theirs out. */
+static void drm_svm_devmem_release_work(struct work_struct *work)
+{
+	struct drm_svm_devmem *dm =
+		container_of(work, struct drm_svm_devmem, release_work.work);
+	struct llist_node *nodes = llist_del_all(&dm->release_list);
+	struct drm_svm_devmem_alloc *alloc, *next;
+	struct mm_struct *mm;
+	long moved;
+
+	llist_for_each_entry_safe(alloc, next, nodes, release_node) {
+		mm = alloc->svm_mm->mm;
+		if (!READ_ONCE(dm->draining) &&
+		    refcount_read(&alloc->users) > 1 && mmget_not_zero(mm)) {
+			moved = drm_svm_migrate_pfns_to_ram(dm, alloc->pfn,
+							    alloc->npages);
+			trace_drm_svm_evict(dm->sdev->id, alloc->pfn,
+					    alloc->npages, moved);
+			mmput(mm);
+		}
+		drm_svm_devmem_alloc_put(alloc);
+	}
+}
+
 static void drm_svm_devmem_page_free(struct page *page)
 {
 	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
+	struct drm_svm_devmem *dm;
 
 	WRITE_ONCE(page->zone_device_data, NULL);
-	if (alloc)
-		drm_svm_devmem_alloc_put(alloc);
+	if (!alloc)
+		return;
+	dm = alloc->dm;
+	/* Data freed in place: the range was unmapped, or its process exits. */
+	if (test_and_clear_bit(page_to_pfn(page) - alloc->pfn, alloc->live) &&
+	    drm_svm_devmem_should_release(alloc)) {
+		/* The page's use of the block passes to the work. */
+		llist_add(&alloc->release_node, &dm->release_list);
+		queue_delayed_work(system_unbound_wq, &dm->release_work,
+				   msecs_to_jiffies(DRM_SVM_RELEASE_DELAY_MS));
+		return;
+	}
+	drm_svm_devmem_alloc_put(alloc);
 }
 
 static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
@@ -547,6 +657,8 @@ int drm_svm_devmem_init(struct drm_svm_devmem *dm,
 	INIT_LIST_HEAD(&dm->lru);
 	init_llist_head(&dm->free_list);
 	INIT_WORK(&dm->free_work, drm_svm_devmem_free_work);
+	init_llist_head(&dm->release_list);
+	INIT_DELAYED_WORK(&dm->release_work, drm_svm_devmem_release_work);
 
 	if (type == MEMORY_DEVICE_PRIVATE) {
 		dm->res = request_free_mem_region(&iomem_resource, size,
@@ -590,13 +702,14 @@ EXPORT_SYMBOL_GPL(drm_svm_devmem_init);
  * drm_svm_devmem_in_use() - Device memory allocated
  * @dm: the device memory
  *
- * Completes the frees already queued first, so that memory whose pages
- * are all gone is not counted.
+ * Completes the releases and frees already queued first, so that memory
+ * whose pages are all gone is not counted. Called with no SVM lock held.
  *
  * Returns: bytes allocated to blocks.
  */
 u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm)
 {
+	flush_delayed_work(&dm->release_work);
 	flush_work(&dm->free_work);
 	return (u64)atomic64_read(&dm->stats.vram_pages) << PAGE_SHIFT;
 }
@@ -617,6 +730,7 @@ static void __drm_svm_devmem_drain(struct drm_svm_devmem *dm)
 
 	drm_svm_devices_assert_write();
 	dm->sdev->devmem = NULL;
+	WRITE_ONCE(dm->draining, true);
 
 	for (pass = 0; pass < DRM_SVM_DRAIN_PASSES &&
 	     atomic64_read(&dm->stats.vram_pages); pass++) {
@@ -629,6 +743,7 @@ static void __drm_svm_devmem_drain(struct drm_svm_devmem *dm)
 			drm_svm_migrate_pfns_to_ram(dm, pfn, n);
 			cond_resched();
 		}
+		flush_delayed_work(&dm->release_work);
 		flush_work(&dm->free_work);
 	}
 	if (atomic64_read(&dm->stats.vram_pages))
@@ -681,8 +796,10 @@ void drm_svm_devmem_fini(struct drm_svm_devmem *dm)
 	/*
 	 * A page's page_free queues the free work before its pagemap
 	 * reference drops: the last one may have been queued after the
-	 * flushes of the drain and run after memunmap_pages() returned.
+	 * flushes of the drain and run after memunmap_pages() returned; so
+	 * may a release, which then sees @draining and moves nothing.
 	 */
+	flush_delayed_work(&dm->release_work);
 	flush_work(&dm->free_work);
 	drm_svm_devices_unlock_write();
 	if (dm->res)

@@ -432,6 +432,20 @@ struct drm_svm_devmem_alloc {
 	struct list_head lru;
 	/** @free_node: Entry in &drm_svm_devmem.free_list */
 	struct llist_node free_node;
+	/**
+	 * @release_node: Entry in &drm_svm_devmem.release_list, once a page
+	 * whose data was in the block is freed (see DOC: Device memory)
+	 */
+	struct llist_node release_node;
+	/** @released: Set when the block was queued on the release list */
+	unsigned long released;
+	/**
+	 * @live: One bit a page: the page holds data. Set when its move in
+	 * completes and cleared when its data moves out or it is freed, each
+	 * with the page locked (or from page_free); eviction takes only these
+	 * pages, never one that a finished migration still holds
+	 */
+	unsigned long live[];
 };
 
 static inline struct drm_svm_binding *to_binding(struct drm_gpuva *va)
@@ -596,6 +610,8 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 void drm_svm_devmem_alloc_put(struct drm_svm_devmem_alloc *alloc);
 struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
 				       unsigned long i);
+void drm_svm_devmem_page_set_live(struct page *page, bool live);
+bool drm_svm_devmem_page_live(const struct page *page);
 
 long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 			       struct drm_svm_mm *svm_mm, unsigned long start,

@@ -123,6 +123,30 @@ static unsigned long drm_svm_migrate_count(const unsigned long *src,
 }
 
 /*
+ * Once migrate_vma_pages() or migrate_device_pages() has run, with every
+ * page still locked: the device pages that received data hold it now, and
+ * those that gave it up hold none (struct drm_svm_devmem_alloc.live).
+ */
+static void drm_svm_migrate_mark_live(const unsigned long *src,
+				      const unsigned long *dst,
+				      struct page **spages,
+				      unsigned long npages)
+{
+	struct page *dpage;
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		if (!dst[i] || !(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		if (spages[i] && drm_svm_page_devmem(spages[i]))
+			drm_svm_devmem_page_set_live(spages[i], false);
+		dpage = migrate_pfn_to_page(dst[i]);
+		if (drm_svm_page_devmem(dpage))
+			drm_svm_devmem_page_set_live(dpage, true);
+	}
+}
+
+/*
  * Fill the destination of a collected migration into device memory and
  * copy. Returns 0, or the copy error with the destination dropped.
  */
@@ -251,6 +275,8 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 	}
 	if (!drm_svm_migrate_fill_devmem(alloc, &args, buf)) {
 		migrate_vma_pages(&args);
+		drm_svm_migrate_mark_live(args.src, args.dst, buf->spages,
+					  args.npages);
 		alloc->born = ktime_get_ns();
 		moved = drm_svm_migrate_count(args.src, args.dst, args.npages);
 		/* The sources are held until finalize. */
@@ -433,7 +459,8 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 		if (!page)
 			continue;
 		dm = drm_svm_page_devmem(page);
-		if (!dm || !(from & BIT(dm->sdev->id))) {
+		if (!dm || !(from & BIT(dm->sdev->id)) ||
+		    !drm_svm_devmem_page_live(page)) {
 			src[i] &= ~MIGRATE_PFN_MIGRATE;
 			continue;
 		}
@@ -529,6 +556,8 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 					       args.npages, from, buf);
 		if (!err) {
 			migrate_vma_pages(&args);
+			drm_svm_migrate_mark_live(args.src, args.dst,
+						  buf->spages, args.npages);
 			drm_svm_migrate_account_ram(args.dst, args.src,
 						    buf->spages, args.npages);
 			moved = drm_svm_migrate_count(args.src, args.dst,
@@ -572,6 +601,8 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 				       BIT(dm->sdev->id), buf);
 	if (!err) {
 		migrate_device_pages(buf->src, buf->dst, npages);
+		drm_svm_migrate_mark_live(buf->src, buf->dst, buf->spages,
+					  npages);
 		drm_svm_migrate_account_ram(buf->dst, buf->src, buf->spages,
 					    npages);
 		moved = drm_svm_migrate_count(buf->src, buf->dst, npages);

@@ -81,6 +81,13 @@ struct tdev {
 
 	unsigned int ncopies;
 	struct copy_call copy;	/* last copy */
+	/*
+	 * When @hold_next is set, the next copy to the device takes a
+	 * reference on its first pages, device and system: @held_dev, whose
+	 * reference the next copy to system memory drops, and @held_sys.
+	 */
+	bool hold_next;
+	struct page *held_dev, *held_sys;
 
 	unsigned int nmaps, nzaps;
 	u32 zap_reasons;	/* BIT() of each reason the core gave */
@@ -168,6 +175,17 @@ static int tdev_copy(struct drm_svm_devmem *dm, struct page **dst,
 	for (i = 0; i < npages; i++) {
 		t->copy.src_null += !src[i];
 		t->copy.dst_null += !dst[i];
+	}
+	if (dir == DRM_SVM_COPY_TO_DEVICE && t->hold_next && dst[0] &&
+	    src[0]) {
+		t->hold_next = false;
+		t->held_dev = dst[0];
+		t->held_sys = src[0];
+		get_page(t->held_dev);
+		get_page(t->held_sys);
+	} else if (dir == DRM_SVM_COPY_TO_SYSTEM && t->held_dev) {
+		put_page(t->held_dev);
+		t->held_dev = NULL;
 	}
 	if (atomic_add_unless(&t->fail_copy, -1, 0))
 		return -EIO;
@@ -337,6 +355,10 @@ static void devmem_test_exit(struct kunit *test)
 
 	if (!t)
 		return;
+	if (t->held_sys)
+		put_page(t->held_sys);
+	if (t->held_dev)
+		put_page(t->held_dev);
 	if (t->mirror.sdev) {
 		drm_svm_mirror_close(&t->mirror);
 		drm_svm_mirror_put(&t->mirror);
@@ -652,20 +674,65 @@ static void drm_test_svm_devmem_partial_unmap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g, DRM_SVM_ACCESS_READ), 0);
 	KUNIT_ASSERT_EQ(test, t->maps[0].ndev, CHUNK_PAGES);
 
-	/* The block stays while the other half of its pages is mapped. */
+	/*
+	 * Half of the chunk is unmapped: the other half moves back to
+	 * system memory, so that the whole block is given back.
+	 */
 	KUNIT_ASSERT_EQ(test, vm_munmap(t->uaddr, SZ_1M), 0);
-	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)SZ_2M);
-	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), 0);
-
-	/* A CPU read moves what is left of the chunk back, at once. */
-	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr + SZ_1M, half,
-					     seed), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), half);
-	KUNIT_EXPECT_EQ(test, t->copy.dir, DRM_SVM_COPY_TO_SYSTEM);
-	KUNIT_EXPECT_EQ(test, t->copy.npages, half);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), 0ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), 1);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), half);
+	KUNIT_EXPECT_EQ(test, t->copy.dir, DRM_SVM_COPY_TO_SYSTEM);
+	KUNIT_EXPECT_EQ(test, t->copy.npages - t->copy.dst_null, half);
+
+	/* The data is intact, and reading it faults nothing. */
+	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr + SZ_1M, half,
+					     seed), 0ul);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+}
+
+/*
+ * A device page that a migration left unused but not yet freed: a
+ * reference taken by the copy of A's move in (as a racing
+ * migrate_device_range() takes one) keeps the page, and one on its system
+ * page makes that page stay. The eviction for B then finds the empty
+ * page unlocked, and the reference goes during the eviction's copy, as
+ * the migration's last put would: it must not move that page.
+ */
+static void drm_test_svm_devmem_evict_empty(struct kunit *test)
+{
+	struct tdev *t = test->priv;
+	const u64 g = SZ_1G, seed = 0x5eed0004;
+	const unsigned long a = t->uaddr, b = a + SZ_2M;
+
+	t->limit = CHUNK_PAGES;
+	write_user(test, a, CHUNK_PAGES, seed);
+	write_user(test, b, CHUNK_PAGES, seed + 1);
+	bind(test, a, g, 2 * SZ_2M);
+	t->hold_next = true;
+	KUNIT_ASSERT_EQ(test, gpu_fault(t, g, DRM_SVM_ACCESS_READ), 0);
+	KUNIT_ASSERT_NOT_NULL(test, t->held_dev);
+	put_page(t->held_sys);
+	t->held_sys = NULL;
+	KUNIT_ASSERT_EQ(test, t->maps[0].ndev, CHUNK_PAGES - 1);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_vram),
+			CHUNK_PAGES - 1);
+
+	/* B evicts A: the pages that hold data move, the empty one stays. */
+	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + SZ_2M, DRM_SVM_ACCESS_READ), 0);
+	KUNIT_EXPECT_NULL(test, t->held_dev);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram),
+			CHUNK_PAGES - 1);
+	KUNIT_ASSERT_EQ(test, t->nmaps, 2u);
+	KUNIT_EXPECT_EQ(test, t->maps[1].ndev, CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)SZ_2M);
+
+	/* A is whole in system memory: reading it faults nothing. */
+	KUNIT_EXPECT_EQ(test, bad_user_pages(test, a, CHUNK_PAGES, seed), 0ul);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, bad_device_pages(t, t->maps[1].first_pfn, b,
+					       CHUNK_PAGES, seed + 1), 0ul);
 }
 
 /* Device memory for two 2M chunks; three chunks A, B, C with data. */
@@ -962,6 +1029,7 @@ static struct kunit_case drm_svm_devmem_tests[] = {
 	KUNIT_CASE(drm_test_svm_devmem_batch_collect),
 	KUNIT_CASE(drm_test_svm_devmem_round_trip),
 	KUNIT_CASE(drm_test_svm_devmem_partial_unmap),
+	KUNIT_CASE(drm_test_svm_devmem_evict_empty),
 	KUNIT_CASE(drm_test_svm_devmem_evict_lru),
 	KUNIT_CASE(drm_test_svm_devmem_batch_pinned),
 	KUNIT_CASE(drm_test_svm_devmem_evict_region),
