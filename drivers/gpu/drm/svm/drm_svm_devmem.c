@@ -68,8 +68,9 @@
  * still in it therefore queues the block for release: a little later
  * (the pages of a range unmapped whole go one at a time, and then there
  * is nothing left to move), a worker moves the rest of its pages to
- * system memory, as an eviction does, and the block goes back. The next GPU fault there migrates what is left of the
- * range again, in blocks that fit it. Nothing is released for a process
+ * system memory, as an eviction does, and the block goes back. The next
+ * GPU fault there migrates what is left of the range again, in blocks
+ * that fit it. Nothing is released for a process
  * that is exiting, nor once the memory is draining.
  *
  * Locking

@@ -123,9 +123,11 @@ static unsigned long drm_svm_migrate_count(const unsigned long *src,
 }
 
 /*
- * Once migrate_vma_pages() or migrate_device_pages() has run, with every
+ * Once migrate_vma_pages() has moved pages into device memory, with every
  * page still locked: the device pages that received data hold it now, and
- * those that gave it up hold none (struct drm_svm_devmem_alloc.live).
+ * those of peers that gave it up hold none (struct
+ * drm_svm_devmem_alloc.live). Moves out do the latter in
+ * drm_svm_migrate_account_ram().
  */
 static void drm_svm_migrate_mark_live(const unsigned long *src,
 				      const unsigned long *dst,
@@ -488,7 +490,11 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 	return err;
 }
 
-/* Account pages that left device memory to the devices and processes. */
+/*
+ * Account pages that left device memory to the devices and processes;
+ * they hold no data any more (struct drm_svm_devmem_alloc.live). Called
+ * with the pages still locked, after migrate_*_pages().
+ */
 static void drm_svm_migrate_account_ram(const unsigned long *dst,
 					const unsigned long *src,
 					struct page **spages,
@@ -503,6 +509,7 @@ static void drm_svm_migrate_account_ram(const unsigned long *dst,
 		alloc = spages[i]->zone_device_data;
 		if (!alloc)
 			continue;
+		drm_svm_devmem_page_set_live(spages[i], false);
 		atomic64_inc(&alloc->dm->stats.pages_to_ram);
 		atomic64_inc(&alloc->svm_mm->counters[alloc->dm->sdev->id].pages_to_ram);
 	}
@@ -556,8 +563,6 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 					       args.npages, from, buf);
 		if (!err) {
 			migrate_vma_pages(&args);
-			drm_svm_migrate_mark_live(args.src, args.dst,
-						  buf->spages, args.npages);
 			drm_svm_migrate_account_ram(args.dst, args.src,
 						    buf->spages, args.npages);
 			moved = drm_svm_migrate_count(args.src, args.dst,
@@ -601,8 +606,6 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 				       BIT(dm->sdev->id), buf);
 	if (!err) {
 		migrate_device_pages(buf->src, buf->dst, npages);
-		drm_svm_migrate_mark_live(buf->src, buf->dst, buf->spages,
-					  npages);
 		drm_svm_migrate_account_ram(buf->dst, buf->src, buf->spages,
 					    npages);
 		moved = drm_svm_migrate_count(buf->src, buf->dst, npages);
