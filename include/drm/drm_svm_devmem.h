@@ -153,8 +153,16 @@ struct drm_svm_devmem {
 	 * their other pages still hold some
 	 */
 	struct llist_head release_list;
-	/** @release_work: Moves what is left of @release_list out */
+	/**
+	 * @release_work: Releases the blocks of @release_list that are due,
+	 * arming itself again for the others
+	 */
 	struct delayed_work release_work;
+	/**
+	 * @release_delay: How long, in jiffies, a block on @release_list
+	 * must lose no page before the rest of it moves out
+	 */
+	unsigned long release_delay;
 	/** @draining: Set once drm_svm_devmem_drain() has begun */
 	bool draining;
 	/** @stats: Counters */

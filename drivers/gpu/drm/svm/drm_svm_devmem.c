@@ -65,13 +65,16 @@
  * allocator lock cannot be taken. A block is given back whole, so a
  * chunk that is partly unmapped (munmap(), MADV_DONTNEED) would keep all
  * of its memory for the pages left. The first page freed with its data
- * still in it therefore queues the block for release: a little later
- * (the pages of a range unmapped whole go one at a time, and then there
- * is nothing left to move), a worker moves the rest of its pages to
- * system memory, as an eviction does, and the block goes back. The next
- * GPU fault there migrates what is left of the range again, in blocks
- * that fit it. Nothing is released for a process
- * that is exiting, nor once the memory is draining.
+ * still in it therefore queues the block for release. Once the block has
+ * lost no page for a little while (the pages of a range unmapped whole go
+ * one at a time, and then there is nothing left to move), a worker moves
+ * the rest of its pages to system memory, as an eviction does, and the
+ * block goes back. Each queued block waits for its own quiet time, so
+ * that the release of another does not take it while its pages are still
+ * going, short of a stall of the unmap itself. The next GPU fault there
+ * migrates what is left of the range again, in blocks that fit it.
+ * Nothing is released for a process that is exiting, nor once the memory
+ * is draining.
  *
  * Locking
  * -------
@@ -488,47 +491,74 @@ int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 }
 
 /*
- * How long a block that lost a page holding data waits before the rest
- * moves out: the pages of a range unmapped whole go one at a time, and
- * by then the block is gone without a copy.
+ * How long a block that lost a page holding data must lose no other
+ * before the rest moves out: the pages of a range unmapped whole go one
+ * at a time, and once they are all gone the block goes without a copy.
  */
 #define DRM_SVM_RELEASE_DELAY_MS	20
 
 /*
  * Whether a block that lost a page holding data should give its memory
- * back: other pages still hold data of a process that is not exiting,
- * and this is the first such loss.
+ * back: other pages still hold data of a process that is not exiting.
  */
-static bool drm_svm_devmem_should_release(struct drm_svm_devmem_alloc *alloc)
+static bool drm_svm_devmem_may_release(struct drm_svm_devmem_alloc *alloc)
 {
 	return !READ_ONCE(alloc->dm->draining) &&
 	       refcount_read(&alloc->users) > 1 &&
-	       atomic_read(&alloc->svm_mm->mm->mm_users) &&
-	       !test_and_set_bit(0, &alloc->released);
+	       atomic_read(&alloc->svm_mm->mm->mm_users);
 }
 
-/* Move the data left in blocks that lost part of theirs out. */
+/* Move the data left in a queued block out and drop the queue's use. */
+static void drm_svm_devmem_release(struct drm_svm_devmem_alloc *alloc)
+{
+	struct drm_svm_devmem *dm = alloc->dm;
+	struct mm_struct *mm = alloc->svm_mm->mm;
+	long moved;
+
+	if (drm_svm_devmem_may_release(alloc) && mmget_not_zero(mm)) {
+		moved = drm_svm_migrate_pfns_to_ram(dm, alloc->pfn,
+						    alloc->npages);
+		trace_drm_svm_evict(dm->sdev->id, alloc->pfn, alloc->npages,
+				    moved);
+		mmput(mm);
+	}
+	drm_svm_devmem_alloc_put(alloc);
+}
+
+/*
+ * Release the queued blocks that are due, or all of them when @now or
+ * once the memory drains. The others go back on the list, and the work
+ * comes again when the first of them is due: a block whose pages are
+ * still being unmapped is not due, and a block queued while the work
+ * waited for another waits its own delay.
+ */
+static void drm_svm_devmem_release_queued(struct drm_svm_devmem *dm, bool now)
+{
+	struct llist_node *nodes = llist_del_all(&dm->release_list);
+	struct drm_svm_devmem_alloc *alloc, *next;
+	unsigned long t, wait = ULONG_MAX, at;
+
+	now |= READ_ONCE(dm->draining);
+	llist_for_each_entry_safe(alloc, next, nodes, release_node) {
+		at = READ_ONCE(alloc->release_at);
+		t = jiffies;
+		if (!now && time_before(t, at)) {
+			llist_add(&alloc->release_node, &dm->release_list);
+			wait = min(wait, at - t);
+			continue;
+		}
+		drm_svm_devmem_release(alloc);
+	}
+	if (wait != ULONG_MAX)
+		queue_delayed_work(system_unbound_wq, &dm->release_work, wait);
+}
+
 static void drm_svm_devmem_release_work(struct work_struct *work)
 {
 	struct drm_svm_devmem *dm =
 		container_of(work, struct drm_svm_devmem, release_work.work);
-	struct llist_node *nodes = llist_del_all(&dm->release_list);
-	struct drm_svm_devmem_alloc *alloc, *next;
-	struct mm_struct *mm;
-	long moved;
 
-	llist_for_each_entry_safe(alloc, next, nodes, release_node) {
-		mm = alloc->svm_mm->mm;
-		if (!READ_ONCE(dm->draining) &&
-		    refcount_read(&alloc->users) > 1 && mmget_not_zero(mm)) {
-			moved = drm_svm_migrate_pfns_to_ram(dm, alloc->pfn,
-							    alloc->npages);
-			trace_drm_svm_evict(dm->sdev->id, alloc->pfn,
-					    alloc->npages, moved);
-			mmput(mm);
-		}
-		drm_svm_devmem_alloc_put(alloc);
-	}
+	drm_svm_devmem_release_queued(dm, false);
 }
 
 static void drm_svm_devmem_page_free(struct page *page)
@@ -542,12 +572,16 @@ static void drm_svm_devmem_page_free(struct page *page)
 	dm = alloc->dm;
 	/* Data freed in place: the range was unmapped, or its process exits. */
 	if (test_and_clear_bit(page_to_pfn(page) - alloc->pfn, alloc->live) &&
-	    drm_svm_devmem_should_release(alloc)) {
-		/* The page's use of the block passes to the work. */
-		llist_add(&alloc->release_node, &dm->release_list);
-		queue_delayed_work(system_unbound_wq, &dm->release_work,
-				   msecs_to_jiffies(DRM_SVM_RELEASE_DELAY_MS));
-		return;
+	    drm_svm_devmem_may_release(alloc)) {
+		WRITE_ONCE(alloc->release_at, jiffies + dm->release_delay);
+		if (!test_and_set_bit(0, &alloc->released)) {
+			/* The page's use of the block passes to the queue. */
+			llist_add(&alloc->release_node, &dm->release_list);
+			queue_delayed_work(system_unbound_wq,
+					   &dm->release_work,
+					   dm->release_delay);
+			return;
+		}
 	}
 	drm_svm_devmem_alloc_put(alloc);
 }
@@ -660,6 +694,7 @@ int drm_svm_devmem_init(struct drm_svm_devmem *dm,
 	INIT_WORK(&dm->free_work, drm_svm_devmem_free_work);
 	init_llist_head(&dm->release_list);
 	INIT_DELAYED_WORK(&dm->release_work, drm_svm_devmem_release_work);
+	dm->release_delay = msecs_to_jiffies(DRM_SVM_RELEASE_DELAY_MS) + 1;
 
 	if (type == MEMORY_DEVICE_PRIVATE) {
 		dm->res = request_free_mem_region(&iomem_resource, size,
@@ -703,14 +738,23 @@ EXPORT_SYMBOL_GPL(drm_svm_devmem_init);
  * drm_svm_devmem_in_use() - Device memory allocated
  * @dm: the device memory
  *
- * Completes the releases and frees already queued first, so that memory
- * whose pages are all gone is not counted. Called with no SVM lock held.
+ * Releases the blocks queued for release at once, whether or not they are
+ * due, and completes the frees already queued, so that memory whose pages
+ * are all gone, or that only waits to be given back, is not counted. It
+ * may move data (as drm_svm_migrate_pfns_to_ram() does): called with no
+ * mmap lock or mirror lock held.
  *
  * Returns: bytes allocated to blocks.
  */
 u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm)
 {
-	flush_delayed_work(&dm->release_work);
+	/*
+	 * A run of the work in progress may put blocks back on the list
+	 * after the forced release took it: wait for it (a new arming in
+	 * the meantime is dropped), then release what is there.
+	 */
+	cancel_delayed_work_sync(&dm->release_work);
+	drm_svm_devmem_release_queued(dm, true);
 	flush_work(&dm->free_work);
 	return (u64)atomic64_read(&dm->stats.vram_pages) << PAGE_SHIFT;
 }

@@ -440,6 +440,12 @@ struct drm_svm_devmem_alloc {
 	/** @released: Set when the block was queued on the release list */
 	unsigned long released;
 	/**
+	 * @release_at: When, in jiffies, the release of a queued block is
+	 * due: &drm_svm_devmem.release_delay after it last lost a page
+	 * holding data
+	 */
+	unsigned long release_at;
+	/**
 	 * @live: One bit a page: the page holds data. Set when its move in
 	 * completes and cleared when its data moves out or it is freed, each
 	 * with the page locked (or from page_free); eviction takes only these

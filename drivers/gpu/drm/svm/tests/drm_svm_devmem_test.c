@@ -691,6 +691,65 @@ static void drm_test_svm_devmem_partial_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
 }
 
+/* Wait up to 10 s for @n pages to have moved to system memory. */
+static u64 wait_pages_to_ram(struct tdev *t, u64 n)
+{
+	unsigned long end = jiffies + 10 * HZ;
+
+	while (counter(&t->dm.stats.pages_to_ram) < n &&
+	       time_before(jiffies, end))
+		usleep_range(10000, 20000);
+	return counter(&t->dm.stats.pages_to_ram);
+}
+
+/* Jiffies since @t: negative while @t is still to come. */
+static long since(unsigned long t)
+{
+	return (long)(jiffies - t);
+}
+
+/*
+ * Each block that loses a page waits its own delay before the rest moves
+ * out, counted from its own loss: the release that is due for the first
+ * block must not take the second, which lost its page 2 s later (its
+ * other pages could still be going, as in a munmap() under way).
+ */
+static void drm_test_svm_devmem_release_quiet(struct kunit *test)
+{
+	struct tdev *t = test->priv;
+	const u64 g = SZ_1G, seed = 0x5eed0004;
+	const unsigned long rest = CHUNK_PAGES - 1;
+	unsigned long x = t->uaddr, y = t->uaddr + SZ_2M, tx, ty;
+
+	t->dm.release_delay = 3 * HZ;
+	write_user(test, x, 2 * CHUNK_PAGES, seed);
+	bind(test, x, g, SZ_4M);
+	KUNIT_ASSERT_EQ(test, gpu_fault(t, g, DRM_SVM_ACCESS_READ), 0);
+	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + SZ_2M, DRM_SVM_ACCESS_READ), 0);
+	KUNIT_ASSERT_EQ(test, t->nmaps, 2u);
+	KUNIT_ASSERT_EQ(test, t->maps[0].ndev, CHUNK_PAGES);
+	KUNIT_ASSERT_EQ(test, t->maps[1].ndev, CHUNK_PAGES);
+
+	tx = jiffies;
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, PAGE_SIZE), 0);
+	msleep(2000);
+	ty = jiffies;
+	KUNIT_ASSERT_EQ(test, vm_munmap(y, PAGE_SIZE), 0);
+
+	/* Each block's rest moves out, and not before its own delay. */
+	KUNIT_ASSERT_GE(test, wait_pages_to_ram(t, rest), (u64)rest);
+	KUNIT_EXPECT_GE(test, since(tx + t->dm.release_delay), 0L);
+	KUNIT_ASSERT_EQ(test, wait_pages_to_ram(t, 2 * rest), (u64)2 * rest);
+	KUNIT_EXPECT_GE(test, since(ty + t->dm.release_delay), 0L);
+
+	KUNIT_EXPECT_EQ(test, bad_user_pages(test, x + PAGE_SIZE, rest, seed),
+			0ul);
+	KUNIT_EXPECT_EQ(test, bad_user_pages(test, y + PAGE_SIZE, rest, seed),
+			0ul);
+	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), 0ULL);
+}
+
 /*
  * A device page that a migration left unused but not yet freed: a
  * reference taken by the copy of A's move in (as a racing
@@ -1029,6 +1088,7 @@ static struct kunit_case drm_svm_devmem_tests[] = {
 	KUNIT_CASE(drm_test_svm_devmem_batch_collect),
 	KUNIT_CASE(drm_test_svm_devmem_round_trip),
 	KUNIT_CASE(drm_test_svm_devmem_partial_unmap),
+	KUNIT_CASE_SLOW(drm_test_svm_devmem_release_quiet),
 	KUNIT_CASE(drm_test_svm_devmem_evict_empty),
 	KUNIT_CASE(drm_test_svm_devmem_evict_lru),
 	KUNIT_CASE(drm_test_svm_devmem_batch_pinned),
