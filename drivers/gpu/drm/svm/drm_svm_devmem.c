@@ -742,7 +742,8 @@ EXPORT_SYMBOL_GPL(drm_svm_devmem_init);
  * due, and completes the frees already queued, so that memory whose pages
  * are all gone, or that only waits to be given back, is not counted. It
  * may move data (as drm_svm_migrate_pfns_to_ram() does): called with no
- * mmap lock or mirror lock held.
+ * mmap lock or mirror lock held, and at most the device registry held for
+ * reading (the debugfs device file holds it).
  *
  * Returns: bytes allocated to blocks.
  */
