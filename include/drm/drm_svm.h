@@ -26,6 +26,7 @@ struct drm_svm_device;
 struct drm_svm_devmem;
 struct drm_svm_madvise;
 struct drm_svm_mirror;
+struct drm_svm_phase_stats;
 struct drm_svm_mm;
 struct drm_svm_prefetch;
 struct drm_svm_ufence;
@@ -256,6 +257,10 @@ struct drm_svm_device {
 	atomic64_t policy_stats[DRM_SVM_POLICY_STATS];
 	/** @debugfs: The device's statistics file */
 	struct dentry *debugfs;
+	/** @phases: Per-CPU phase timers (see DOC: Phase timers) */
+	struct drm_svm_phase_stats __percpu *phases;
+	/** @phases_debugfs: The file of @phases */
+	struct dentry *phases_debugfs;
 };
 
 /**

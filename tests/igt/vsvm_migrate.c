@@ -134,6 +134,13 @@
  *		the debugfs processes table follow a migration to VRAM and of
  *		one chunk back, with exact page and byte counts.
  *
+ * SUBTEST: phases
+ * Description: The core's phase timers (debugfs phases<id>) have every
+ *		phase and size class in order, and count the GPU faults of
+ *		two fresh 2 MiB chunks, then their prefetch to system
+ *		memory and back to VRAM, in the phases and the 2 MiB class
+ *		they ran in, with time spent; the data survives.
+ *
  * SUBTEST: residency-unbound
  * Description: The residency of GPU addresses with no binding is NONE,
  *		with neither the BOUND flag nor a mapping.
@@ -1699,6 +1706,65 @@ static void test_stats(void)
 	igt_waitchildren();
 }
 
+/* phases */
+
+static void assert_phases(const struct svm_phases *a,
+			  const struct svm_phases *b,
+			  const enum svm_phase_id *ph, unsigned int n,
+			  uint64_t runs, const char *what)
+{
+	const unsigned int k = 2;	/* the 2m class */
+	uint64_t dc, dn;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		dc = b->count[ph[i]][k] - a->count[ph[i]][k];
+		dn = b->ns[ph[i]][k] - a->ns[ph[i]][k];
+		igt_info("%s: %s 2m: %" PRIu64 " runs, %" PRIu64 " ns\n", what,
+			 svm_phase_names[ph[i]], dc, dn);
+		igt_assert_f(dc >= runs, "%s: %s ran %" PRIu64
+			     " times in the 2m class, expected %" PRIu64 "\n",
+			     what, svm_phase_names[ph[i]], dc, runs);
+		igt_assert_f(dn > 0, "%s: %s took no time\n", what,
+			     svm_phase_names[ph[i]]);
+	}
+}
+
+static void test_phases(void)
+{
+	static const enum svm_phase_id move[] = {
+		SVM_PH_SETUP, SVM_PH_ALLOC, SVM_PH_COPY, SVM_PH_FINISH,
+	};
+	static const enum svm_phase_id fault[] = { SVM_PH_HMM, SVM_PH_MAP };
+	const uint64_t size = 2 * SZ_2M, chunks = 2;
+	struct svm_phases p0, p1, p2, p3;
+	uint8_t *buf;
+	struct ctx c;
+
+	ctx_init(&c, &dev0);
+	buf = ctx_buf(&c, size);
+	svm_pattern_fill(buf, size, SEED_A);
+
+	/* The first GPU access faults both chunks in (and moves them). */
+	p0 = svm_phases_read(dev0.svm_id);
+	gpu_touch(&c, buf, size);
+	p1 = svm_phases_read(dev0.svm_id);
+	assert_phases(&p0, &p1, fault, ARRAY_SIZE(fault), chunks, "GPU fault");
+
+	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), size,
+				       DRM_SVM_REGION_SYSTEM), pages(size));
+	p2 = svm_phases_read(dev0.svm_id);
+	assert_phases(&p1, &p2, move, ARRAY_SIZE(move), chunks, "to system");
+	svm_assert_pattern(buf, size, SEED_A);
+
+	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), size,
+				       DRM_SVM_REGION_DEVICE), pages(size));
+	p3 = svm_phases_read(dev0.svm_id);
+	assert_phases(&p2, &p3, move, ARRAY_SIZE(move), chunks, "to VRAM");
+	svm_assert_pattern(buf, size, SEED_A);
+	ctx_fini(&c);
+}
+
 /* residency-unbound */
 
 static void test_residency_unbound(void)
@@ -2225,6 +2291,10 @@ igt_main
 	igt_describe("fdinfo keys and debugfs counters follow migrations.");
 	igt_subtest("stats")
 		test_stats();
+
+	igt_describe("The phase timers count moves and faults.");
+	igt_subtest("phases")
+		test_phases();
 
 	igt_describe("Unbound GPU addresses are not resident.");
 	igt_subtest("residency-unbound")

@@ -408,6 +408,77 @@ static inline uint64_t svm_vram_in_use(const struct mig_dev *d)
 }
 
 /*
+ * The core's phase timers of SVM device @svm_id,
+ * SVM_DEBUGFS_DIR/phases<svm_device_id>: "phase size count ns" after a
+ * header line, one line per phase and size class in this order.
+ */
+static const char *const svm_phase_names[] = {
+	"hmm_range_fault", "migrate_setup", "alloc", "copy", "migrate_finish",
+	"invalidate", "dma_map", "dma_unmap", "driver_map", "evict", "wait",
+};
+
+static const char *const svm_phase_sizes[] = { "4k", "64k", "2m", "more" };
+
+#define SVM_NR_PHASES		ARRAY_SIZE(svm_phase_names)
+#define SVM_NR_PHASE_SIZES	ARRAY_SIZE(svm_phase_sizes)
+
+struct svm_phases {
+	uint64_t count[SVM_NR_PHASES][SVM_NR_PHASE_SIZES];
+	uint64_t ns[SVM_NR_PHASES][SVM_NR_PHASE_SIZES];
+};
+
+enum svm_phase_id {
+	SVM_PH_HMM, SVM_PH_SETUP, SVM_PH_ALLOC, SVM_PH_COPY, SVM_PH_FINISH,
+	SVM_PH_INVALIDATE, SVM_PH_DMA_MAP, SVM_PH_DMA_UNMAP, SVM_PH_MAP,
+	SVM_PH_EVICT, SVM_PH_WAIT,
+};
+
+/*
+ * Read the phase timers of @svm_id, asserting the file's layout: the
+ * header, then every phase and size class once, in order.
+ */
+static inline struct svm_phases svm_phases_read(uint32_t svm_id)
+{
+	char path[128], line[256], name[64], size[16];
+	unsigned long long count, ns;
+	struct svm_phases ph;
+	unsigned int i = 0;
+	FILE *f;
+
+	memset(&ph, 0, sizeof(ph));
+	snprintf(path, sizeof(path), SVM_DEBUGFS_DIR "/phases%u", svm_id);
+	f = fopen(path, "re");
+	igt_assert_f(f, "%s: %s\n", path, strerror(errno));
+	igt_assert_f(fgets(line, sizeof(line), f) &&
+		     !strcmp(line, "phase size count ns\n"),
+		     "%s: bad header '%s'\n", path, line);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int p = i / SVM_NR_PHASE_SIZES;
+		unsigned int k = i % SVM_NR_PHASE_SIZES;
+
+		igt_assert_f(p < SVM_NR_PHASES, "%s: extra line '%s'\n", path,
+			     line);
+		igt_assert_f(sscanf(line, "%63s %15s %llu %llu", name, size,
+				    &count, &ns) == 4 &&
+			     !strcmp(name, svm_phase_names[p]) &&
+			     !strcmp(size, svm_phase_sizes[k]),
+			     "%s: line %u is '%s', expected %s %s\n", path,
+			     i + 2, line, svm_phase_names[p],
+			     svm_phase_sizes[k]);
+		igt_assert_f(count || !ns, "%s: %s %s: %llu ns in no run\n",
+			     path, name, size, ns);
+		ph.count[p][k] = count;
+		ph.ns[p][k] = ns;
+		i++;
+	}
+	fclose(f);
+	igt_assert_f(i == SVM_NR_PHASES * SVM_NR_PHASE_SIZES,
+		     "%s: %u lines, expected %zu\n", path, i,
+		     SVM_NR_PHASES * SVM_NR_PHASE_SIZES);
+	return ph;
+}
+
+/*
  * The core's per-process table, SVM_DEBUGFS_DIR/processes: a header line,
  * then "pid device gpu_faults cpu_faults pages_to_vram pages_to_ram
  * evictions vram_in_use" for each process and device with activity

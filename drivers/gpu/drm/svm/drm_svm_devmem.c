@@ -464,6 +464,7 @@ int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 {
 	struct drm_svm_devmem_alloc *alloc;
 	unsigned long pfn, count, budget;
+	u64 t0 = drm_svm_phase_start();
 	u32 id = dm->sdev->id;
 	long moved = 0;
 
@@ -486,6 +487,7 @@ int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 		drm_svm_devmem_alloc_put(alloc);
 	}
 	flush_work(&dm->free_work);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_EVICT, npages, t0);
 
 	return moved > 0 ? 0 : -ENOSPC;
 }

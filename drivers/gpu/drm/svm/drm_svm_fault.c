@@ -191,14 +191,18 @@ static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			     unsigned long npages, bool huge, u32 flags)
 {
 	const struct drm_svm_ops *ops = mirror->sdev->ops;
+	u64 t0 = drm_svm_phase_start();
+	int err;
 
 	lockdep_assert_held(&mirror->svm_mm->notifier_lock);
 
 	mirror->stats.pages_mapped += npages;
 	if (huge)
 		mirror->stats.huge_mapped++;
-	return ops->map(mirror, gpu_addr, addrs, npages, huge ? PMD_ORDER : 0,
-			flags);
+	err = ops->map(mirror, gpu_addr, addrs, npages, huge ? PMD_ORDER : 0,
+		       flags);
+	drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_DRIVER_MAP, npages, t0);
+	return err;
 }
 
 /*
@@ -210,10 +214,12 @@ static int drm_svm_map_chunk(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			     unsigned long npages, bool huge,
 			     struct drm_svm_dma_chunk **chunk, u32 flags)
 {
+	u64 t0 = drm_svm_phase_start();
 	int err;
 
 	err = drm_svm_dma_map(mirror, gpu_addr, mirror->pfns, npages, *chunk,
 			      mirror->addrs);
+	drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_DMA_MAP, npages, t0);
 	if (err)
 		return err;
 	err = drm_svm_map_pages(mirror, gpu_addr, mirror->addrs, npages, huge,
@@ -667,6 +673,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		.dev_private_owner = drm_svm_pgmap_owner(),
 	};
 	u32 flags = 0;
+	u64 t0;
 	int err;
 
 	window = drm_svm_window_get(svm_mm, start);
@@ -693,8 +700,11 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		if (err)
 			goto out_free;
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
+		t0 = drm_svm_phase_start();
 		err = drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT) ?
 		      -EBUSY : drm_svm_hmm_fault(&range, write_index);
+		drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_HMM_FAULT,
+				  npages, t0);
 		mmap_read_unlock(svm_mm->mm);
 		if (err && err != -EBUSY)
 			goto out_free;
@@ -1010,6 +1020,18 @@ static int drm_svm_fault_cmp(const void *a, const void *b)
 	return (int)fb->access - (int)fa->access;
 }
 
+/* Take the mirror's lock, timing the wait when another fault holds it. */
+static void drm_svm_fault_lock(struct drm_svm_mirror *mirror)
+{
+	u64 t0;
+
+	if (mutex_trylock(&mirror->lock))
+		return;
+	t0 = drm_svm_phase_start();
+	mutex_lock(&mirror->lock);
+	drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_WAIT, 0, t0);
+}
+
 /**
  * drm_svm_mirror_fault() - Service a batch of GPU page faults
  * @mirror: the mirror the faults happened in
@@ -1036,7 +1058,7 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 	atomic64_add(count, &mirror->sdev->gpu_faults);
 	atomic64_add(count, &c->gpu_faults);
 
-	mutex_lock(&mirror->lock);
+	drm_svm_fault_lock(mirror);
 	for (i = 0; i < count; i++) {
 		struct drm_svm_fault *f = &faults[i];
 

@@ -15,6 +15,7 @@
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_svm.h>
@@ -706,6 +707,73 @@ static inline void drm_svm_inject_init(struct dentry *root)
 }
 #endif
 
-void drm_svm_device_debugfs_init(struct drm_svm_device *sdev);
+/**
+ * enum drm_svm_phase - The timed phases of the core's work (DOC: Phase timers)
+ * @DRM_SVM_PHASE_HMM_FAULT: hmm_range_fault() of a GPU fault or a populate
+ * @DRM_SVM_PHASE_MIGRATE_SETUP: migrate_vma_setup(), migrate_device_range()
+ * @DRM_SVM_PHASE_ALLOC: the destination pages of a move
+ * @DRM_SVM_PHASE_COPY: one &drm_svm_devmem_ops.copy call
+ * @DRM_SVM_PHASE_MIGRATE_FINISH: migrate_vma_pages() and _finalize()
+ * @DRM_SVM_PHASE_INVALIDATE: one &drm_svm_ops.invalidate call
+ * @DRM_SVM_PHASE_DMA_MAP: DMA mapping of a chunk's system pages
+ * @DRM_SVM_PHASE_DMA_UNMAP: DMA unmapping of a zapped range
+ * @DRM_SVM_PHASE_DRIVER_MAP: one &drm_svm_ops.map call
+ * @DRM_SVM_PHASE_EVICT: one eviction, its moves included
+ * @DRM_SVM_PHASE_WAIT: a fault waiting for another one
+ * @DRM_SVM_PHASE_NR: number of phases
+ */
+enum drm_svm_phase {
+	DRM_SVM_PHASE_HMM_FAULT,
+	DRM_SVM_PHASE_MIGRATE_SETUP,
+	DRM_SVM_PHASE_ALLOC,
+	DRM_SVM_PHASE_COPY,
+	DRM_SVM_PHASE_MIGRATE_FINISH,
+	DRM_SVM_PHASE_INVALIDATE,
+	DRM_SVM_PHASE_DMA_MAP,
+	DRM_SVM_PHASE_DMA_UNMAP,
+	DRM_SVM_PHASE_DRIVER_MAP,
+	DRM_SVM_PHASE_EVICT,
+	DRM_SVM_PHASE_WAIT,
+	DRM_SVM_PHASE_NR
+};
+
+/* Size classes of a phase's runs: 4 KiB, 64 KiB, 2 MiB, more */
+#define DRM_SVM_PHASE_SIZES	4
+
+/**
+ * struct drm_svm_phase_stats - Phase timers of a device on one CPU
+ */
+struct drm_svm_phase_stats {
+	/** @count: Runs, by phase and size class */
+	u64 count[DRM_SVM_PHASE_NR][DRM_SVM_PHASE_SIZES];
+	/** @ns: Their total time in nanoseconds */
+	u64 ns[DRM_SVM_PHASE_NR][DRM_SVM_PHASE_SIZES];
+};
+
+/* The start time of a timed phase, for drm_svm_phase_end() */
+static inline u64 drm_svm_phase_start(void)
+{
+	return ktime_get_ns();
+}
+
+unsigned int drm_svm_phase_size(unsigned long npages);
+void drm_svm_phase_add(struct drm_svm_device *sdev, enum drm_svm_phase phase,
+		       unsigned long npages, u64 ns);
+
+/* Count a run of @phase that began at @start (drm_svm_phase_start()) */
+static inline void drm_svm_phase_end(struct drm_svm_device *sdev,
+				     enum drm_svm_phase phase,
+				     unsigned long npages, u64 start)
+{
+	drm_svm_phase_add(sdev, phase, npages, ktime_get_ns() - start);
+}
+
+void drm_svm_phases_read(struct drm_svm_device *sdev,
+			 struct drm_svm_phase_stats *sum);
+int drm_svm_phases_init(struct drm_svm_device *sdev, struct dentry *root);
+void drm_svm_phases_fini(struct drm_svm_device *sdev);
+
+int drm_svm_device_stats_init(struct drm_svm_device *sdev);
+void drm_svm_device_stats_fini(struct drm_svm_device *sdev);
 
 #endif /* __DRM_SVM_INTERNAL_H__ */

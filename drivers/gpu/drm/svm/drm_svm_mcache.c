@@ -618,7 +618,7 @@ enum drm_svm_policy_verdict drm_svm_mcache_begin(struct drm_svm_mm *svm_mm,
 		.preferred = t->preferred,
 	};
 	unsigned int tries;
-	u64 nap = 0;
+	u64 nap = 0, t0;
 	int v;
 
 	t->index = drm_svm_mcache_index(t->addr);
@@ -637,9 +637,12 @@ enum drm_svm_policy_verdict drm_svm_mcache_begin(struct drm_svm_mm *svm_mm,
 		if (v != -EAGAIN)
 			break;
 		drm_svm_mcache_count(svm_mm, t->sdev, DRM_SVM_PSTAT_WAITS);
+		t0 = drm_svm_phase_start();
 		wait_var_event_timeout(t->busy_key,
 				       drm_svm_mcache_idle(mc, t->index),
 				       nsecs_to_jiffies(t->req.lapse) + 1);
+		drm_svm_phase_end(t->sdev, DRM_SVM_PHASE_WAIT,
+				  DRM_SVM_MAX_CHUNK >> PAGE_SHIFT, t0);
 		t->busy_key = NULL;
 	}
 

@@ -157,6 +157,7 @@ static int drm_svm_migrate_fill_devmem(struct drm_svm_devmem_alloc *alloc,
 				       struct drm_svm_migrate_buf *buf)
 {
 	struct drm_svm_devmem *dm = alloc->dm;
+	u64 t0 = drm_svm_phase_start();
 	unsigned long i;
 	int err;
 
@@ -173,8 +174,11 @@ static int drm_svm_migrate_fill_devmem(struct drm_svm_devmem_alloc *alloc,
 			args->dst[i] |= MIGRATE_PFN_WRITE;
 	}
 
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_ALLOC, args->npages, t0);
+	t0 = drm_svm_phase_start();
 	err = dm->ops->copy(dm, buf->dpages, buf->spages, args->npages,
 			    DRM_SVM_COPY_TO_DEVICE);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_COPY, args->npages, t0);
 	if (err) {
 		drm_dbg(dm->sdev->drm, "copy to device memory failed: %d\n",
 			err);
@@ -257,25 +261,32 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 		.flags = MIGRATE_VMA_SELECT_SYSTEM | DRM_SVM_SELECT_DEVICE,
 	};
 	struct drm_svm_migration mig = { .to = dm->sdev };
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	struct drm_svm_devmem_alloc *alloc;
 	long moved = 0;
+	u64 t0;
 	int err;
 
+	t0 = drm_svm_phase_start();
 	drm_svm_migration_begin(svm_mm, &mig);
 	err = migrate_vma_setup(&args);
 	drm_svm_migration_end(svm_mm, &mig);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_MIGRATE_SETUP, npages, t0);
 	if (err)
 		return err;
 	if (!args.cpages ||
 	    !drm_svm_migrate_select_in(dm, args.src, args.npages, bounce))
 		goto out_finalize;
 
+	t0 = drm_svm_phase_start();
 	alloc = drm_svm_devmem_alloc(dm, svm_mm, args.npages);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_ALLOC, npages, t0);
 	if (IS_ERR(alloc)) {
 		moved = PTR_ERR(alloc);
 		goto out_finalize;
 	}
 	if (!drm_svm_migrate_fill_devmem(alloc, &args, buf)) {
+		t0 = drm_svm_phase_start();
 		migrate_vma_pages(&args);
 		drm_svm_migrate_mark_live(args.src, args.dst, buf->spages,
 					  args.npages);
@@ -284,13 +295,18 @@ static long drm_svm_migrate_try_devmem(struct drm_svm_devmem *dm,
 		/* The sources are held until finalize. */
 		*peers = drm_svm_migrate_count_peers(args.src, args.dst,
 						     buf->spages, args.npages);
+	} else {
+		t0 = drm_svm_phase_start();
 	}
 	migrate_vma_finalize(&args);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_MIGRATE_FINISH, npages, t0);
 	drm_svm_devmem_alloc_put(alloc);
 	return moved;
 
 out_finalize:
+	t0 = drm_svm_phase_start();
 	migrate_vma_finalize(&args);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_MIGRATE_FINISH, npages, t0);
 	return moved;
 }
 
@@ -405,8 +421,9 @@ static int drm_svm_migrate_copy_out(struct drm_svm_migrate_buf *buf,
 				    unsigned long npages)
 {
 	DECLARE_BITMAP(done, DRM_SVM_MIGRATE_PAGES);
+	unsigned long i, j, n;
 	struct drm_svm_devmem *dm;
-	unsigned long i, j;
+	u64 t0;
 	int err;
 
 	bitmap_zero(done, npages);
@@ -414,16 +431,19 @@ static int drm_svm_migrate_copy_out(struct drm_svm_migrate_buf *buf,
 		if (!buf->dpages[i] || test_bit(i, done))
 			continue;
 		dm = drm_svm_page_devmem(buf->spages[i]);
-		for (j = 0; j < npages; j++) {
+		for (j = 0, n = 0; j < npages; j++) {
 			buf->cpages[j] = NULL;
 			if (!buf->dpages[j] || test_bit(j, done) ||
 			    drm_svm_page_devmem(buf->spages[j]) != dm)
 				continue;
 			buf->cpages[j] = buf->dpages[j];
 			__set_bit(j, done);
+			n++;
 		}
+		t0 = drm_svm_phase_start();
 		err = dm->ops->copy(dm, buf->cpages, buf->spages, npages,
 				    DRM_SVM_COPY_TO_SYSTEM);
+		drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_COPY, n, t0);
 		if (err) {
 			drm_dbg(dm->sdev->drm,
 				"copy to system memory failed: %d\n", err);
@@ -431,6 +451,22 @@ static int drm_svm_migrate_copy_out(struct drm_svm_migrate_buf *buf,
 		}
 	}
 	return 0;
+}
+
+/*
+ * The device a move out is accounted to in the phase timers: the one of
+ * its first page, NULL for none. Some moves take pages of several.
+ */
+static struct drm_svm_device *
+drm_svm_migrate_out_dev(const struct drm_svm_migrate_buf *buf,
+			unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		if (buf->spages[i])
+			return drm_svm_page_devmem(buf->spages[i])->sdev;
+	return NULL;
 }
 
 /*
@@ -443,6 +479,7 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 				    unsigned long *dst, unsigned long npages,
 				    u32 from, struct drm_svm_migrate_buf *buf)
 {
+	u64 t0 = drm_svm_phase_start();
 	struct drm_svm_devmem *dm;
 	unsigned long i;
 	int err = 0;
@@ -482,6 +519,8 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 		dst[i] = migrate_pfn(page_to_pfn(page)) |
 			 (src[i] & MIGRATE_PFN_WRITE);
 	}
+	drm_svm_phase_end(drm_svm_migrate_out_dev(buf, npages),
+			  DRM_SVM_PHASE_ALLOC, npages, t0);
 
 	if (!err)
 		err = drm_svm_migrate_copy_out(buf, npages);
@@ -543,6 +582,9 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 				      DRM_SVM_SELECT_DEVICE,
 		.fault_page = fault_page,
 	};
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	struct drm_svm_device *sdev = NULL;
+	u64 t0, setup;
 	long moved = 0;
 	int err;
 
@@ -555,12 +597,16 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 	args.src = buf->src;
 	args.dst = buf->dst;
 
+	t0 = drm_svm_phase_start();
 	err = migrate_vma_setup(&args);
+	setup = drm_svm_phase_start() - t0;
 	if (err)
 		goto out_free;
 	if (args.cpages) {
 		err = drm_svm_migrate_fill_ram(vma, start, args.src, args.dst,
 					       args.npages, from, buf);
+		sdev = drm_svm_migrate_out_dev(buf, args.npages);
+		t0 = drm_svm_phase_start();
 		if (!err) {
 			migrate_vma_pages(&args);
 			drm_svm_migrate_account_ram(args.dst, args.src,
@@ -569,7 +615,9 @@ long drm_svm_migrate_vma_to_ram(struct vm_area_struct *vma,
 						      args.npages);
 		}
 	}
+	drm_svm_phase_add(sdev, DRM_SVM_PHASE_MIGRATE_SETUP, npages, setup);
 	migrate_vma_finalize(&args);
+	drm_svm_phase_end(sdev, DRM_SVM_PHASE_MIGRATE_FINISH, npages, t0);
 out_free:
 	kvfree(buf);
 	return err ? err : moved;
@@ -591,6 +639,7 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 {
 	struct drm_svm_migrate_buf *buf;
 	long moved = 0;
+	u64 t0;
 	int err;
 
 	if (WARN_ON_ONCE(npages > DRM_SVM_MIGRATE_PAGES))
@@ -599,11 +648,14 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 	if (!buf)
 		return -ENOMEM;
 
+	t0 = drm_svm_phase_start();
 	err = migrate_device_range(buf->src, pfn, npages);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_MIGRATE_SETUP, npages, t0);
 	if (err)
 		goto out_free;
 	err = drm_svm_migrate_fill_ram(NULL, 0, buf->src, buf->dst, npages,
 				       BIT(dm->sdev->id), buf);
+	t0 = drm_svm_phase_start();
 	if (!err) {
 		migrate_device_pages(buf->src, buf->dst, npages);
 		drm_svm_migrate_account_ram(buf->dst, buf->src, buf->spages,
@@ -611,6 +663,7 @@ long drm_svm_migrate_pfns_to_ram(struct drm_svm_devmem *dm,
 		moved = drm_svm_migrate_count(buf->src, buf->dst, npages);
 	}
 	migrate_device_finalize(buf->src, buf->dst, npages);
+	drm_svm_phase_end(dm->sdev, DRM_SVM_PHASE_MIGRATE_FINISH, npages, t0);
 out_free:
 	kvfree(buf);
 	return err ? err : moved;

@@ -47,7 +47,7 @@ static void drm_svm_device_release(struct drm_device *drm, void *data)
 
 	/* Every VM is gone, and every DMA mapping made for one with it. */
 	WARN_ON(atomic64_read(&sdev->dma_pages));
-	debugfs_remove(sdev->debugfs);
+	drm_svm_device_stats_fini(sdev);
 	drm_svm_device_unregister(sdev);
 }
 
@@ -122,7 +122,11 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			DRM_SVM_MAX_DEVICES);
 		return err;
 	}
-	drm_svm_device_debugfs_init(sdev);
+	err = drm_svm_device_stats_init(sdev);
+	if (err) {
+		drm_svm_device_unregister(sdev);
+		return err;
+	}
 	return drmm_add_action_or_reset(drm, drm_svm_device_release, sdev);
 }
 EXPORT_SYMBOL_GPL(drm_svm_device_init);

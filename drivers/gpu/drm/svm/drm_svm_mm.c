@@ -274,14 +274,23 @@ void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
 		 enum drm_svm_inval_reason reason)
 {
+	struct drm_svm_device *sdev = mirror->sdev;
+	unsigned long npages;
+	u64 t0;
+
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
 	drm_svm_dma_cover(mirror, &start, &end);
-	trace_drm_svm_invalidate(mirror->svm_mm->pid, mirror->sdev->id, start,
-				 end, reason);
+	trace_drm_svm_invalidate(mirror->svm_mm->pid, sdev->id, start, end,
+				 reason);
 	mirror->stats.invalidations++;
-	mirror->sdev->ops->invalidate(mirror, start, end, reason);
+	npages = (end - start) >> PAGE_SHIFT;
+	t0 = drm_svm_phase_start();
+	sdev->ops->invalidate(mirror, start, end, reason);
+	drm_svm_phase_end(sdev, DRM_SVM_PHASE_INVALIDATE, npages, t0);
+	t0 = drm_svm_phase_start();
 	drm_svm_dma_unmap(mirror, start, end);
+	drm_svm_phase_end(sdev, DRM_SVM_PHASE_DMA_UNMAP, npages, t0);
 	if (mirror->no_faults && reason != DRM_SVM_INVAL_UNBIND)
 		drm_svm_mirror_stale(mirror, start, end);
 }

@@ -22,7 +22,7 @@
  * system memory. A page that bounced counts once in ``pages_to_ram`` of
  * the device it left and once in ``pages_to_vram`` of the device it
  * reached; a page moved directly counts only in ``pages_to_vram`` and
- * ``pages_from_peer`` of the device it reached. They are shown in three
+ * ``pages_from_peer`` of the device it reached. They are shown in these
  * places:
  *
  *  - ``/sys/kernel/debug/drm_svm/device<id>``, one per device by SVM
@@ -52,6 +52,8 @@
  *    bytes: a header, then ``all from to moves bytes`` for every
  *    process, then the same per process with its pid first. A move that
  *    bounced counts once, for its source and destination.
+ *  - ``/sys/kernel/debug/drm_svm/phases<id>``: the device's phase timers,
+ *    where the core's time goes (see Phase timers).
  *  - DRM fdinfo of the driver's file (drm_svm_show_fdinfo()), for the
  *    process the file's VMs mirror, on that device: ``drm-total-vram`` and
  *    ``drm-resident-vram`` (KiB of device memory holding its data, which
@@ -116,16 +118,35 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(drm_svm_device);
 
 /**
- * drm_svm_device_debugfs_init() - Create a device's statistics file
+ * drm_svm_device_stats_init() - Create a device's statistics files
  * @sdev: the device, with its SVM device id
+ *
+ * The counters file, and the phase timers with theirs.
+ *
+ * Returns: 0, or -ENOMEM; debugfs failures are not fatal.
  */
-void drm_svm_device_debugfs_init(struct drm_svm_device *sdev)
+int drm_svm_device_stats_init(struct drm_svm_device *sdev)
 {
 	char name[24];
+	int err;
 
+	err = drm_svm_phases_init(sdev, drm_svm_debugfs_root);
+	if (err)
+		return err;
 	snprintf(name, sizeof(name), "device%u", sdev->id);
 	sdev->debugfs = debugfs_create_file(name, 0444, drm_svm_debugfs_root,
 					    sdev, &drm_svm_device_fops);
+	return 0;
+}
+
+/**
+ * drm_svm_device_stats_fini() - Remove a device's statistics files
+ * @sdev: the device
+ */
+void drm_svm_device_stats_fini(struct drm_svm_device *sdev)
+{
+	debugfs_remove(sdev->debugfs);
+	drm_svm_phases_fini(sdev);
 }
 
 static void drm_svm_process_show(struct drm_svm_mm *svm_mm, void *data)

@@ -874,6 +874,89 @@ static void drm_test_svm_ufence_wait_args(struct kunit *test)
 			-EFAULT);
 }
 
+/* Runs of @phase since @a, in size class @size, or in all for -1. */
+static u64 phase_runs(const struct drm_svm_phase_stats *a,
+		      const struct drm_svm_phase_stats *b,
+		      enum drm_svm_phase phase, int size)
+{
+	u64 n = 0;
+	int k;
+
+	for (k = 0; k < DRM_SVM_PHASE_SIZES; k++)
+		if (size < 0 || k == size)
+			n += b->count[phase][k] - a->count[phase][k];
+	return n;
+}
+
+static u64 phase_ns(const struct drm_svm_phase_stats *a,
+		    const struct drm_svm_phase_stats *b,
+		    enum drm_svm_phase phase, int size)
+{
+	return b->ns[phase][size] - a->ns[phase][size];
+}
+
+static void drm_test_svm_phases(struct kunit *test)
+{
+	static const enum drm_svm_phase per_chunk[] = {
+		DRM_SVM_PHASE_DMA_MAP, DRM_SVM_PHASE_DRIVER_MAP,
+	};
+	const int c2m = drm_svm_phase_size(SZ_2M >> PAGE_SHIFT);
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	struct drm_svm_phase_stats *a, *b;
+	struct drm_svm_fault faults[2];
+	const u64 g = SZ_1G;
+	unsigned int i;
+
+	/* The size classes: 4k, 64k, 2m, more */
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(0), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(1), 0);
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(2), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(16), 1);
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(17), 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(512), 2);
+	KUNIT_EXPECT_EQ(test, drm_svm_phase_size(513), 3);
+
+	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
+	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+
+	/* Two 2M chunks fault in: each is walked, DMA-mapped and mapped. */
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_4M, 0), 0);
+	drm_svm_phases_read(&f->sdev, a);
+	faults[0] = fault(g, DRM_SVM_ACCESS_WRITE);
+	faults[1] = fault(g + SZ_2M, DRM_SVM_ACCESS_WRITE);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, 2), 0);
+	KUNIT_ASSERT_EQ(test, f->nmaps, 2u);
+	drm_svm_phases_read(&f->sdev, b);
+
+	KUNIT_EXPECT_GE(test, phase_runs(a, b, DRM_SVM_PHASE_HMM_FAULT, c2m),
+			2);
+	KUNIT_EXPECT_EQ(test, phase_runs(a, b, DRM_SVM_PHASE_HMM_FAULT, -1),
+			phase_runs(a, b, DRM_SVM_PHASE_HMM_FAULT, c2m));
+	KUNIT_EXPECT_GT(test, phase_ns(a, b, DRM_SVM_PHASE_HMM_FAULT, c2m), 0);
+	for (i = 0; i < ARRAY_SIZE(per_chunk); i++) {
+		KUNIT_EXPECT_EQ(test, phase_runs(a, b, per_chunk[i], c2m), 2);
+		KUNIT_EXPECT_EQ(test, phase_runs(a, b, per_chunk[i], -1), 2);
+		KUNIT_EXPECT_GT(test, phase_ns(a, b, per_chunk[i], c2m), 0);
+	}
+	/* Nothing moved: the fake device has no memory. */
+	KUNIT_EXPECT_EQ(test, phase_runs(a, b, DRM_SVM_PHASE_MIGRATE_SETUP, -1),
+			0);
+	KUNIT_EXPECT_EQ(test, phase_runs(a, b, DRM_SVM_PHASE_COPY, -1), 0);
+
+	/* Unmapping the first chunk invalidates it, within 2 MiB. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(f->uaddr, SZ_2M), 0);
+	drm_svm_phases_read(&f->sdev, a);
+	KUNIT_EXPECT_GE(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE, -1), 1);
+	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE, -1),
+			phase_runs(b, a, DRM_SVM_PHASE_DMA_UNMAP, -1));
+	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE, 3), 0);
+	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_DRIVER_MAP, -1),
+			0);
+}
+
 static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_bind_split),
 	KUNIT_CASE(drm_test_svm_bind_invalid),
@@ -886,6 +969,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_populate),
 	KUNIT_CASE(drm_test_svm_closed),
 	KUNIT_CASE(drm_test_svm_nofault),
+	KUNIT_CASE(drm_test_svm_phases),
 	{}
 };
 
