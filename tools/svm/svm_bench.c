@@ -117,11 +117,23 @@
  * VRAM. After the table, one line per metric and per extra figure
  * (NAME.wall, ...) for scripts:
  *
- *	bench: NAME ours=X peer=Y ratio=Z [goal<=G met|MISSED]
- *	bench: NAME value=X [goal<=G met|MISSED]
+ *	bench: NAME ours=X peer=Y ratio=Z reps=N tries=K
+ *	       ours_spread=MIN..MAX peer_spread=MIN..MAX [noisy]
+ *	       [goal<=G met|MISSED]
+ *	bench: NAME value=X reps=N tries=K ours_spread=MIN..MAX [noisy]
+ *	       [goal<=G met|MISSED]
  *
- * with ratio = ours / peer: below 1 is better for the times, above 1 for
- * the throughputs; the second form for the figures without a peer. A
+ * (each on one line) with ratio = ours / peer: below 1 is better for the
+ * times, above 1 for the throughputs; the second form for the figures
+ * without a peer. A figure is noisy when a repetition strays more than
+ * NOISY from its median; a metric whose own figure is noisy runs again,
+ * NOISY_TRIES times in all at most, and its last run (the K-th) is the one
+ * reported. After each run of a metric, the phase timers of the core
+ * (see phases_print()) tell where our side's timed regions spent their
+ * time:
+ *
+ *	phase: NAME PHASE share=S% runs=N mean_us=U [CLASS:RUNS ...]
+ * A
  * figure that cannot be computed (a ratio over zero) prints n/a, and a
  * metric that cannot run on this kernel (no migration policy) prints
  * "bench: NAME skipped" and makes the bench exit with 1 after the table.
@@ -261,6 +273,7 @@ struct result {
 	double *ours;
 	double *peer;
 	int done;
+	int tries;		/* runs of the metric, the last one kept */
 	const char *skipped;	/* why the metric could not run */
 	int nextra;
 	const struct fig *extra[MAX_EXTRA];
@@ -418,6 +431,167 @@ static unsigned long anon_huge_kb(const char *buf, unsigned long size)
 	}
 	fclose(f);
 	return total;
+}
+
+/* ---- phase timers ---------------------------------------------------- */
+
+/*
+ * The core's phase timers, drm_svm/phases<id> in debugfs: how our side's
+ * time splits. The sums over every vsvm device are taken around each
+ * timed region of ours, outside it, and added up over a metric's
+ * repetitions; after the metric, one line per phase that ran gives its
+ * share of those regions' wall time.
+ */
+#define PHASES_DIR	"/sys/kernel/debug/drm_svm"
+#define NR_PHASES	11
+#define NR_PSIZES	4
+
+static const char *const phase_names[NR_PHASES] = {
+	"hmm_range_fault", "migrate_setup", "alloc", "copy", "migrate_finish",
+	"invalidate", "dma_map", "dma_unmap", "driver_map", "evict", "wait",
+};
+
+static const char *const psize_names[NR_PSIZES] = {
+	"4k", "64k", "2m", "more",
+};
+
+struct phases {
+	uint64_t count[NR_PHASES][NR_PSIZES];
+	uint64_t ns[NR_PHASES][NR_PSIZES];
+};
+
+static struct {
+	int off;		/* no phase timers: a drm_svm without them */
+	struct phases at;	/* the sums when the region began */
+	struct phases sum;	/* the regions' phases */
+	uint64_t wall_ns;	/* the regions' wall time */
+	int regions;
+} ph;
+
+static int phase_index(const char *name, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+/* Add the phase timers of SVM device @id to @p; 0, or -1 for no file. */
+static int phases_add_dev(struct phases *p, uint32_t id)
+{
+	unsigned long long count, ns;
+	char path[96], line[160], name[40], size[16];
+	int i, k, lines = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PHASES_DIR "/phases%u", id);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%39s %15s %llu %llu", name, size, &count,
+			   &ns) != 4)
+			continue;
+		i = phase_index(name, phase_names, NR_PHASES);
+		k = phase_index(size, psize_names, NR_PSIZES);
+		if (i < 0 || k < 0)
+			die("%s: unknown phase '%s %s'", path, name, size);
+		p->count[i][k] += count;
+		p->ns[i][k] += ns;
+		lines++;
+	}
+	fclose(f);
+	if (lines != NR_PHASES * NR_PSIZES)
+		die("%s: %d phase lines, expected %d", path, lines,
+		    NR_PHASES * NR_PSIZES);
+	return 0;
+}
+
+/* The phase timers summed over every vsvm device. */
+static void phases_read(struct phases *p)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < num_vsvm_nodes && !ph.off; i++) {
+		if (!vsvm_nodes[i][0])
+			continue;
+		if (phases_add_dev(p, vsvm_query[i].svm_device_id)) {
+			printf("svm_bench: note: no %s/phases%u: no phase breakdown\n",
+			       PHASES_DIR, vsvm_query[i].svm_device_id);
+			ph.off = 1;
+		}
+	}
+}
+
+/* Start over for a metric. */
+static void phases_reset(void)
+{
+	memset(&ph.sum, 0, sizeof(ph.sum));
+	ph.wall_ns = 0;
+	ph.regions = 0;
+}
+
+/* Before a timed region of ours (and before its clock starts). */
+static void phases_begin(void)
+{
+	phases_read(&ph.at);
+}
+
+/* After it, with its wall time (and after its clock stopped). */
+static void phases_end(uint64_t wall_ns)
+{
+	struct phases now;
+	int i, k;
+
+	phases_read(&now);
+	for (i = 0; i < NR_PHASES; i++) {
+		for (k = 0; k < NR_PSIZES; k++) {
+			ph.sum.count[i][k] += now.count[i][k] - ph.at.count[i][k];
+			ph.sum.ns[i][k] += now.ns[i][k] - ph.at.ns[i][k];
+		}
+	}
+	ph.wall_ns += wall_ns;
+	ph.regions++;
+}
+
+/*
+ * "phase: NAME PHASE share=S% runs=N mean_us=U CLASS:RUNS..." for each
+ * phase that ran in the metric's timed regions. Phases nest (evict holds
+ * moves), so the shares may add up to more than 100%.
+ */
+static void phases_print(const char *name)
+{
+	uint64_t runs, ns;
+	char sizes[96];
+	size_t n;
+	int i, k;
+
+	if (ph.off || !ph.regions || !ph.wall_ns)
+		return;
+	printf("  %s: phase breakdown of ours over %d timed regions, %.1f ms of wall time:\n",
+	       name, ph.regions, ph.wall_ns / 1e6);
+	for (i = 0; i < NR_PHASES; i++) {
+		runs = 0;
+		ns = 0;
+		n = 0;
+		sizes[0] = 0;
+		for (k = 0; k < NR_PSIZES; k++) {
+			runs += ph.sum.count[i][k];
+			ns += ph.sum.ns[i][k];
+			if (ph.sum.count[i][k] && n < sizeof(sizes))
+				n += snprintf(sizes + n, sizeof(sizes) - n,
+					      " %s:%llu", psize_names[k],
+					      (unsigned long long)ph.sum.count[i][k]);
+		}
+		if (!runs)
+			continue;
+		printf("phase: %s %s share=%.1f%% runs=%llu mean_us=%.2f%s\n",
+		       name, phase_names[i], 100.0 * ns / ph.wall_ns,
+		       (unsigned long long)runs, ns / 1e3 / runs, sizes);
+	}
 }
 
 /* ---- vsvm ------------------------------------------------------------ */
@@ -718,10 +892,12 @@ static void run_fault_in(enum metric_id m, struct result *res)
 		batch[2] = buf_size;
 		batch[3] = VSVM_CMD_END;
 		vm_id = vm_create(&dev, buf, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		phases_begin();
 		t0 = now_ns();
 		job = touch_submit(&dev, vm_id);
 		job_wait(&dev);
 		t1 = now_ns();
+		phases_end(t1 - t0);
 		faults = job_check(&dev, job);
 		res->ours[i] = (double)(t1 - t0) / npages;
 		vm_destroy(&dev, vm_id);
@@ -773,9 +949,11 @@ static double munmap_mirrored(struct vsvm *dev, uint64_t *faults0,
 		job_wait(&dev[d]);
 		faults[d] = job_check(&dev[d], job);
 	}
+	phases_begin();
 	t0 = now_ns();
 	buf_destroy(buf, buf_size);
 	t1 = now_ns();
+	phases_end(t1 - t0);
 	for (d = 0; d < 2; d++)
 		vm_destroy(&dev[d], vm_id[d]);
 	*faults0 = faults[0];
@@ -1043,6 +1221,7 @@ static double mig_ours(struct mig *c)
 				    "after the untimed prefetch to VRAM");
 	}
 
+	phases_begin();
 	t0 = now_ns();
 	switch (c->m) {
 	case M_TO_RAM_CPUFAULT:
@@ -1059,6 +1238,7 @@ static double mig_ours(struct mig *c)
 		break;
 	}
 	t1 = now_ns();
+	phases_end(t1 - t0);
 
 	mig_check_residency(c, vm_id, buf, to_vram, "after the timed migration");
 	if (to_vram) {
@@ -1297,7 +1477,8 @@ static char *d2d_buf(struct mig *src, uint32_t *vm_src, uint64_t *sum)
  * One repetition of d2d-direct-vs-bounce on destination @dst: returns
  * GB/s of the prefetch from vsvm0's VRAM into @dst's.
  */
-static double d2d_move(struct mig *src, struct mig *dst, const char *who)
+static double d2d_move(struct mig *src, struct mig *dst, const char *who,
+		       int ours)
 {
 	uint64_t t0, t1, sum, got, faults, moved;
 	uint32_t vm_src, vm_dst;
@@ -1306,9 +1487,13 @@ static double d2d_move(struct mig *src, struct mig *dst, const char *who)
 	buf = d2d_buf(src, &vm_src, &sum);
 	vm_dst = vm_create(&dst->dev, buf, 0);
 
+	if (ours)
+		phases_begin();
 	t0 = now_ns();
 	moved = prefetch(&dst->dev, vm_dst, buf, DRM_SVM_REGION_DEVICE);
 	t1 = now_ns();
+	if (ours)
+		phases_end(t1 - t0);
 
 	mig_check_residency(dst, vm_dst, buf, 1, "after the timed move");
 	got = gpu_checksum(&dst->dev, vm_dst, buf, &faults);
@@ -1385,14 +1570,14 @@ static void run_d2d(enum metric_id m, struct result *res)
 		/* Alternate which side goes first, against positional bias. */
 		if (i % 2)
 			res->peer[i] = m == M_D2D ?
-				       d2d_move(&src, &unlinked, "bounce") :
+				       d2d_move(&src, &unlinked, "bounce", 0) :
 				       d2d_job(&src, &linked, 0);
-		res->ours[i] = m == M_D2D ? d2d_move(&src, &linked, "direct") :
+		res->ours[i] = m == M_D2D ? d2d_move(&src, &linked, "direct", 1) :
 			       d2d_job(&src, &linked,
 				       DRM_SVM_BIND_FLAG_NO_MIGRATE);
 		if (!(i % 2))
 			res->peer[i] = m == M_D2D ?
-				       d2d_move(&src, &unlinked, "bounce") :
+				       d2d_move(&src, &unlinked, "bounce", 0) :
 				       d2d_job(&src, &linked, 0);
 		printf("  %-26s rep %d: ours %9.3f %s  peer %9.3f %s%s\n",
 		       metrics[m].name, i + 1, res->ours[i], metrics[m].unit,
@@ -2204,6 +2389,85 @@ static void run_policy_metadata(struct result *res)
 
 /* ---- main ------------------------------------------------------------- */
 
+/* A figure strays when its spread passes ±NOISY of its median. */
+#define NOISY		0.3
+/* Runs of a metric whose figure is noisy, at most */
+#define NOISY_TRIES	3
+
+/* Whether @v's repetitions stray more than NOISY from their median. */
+static int spread_noisy(const double *v)
+{
+	double med, lo, hi;
+
+	stats(v, reps, &med, &lo, &hi);
+	if (isnan(med) || med <= 0)
+		return 0;
+	return lo < med * (1 - NOISY) || hi > med * (1 + NOISY);
+}
+
+static int fig_noisy(const struct fig *f, const double *ours,
+		     const double *peer)
+{
+	return spread_noisy(ours) || (f->kind != FIG_VALUE &&
+				      spread_noisy(peer));
+}
+
+/* Forget a run of a metric, for another one. */
+static void result_reset(struct result *res)
+{
+	int k;
+
+	for (k = 0; k < res->nextra; k++) {
+		free(res->extra_ours[k]);
+		free(res->extra_peer[k]);
+	}
+	res->nextra = 0;
+	memset(res->ours, 0, reps * sizeof(double));
+	memset(res->peer, 0, reps * sizeof(double));
+}
+
+static void run_metric(enum metric_id m, struct result *res)
+{
+	if (m == M_MUNMAP_2DEV)
+		run_munmap_2dev(res);
+	else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
+		run_d2d(m, res);
+	else if (m == M_PP_GPU || m == M_PP_CPU)
+		run_pingpong(m, res);
+	else if (m == M_STREAMING)
+		run_streaming(res);
+	else if (m == M_POLICY_META)
+		run_policy_metadata(res);
+	else if (m >= M_TO_VRAM)
+		run_migrate(m, res);
+	else
+		run_fault_in(m, res);
+}
+
+/*
+ * Run metric @m, again while its figure is noisy, NOISY_TRIES times at
+ * most; the last run is kept. Each run prints the phase breakdown of its
+ * timed regions.
+ */
+static void run_tries(enum metric_id m, struct result *res)
+{
+	const struct fig *f = &metrics[m];
+	double mo, lo, hi;
+
+	for (res->tries = 1; ; res->tries++) {
+		phases_reset();
+		run_metric(m, res);
+		phases_print(f->name);
+		if (res->skipped || res->tries == NOISY_TRIES ||
+		    !fig_noisy(f, res->ours, res->peer))
+			break;
+		stats(res->ours, reps, &mo, &lo, &hi);
+		printf("  %s: run %d is noisy (ours median %g, %g..%g): running it again\n",
+		       f->name, res->tries, mo, lo, hi);
+		result_reset(res);
+	}
+}
+
 /* A figure, "n/a" when it is none. */
 static void fmt_num(char *s, size_t n, double v, int prec)
 {
@@ -2232,12 +2496,14 @@ static void fmt_range(char *s, size_t n, double lo, double hi, int prec)
  * goal is on the ratio, or on the value for a figure without a peer.
  */
 static void print_row(const char *name, const struct fig *f,
-		      const double *ours, const double *peer, int bench)
+		      const double *ours, const double *peer, int tries,
+		      int bench)
 {
 	/* Throughputs are a few GB/s at most: show more digits. */
 	int prec = f->prec ? f->prec : f->higher ? 3 : 1;
 	double mo, lo, hi, mp = NAN, plo = NAN, phi = NAN, r = NAN, v;
-	char o[32], p[32], ro[16], orange[56], prange[56], goal[48];
+	char o[32], p[32], ro[16], orange[56], prange[56], goal[48], how[160];
+	int noisy = fig_noisy(f, ours, peer);
 
 	stats(ours, reps, &mo, &lo, &hi);
 	fmt_num(o, sizeof(o), mo, prec);
@@ -2263,15 +2529,18 @@ static void print_row(const char *name, const struct fig *f,
 			 (f->higher ? v >= f->goal : v <= f->goal) ? "met" :
 			 "MISSED");
 
+	snprintf(how, sizeof(how), " reps=%d tries=%d ours_spread=%s%s%s%s",
+		 reps, tries, orange, prange[0] ? " peer_spread=" : "", prange,
+		 noisy ? " noisy" : "");
 	if (!bench)
-		printf("%-26s %-8s %-7s %12s %12s %8s   %-23s %-23s %s\n", name,
+		printf("%-26s %-8s %-7s %12s %12s %8s   %-23s %-23s %s%s\n", name,
 		       f->unit, f->higher ? "higher" : "lower", o, p, ro,
-		       orange, prange, goal);
+		       orange, prange, goal, noisy ? " noisy" : "");
 	else if (f->kind == FIG_VALUE)
-		printf("bench: %s value=%s%s\n", name, o, goal);
+		printf("bench: %s value=%s%s%s\n", name, o, how, goal);
 	else
-		printf("bench: %s ours=%s peer=%s ratio=%s%s\n", name, o, p, ro,
-		       goal);
+		printf("bench: %s ours=%s peer=%s ratio=%s%s%s\n", name, o, p,
+		       ro, how, goal);
 }
 
 /* Whether metric @m compares with test_hmm's dmirror device. */
@@ -2408,20 +2677,7 @@ int main(int argc, char **argv)
 		res[m].peer = calloc(reps, sizeof(double));
 		if (!res[m].ours || !res[m].peer)
 			die("out of memory");
-		if (m == M_MUNMAP_2DEV)
-			run_munmap_2dev(&res[m]);
-		else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
-			run_d2d(m, &res[m]);
-		else if (m == M_PP_GPU || m == M_PP_CPU)
-			run_pingpong(m, &res[m]);
-		else if (m == M_STREAMING)
-			run_streaming(&res[m]);
-		else if (m == M_POLICY_META)
-			run_policy_metadata(&res[m]);
-		else if (m >= M_TO_VRAM)
-			run_migrate(m, &res[m]);
-		else
-			run_fault_in(m, &res[m]);
+		run_tries(m, &res[m]);
 		res[m].done = 1;
 		if (metrics[m].kind != FIG_PEER)
 			policy_ran = 1;
@@ -2441,12 +2697,12 @@ int main(int argc, char **argv)
 			continue;
 		}
 		print_row(metrics[m].name, &metrics[m], res[m].ours,
-			  res[m].peer, 0);
+			  res[m].peer, res[m].tries, 0);
 		for (k = 0; k < res[m].nextra; k++) {
 			snprintf(name, sizeof(name), "%s.%s", metrics[m].name,
 				 res[m].extra[k]->name);
 			print_row(name, res[m].extra[k], res[m].extra_ours[k],
-				  res[m].extra_peer[k], 0);
+				  res[m].extra_peer[k], res[m].tries, 0);
 		}
 	}
 	printf("(fault-in-*: ns per %ld-byte page; munmap: microseconds; migrate-*, d2d-*: GB/s, 10^9 bytes/s; remote-*: ms per job; medians of %d; ratio = ours / peer)\n",
@@ -2462,12 +2718,12 @@ int main(int argc, char **argv)
 			continue;
 		}
 		print_row(metrics[m].name, &metrics[m], res[m].ours,
-			  res[m].peer, 1);
+			  res[m].peer, res[m].tries, 1);
 		for (k = 0; k < res[m].nextra; k++) {
 			snprintf(name, sizeof(name), "%s.%s", metrics[m].name,
 				 res[m].extra[k]->name);
 			print_row(name, res[m].extra[k], res[m].extra_ours[k],
-				  res[m].extra_peer[k], 1);
+				  res[m].extra_peer[k], res[m].tries, 1);
 		}
 	}
 	if (skipped)
