@@ -7,7 +7,7 @@
 #
 # Variables: KASAN=1 (KASAN kernel variant), DRM_SVM_CACHE (kernel cache,
 # default ~/.cache/drm-svm), VM_TIMEOUT (guest watchdog, seconds; 1500, or
-# 1800 for "make bench"), ONLY
+# 3600 for "make bench"), ONLY
 # (comma-separated test selection for "make test", e.g. ONLY=kunit,igt),
 # IGT (comma-separated IGT tests for the igt suite, e.g. IGT=vsvm_inject),
 # STRESS_SECONDS and STRESS_SEED (duration and seed of the race stress of
@@ -15,6 +15,8 @@
 # (its subtests, as --run-subtest takes them, e.g. STRESS_SUBTESTS='*'),
 # STRESS_COHERENT=1 (run it with device-coherent VRAM too),
 # BENCH (svm_bench options for "make bench", e.g. BENCH="-r 9 -m fault-in-4k"),
+# PROFILE=1 ("make bench" runs under the kernel's function profiler and
+# prints its "profile:" lines after the bench),
 # FUZZ_SEED, FUZZ_CALLS and FUZZ_SECONDS (seed, call count and time cap of
 # the ioctl fuzzer; the cap is 200 s, 100 s with KASAN=1),
 # FUZZ_FAILSLAB=1 (the fuzzer makes slab allocations fail), FUZZ_REPRO=0
@@ -22,11 +24,12 @@
 
 KASAN		?= 0
 BENCH		?=
+PROFILE		?=
 comma		:= ,
 space		:= $(subst ,, )
 VM_TIMEOUT	?= 1500
 # The bench's migration metrics move and check 256 MiB many times over.
-BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),1800,$(VM_TIMEOUT))
+BENCH_TIMEOUT	:= $(if $(filter file,$(origin VM_TIMEOUT)),3600,$(VM_TIMEOUT))
 ONLY		?=
 IGT		?=
 STRESS_SECONDS	?=
@@ -106,7 +109,9 @@ test: initramfs ## all tests in the VM; ends "N passed, N failed, N skipped"
 
 bench: initramfs ## benchmarks against test_hmm in the VM (bench: lines)
 	@$(VM)/run-vm.sh --out $(OUT)/bench --plan bench --timeout $(BENCH_TIMEOUT) \
-		$(if $(BENCH),--append "svm.bench=$(subst $(space),$(comma),$(strip $(BENCH)))")
+		$(if $(BENCH)$(filter 1,$(PROFILE)),--append "$(strip \
+		$(if $(BENCH),svm.bench=$(subst $(space),$(comma),$(strip $(BENCH)))) \
+		$(if $(filter 1,$(PROFILE)),svm.profile=1))")
 
 vm-shell: initramfs ## interactive shell in the VM, modules loaded
 	@$(VM)/run-vm.sh --out $(OUT)/shell --plan shell --interactive

@@ -103,6 +103,51 @@ run_demo() {
 	rmmod vsvm drm_svm
 }
 
+# The function profiler (svm.profile=1, "make bench PROFILE=1"): every
+# function of drm_svm, vsvm and test_hmm, and the mm calls they make, with
+# its hits and total time, children and sleep included, summed over the
+# CPUs and over the whole bench run (its untimed checks too: profile one
+# metric with -m). Functions this kernel lacks or inlined are left out.
+TRACEFS=/sys/kernel/tracing
+PROFILE_MM="hmm_range_fault migrate_vma_setup migrate_vma_pages
+migrate_vma_finalize migrate_device_range migrate_device_pages
+migrate_device_finalize folio_copy dma_map_page_attrs dma_unmap_page_attrs
+__mmu_notifier_invalidate_range_start __mmu_notifier_invalidate_range_end
+unmap_page_range zap_page_range_single tlb_finish_mmu
+free_pages_and_swap_cache release_pages folios_put_refs
+alloc_pages_mpol_noprof vma_alloc_folio_noprof do_huge_pmd_anonymous_page
+handle_mm_fault do_swap_page lru_add_drain"
+
+profile_start() {
+	local f m
+
+	mount -t tracefs tracefs $TRACEFS 2>/dev/null
+	[ -w $TRACEFS/function_profile_enabled ] ||
+		{ say "profile: no function profiler"; return 1; }
+	: > $TRACEFS/set_ftrace_filter
+	for m in drm_svm vsvm test_hmm; do
+		echo "*:mod:$m" >> $TRACEFS/set_ftrace_filter ||
+			say "profile: no module $m"
+	done
+	for f in $PROFILE_MM; do
+		echo "$f" >> $TRACEFS/set_ftrace_filter 2>/dev/null ||
+			say "profile: no function $f"
+	done
+	echo 1 > $TRACEFS/function_profile_enabled
+}
+
+# "profile: FUNCTION hits=N total_ms=T mean_us=M", the 60 largest totals.
+profile_report() {
+	echo 0 > $TRACEFS/function_profile_enabled
+	awk '$1 != "Function" && $1 !~ /^-/ && $3 ~ /^[0-9.]+$/ {
+		hits[$1] += $2; us[$1] += $3
+	} END {
+		for (f in hits)
+			printf "profile: %s hits=%d total_ms=%.3f mean_us=%.3f\n",
+			       f, hits[f], us[f] / 1000, us[f] / hits[f]
+	}' $TRACEFS/trace_stat/function* | sort -t= -k3 -g -r | head -n 60
+}
+
 # Benchmarks against the kernel's own test_hmm, in the same boot. The
 # migration metrics move 256 MiB into vsvm0's VRAM: give each device 320 MiB
 # (private VRAM is backed by system pages, 960 MiB in all). The d2d metrics
@@ -111,8 +156,14 @@ run_bench() {
 	modprobe vsvm num_devices=3 vram_mb=320 links=0-1:fabric ||
 		{ result bench load fail "vsvm"; return; }
 	load_peer || return
+	if [ "$(cmdline_arg svm.profile)" = 1 ]; then
+		profile_start || { result bench profile fail "no profiler"; return; }
+	fi
 	# shellcheck disable=SC2046
 	logrun bench:svm_bench svm_bench $(cmdline_arg svm.bench | tr , ' ')
+	if [ "$(cmdline_arg svm.profile)" = 1 ]; then
+		logrun bench:profile profile_report
+	fi
 }
 
 # selected SUITE: is SUITE in the svm.only list (empty list = everything)?
