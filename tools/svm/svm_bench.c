@@ -216,17 +216,19 @@ static const struct fig metrics[NR_METRICS] = {
 	[M_FAULT_THP]	= { "fault-in-thp", "ns/page",
 			    "TOUCH job vs HMM_DMIRROR_READ, THP" },
 	[M_MUNMAP_2DEV]	= { "munmap-mirrored-2dev", "us",
-			    "munmap mirrored on 2 vsvm vs not mirrored" },
+			    "munmap mirrored on 2 vsvm vs not mirrored",
+			    .has_goal = 1, .goal = 1.2 },
 	[M_TO_VRAM]	= { "migrate-to-vram", "GB/s",
 			    "PREFETCH to VRAM vs HMM_DMIRROR_MIGRATE_TO_DEV", 1 },
 	[M_TO_RAM_CPUFAULT] = { "migrate-to-ram-cpufault", "GB/s",
 			    "CPU faults from VRAM vs HMM_DMIRROR_MIGRATE_TO_SYS",
-			    1 },
+			    1, .has_goal = 1, .goal = 1.5 },
 	[M_TO_RAM_EXPLICIT] = { "migrate-to-ram-explicit", "GB/s",
 			    "PREFETCH to system vs HMM_DMIRROR_MIGRATE_TO_SYS",
-			    1 },
+			    1, .has_goal = 1, .goal = 1.5 },
 	[M_TO_VRAM_MEMCPY] = { "migrate-to-vram-vs-memcpy", "GB/s",
-			    "PREFETCH to VRAM vs memcpy() in the guest", 1 },
+			    "PREFETCH to VRAM vs memcpy() in the guest", 1,
+			    .has_goal = 1, .goal = 0.5 },
 	[M_D2D]		= { "d2d-direct-vs-bounce", "GB/s",
 			    "VRAM to linked VRAM vs to unlinked VRAM", 1 },
 	[M_REMOTE]	= { "remote-vs-migrate", "ms",
@@ -2452,7 +2454,7 @@ static void run_metric(enum metric_id m, struct result *res)
 static void run_tries(enum metric_id m, struct result *res)
 {
 	const struct fig *f = &metrics[m];
-	double mo, lo, hi;
+	int ours, peer;
 
 	for (res->tries = 1; ; res->tries++) {
 		phases_reset();
@@ -2461,9 +2463,11 @@ static void run_tries(enum metric_id m, struct result *res)
 		if (res->skipped || res->tries == NOISY_TRIES ||
 		    !fig_noisy(f, res->ours, res->peer))
 			break;
-		stats(res->ours, reps, &mo, &lo, &hi);
-		printf("  %s: run %d is noisy (ours median %g, %g..%g): running it again\n",
-		       f->name, res->tries, mo, lo, hi);
+		ours = spread_noisy(res->ours);
+		peer = f->kind != FIG_VALUE && spread_noisy(res->peer);
+		printf("  %s: run %d is noisy (%s): running it again\n",
+		       f->name, res->tries,
+		       ours && peer ? "ours and peer" : ours ? "ours" : "peer");
 		result_reset(res);
 	}
 }
@@ -2560,7 +2564,7 @@ static void print_usage(FILE *f, const char *argv0)
 		"             every figure is the median, ours and the peer's\n"
 		"             interleaved\n"
 		"  -s MiB     buffer size, a multiple of 2 (default 256)\n"
-		"  -m METRIC  run only METRIC\n"
+		"  -m METRIC  run only METRIC; once per metric to run several\n"
 		"  -h         this help\n"
 		"metrics (ratio = ours / peer):\n",
 		argv0, MIN_REPS, MIN_REPS);
@@ -2595,7 +2599,8 @@ static long parse_num(const char *s, const char *what)
 int main(int argc, char **argv)
 {
 	struct result res[NR_METRICS] = {};
-	int only = -1, opt, m, k, policy_ran = 0, skipped = 0;
+	int opt, m, k, policy_ran = 0, skipped = 0, dmirror = 0;
+	unsigned int only = 0;	/* the metrics of -m, by bit; 0: all */
 	struct timespec res_ts;
 	char name[64];
 	long mib = 256;
@@ -2625,7 +2630,7 @@ int main(int argc, char **argv)
 				print_usage(stderr, argv[0]);
 				die("unknown metric '%s'", optarg);
 			}
-			only = m;
+			only |= 1u << m;
 			break;
 		case 'h':
 			print_usage(stdout, argv[0]);
@@ -2644,8 +2649,9 @@ int main(int argc, char **argv)
 	find_vsvm();
 	if (!num_vsvm_nodes)
 		die("no vsvm render node found (is the vsvm module loaded?)");
-	if ((only < 0 || uses_dmirror(only)) &&
-	    access(DMIRROR_NODE, R_OK | W_OK))
+	for (m = 0; m < NR_METRICS; m++)
+		dmirror |= (!only || only & 1u << m) && uses_dmirror(m);
+	if (dmirror && access(DMIRROR_NODE, R_OK | W_OK))
 		die("%s: %s (is test_hmm loaded?)", DMIRROR_NODE,
 		    strerror(errno));
 
@@ -2671,7 +2677,7 @@ int main(int argc, char **argv)
 	       num_vsvm_nodes > 1 ? vsvm_nodes[1] : "", DMIRROR_NODE);
 
 	for (m = 0; m < NR_METRICS; m++) {
-		if (only >= 0 && only != m)
+		if (only && !(only & 1u << m))
 			continue;
 		res[m].ours = calloc(reps, sizeof(double));
 		res[m].peer = calloc(reps, sizeof(double));
