@@ -141,6 +141,17 @@
  *		memory and back to VRAM, in the phases and the 2 MiB class
  *		they ran in, with time spent; the data survives.
  *
+ * SUBTEST: mempolicy-%s
+ * Description: A buffer with a NUMA memory policy (MPOL_BIND to node 0)
+ *		comes back from VRAM with its data intact and its pages on
+ *		the node the policy names: the way back allocates page by
+ *		page, as the policy says, instead of in one batch.
+ * arg[1]:
+ * @vma:	the policy is the buffer's (mbind()); a CPU read brings it
+ *		back (a prefetch with coherent VRAM)
+ * @task:	the policy is the thread's (set_mempolicy()); a prefetch to
+ *		system memory brings it back
+ *
  * SUBTEST: residency-unbound
  * Description: The residency of GPU addresses with no binding is NONE,
  *		with neither the BOUND flag nor a mapping.
@@ -272,10 +283,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/mempolicy.h>
 #include <xf86drm.h>
 
 #include "igt.h"
@@ -1765,6 +1778,58 @@ static void test_phases(void)
 	ctx_fini(&c);
 }
 
+/* mempolicy-* */
+
+static void assert_node0(const uint8_t *buf, uint64_t size)
+{
+	const uint64_t n = pages(size);
+	void **addrs = calloc(n, sizeof(*addrs));
+	int *status = calloc(n, sizeof(*status));
+	uint64_t i;
+
+	igt_assert(addrs && status);
+	for (i = 0; i < n; i++)
+		addrs[i] = (void *)(buf + i * SZ_4K);
+	igt_assert_eq(syscall(SYS_move_pages, 0, n, addrs, NULL, status, 0), 0);
+	for (i = 0; i < n; i++)
+		igt_assert_f(status[i] == 0, "page %" PRIu64 ": node %d\n", i,
+			     status[i]);
+	free(status);
+	free(addrs);
+}
+
+static void test_mempolicy(bool task)
+{
+	const uint64_t size = 2 * SZ_2M;
+	unsigned long node0 = 1;
+	uint8_t *buf;
+	struct ctx c;
+
+	ctx_init(&c, &dev0);
+	buf = ctx_buf(&c, size);
+	if (task)
+		igt_assert_eq(syscall(SYS_set_mempolicy, MPOL_BIND, &node0,
+				      8 * sizeof(node0)), 0);
+	else
+		igt_assert_eq(syscall(SYS_mbind, buf, size, MPOL_BIND, &node0,
+				      8 * sizeof(node0), 0), 0);
+	svm_pattern_fill(buf, size, SEED_A);
+	igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), size,
+				       DRM_SVM_REGION_DEVICE), pages(size));
+	assert_res(&c, buf, size, DEVICE, true);
+
+	if (task || mig_coherent(&dev0))
+		igt_assert_eq_u64(svm_prefetch(c.fd, c.vm, to_u64(buf), size,
+					       DRM_SVM_REGION_SYSTEM),
+				  pages(size));
+	svm_assert_pattern(buf, size, SEED_A);
+	assert_node0(buf, size);
+	if (task)
+		igt_assert_eq(syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL,
+				      0), 0);
+	ctx_fini(&c);
+}
+
 /* residency-unbound */
 
 static void test_residency_unbound(void)
@@ -2291,6 +2356,14 @@ igt_main
 	igt_describe("fdinfo keys and debugfs counters follow migrations.");
 	igt_subtest("stats")
 		test_stats();
+
+	igt_describe("A buffer with a memory policy comes back from VRAM.");
+	igt_subtest("mempolicy-vma")
+		test_mempolicy(false);
+
+	igt_describe("A thread with a memory policy brings a buffer back.");
+	igt_subtest("mempolicy-task")
+		test_mempolicy(true);
 
 	igt_describe("The phase timers count moves and faults.");
 	igt_subtest("phases")

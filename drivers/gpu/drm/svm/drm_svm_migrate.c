@@ -46,7 +46,10 @@
  *    device it cannot reach, and by eviction, which goes by page frame
  *    with migrate_device_range() and needs no address space. Pages of
  *    several devices in one chunk move in one pass, with one copy call
- *    per source device.
+ *    per source device. The chunk's system pages come from the page
+ *    allocator in one batch, from the local node, unless the task or the
+ *    VMA has a memory policy, which then places each page as a CPU fault
+ *    would.
  *
  * A copy failure migrates nothing: the source pages stay mapped and
  * valid. A GPU fault whose migration fails maps the pages where they are.
@@ -470,6 +473,64 @@ drm_svm_migrate_out_dev(const struct drm_svm_migrate_buf *buf,
 }
 
 /*
+ * Whether the system pages of a move out may come from the local node in
+ * one batch: when neither the task nor the VMA (if any) has a memory
+ * policy, where alloc_page_vma() and alloc_page() would take them from
+ * the local node too.
+ */
+static bool drm_svm_migrate_bulk_ok(struct vm_area_struct *vma)
+{
+#ifdef CONFIG_NUMA
+	return !current->mempolicy && (!vma || !vma_policy(vma));
+#else
+	return true;
+#endif
+}
+
+/*
+ * System pages for the collected pages of a move out, in @buf's dpages at
+ * the indices of its spages: in one batch where the memory policy allows
+ * (buf->cpages holds it), else, and for what the batch did not get, one
+ * by one as the VMA's policy says. Returns 0, or -ENOMEM with none kept.
+ */
+static int drm_svm_migrate_alloc_ram(struct vm_area_struct *vma,
+				     unsigned long start,
+				     struct drm_svm_migrate_buf *buf,
+				     unsigned long npages, unsigned long n)
+{
+	struct page **batch = buf->cpages;
+	unsigned long i, k = 0, got = 0;
+
+	if (n > 1 && drm_svm_migrate_bulk_ok(vma)) {
+		memset(batch, 0, n * sizeof(*batch));
+		got = alloc_pages_bulk_array(GFP_HIGHUSER_MOVABLE, n, batch);
+	}
+	for (i = 0; i < npages; i++) {
+		if (!buf->spages[i])
+			continue;
+		if (k < got)
+			buf->dpages[i] = batch[k++];
+		else if (vma)
+			buf->dpages[i] = alloc_page_vma(GFP_HIGHUSER_MOVABLE,
+							vma,
+							start + i * PAGE_SIZE);
+		else
+			buf->dpages[i] = alloc_page(GFP_HIGHUSER_MOVABLE);
+		if (!buf->dpages[i])
+			goto err_free;
+	}
+	return 0;
+
+err_free:
+	for (i = 0; i < npages; i++) {
+		if (buf->dpages[i])
+			put_page(buf->dpages[i]);
+		buf->dpages[i] = NULL;
+	}
+	return -ENOMEM;
+}
+
+/*
  * Allocate system pages for the collected pages of the devices in @from
  * and copy them back; pages of other devices stay. Returns 0, or an error
  * with the destination dropped.
@@ -480,18 +541,15 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 				    u32 from, struct drm_svm_migrate_buf *buf)
 {
 	u64 t0 = drm_svm_phase_start();
+	unsigned long i, n = 0;
 	struct drm_svm_devmem *dm;
-	unsigned long i;
-	int err = 0;
+	struct page *page;
+	int err;
 
 	for (i = 0; i < npages; i++) {
 		buf->spages[i] = NULL;
 		buf->dpages[i] = NULL;
 		dst[i] = 0;
-	}
-	for (i = 0; i < npages; i++) {
-		struct page *page;
-
 		if (!(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		page = migrate_pfn_to_page(src[i]);
@@ -504,19 +562,15 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 			continue;
 		}
 		buf->spages[i] = page;
+		n++;
+	}
 
-		if (vma)
-			page = alloc_page_vma(GFP_HIGHUSER_MOVABLE, vma,
-					      start + i * PAGE_SIZE);
-		else
-			page = alloc_page(GFP_HIGHUSER_MOVABLE);
-		if (!page) {
-			err = -ENOMEM;
-			break;
-		}
-		lock_page(page);
-		buf->dpages[i] = page;
-		dst[i] = migrate_pfn(page_to_pfn(page)) |
+	err = drm_svm_migrate_alloc_ram(vma, start, buf, npages, n);
+	for (i = 0; !err && i < npages; i++) {
+		if (!buf->dpages[i])
+			continue;
+		lock_page(buf->dpages[i]);
+		dst[i] = migrate_pfn(page_to_pfn(buf->dpages[i])) |
 			 (src[i] & MIGRATE_PFN_WRITE);
 	}
 	drm_svm_phase_end(drm_svm_migrate_out_dev(buf, npages),
