@@ -700,11 +700,14 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		if (err)
 			goto out_free;
 		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
-		t0 = drm_svm_phase_start();
-		err = drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT) ?
-		      -EBUSY : drm_svm_hmm_fault(&range, write_index);
-		drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_HMM_FAULT,
-				  npages, t0);
+		if (drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT)) {
+			err = -EBUSY;
+		} else {
+			t0 = drm_svm_phase_start();
+			err = drm_svm_hmm_fault(&range, write_index);
+			drm_svm_phase_end(mirror->sdev,
+					  DRM_SVM_PHASE_HMM_FAULT, npages, t0);
+		}
 		mmap_read_unlock(svm_mm->mm);
 		if (err && err != -EBUSY)
 			goto out_free;
@@ -1020,7 +1023,7 @@ static int drm_svm_fault_cmp(const void *a, const void *b)
 	return (int)fb->access - (int)fa->access;
 }
 
-/* Take the mirror's lock, timing the wait when another fault holds it. */
+/* Take the mirror's lock, timing the wait when another user holds it. */
 static void drm_svm_fault_lock(struct drm_svm_mirror *mirror)
 {
 	u64 t0;

@@ -574,7 +574,7 @@ static int drm_svm_migrate_fill_ram(struct vm_area_struct *vma,
 			 (src[i] & MIGRATE_PFN_WRITE);
 	}
 	drm_svm_phase_end(drm_svm_migrate_out_dev(buf, npages),
-			  DRM_SVM_PHASE_ALLOC, npages, t0);
+			  DRM_SVM_PHASE_ALLOC, n, t0);
 
 	if (!err)
 		err = drm_svm_migrate_copy_out(buf, npages);

@@ -65,12 +65,13 @@ static void drm_svm_device_release(struct drm_device *drm, void *data)
  * object for its reservation lock, and GEM objects need the device's GEM
  * state.
  *
- * The device gets an SVM device id and a statistics file in debugfs; both
- * go when the DRM device is released.
+ * The device gets an SVM device id, its phase timers and two files in
+ * debugfs, its statistics and its phase timers (DOC: Statistics); all go
+ * when the DRM device is released.
  *
  * Returns: 0 on success, -EINVAL (with an error in the log) if the device
  * lacks DRIVER_GEM, a required op is missing or the chunk sizes or @va_end
- * are unusable, -ENOSPC when %DRM_SVM_MAX_DEVICES devices exist.
+ * are unusable, -ENOSPC when %DRM_SVM_MAX_DEVICES devices exist, -ENOMEM.
  */
 int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 			const struct drm_svm_ops *ops,

@@ -25,7 +25,9 @@
  *    or a populate, on the device that faulted;
  *  - ``migrate_setup``: migrate_vma_setup() or migrate_device_range() of
  *    a move, on the device the pages go to (into device memory) or leave
- *    (to system memory);
+ *    (to system memory: the device of the first page it collected, when
+ *    a chunk holds pages of several; a move out that collected none of
+ *    the devices' pages is not counted);
  *  - ``alloc``: the destination of a move: into device memory, the
  *    allocation of a block and then the set-up of its pages, as two runs;
  *    out of it, the system pages;
@@ -40,10 +42,11 @@
  *  - ``evict``: one eviction from the device's memory, whole: the moves it
  *    makes count in the phases above too;
  *  - ``wait``: time a fault spent waiting: for the mirror's lock held by
- *    another fault of the VM, and for another thread's move of its block
- *    (see Migration policy).
+ *    another user of the VM (a fault, a bind, a prefetch), and for another
+ *    thread's move of its block (see Migration policy).
  *
- * A run is put in a size class by the pages it covered: ``4k`` (one
+ * A run is put in a size class by the pages it covered (for ``alloc`` and
+ * ``copy``, those it allocated or copied): ``4k`` (one
  * page), ``64k`` (up to 16), ``2m`` (up to 512) and ``more``. A wait
  * counts in the class of the chunk it waited for, or ``4k`` when it does
  * not know one.
@@ -191,8 +194,10 @@ int drm_svm_phases_init(struct drm_svm_device *sdev, struct dentry *root)
  */
 void drm_svm_phases_fini(struct drm_svm_device *sdev)
 {
+	struct drm_svm_phase_stats __percpu *phases = sdev->phases;
+
 	debugfs_remove(sdev->phases_debugfs);
 	sdev->phases_debugfs = NULL;
-	free_percpu(sdev->phases);
 	sdev->phases = NULL;
+	free_percpu(phases);
 }
