@@ -65,8 +65,8 @@ static void drm_svm_device_release(struct drm_device *drm, void *data)
  * object for its reservation lock, and GEM objects need the device's GEM
  * state.
  *
- * The device gets an SVM device id, its phase timers and two files in
- * debugfs, its statistics and its phase timers (DOC: Statistics); all go
+ * The device gets an SVM device id, phase timers, and two debugfs files:
+ * its statistics and its phase timers (DOC: Statistics). All of them go
  * when the DRM device is released.
  *
  * Returns: 0 on success, -EINVAL (with an error in the log) if the device
