@@ -125,9 +125,10 @@ struct drm_svm_ops {
 	/**
 	 * @invalidate: Stop the device from using GPU addresses
 	 * [@start, @end) of @mirror (required): clear the page table entries
-	 * and flush the device TLB, then return. The core unmaps the DMA
-	 * addresses of the range right after, and the CPU pages may be freed
-	 * as soon as this returns, whatever @reason says. @reason (&enum
+	 * and flush the device TLB, then return; with @invalidate_wait, only
+	 * start the flush. The core unmaps the DMA addresses of the range
+	 * right after (after @invalidate_wait), and the CPU pages may be
+	 * freed as soon as that is done, whatever @reason says. @reason (&enum
 	 * drm_svm_inval_reason) lets the device keep what it would build
 	 * again: page table memory of a range that is only changing, against
 	 * a range that is unbound or released.
@@ -140,6 +141,23 @@ struct drm_svm_ops {
 	 */
 	void (*invalidate)(struct drm_svm_mirror *mirror, u64 start, u64 end,
 			   enum drm_svm_inval_reason reason);
+
+	/**
+	 * @invalidate_wait: Wait for the TLB flushes that @invalidate
+	 * started on @mirror (optional). A driver that has it may return
+	 * from @invalidate once the page table entries are cleared and the
+	 * flush is issued; the core then calls @invalidate for every mirror
+	 * of the range, on every device, before it calls @invalidate_wait
+	 * for any of them, so that the devices' flushes run at the same time
+	 * (see DOC: Invalidation). The device may use the old translations
+	 * until this returns; the core unmaps the DMA addresses of the range
+	 * and lets the CPU free the pages only after. May be called when no
+	 * flush is pending, then returns at once.
+	 *
+	 * Called with the notifier lock held for write, under the same rules
+	 * as @invalidate. Without it, @invalidate itself waits for the flush.
+	 */
+	void (*invalidate_wait)(struct drm_svm_mirror *mirror);
 
 	/**
 	 * @map_prepare: Prepare page table memory for GPU addresses

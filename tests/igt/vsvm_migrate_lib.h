@@ -414,7 +414,8 @@ static inline uint64_t svm_vram_in_use(const struct mig_dev *d)
  */
 static const char *const svm_phase_names[] = {
 	"hmm_range_fault", "migrate_setup", "alloc", "copy", "migrate_finish",
-	"invalidate", "dma_map", "dma_unmap", "driver_map", "evict", "wait",
+	"invalidate", "invalidate_wait", "dma_map", "dma_unmap", "driver_map",
+	"evict", "wait",
 };
 
 static const char *const svm_phase_sizes[] = { "4k", "64k", "2m", "more" };

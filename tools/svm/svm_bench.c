@@ -445,12 +445,13 @@ static unsigned long anon_huge_kb(const char *buf, unsigned long size)
  * share of those regions' wall time.
  */
 #define PHASES_DIR	"/sys/kernel/debug/drm_svm"
-#define NR_PHASES	11
+#define NR_PHASES	12
 #define NR_PSIZES	4
 
 static const char *const phase_names[NR_PHASES] = {
 	"hmm_range_fault", "migrate_setup", "alloc", "copy", "migrate_finish",
-	"invalidate", "dma_map", "dma_unmap", "driver_map", "evict", "wait",
+	"invalidate", "invalidate_wait", "dma_map", "dma_unmap", "driver_map",
+	"evict", "wait",
 };
 
 static const char *const psize_names[NR_PSIZES] = {

@@ -715,6 +715,7 @@ static inline void drm_svm_inject_init(struct dentry *root)
  * @DRM_SVM_PHASE_COPY: one &drm_svm_devmem_ops.copy call
  * @DRM_SVM_PHASE_MIGRATE_FINISH: migrate_vma_pages() and _finalize()
  * @DRM_SVM_PHASE_INVALIDATE: one &drm_svm_ops.invalidate call
+ * @DRM_SVM_PHASE_INVALIDATE_WAIT: one &drm_svm_ops.invalidate_wait call
  * @DRM_SVM_PHASE_DMA_MAP: DMA mapping of a chunk's system pages
  * @DRM_SVM_PHASE_DMA_UNMAP: DMA unmapping of a zapped range
  * @DRM_SVM_PHASE_DRIVER_MAP: one &drm_svm_ops.map call
@@ -729,6 +730,7 @@ enum drm_svm_phase {
 	DRM_SVM_PHASE_COPY,
 	DRM_SVM_PHASE_MIGRATE_FINISH,
 	DRM_SVM_PHASE_INVALIDATE,
+	DRM_SVM_PHASE_INVALIDATE_WAIT,
 	DRM_SVM_PHASE_DMA_MAP,
 	DRM_SVM_PHASE_DMA_UNMAP,
 	DRM_SVM_PHASE_DRIVER_MAP,

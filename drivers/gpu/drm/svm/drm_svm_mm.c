@@ -39,6 +39,33 @@
  */
 
 /**
+ * DOC: Invalidation
+ *
+ * Every change of the CPU page table over a bound range reaches the core
+ * through the notifier of its window, which zaps the range in every
+ * mirror that binds it, on every device, before it returns: after that
+ * the kernel may free or move the pages. A zap is the driver's
+ * &drm_svm_ops.invalidate (clear the entries, flush the TLB), then the
+ * unmap of the range's DMA addresses, then, for a no-fault VM, the record
+ * that the range must be mapped again.
+ *
+ * A TLB flush takes the device some time, and for memory mirrored on
+ * several devices the flushes would add up if each were waited for in
+ * turn. A driver that provides &drm_svm_ops.invalidate_wait therefore
+ * only starts its flush in &drm_svm_ops.invalidate. The notifier calls
+ * &drm_svm_ops.invalidate for every binding of the range first, then, in
+ * a second pass over the same bindings, waits for each driver and unmaps
+ * the DMA addresses: the flushes of all the devices overlap, and no DMA
+ * address is unmapped while a device may still use it. Both passes run
+ * under the notifier lock held for write, so no binding comes or goes
+ * between them. Zaps of one mirror (bind, unbind, the release of pins)
+ * wait right after they start.
+ *
+ * The ``invalidate`` phase timer (DOC: Phase timers) counts the first
+ * half of each zap, ``invalidate_wait`` the wait.
+ */
+
+/**
  * DOC: Memory accounting
  *
  * What a process makes the kernel keep is charged to its memory cgroup,
@@ -260,6 +287,52 @@ void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 	interval_tree_remove(&b->cpu_node, &svm_mm->cpu_tree);
 }
 
+/*
+ * First half of a zap: grow the range over the huge DMA mappings it cuts
+ * into, and have the driver clear its entries and start its TLB flush.
+ */
+static void drm_svm_zap_start(struct drm_svm_mirror *mirror, u64 start,
+			      u64 end, enum drm_svm_inval_reason reason)
+{
+	struct drm_svm_device *sdev = mirror->sdev;
+	u64 t0;
+
+	drm_svm_dma_cover(mirror, &start, &end);
+	trace_drm_svm_invalidate(mirror->svm_mm->pid, sdev->id, start, end,
+				 reason);
+	mirror->stats.invalidations++;
+	t0 = drm_svm_phase_start();
+	sdev->ops->invalidate(mirror, start, end, reason);
+	drm_svm_phase_end(sdev, DRM_SVM_PHASE_INVALIDATE,
+			  (end - start) >> PAGE_SHIFT, t0);
+}
+
+/*
+ * Second half: wait for the driver's flush, then unmap the DMA addresses
+ * of the same range, which drm_svm_zap_start() left as they were.
+ */
+static void drm_svm_zap_finish(struct drm_svm_mirror *mirror, u64 start,
+			       u64 end, enum drm_svm_inval_reason reason)
+{
+	struct drm_svm_device *sdev = mirror->sdev;
+	unsigned long npages;
+	u64 t0;
+
+	drm_svm_dma_cover(mirror, &start, &end);
+	npages = (end - start) >> PAGE_SHIFT;
+	if (sdev->ops->invalidate_wait) {
+		t0 = drm_svm_phase_start();
+		sdev->ops->invalidate_wait(mirror);
+		drm_svm_phase_end(sdev, DRM_SVM_PHASE_INVALIDATE_WAIT, npages,
+				  t0);
+	}
+	t0 = drm_svm_phase_start();
+	drm_svm_dma_unmap(mirror, start, end);
+	drm_svm_phase_end(sdev, DRM_SVM_PHASE_DMA_UNMAP, npages, t0);
+	if (mirror->no_faults && reason != DRM_SVM_INVAL_UNBIND)
+		drm_svm_mirror_stale(mirror, start, end);
+}
+
 /**
  * drm_svm_zap() - Have the driver drop device mappings of a GPU range
  * @mirror: the mirror
@@ -274,25 +347,18 @@ void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
 		 enum drm_svm_inval_reason reason)
 {
-	struct drm_svm_device *sdev = mirror->sdev;
-	unsigned long npages;
-	u64 t0;
-
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
-	drm_svm_dma_cover(mirror, &start, &end);
-	trace_drm_svm_invalidate(mirror->svm_mm->pid, sdev->id, start, end,
-				 reason);
-	mirror->stats.invalidations++;
-	npages = (end - start) >> PAGE_SHIFT;
-	t0 = drm_svm_phase_start();
-	sdev->ops->invalidate(mirror, start, end, reason);
-	drm_svm_phase_end(sdev, DRM_SVM_PHASE_INVALIDATE, npages, t0);
-	t0 = drm_svm_phase_start();
-	drm_svm_dma_unmap(mirror, start, end);
-	drm_svm_phase_end(sdev, DRM_SVM_PHASE_DMA_UNMAP, npages, t0);
-	if (mirror->no_faults && reason != DRM_SVM_INVAL_UNBIND)
-		drm_svm_mirror_stale(mirror, start, end);
+	drm_svm_zap_start(mirror, start, end, reason);
+	drm_svm_zap_finish(mirror, start, end, reason);
+}
+
+/* The reason a zap of binding @b gives its driver */
+static enum drm_svm_inval_reason
+drm_svm_zap_reason(const struct drm_svm_binding *b, struct drm_svm_device *to,
+		   enum drm_svm_inval_reason reason)
+{
+	return b->mirror->sdev == to ? DRM_SVM_INVAL_MIGRATE_SELF : reason;
 }
 
 /**
@@ -304,26 +370,39 @@ void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
  * @reason: why (&enum drm_svm_inval_reason); the mirrors of @to are told
  *	%DRM_SVM_INVAL_MIGRATE_SELF
  *
- * Zaps the range in every mirror of the process that binds part of it.
- * Caller holds the notifier lock for write.
+ * Zaps the range in every mirror of the process that binds part of it, in
+ * two passes (see DOC: Invalidation): every driver starts its flush, then
+ * each is waited for and its DMA addresses unmapped. Caller holds the
+ * notifier lock for write, which keeps the tree the same for both passes.
  */
 void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
 			   unsigned long last, struct drm_svm_device *to,
 			   enum drm_svm_inval_reason reason)
 {
 	struct interval_tree_node *node;
+	struct drm_svm_binding *b;
+	int pass;
 
 	lockdep_assert_held_write(&svm_mm->notifier_lock);
-	for (node = interval_tree_iter_first(&svm_mm->cpu_tree, start, last);
-	     node; node = interval_tree_iter_next(node, start, last)) {
-		struct drm_svm_binding *b =
-			container_of(node, struct drm_svm_binding, cpu_node);
-		u64 delta = binding_gpu_delta(b);
+	for (pass = 0; pass < 2; pass++) {
+		for (node = interval_tree_iter_first(&svm_mm->cpu_tree, start,
+						     last);
+		     node; node = interval_tree_iter_next(node, start, last)) {
+			u64 delta, gstart, gend;
 
-		drm_svm_zap(b->mirror, max(start, node->start) + delta,
-			    min(last, node->last) + 1 + delta,
-			    b->mirror->sdev == to ? DRM_SVM_INVAL_MIGRATE_SELF :
-						    reason);
+			b = container_of(node, struct drm_svm_binding, cpu_node);
+			delta = binding_gpu_delta(b);
+			gstart = max(start, node->start) + delta;
+			gend = min(last, node->last) + 1 + delta;
+			if (!pass)
+				drm_svm_zap_start(b->mirror, gstart, gend,
+						  drm_svm_zap_reason(b, to,
+								     reason));
+			else
+				drm_svm_zap_finish(b->mirror, gstart, gend,
+						   drm_svm_zap_reason(b, to,
+								      reason));
+		}
 	}
 }
 

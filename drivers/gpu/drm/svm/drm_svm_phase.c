@@ -36,6 +36,8 @@
  *    or their migrate_device_*() forms;
  *  - ``invalidate``: the driver's &drm_svm_ops.invalidate, once per
  *    device and range an invalidation zaps;
+ *  - ``invalidate_wait``: the driver's &drm_svm_ops.invalidate_wait, for
+ *    the same ranges (see Invalidation), when it has one;
  *  - ``dma_map``, ``dma_unmap``: the DMA API calls of a chunk's system
  *    pages, and of a zapped range's;
  *  - ``driver_map``: the driver's &drm_svm_ops.map;
@@ -67,6 +69,7 @@ static const char *const drm_svm_phase_names[DRM_SVM_PHASE_NR] = {
 	[DRM_SVM_PHASE_COPY] = "copy",
 	[DRM_SVM_PHASE_MIGRATE_FINISH] = "migrate_finish",
 	[DRM_SVM_PHASE_INVALIDATE] = "invalidate",
+	[DRM_SVM_PHASE_INVALIDATE_WAIT] = "invalidate_wait",
 	[DRM_SVM_PHASE_DMA_MAP] = "dma_map",
 	[DRM_SVM_PHASE_DMA_UNMAP] = "dma_unmap",
 	[DRM_SVM_PHASE_DRIVER_MAP] = "driver_map",

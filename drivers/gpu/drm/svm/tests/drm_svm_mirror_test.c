@@ -43,6 +43,10 @@ struct fake {
 	struct kunit *test;
 	struct call maps[MAX_CALLS], zaps[MAX_CALLS];
 	unsigned int nmaps, nzaps;
+	/* 'I' per invalidate, 'W' per invalidate_wait, and dma_pages then */
+	char events[MAX_CALLS];
+	u64 events_dma[MAX_CALLS];
+	unsigned int nevents;
 	bool freed;
 	unsigned long uaddr;	/* 2M-aligned user memory */
 };
@@ -62,15 +66,30 @@ static void fake_vm_free(struct drm_svm_mirror *mirror)
 	to_fake(mirror)->freed = true;
 }
 
+static void fake_event(struct fake *f, char what)
+{
+	if (f->nevents < MAX_CALLS) {
+		f->events[f->nevents] = what;
+		f->events_dma[f->nevents] = atomic64_read(&f->sdev.dma_pages);
+	}
+	f->nevents++;
+}
+
 static void fake_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end,
 			    enum drm_svm_inval_reason reason)
 {
 	struct fake *f = to_fake(mirror);
 
+	fake_event(f, 'I');
 	if (f->nzaps < MAX_CALLS)
 		f->zaps[f->nzaps] = (struct call){ .start = start, .end = end,
 						   .reason = reason };
 	f->nzaps++;
+}
+
+static void fake_invalidate_wait(struct drm_svm_mirror *mirror)
+{
+	fake_event(to_fake(mirror), 'W');
 }
 
 /* The system page a DMA address of the fake device reaches, or NULL */
@@ -112,6 +131,7 @@ static const struct drm_svm_ops fake_ops = {
 	.vm_alloc = fake_vm_alloc,
 	.vm_free = fake_vm_free,
 	.invalidate = fake_invalidate,
+	.invalidate_wait = fake_invalidate_wait,
 	.map = fake_map,
 };
 
@@ -419,6 +439,40 @@ static void drm_test_svm_dma(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, zaps_for(f, zaps, DRM_SVM_INVAL_UNBIND));
 	KUNIT_EXPECT_EQ(test, dma_pages(f), 0);
 	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&m->dma_chunks.rb_root));
+}
+
+/*
+ * One CPU range bound twice: an munmap() starts both zaps before it waits
+ * for either, and unmaps the DMA addresses of each binding only after the
+ * wait for its mirror: all are mapped at the first wait, the first
+ * binding's are gone at the second.
+ */
+static void drm_test_svm_invalidate_two_pass(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	const u64 g = SZ_1G, both = 2 * (SZ_2M >> PAGE_SHIFT);
+	struct drm_svm_fault faults[2];
+	unsigned int from, i;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_2M, 0), 0);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g + SZ_4M, SZ_2M,
+						  0), 0);
+	faults[0] = fault(g, DRM_SVM_ACCESS_WRITE);
+	faults[1] = fault(g + SZ_4M, DRM_SVM_ACCESS_WRITE);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, 2), 0);
+	KUNIT_ASSERT_EQ(test, dma_pages(f), both);
+
+	from = f->nevents;
+	KUNIT_ASSERT_EQ(test, vm_munmap(f->uaddr, SZ_2M), 0);
+	KUNIT_ASSERT_EQ(test, f->nevents - from, 4u);
+	KUNIT_ASSERT_LE(test, f->nevents, MAX_CALLS);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ(test, f->events[from + i], i < 2 ? 'I' : 'W');
+		KUNIT_EXPECT_EQ(test, f->events_dma[from + i],
+				i < 3 ? both : both / 2);
+	}
+	KUNIT_EXPECT_EQ(test, dma_pages(f), 0);
 }
 
 /* Run the window's invalidation over [start, end) as the mm would. */
@@ -952,6 +1006,8 @@ static void drm_test_svm_phases(struct kunit *test)
 	KUNIT_EXPECT_GE(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE, -1), 1);
 	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE, -1),
 			phase_runs(b, a, DRM_SVM_PHASE_DMA_UNMAP, -1));
+	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE, -1),
+			phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE_WAIT, -1));
 	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_INVALIDATE,
 					 DRM_SVM_PHASE_SIZES - 1), 0);
 	KUNIT_EXPECT_EQ(test, phase_runs(b, a, DRM_SVM_PHASE_DRIVER_MAP, -1),
@@ -966,6 +1022,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_fault_offset),
 	KUNIT_CASE(drm_test_svm_invalidate_munmap),
 	KUNIT_CASE(drm_test_svm_invalidate_nonblock),
+	KUNIT_CASE(drm_test_svm_invalidate_two_pass),
 	KUNIT_CASE(drm_test_svm_dma),
 	KUNIT_CASE(drm_test_svm_populate),
 	KUNIT_CASE(drm_test_svm_closed),
