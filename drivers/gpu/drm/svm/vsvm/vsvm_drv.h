@@ -109,6 +109,12 @@ struct vsvm_vm {
 	struct drm_svm_mirror mirror;
 	/** @pt: The VM's page table */
 	struct vsvm_pt pt;
+	/**
+	 * @tlb_flush_done: ktime_get_ns() at which the last TLB flush that
+	 * an invalidation started completes, 0 when none is pending (see
+	 * DOC: VMs). Protected by the core's notifier lock, held for write.
+	 */
+	u64 tlb_flush_done;
 };
 
 static inline struct vsvm_vm *to_vsvm_vm(struct drm_svm_mirror *mirror)

@@ -4,6 +4,8 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/ktime.h>
+#include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -22,7 +24,46 @@
  * the page table operations of &vsvm_svm_ops, and its engine reports GPU
  * page faults with drm_svm_mirror_fault(). The VM ioctls are the core's,
  * wrapped for the driver's ioctl table.
+ *
+ * A TLB flush of real hardware takes time, and its driver waits for it
+ * before the pages may go. vsvm models that time: with ``tlb_flush_us``
+ * set, each invalidation's flush completes that many microseconds after
+ * it starts (at most %VSVM_TLB_FLUSH_MAX_US). With ``tlb_flush_async``
+ * (the default), the invalidation only starts it and
+ * &drm_svm_ops.invalidate_wait polls the clock until it is done, as a
+ * driver polls its device, so that the core overlaps the flushes of all
+ * devices (see DOC: Invalidation); without it, the invalidation polls for
+ * the whole flush itself, as a driver with no such callback does. A poll,
+ * not a sleep, so that the modelled time holds to the microsecond on a
+ * kernel whose timers have jiffy resolution. Only the time is
+ * modelled: the emulated TLB drops the entries at once, so the engine
+ * never uses a translation of the range after the invalidation, which is
+ * stronger than what the core requires. The flushes that map itself makes
+ * when it replaces a valid entry cost no modelled time.
  */
+
+/** VSVM_TLB_FLUSH_MAX_US - Longest modelled TLB flush, in microseconds */
+#define VSVM_TLB_FLUSH_MAX_US	10000
+
+static unsigned int tlb_flush_us;
+module_param(tlb_flush_us, uint, 0644);
+MODULE_PARM_DESC(tlb_flush_us,
+		 "Modelled latency of a TLB flush of an invalidation, us, at most 10000 (default 0: none)");
+
+static bool tlb_flush_async = true;
+module_param(tlb_flush_async, bool, 0644);
+MODULE_PARM_DESC(tlb_flush_async,
+		 "Invalidations only start the TLB flush, the core waits for it (default true)");
+
+/* Poll until the VM's last flush is done. Notifier lock held for write. */
+static void vsvm_vm_tlb_wait(struct vsvm_vm *vm)
+{
+	u64 done = vm->tlb_flush_done;
+
+	vm->tlb_flush_done = 0;
+	while (ktime_get_ns() < done)
+		cpu_relax();
+}
 
 static struct drm_svm_mirror *vsvm_vm_alloc(struct drm_svm_device *sdev)
 {
@@ -50,12 +91,25 @@ static void vsvm_vm_invalidate(struct drm_svm_mirror *mirror, u64 start,
 {
 	struct vsvm_device *vdev =
 		container_of(mirror->sdev, struct vsvm_device, svm);
+	struct vsvm_vm *vm = to_vsvm_vm(mirror);
+	unsigned int flush_us = min_t(unsigned int, READ_ONCE(tlb_flush_us),
+				      VSVM_TLB_FLUSH_MAX_US);
 
 	if (reason < VSVM_INVAL_REASONS)
 		atomic64_inc(&vdev->invalidations[reason]);
-	vsvm_pt_invalidate(&to_vsvm_vm(mirror)->pt, start, end,
+	vsvm_pt_invalidate(&vm->pt, start, end,
 			   reason == DRM_SVM_INVAL_UNBIND ||
 			   reason == DRM_SVM_INVAL_RELEASE);
+	if (!flush_us)
+		return;
+	vm->tlb_flush_done = ktime_get_ns() + (u64)flush_us * NSEC_PER_USEC;
+	if (!READ_ONCE(tlb_flush_async))
+		vsvm_vm_tlb_wait(vm);
+}
+
+static void vsvm_vm_invalidate_wait(struct drm_svm_mirror *mirror)
+{
+	vsvm_vm_tlb_wait(to_vsvm_vm(mirror));
 }
 
 static int vsvm_vm_map_prepare(struct drm_svm_mirror *mirror, u64 start,
@@ -120,6 +174,7 @@ const struct drm_svm_ops vsvm_svm_ops = {
 	.vm_alloc	= vsvm_vm_alloc,
 	.vm_free	= vsvm_vm_free,
 	.invalidate	= vsvm_vm_invalidate,
+	.invalidate_wait = vsvm_vm_invalidate_wait,
 	.map_prepare	= vsvm_vm_map_prepare,
 	.map		= vsvm_vm_map,
 	.mapped		= vsvm_vm_mapped,
