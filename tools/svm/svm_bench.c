@@ -3,7 +3,7 @@
  * svm_bench - compare the vsvm fault, invalidation and migration paths with
  * test_hmm.
  *
- * Fourteen metrics, each the median of at least five repetitions, ours
+ * Fifteen metrics, each the median of at least five repetitions, ours
  * and the peer's interleaved in one run (ours, peer, ours, peer, ...).
  * Times, lower is better:
  *
@@ -15,6 +15,17 @@
  *  munmap-mirrored-2dev  munmap() of a buffer mirrored and faulted in on
  *                        vsvm devices 0 and 1, versus munmap() of the same
  *                        buffer mirrored nowhere; microseconds.
+ *  munmap-mirrored-4dev-vs-1dev  munmap(), 2 MiB at a time, of a buffer
+ *                        mirrored and faulted in on vsvm devices 0 to 3,
+ *                        versus on vsvm0 alone, with vsvm's modelled TLB
+ *                        flush of 100 us per invalidation (tlb_flush_us)
+ *                        that the core overlaps across the devices
+ *                        (tlb_flush_async); microseconds, goal: ratio <=
+ *                        1.2. Two more figures: .serial, the same with each
+ *                        device waiting for its own flush in turn
+ *                        (tlb_flush_async=N), and .whole, one munmap() of
+ *                        the whole buffer. The parameters get their values
+ *                        back after the metric (and at exit).
  *
  * Throughputs of migration, in GB/s (10^9 bytes per second), higher is
  * better. The buffer is 2 MiB aligned anonymous memory in 4 KiB pages,
@@ -177,6 +188,7 @@ enum metric_id {
 	M_FAULT_4K,
 	M_FAULT_THP,
 	M_MUNMAP_2DEV,
+	M_MUNMAP_4DEV,
 	M_TO_VRAM,
 	M_TO_RAM_CPUFAULT,
 	M_TO_RAM_EXPLICIT,
@@ -217,6 +229,9 @@ static const struct fig metrics[NR_METRICS] = {
 			    "TOUCH job vs HMM_DMIRROR_READ, THP" },
 	[M_MUNMAP_2DEV]	= { "munmap-mirrored-2dev", "us",
 			    "munmap mirrored on 2 vsvm vs not mirrored",
+			    .has_goal = 1, .goal = 1.2 },
+	[M_MUNMAP_4DEV]	= { "munmap-mirrored-4dev-vs-1dev", "us",
+			    "munmap in 2 MiB pieces mirrored on 4 vsvm vs on 1",
 			    .has_goal = 1, .goal = 1.2 },
 	[M_TO_VRAM]	= { "migrate-to-vram", "GB/s",
 			    "PREFETCH to VRAM vs HMM_DMIRROR_MIGRATE_TO_DEV", 1 },
@@ -371,6 +386,21 @@ static double ratio_of(double o, double p)
 
 #define BUF_THP		0x1	/* MADV_HUGEPAGE, 2 MiB aligned */
 #define BUF_ALIGN	0x2	/* 2 MiB aligned, 4 KiB pages */
+
+/* One more row of @res's metric, with room for every repetition. */
+static int result_add(struct result *res, const struct fig *f)
+{
+	int k = res->nextra++;
+
+	if (k >= MAX_EXTRA)
+		die("too many figures");
+	res->extra[k] = f;
+	res->extra_ours[k] = calloc(reps, sizeof(double));
+	res->extra_peer[k] = calloc(reps, sizeof(double));
+	if (!res->extra_ours[k] || !res->extra_peer[k])
+		die("out of memory");
+	return k;
+}
 
 /*
  * Map @size bytes of anonymous memory with THP advice and alignment as
@@ -929,12 +959,46 @@ static void run_fault_in(enum metric_id m, struct result *res)
 	vsvm_close(&dev);
 }
 
-/* Time munmap() of a buffer mirrored and faulted in on both devices. */
-static double munmap_mirrored(struct vsvm *dev, uint64_t *faults0,
-			      uint64_t *faults1)
+/* A key of SVM device @id's debugfs file (drm_svm/device<id>). */
+static long long devstat_key(uint32_t id, const char *key)
 {
-	uint64_t t0, t1, faults[2];
-	uint32_t vm_id[2];
+	char path[64], line[128], k[64];
+	long long v, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u", id);
+	f = fopen(path, "re");
+	if (!f)
+		die("open %s: %s (is debugfs mounted?)", path, strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", k, &v) == 2 && !strcmp(k, key))
+			found = v;
+	fclose(f);
+	if (found < 0)
+		die("%s: no %s", path, key);
+	return found;
+}
+
+/* System pages DMA-mapped for @dev, over all its VMs. */
+static long long dma_mapped(struct vsvm *dev)
+{
+	return devstat_key(dev->q.svm_device_id, "dma_mapped");
+}
+
+/*
+ * Time munmap() of a fresh buffer, in pieces of @piece bytes, after
+ * devices 0 to @ndev - 1 (none for 0) mirrored it and faulted it in;
+ * @faults gets each device's GPU faults. Our side's phases are taken when
+ * @ours. Outside the timed region, each device must have had the whole
+ * buffer DMA-mapped before, and none of it after.
+ */
+static double munmap_mirrored(struct vsvm *dev, int ndev, unsigned long piece,
+			      int ours, uint64_t *faults)
+{
+	long long dma[MAX_VSVM], now;
+	uint32_t vm_id[MAX_VSVM];
+	unsigned long off;
+	uint64_t t0, t1;
 	char *buf;
 	int d;
 
@@ -943,43 +1007,41 @@ static double munmap_mirrored(struct vsvm *dev, uint64_t *faults0,
 	batch[1] = (uintptr_t)buf;
 	batch[2] = buf_size;
 	batch[3] = VSVM_CMD_END;
-	for (d = 0; d < 2; d++) {
+	for (d = 0; d < ndev; d++) {
 		uint64_t job;
 
 		vm_id[d] = vm_create(&dev[d], buf,
 				     DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		dma[d] = dma_mapped(&dev[d]);
 		job = touch_submit(&dev[d], vm_id[d]);
 		job_wait(&dev[d]);
 		faults[d] = job_check(&dev[d], job);
+		now = dma_mapped(&dev[d]);
+		if (now - dma[d] != (long long)(buf_size / page_size))
+			die("%s: %lld pages DMA-mapped by the TOUCH job, expected %lu",
+			    dev[d].node, now - dma[d], buf_size / page_size);
 	}
-	phases_begin();
+	if (ours)
+		phases_begin();
 	t0 = now_ns();
-	buf_destroy(buf, buf_size);
+	for (off = 0; off < buf_size; off += piece)
+		buf_destroy(buf + off, piece);
 	t1 = now_ns();
-	phases_end(t1 - t0);
-	for (d = 0; d < 2; d++)
+	if (ours)
+		phases_end(t1 - t0);
+	for (d = 0; d < ndev; d++) {
+		now = dma_mapped(&dev[d]);
+		if (now != dma[d])
+			die("%s: %lld buffer pages still DMA-mapped after munmap()",
+			    dev[d].node, now - dma[d]);
 		vm_destroy(&dev[d], vm_id[d]);
-	*faults0 = faults[0];
-	*faults1 = faults[1];
-	return (double)(t1 - t0) / 1000;
-}
-
-/* Time munmap() of the same kind of buffer, mirrored nowhere. */
-static double munmap_unmirrored(void)
-{
-	uint64_t t0, t1;
-	char *buf;
-
-	buf = buf_create(buf_size, 0);
-	t0 = now_ns();
-	buf_destroy(buf, buf_size);
-	t1 = now_ns();
+	}
 	return (double)(t1 - t0) / 1000;
 }
 
 static void run_munmap_2dev(struct result *res)
 {
-	uint64_t faults[2];
+	uint64_t faults[2], none[1];
 	struct vsvm dev[2];
 	int i;
 
@@ -989,10 +1051,12 @@ static void run_munmap_2dev(struct result *res)
 	for (i = 0; i < reps; i++) {
 		/* Alternate which side goes first, against positional bias. */
 		if (i % 2)
-			res->peer[i] = munmap_unmirrored();
-		res->ours[i] = munmap_mirrored(dev, &faults[0], &faults[1]);
+			res->peer[i] = munmap_mirrored(dev, 0, buf_size, 0,
+						       none);
+		res->ours[i] = munmap_mirrored(dev, 2, buf_size, 1, faults);
 		if (!(i % 2))
-			res->peer[i] = munmap_unmirrored();
+			res->peer[i] = munmap_mirrored(dev, 0, buf_size, 0,
+						       none);
 		printf("  %-22s rep %d: ours %10.1f us (%llu+%llu GPU faults)  peer %10.1f us%s\n",
 		       metrics[M_MUNMAP_2DEV].name, i + 1, res->ours[i],
 		       (unsigned long long)faults[0],
@@ -1002,6 +1066,177 @@ static void run_munmap_2dev(struct result *res)
 
 	vsvm_close(&dev[0]);
 	vsvm_close(&dev[1]);
+}
+
+/* ---- vsvm module parameters ------------------------------------------ */
+
+#define VSVM_PARAM_DIR	"/sys/module/vsvm/parameters/"
+
+/* The vsvm parameters a metric sets, and their values before it. */
+static struct {
+	const char *name;
+	char saved[32];		/* "": not changed */
+} vsvm_params[] = {
+	{ .name = "tlb_flush_us" },
+	{ .name = "tlb_flush_async" },
+};
+
+static pid_t vsvm_params_pid;
+
+/* Read parameter @name into @s; 0, or -errno. */
+static int vsvm_param_read(const char *name, char *s, size_t n)
+{
+	char path[96];
+	ssize_t len;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), VSVM_PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, s, n - 1);
+	if (len < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	s[len] = 0;
+	s[strcspn(s, "\n")] = 0;
+	return 0;
+}
+
+/* Write @v to parameter @name; 0, or -errno. */
+static int vsvm_param_write(const char *name, const char *v)
+{
+	char path[96];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), VSVM_PARAM_DIR "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Give every changed parameter its value back; at exit too, so no die(). */
+static void vsvm_params_restore(void)
+{
+	unsigned int i;
+	int err;
+
+	if (getpid() != vsvm_params_pid)
+		return;
+	for (i = 0; i < ARRAY_SIZE(vsvm_params); i++) {
+		if (!vsvm_params[i].saved[0])
+			continue;
+		err = vsvm_param_write(vsvm_params[i].name,
+				       vsvm_params[i].saved);
+		if (err)
+			fprintf(stderr, "svm_bench: error: restoring %s%s to %s: %s\n",
+				VSVM_PARAM_DIR, vsvm_params[i].name,
+				vsvm_params[i].saved, strerror(-err));
+		vsvm_params[i].saved[0] = 0;
+	}
+}
+
+/* Set vsvm parameter @i to @v, saving its value first; checked by reading. */
+static void vsvm_param_set(unsigned int i, const char *v)
+{
+	const char *name = vsvm_params[i].name;
+	static int registered;
+	char now[32];
+	int err;
+
+	if (!registered) {
+		if (atexit(vsvm_params_restore))
+			die("atexit failed");
+		vsvm_params_pid = getpid();
+		registered = 1;
+	}
+	if (!vsvm_params[i].saved[0]) {
+		err = vsvm_param_read(name, vsvm_params[i].saved,
+				      sizeof(vsvm_params[i].saved));
+		if (err || !vsvm_params[i].saved[0])
+			die("read %s%s: %s (a vsvm without it?)", VSVM_PARAM_DIR,
+			    name, err ? strerror(-err) : "empty");
+	}
+	err = vsvm_param_write(name, v);
+	if (!err)
+		err = vsvm_param_read(name, now, sizeof(now));
+	if (err)
+		die("write %s to %s%s: %s", v, VSVM_PARAM_DIR, name,
+		    strerror(-err));
+	if (strcmp(now, v))
+		die("%s%s reads %s after %s was written", VSVM_PARAM_DIR, name,
+		    now, v);
+}
+
+/* ---- munmap on 4 devices ---------------------------------------------- */
+
+/*
+ * The modelled latency of every invalidation's TLB flush, in us, and the
+ * piece munmap-mirrored-4dev-vs-1dev unmaps at a time: each piece is one
+ * invalidation on every device, so the buffer makes buf_size / 2 MiB of
+ * them.
+ */
+#define TLB_FLUSH_US	"100"
+#define MUNMAP_PIECE	THP_SIZE
+
+static const struct fig fig_4dev_serial = {
+	"serial", "us", "the same with every TLB flush waited for in turn",
+	.kind = FIG_PEER,
+};
+
+static const struct fig fig_4dev_whole = {
+	"whole", "us", "one munmap() of the whole buffer", .kind = FIG_PEER,
+};
+
+/* One repetition of one row: 4 devices against 1, in alternating order. */
+static void munmap_4dev_rep(struct vsvm *dev, int i, unsigned long piece,
+			    int ours, double *v4, double *v1)
+{
+	uint64_t faults[4];
+
+	if (i % 2)
+		*v1 = munmap_mirrored(dev, 1, piece, 0, faults);
+	*v4 = munmap_mirrored(dev, 4, piece, ours, faults);
+	if (!(i % 2))
+		*v1 = munmap_mirrored(dev, 1, piece, 0, faults);
+}
+
+static void run_munmap_4dev(struct result *res)
+{
+	const char *name = metrics[M_MUNMAP_4DEV].name;
+	int serial = result_add(res, &fig_4dev_serial);
+	int whole = result_add(res, &fig_4dev_whole);
+	struct vsvm dev[4];
+	int d, i;
+
+	for (d = 0; d < 4; d++)
+		vsvm_open(&dev[d], d);
+	vsvm_param_set(0, TLB_FLUSH_US);
+	for (i = 0; i < reps; i++) {
+		vsvm_param_set(1, "Y");
+		munmap_4dev_rep(dev, i, MUNMAP_PIECE, 1, &res->ours[i],
+				&res->peer[i]);
+		munmap_4dev_rep(dev, i, buf_size, 0, &res->extra_ours[whole][i],
+				&res->extra_peer[whole][i]);
+		vsvm_param_set(1, "N");
+		munmap_4dev_rep(dev, i, MUNMAP_PIECE, 0,
+				&res->extra_ours[serial][i],
+				&res->extra_peer[serial][i]);
+		printf("  %-22s rep %d: 4 devices %9.1f us, 1 device %9.1f us; serial flushes %9.1f / %9.1f us; whole %9.1f / %9.1f us%s\n",
+		       name, i + 1, res->ours[i], res->peer[i],
+		       res->extra_ours[serial][i], res->extra_peer[serial][i],
+		       res->extra_ours[whole][i], res->extra_peer[whole][i],
+		       i % 2 ? " (1 device first)" : "");
+	}
+	vsvm_params_restore();
+	for (d = 0; d < 4; d++)
+		vsvm_close(&dev[d]);
 }
 
 /* ---- migration -------------------------------------------------------- */
@@ -1722,21 +1957,6 @@ static int policy_start(enum metric_id m, struct result *res)
 	return 1;
 }
 
-/* One more row of @res's metric, with room for every repetition. */
-static int result_add(struct result *res, const struct fig *f)
-{
-	int k = res->nextra++;
-
-	if (k >= MAX_EXTRA)
-		die("too many figures");
-	res->extra[k] = f;
-	res->extra_ours[k] = calloc(reps, sizeof(double));
-	res->extra_peer[k] = calloc(reps, sizeof(double));
-	if (!res->extra_ours[k] || !res->extra_peer[k])
-		die("out of memory");
-	return k;
-}
-
 /* A number alone in a (debugfs) file; -1 when it is absent or is none. */
 static long long read_number(const char *path)
 {
@@ -2433,6 +2653,8 @@ static void run_metric(enum metric_id m, struct result *res)
 {
 	if (m == M_MUNMAP_2DEV)
 		run_munmap_2dev(res);
+	else if (m == M_MUNMAP_4DEV)
+		run_munmap_4dev(res);
 	else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
 		run_d2d(m, res);
 	else if (m == M_PP_GPU || m == M_PP_CPU)
@@ -2574,7 +2796,9 @@ static void print_usage(FILE *f, const char *argv0)
 			metrics[m].unit,
 			metrics[m].higher ? "higher" : "lower", metrics[m].what);
 	fprintf(f,
-		"needs vsvm (2 devices for munmap-mirrored-2dev; device-private VRAM of at\n"
+		"needs vsvm (2 devices for munmap-mirrored-2dev, 4 and its tlb_flush_us and\n"
+		"tlb_flush_async parameters, which it sets and then restores, for\n"
+		"munmap-mirrored-4dev-vs-1dev; device-private VRAM of at\n"
 		"least the size on vsvm0 for migrate-*; 3 devices of that VRAM, 0 and 1\n"
 		"linked, for d2d-* and remote-*; 2 devices linked to each other for\n"
 		"pingpong-gpu-gpu and policy-metadata) and test_hmm's %s;\n"

@@ -60,8 +60,12 @@ append+="${extra:+ $extra}"
 
 cache=${DRM_SVM_CACHE:-$HOME/.cache/drm-svm}
 
+# The bench's four devices back their VRAM with 1280 MiB of guest memory.
+mem=3G
+[ "$plan" = bench ] && mem=4G
+
 qemu_base() {
-	echo qemu-system-x86_64 -smp 2 -m 3G -no-reboot \
+	echo qemu-system-x86_64 -smp 2 -m $mem -no-reboot \
 		-kernel "$kernel" -initrd "$initrd"
 }
 

@@ -150,10 +150,12 @@ profile_report() {
 
 # Benchmarks against the kernel's own test_hmm, in the same boot. The
 # migration metrics move 256 MiB into vsvm0's VRAM: give each device 320 MiB
-# (private VRAM is backed by system pages, 960 MiB in all). The d2d metrics
-# need a device linked to vsvm0 (vsvm1) and one that is not (vsvm2).
+# (private VRAM is backed by system pages, 1280 MiB in all, which is why the
+# bench guest has more memory). The d2d metrics need a device linked to
+# vsvm0 (vsvm1) and one that is not (vsvm2); munmap-mirrored-4dev-vs-1dev
+# needs four devices.
 run_bench() {
-	modprobe vsvm num_devices=3 vram_mb=320 links=0-1:fabric ||
+	modprobe vsvm num_devices=4 vram_mb=320 links=0-1:fabric ||
 		{ result bench load fail "vsvm"; return; }
 	load_peer || return
 	if [ "$(cmdline_arg svm.profile)" = 1 ]; then
