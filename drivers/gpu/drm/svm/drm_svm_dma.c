@@ -112,20 +112,31 @@ static enum dma_data_direction drm_svm_dma_dir(bool write)
 	return write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
 }
 
-static void drm_svm_dma_unmap_entry(struct drm_svm_mirror *mirror,
-				    struct drm_svm_dma_chunk *chunk,
-				    unsigned int i)
+/*
+ * Unmap the mapped entries [lo, hi) of @chunk, and take the pages off the
+ * device's count once for all of them.
+ */
+static void drm_svm_dma_unmap_entries(struct drm_svm_mirror *mirror,
+				      struct drm_svm_dma_chunk *chunk,
+				      unsigned long lo, unsigned long hi)
 {
 	struct drm_svm_device *sdev = mirror->sdev;
+	struct device *dev = sdev->drm->dev;
+	size_t size = BIT(chunk->shift);
+	unsigned long i, n = 0;
 
-	dma_unmap_page_attrs(sdev->drm->dev, chunk->addr[i],
-			     BIT(chunk->shift),
-			     drm_svm_dma_dir(test_bit(i, chunk->write)),
-			     DRM_SVM_DMA_ATTRS);
-	chunk->addr[i] = DMA_MAPPING_ERROR;
-	__clear_bit(i, chunk->write);
-	chunk->mapped--;
-	atomic64_sub(BIT(chunk->shift - PAGE_SHIFT), &sdev->dma_pages);
+	for (i = lo; i < hi && chunk->mapped; i++) {
+		if (chunk->addr[i] == DMA_MAPPING_ERROR)
+			continue;
+		dma_unmap_page_attrs(dev, chunk->addr[i], size,
+				     drm_svm_dma_dir(test_bit(i, chunk->write)),
+				     DRM_SVM_DMA_ATTRS);
+		chunk->addr[i] = DMA_MAPPING_ERROR;
+		__clear_bit(i, chunk->write);
+		chunk->mapped--;
+		n++;
+	}
+	atomic64_sub(n << (chunk->shift - PAGE_SHIFT), &sdev->dma_pages);
 }
 
 /**
@@ -139,12 +150,7 @@ static void drm_svm_dma_unmap_entry(struct drm_svm_mirror *mirror,
 void drm_svm_dma_discard(struct drm_svm_mirror *mirror,
 			 struct drm_svm_dma_chunk *chunk)
 {
-	unsigned int i;
-
-	for (i = 0; i < chunk->count && chunk->mapped; i++) {
-		if (chunk->addr[i] != DMA_MAPPING_ERROR)
-			drm_svm_dma_unmap_entry(mirror, chunk, i);
-	}
+	drm_svm_dma_unmap_entries(mirror, chunk, 0, chunk->count);
 }
 
 /* The address of a device page, from its owner. */
@@ -240,14 +246,11 @@ static void drm_svm_dma_chunk_unmap(struct drm_svm_mirror *mirror,
 				    unsigned long first, unsigned long last)
 {
 	unsigned int per = BIT(chunk->shift - PAGE_SHIFT);
-	unsigned long lo, hi, i;
+	unsigned long lo, hi;
 
 	lo = DIV_ROUND_UP(max(first, chunk->it.start) - chunk->it.start, per);
 	hi = (min(last, chunk->it.last) - chunk->it.start + 1) / per;
-	for (i = lo; i < hi && chunk->mapped; i++) {
-		if (chunk->addr[i] != DMA_MAPPING_ERROR)
-			drm_svm_dma_unmap_entry(mirror, chunk, i);
-	}
+	drm_svm_dma_unmap_entries(mirror, chunk, lo, hi);
 	if (!chunk->mapped) {
 		interval_tree_remove(&chunk->it, &mirror->dma_chunks);
 		drm_svm_dma_chunk_free(chunk);
