@@ -4,6 +4,7 @@
  */
 
 #include <linux/math64.h>
+#include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -15,6 +16,21 @@
 
 #include "vsvm_drv.h"
 #include "vsvm_engine.h"
+
+static int vsvm_fault_batch_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, VSVM_FAULT_BATCH_MAX);
+}
+
+static const struct kernel_param_ops vsvm_fault_batch_ops = {
+	.set = vsvm_fault_batch_set,
+	.get = param_get_uint,
+};
+
+static unsigned int fault_batch = 64;
+module_param_cb(fault_batch, &vsvm_fault_batch_ops, &fault_batch, 0644);
+MODULE_PARM_DESC(fault_batch,
+		 "Most GPU faults an engine reports to the core at once, 1-256 (default 64)");
 
 /**
  * DOC: Engine
@@ -48,8 +64,10 @@
  *
  * A missing or insufficient translation at any step ends the round. The
  * missing translations are collected as &struct drm_svm_fault, one per
- * 4 KiB page, at most %VSVM_FAULT_BATCH per round, and reported with a
- * single drm_svm_mirror_fault() call; then the command is replayed from
+ * 4 KiB page, at most ``fault_batch`` per round (a module parameter, 1 to
+ * %VSVM_FAULT_BATCH_MAX, 64 by default, writable at run time, so that
+ * tests can compare batch sizes), and reported with a single
+ * drm_svm_mirror_fault() call; then the command is replayed from
  * its start: fetched, decoded and pre-translated again. A round that
  * follows one whose pre-translation faulted skips pre-translation and
  * executes at once, so that the pages just brought in are used before
@@ -168,7 +186,7 @@ static void vsvm_run_fail(struct vsvm_run *run, u64 addr, u32 access,
  * @access: %DRM_SVM_ACCESS_READ, _WRITE or _ATOMIC
  *
  * One fault is kept per 4 KiB page, with the strongest access asked for
- * it. Faults beyond %VSVM_FAULT_BATCH are dropped; the replay finds them
+ * it. Faults beyond ``fault_batch`` are dropped; the replay finds them
  * again.
  *
  * Returns: %true when the batch is full.
@@ -176,7 +194,7 @@ static void vsvm_run_fail(struct vsvm_run *run, u64 addr, u32 access,
 bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access)
 {
 	struct drm_svm_fault *faults = run->engine->faults;
-	unsigned int i;
+	unsigned int i, limit = READ_ONCE(fault_batch);
 
 	for (i = 0; i < run->nfaults; i++) {
 		if (faults[i].addr >> PAGE_SHIFT == addr >> PAGE_SHIFT) {
@@ -185,13 +203,13 @@ bool vsvm_run_fault_add(struct vsvm_run *run, u64 addr, u32 access)
 		}
 	}
 
-	if (run->nfaults < VSVM_FAULT_BATCH) {
+	if (run->nfaults < limit) {
 		faults[run->nfaults].addr = addr;
 		faults[run->nfaults].access = access;
 		faults[run->nfaults].error = 0;
 		run->nfaults++;
 	}
-	return run->nfaults == VSVM_FAULT_BATCH;
+	return run->nfaults >= limit;
 }
 
 /**

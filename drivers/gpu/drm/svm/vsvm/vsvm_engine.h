@@ -19,8 +19,11 @@
 struct vsvm_device;
 struct vsvm_vm;
 
-/** VSVM_FAULT_BATCH - Most faults reported to the core in one call */
-#define VSVM_FAULT_BATCH	64
+/**
+ * VSVM_FAULT_BATCH_MAX - Most faults reported to the core in one call; the
+ * ``fault_batch`` module parameter sets the limit below it (default 64)
+ */
+#define VSVM_FAULT_BATCH_MAX	256
 
 /**
  * VSVM_PREFAULT_WINDOW - How far into each operand a round pre-translates
@@ -97,7 +100,7 @@ struct vsvm_engine {
 	/** @tlb: The engine's TLB */
 	struct vsvm_tlb tlb;
 	/** @faults: Fault batch of the running job */
-	struct drm_svm_fault faults[VSVM_FAULT_BATCH];
+	struct drm_svm_fault faults[VSVM_FAULT_BATCH_MAX];
 };
 
 /**
