@@ -266,6 +266,33 @@ test_modload() {
 	modload_reject groups=0,0,1 "groups: 3 entries for 2 devices" reject-groups-too-many
 	modload_reject atomics_sysmem=1,1,0 "atomics_sysmem: 3 entries for 2 devices" reject-atomics-too-many
 	modload_reject vram_mbps=0 "the \*_mbps bandwidths must not be zero" reject-cost-zero
+	modload_reject fault_batch=0 "fault_batch must be 1 to 256"
+	modload_reject fault_batch=257 "fault_batch must be 1 to 256"
+	modload_reject tlb_flush_us=10001 "tlb_flush_us must be 0 to 10000"
+	param_reject fault_batch 0 "fault_batch must be 1 to 256"
+	param_reject tlb_flush_us 10001 "tlb_flush_us must be 0 to 10000"
+}
+
+# param_reject PARAM VALUE MESSAGE: with vsvm loaded, writing VALUE to the
+# run-time parameter PARAM must fail, log MESSAGE and leave PARAM as it was.
+param_reject() {
+	local name="reject-write-$1-$2" p=/sys/module/vsvm/parameters/$1 was
+
+	if ! modprobe vsvm; then
+		result modload "$name" fail "modprobe vsvm failed"
+		return
+	fi
+	was=$(cat "$p")
+	if echo "$2" > "$p" 2>/dev/null; then
+		result modload "$name" fail "the write of $2 succeeded"
+	elif ! dmesg | tail -n 20 | grep -q "vsvm: $3"; then
+		result modload "$name" fail "no log line 'vsvm: $3'"
+	elif [ "$(cat "$p")" != "$was" ]; then
+		result modload "$name" fail "$1 is now $(cat "$p"), was $was"
+	else
+		result modload "$name" pass
+	fi
+	rmmod vsvm drm_svm
 }
 
 # modload_reject PARAM MESSAGE [NAME]: loading with PARAM must fail with

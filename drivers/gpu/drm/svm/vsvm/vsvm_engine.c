@@ -19,7 +19,12 @@
 
 static int vsvm_fault_batch_set(const char *val, const struct kernel_param *kp)
 {
-	return param_set_uint_minmax(val, kp, 1, VSVM_FAULT_BATCH_MAX);
+	int err = param_set_uint_minmax(val, kp, 1, VSVM_FAULT_BATCH_MAX);
+
+	if (err)
+		pr_warn("vsvm: fault_batch must be 1 to %d\n",
+			VSVM_FAULT_BATCH_MAX);
+	return err;
 }
 
 static const struct kernel_param_ops vsvm_fault_batch_ops = {

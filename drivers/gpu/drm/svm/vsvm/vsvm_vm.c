@@ -28,7 +28,7 @@
  * A TLB flush of real hardware takes time, and its driver waits for it
  * before the pages may go. vsvm models that time: with ``tlb_flush_us``
  * set, each invalidation's flush completes that many microseconds after
- * it starts (at most %VSVM_TLB_FLUSH_MAX_US). With ``tlb_flush_async``
+ * it starts (0 to %VSVM_TLB_FLUSH_MAX_US). With ``tlb_flush_async``
  * (the default), the invalidation only starts it and
  * &drm_svm_ops.invalidate_wait polls the clock until it is done, as a
  * driver polls its device, so that the core overlaps the flushes of all
@@ -45,8 +45,24 @@
 /** VSVM_TLB_FLUSH_MAX_US - Longest modelled TLB flush, in microseconds */
 #define VSVM_TLB_FLUSH_MAX_US	10000
 
+static int vsvm_tlb_flush_us_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	int err = param_set_uint_minmax(val, kp, 0, VSVM_TLB_FLUSH_MAX_US);
+
+	if (err)
+		pr_warn("vsvm: tlb_flush_us must be 0 to %d\n",
+			VSVM_TLB_FLUSH_MAX_US);
+	return err;
+}
+
+static const struct kernel_param_ops vsvm_tlb_flush_us_ops = {
+	.set = vsvm_tlb_flush_us_set,
+	.get = param_get_uint,
+};
+
 static unsigned int tlb_flush_us;
-module_param(tlb_flush_us, uint, 0644);
+module_param_cb(tlb_flush_us, &vsvm_tlb_flush_us_ops, &tlb_flush_us, 0644);
 MODULE_PARM_DESC(tlb_flush_us,
 		 "Modelled latency of a TLB flush of an invalidation, us, at most 10000 (default 0: none)");
 
@@ -92,8 +108,7 @@ static void vsvm_vm_invalidate(struct drm_svm_mirror *mirror, u64 start,
 	struct vsvm_device *vdev =
 		container_of(mirror->sdev, struct vsvm_device, svm);
 	struct vsvm_vm *vm = to_vsvm_vm(mirror);
-	unsigned int flush_us = min_t(unsigned int, READ_ONCE(tlb_flush_us),
-				      VSVM_TLB_FLUSH_MAX_US);
+	unsigned int flush_us = READ_ONCE(tlb_flush_us);
 
 	if (reason < VSVM_INVAL_REASONS)
 		atomic64_inc(&vdev->invalidations[reason]);
