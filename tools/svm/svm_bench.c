@@ -3,7 +3,7 @@
  * svm_bench - compare the vsvm fault, invalidation and migration paths with
  * test_hmm.
  *
- * Fifteen metrics, each the median of at least five repetitions, ours
+ * Eighteen metrics, each the median of at least five repetitions, ours
  * and the peer's interleaved in one run (ours, peer, ours, peer, ...).
  * Times, lower is better:
  *
@@ -26,6 +26,34 @@
  *                        (tlb_flush_async=N), and .whole, one munmap() of
  *                        the whole buffer. The parameters get their values
  *                        back after the metric (and at exit).
+ *  fault-1m-bindings     us per GPU fault of one TOUCH job over 32 MiB at
+ *                        a granularity of 4 KiB (DRM_SVM_ATTR_GRANULARITY,
+ *                        so one fault per page), bound NO_MIGRATE in a VM
+ *                        that also holds 1,000,000 bindings of one page
+ *                        each (made once per run, timed and weighed by
+ *                        /proc/meminfo Slab in an info line), versus the
+ *                        same in a VM without them; goal: ratio <= 1.3.
+ *  fault-storm-batched-vs-single  us per GPU fault of one TOUCH job over
+ *                        256 MiB at a granularity of 4 KiB (65,536 faults)
+ *                        with vsvm's engine reporting up to 256 faults at
+ *                        once (fault_batch=256) versus one at a time
+ *                        (fault_batch=1); goal: ratio <= 0.3. The
+ *                        parameter gets its value back after the metric.
+ *
+ * Metadata, one value per repetition, no peer:
+ *
+ *  metadata-per-page     bytes of slab the core allocates per mirrored
+ *                        4 KiB page: the growth of slab_unreclaimable in
+ *                        the memory.stat of a cgroup the bench moves
+ *                        itself into, over the TOUCH job that faults in a
+ *                        fresh 256 MiB buffer bound NO_MIGRATE, less what
+ *                        vsvm's page table blocks are charged (goal:
+ *                        <= 16); and .binding, the growth per binding over
+ *                        20,000 binds of one page each.
+ *
+ * Each of these three checks, after its job, that the device has every
+ * page of the buffer DMA-mapped, and fault-* that the job took at least
+ * one GPU fault per page.
  *
  * Throughputs of migration, in GB/s (10^9 bytes per second), higher is
  * better. The buffer is 2 MiB aligned anonymous memory in 4 KiB pages,
@@ -162,6 +190,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -189,6 +219,9 @@ enum metric_id {
 	M_FAULT_THP,
 	M_MUNMAP_2DEV,
 	M_MUNMAP_4DEV,
+	M_FAULT_1M,
+	M_META_PAGE,
+	M_FAULT_STORM,
 	M_TO_VRAM,
 	M_TO_RAM_CPUFAULT,
 	M_TO_RAM_EXPLICIT,
@@ -233,6 +266,15 @@ static const struct fig metrics[NR_METRICS] = {
 	[M_MUNMAP_4DEV]	= { "munmap-mirrored-4dev-vs-1dev", "us",
 			    "munmap in 2 MiB pieces mirrored on 4 vsvm vs on 1",
 			    .has_goal = 1, .goal = 1.2 },
+	[M_FAULT_1M]	= { "fault-1m-bindings", "us/fault",
+			    "4 KiB GPU faults, VM with 1,000,000 more bindings vs none",
+			    .has_goal = 1, .goal = 1.3 },
+	[M_META_PAGE]	= { "metadata-per-page", "B/page",
+			    "core's slab per mirrored 4 KiB page; .binding: per binding",
+			    .kind = FIG_VALUE, .prec = 2, .has_goal = 1, .goal = 16 },
+	[M_FAULT_STORM]	= { "fault-storm-batched-vs-single", "us/fault",
+			    "65,536 4 KiB GPU faults, 256 per report vs 1",
+			    .prec = 2, .has_goal = 1, .goal = 0.3 },
 	[M_TO_VRAM]	= { "migrate-to-vram", "GB/s",
 			    "PREFETCH to VRAM vs HMM_DMIRROR_MIGRATE_TO_DEV", 1 },
 	[M_TO_RAM_CPUFAULT] = { "migrate-to-ram-cpufault", "GB/s",
@@ -400,6 +442,21 @@ static int result_add(struct result *res, const struct fig *f)
 	if (!res->extra_ours[k] || !res->extra_peer[k])
 		die("out of memory");
 	return k;
+}
+
+/* A number alone in a (debugfs) file; -1 when it is absent or is none. */
+static long long read_number(const char *path)
+{
+	long long v;
+	FILE *f;
+	int n;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld", &v);
+	fclose(f);
+	return n == 1 && v >= 0 ? v : -1;
 }
 
 /*
@@ -718,8 +775,8 @@ static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 }
 
 /*
- * A fresh VM with @size bytes at @buf (bound with @flags), the batch page
- * and the result page bound at their CPU addresses.
+ * A fresh VM with @size bytes at @buf (bound with @flags; nothing for 0),
+ * the batch page and the result page bound at their CPU addresses.
  */
 static uint32_t vm_create_size(struct vsvm *dev, const char *buf,
 			       unsigned long size, uint32_t flags)
@@ -738,7 +795,8 @@ static uint32_t vm_create_size(struct vsvm *dev, const char *buf,
 		DRM_SVM_BIND_FLAG_POPULATE);
 	vm_bind(dev, create.vm_id, result, page_size,
 		DRM_SVM_BIND_FLAG_NO_MIGRATE | DRM_SVM_BIND_FLAG_POPULATE);
-	vm_bind(dev, create.vm_id, buf, size, flags);
+	if (size)
+		vm_bind(dev, create.vm_id, buf, size, flags);
 	return create.vm_id;
 }
 
@@ -1079,6 +1137,7 @@ static struct {
 } vsvm_params[] = {
 	{ .name = "tlb_flush_us" },
 	{ .name = "tlb_flush_async" },
+	{ .name = "fault_batch" },
 };
 
 static pid_t vsvm_params_pid;
@@ -1237,6 +1296,389 @@ static void run_munmap_4dev(struct result *res)
 	vsvm_params_restore();
 	for (d = 0; d < 4; d++)
 		vsvm_close(&dev[d]);
+}
+
+/* ---- many bindings, metadata --------------------------------------- */
+
+#define MANY_BINDINGS	1000000
+/* The bindings are 4 KiB each, one every MANY_STRIDE, so none touch. */
+#define MANY_STRIDE	(2 * 4096UL)
+/* What the timed job faults in, 4 KiB at a time. */
+#define MANY_FAULT_SIZE	(32UL << 20)
+/* Bindings a repetition of metadata-per-page makes to weigh one. */
+#define META_BINDINGS	20000
+
+/* A line of /proc/meminfo, in bytes. */
+static long long meminfo(const char *key)
+{
+	char line[128], k[64];
+	long long v = -1, kb;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		die("open /proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63[^:]: %lld", k, &kb) == 2 &&
+		    !strcmp(k, key))
+			v = kb << 10;
+	fclose(f);
+	if (v < 0)
+		die("/proc/meminfo: no %s", key);
+	return v;
+}
+
+static void vm_unbind(struct vsvm *dev, uint32_t vm_id, const void *addr,
+		      unsigned long size)
+{
+	struct drm_svm_vm_bind bind = {
+		.vm_id = vm_id,
+		.op = DRM_SVM_BIND_OP_UNMAP,
+		.gpu_addr = (uintptr_t)addr,
+		.range = size,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_BIND, &bind))
+		die("%s: unbind of %lu KiB at %p: %s", dev->node, size >> 10,
+		    addr, strerror(errno));
+}
+
+/* Give [@buf, @buf + @size) a granularity of @g bytes. */
+static void set_granularity(struct vsvm *dev, const char *buf,
+			    unsigned long size, uint64_t g)
+{
+	struct drm_svm_madvise m = {
+		.start = (uintptr_t)buf,
+		.range = size,
+		.type = DRM_SVM_ATTR_GRANULARITY,
+		.granularity.size = g,
+	};
+
+	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_MADVISE, &m))
+		die("%s: DRM_IOCTL_VSVM_MADVISE granularity %llu: %s",
+		    dev->node, (unsigned long long)g, strerror(errno));
+}
+
+/*
+ * @n bindings of one page each, one every MANY_STRIDE from @at, in @vm_id;
+ * returns the time taken, ns.
+ */
+static uint64_t bind_many(struct vsvm *dev, uint32_t vm_id, char *at, long n)
+{
+	uint64_t t0 = now_ns();
+	long i;
+
+	for (i = 0; i < n; i++)
+		vm_bind(dev, vm_id, at + i * MANY_STRIDE, page_size,
+			DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	return now_ns() - t0;
+}
+
+/* Address space for @n such bindings, never mapped to memory. */
+static char *reserve_many(long n)
+{
+	char *p = mmap(NULL, n * MANY_STRIDE, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap of %ld MiB of address space: %s",
+		    (long)(n * MANY_STRIDE >> 20), strerror(errno));
+	return p;
+}
+
+/*
+ * Bind a fresh MANY_FAULT_SIZE buffer of 4 KiB granularity in @vm_id, fault
+ * it in with one TOUCH job and return the job's time per 4 KiB page, us.
+ * Every page must then be DMA-mapped for the device, each its own fault.
+ */
+static double fault_4k(struct vsvm *dev, uint32_t vm_id)
+{
+	unsigned long pages = MANY_FAULT_SIZE / page_size;
+	long long dma0, dma1;
+	uint64_t t0, t1, job, faults;
+	char *buf;
+
+	buf = buf_create(MANY_FAULT_SIZE, BUF_ALIGN);
+	set_granularity(dev, buf, MANY_FAULT_SIZE, 4096);
+	vm_bind(dev, vm_id, buf, MANY_FAULT_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	batch[0] = VSVM_CMD_TOUCH;
+	batch[1] = (uintptr_t)buf;
+	batch[2] = MANY_FAULT_SIZE;
+	batch[3] = VSVM_CMD_END;
+	dma0 = dma_mapped(dev);
+	t0 = now_ns();
+	job = touch_submit(dev, vm_id);
+	job_wait(dev);
+	t1 = now_ns();
+	faults = job_check(dev, job);
+	dma1 = dma_mapped(dev);
+	if (dma1 - dma0 != (long long)pages || faults < pages)
+		die("%s: %lld pages DMA-mapped by %llu GPU faults, expected %lu by as many",
+		    dev->node, dma1 - dma0, (unsigned long long)faults, pages);
+	vm_unbind(dev, vm_id, buf, MANY_FAULT_SIZE);
+	buf_destroy(buf, MANY_FAULT_SIZE);
+	return (double)(t1 - t0) / 1000 / pages;
+}
+
+static void run_fault_1m(struct result *res)
+{
+	const char *name = metrics[M_FAULT_1M].name;
+	uint32_t vm_many, vm_one;
+	long long slab0, slab1;
+	struct vsvm dev;
+	uint64_t ns;
+	char *many;
+	int i;
+
+	vsvm_open(&dev, 0);
+	many = reserve_many(MANY_BINDINGS);
+	vm_many = vm_create_size(&dev, NULL, 0, 0);
+	vm_one = vm_create_size(&dev, NULL, 0, 0);
+	slab0 = meminfo("Slab");
+	ns = bind_many(&dev, vm_many, many, MANY_BINDINGS);
+	slab1 = meminfo("Slab");
+	printf("  %s: %d bindings made in %.1f s, %.2f us each; slab grew by %lld KiB, %.0f bytes a binding\n",
+	       name, MANY_BINDINGS, ns / 1e9, ns / 1e3 / MANY_BINDINGS,
+	       (slab1 - slab0) >> 10, (double)(slab1 - slab0) / MANY_BINDINGS);
+
+	for (i = 0; i < reps; i++) {
+		if (i % 2)
+			res->peer[i] = fault_4k(&dev, vm_one);
+		phases_begin();
+		ns = now_ns();
+		res->ours[i] = fault_4k(&dev, vm_many);
+		phases_end(now_ns() - ns);
+		if (!(i % 2))
+			res->peer[i] = fault_4k(&dev, vm_one);
+		printf("  %-22s rep %d: ours %8.2f us per fault, peer %8.2f us%s\n",
+		       name, i + 1, res->ours[i], res->peer[i],
+		       i % 2 ? " (peer first)" : "");
+	}
+
+	ns = now_ns();
+	vm_destroy(&dev, vm_many);
+	printf("  %s: the VM of %d bindings destroyed in %.1f s\n", name,
+	       MANY_BINDINGS, (now_ns() - ns) / 1e9);
+	vm_destroy(&dev, vm_one);
+	if (munmap(many, MANY_BINDINGS * MANY_STRIDE))
+		die("munmap: %s", strerror(errno));
+	vsvm_close(&dev);
+}
+
+static const struct fig fig_meta_binding = {
+	"binding", "B", "slab per binding", .kind = FIG_VALUE, .prec = 1,
+};
+
+/*
+ * What the device's page table is charged now: its blocks, each the slab
+ * object plus the pointer to its cgroup that memcg accounting adds.
+ */
+static long long pt_bytes(struct vsvm *dev)
+{
+	char path[96];
+	long long blocks, size;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vsvm/vsvm%u/pt_blocks",
+		 dev->index);
+	blocks = read_number(path);
+	size = read_number("/sys/kernel/slab/vsvm_pt_block/slab_size");
+	if (blocks < 0 || size <= 0)
+		die("%s or /sys/kernel/slab/vsvm_pt_block/slab_size: not there",
+		    path);
+	return blocks * (size + (long long)sizeof(void *));
+}
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+/* The memory cgroup metadata-per-page runs in: "" when none. */
+static char meta_cg[96];
+
+static void write_file(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, v, strlen(v)) != (ssize_t)strlen(v))
+		die("write %s to %s: %s", v, path, strerror(errno));
+	close(fd);
+}
+
+/* Move this process into a fresh memory cgroup of its own. */
+static void meta_cg_enter(void)
+{
+	char path[128], pid[24];
+	struct stat st;
+
+	if (stat(CGROUP_ROOT "/cgroup.controllers", &st) &&
+	    mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
+		die("mount cgroup2 on %s: %s", CGROUP_ROOT, strerror(errno));
+	write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory");
+	snprintf(meta_cg, sizeof(meta_cg), CGROUP_ROOT "/svm_bench-%d",
+		 getpid());
+	if (mkdir(meta_cg, 0755))
+		die("mkdir %s: %s", meta_cg, strerror(errno));
+	snprintf(path, sizeof(path), "%s/cgroup.procs", meta_cg);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	write_file(path, pid);
+}
+
+/* Back to the root cgroup; the empty group goes. */
+static void meta_cg_leave(void)
+{
+	char pid[24];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	write_file(CGROUP_ROOT "/cgroup.procs", pid);
+	if (rmdir(meta_cg))
+		die("rmdir %s: %s", meta_cg, strerror(errno));
+	meta_cg[0] = 0;
+}
+
+/* Slab charged to the cgroup: the exact bytes of its objects. */
+static long long meta_cg_slab(void)
+{
+	char path[128], line[128], k[64];
+	long long v, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.stat", meta_cg);
+	f = fopen(path, "re");
+	if (!f)
+		die("open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", k, &v) == 2 &&
+		    !strcmp(k, "slab_unreclaimable"))
+			found = v;
+	fclose(f);
+	if (found < 0)
+		die("%s: no slab_unreclaimable", path);
+	return found;
+}
+
+/*
+ * The core's metadata for a buffer of 4 KiB pages, per page: the growth
+ * of the slab charged to the bench's own memory cgroup over the TOUCH job
+ * that faults in a fresh buffer bound NO_MIGRATE (the core charges what
+ * it allocates in the device's worker to that cgroup too), less vsvm's
+ * page table; and per binding, the growth over META_BINDINGS binds of one
+ * page each. Byte counts of live objects, not slab pages, so memory freed
+ * by an earlier repetition does not hide new objects.
+ */
+static void run_metadata_page(struct result *res)
+{
+	unsigned long pages = buf_size / page_size;
+	int k = result_add(res, &fig_meta_binding);
+	long long slab0, slab1, pt0, pt1, dma0;
+	uint64_t job, ns;
+	uint32_t vm_id;
+	struct vsvm dev;
+	char *buf, *many;
+	int i;
+
+	meta_cg_enter();
+	vsvm_open(&dev, 0);
+	many = reserve_many(META_BINDINGS);
+	for (i = 0; i < reps; i++) {
+		buf = buf_create(buf_size, BUF_ALIGN);
+		vm_id = vm_create(&dev, buf, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		batch[0] = VSVM_CMD_TOUCH;
+		batch[1] = (uintptr_t)buf;
+		batch[2] = buf_size;
+		batch[3] = VSVM_CMD_END;
+		dma0 = dma_mapped(&dev);
+		pt0 = pt_bytes(&dev);
+		slab0 = meta_cg_slab();
+		job = touch_submit(&dev, vm_id);
+		job_wait(&dev);
+		slab1 = meta_cg_slab();
+		pt1 = pt_bytes(&dev);
+		job_check(&dev, job);
+		if (dma_mapped(&dev) - dma0 != (long long)pages)
+			die("%s: %lld pages DMA-mapped, expected %lu", dev.node,
+			    dma_mapped(&dev) - dma0, pages);
+		res->ours[i] = (double)(slab1 - slab0 - (pt1 - pt0)) / pages;
+		printf("  %-22s rep %d: slab +%lld bytes over the faults, %lld of them vsvm's page table: %.2f bytes per page",
+		       metrics[M_META_PAGE].name, i + 1, slab1 - slab0,
+		       pt1 - pt0, res->ours[i]);
+
+		slab0 = meta_cg_slab();
+		ns = bind_many(&dev, vm_id, many, META_BINDINGS);
+		slab1 = meta_cg_slab();
+		res->extra_ours[k][i] = (double)(slab1 - slab0) / META_BINDINGS;
+		printf("; %d bindings in %.1f us each: slab +%lld bytes, %.1f each\n",
+		       META_BINDINGS, ns / 1e3 / META_BINDINGS, slab1 - slab0,
+		       res->extra_ours[k][i]);
+		vm_destroy(&dev, vm_id);
+		buf_destroy(buf, buf_size);
+	}
+	if (munmap(many, META_BINDINGS * MANY_STRIDE))
+		die("munmap: %s", strerror(errno));
+	vsvm_close(&dev);
+	meta_cg_leave();
+}
+
+/* ---- fault storm ------------------------------------------------------ */
+
+/* 65,536 faults of 4 KiB: 256 MiB at a granularity of one page. */
+#define STORM_SIZE	(256UL << 20)
+
+/*
+ * Fault in a fresh STORM_SIZE buffer, bound NO_MIGRATE at a granularity of
+ * 4 KiB, with vsvm0 reporting at most @batch faults at once; us per page.
+ */
+static double storm_run(struct vsvm *dev, const char *batch_str, int ours)
+{
+	unsigned long pages = STORM_SIZE / page_size;
+	uint64_t t0, t1, job, faults;
+	long long dma0, dma1;
+	uint32_t vm_id;
+	char *buf;
+
+	vsvm_param_set(2, batch_str);
+	buf = buf_create(STORM_SIZE, BUF_ALIGN);
+	set_granularity(dev, buf, STORM_SIZE, 4096);
+	vm_id = vm_create_size(dev, buf, STORM_SIZE,
+			       DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	batch[0] = VSVM_CMD_TOUCH;
+	batch[1] = (uintptr_t)buf;
+	batch[2] = STORM_SIZE;
+	batch[3] = VSVM_CMD_END;
+	dma0 = dma_mapped(dev);
+	if (ours)
+		phases_begin();
+	t0 = now_ns();
+	job = touch_submit(dev, vm_id);
+	job_wait(dev);
+	t1 = now_ns();
+	if (ours)
+		phases_end(t1 - t0);
+	faults = job_check(dev, job);
+	dma1 = dma_mapped(dev);
+	if (dma1 - dma0 != (long long)pages || faults < pages)
+		die("%s: %lld pages DMA-mapped by %llu GPU faults, expected %lu by as many",
+		    dev->node, dma1 - dma0, (unsigned long long)faults, pages);
+	vm_destroy(dev, vm_id);
+	buf_destroy(buf, STORM_SIZE);
+	return (double)(t1 - t0) / 1000 / pages;
+}
+
+static void run_fault_storm(struct result *res)
+{
+	struct vsvm dev;
+	int i;
+
+	vsvm_open(&dev, 0);
+	for (i = 0; i < reps; i++) {
+		if (i % 2)
+			res->peer[i] = storm_run(&dev, "1", 0);
+		res->ours[i] = storm_run(&dev, "256", 1);
+		if (!(i % 2))
+			res->peer[i] = storm_run(&dev, "1", 0);
+		printf("  %-22s rep %d: 256 per report %8.2f us per fault, 1 per report %8.2f us%s\n",
+		       metrics[M_FAULT_STORM].name, i + 1, res->ours[i],
+		       res->peer[i], i % 2 ? " (single first)" : "");
+	}
+	vsvm_params_restore();
+	vsvm_close(&dev);
 }
 
 /* ---- migration -------------------------------------------------------- */
@@ -1957,21 +2399,6 @@ static int policy_start(enum metric_id m, struct result *res)
 	return 1;
 }
 
-/* A number alone in a (debugfs) file; -1 when it is absent or is none. */
-static long long read_number(const char *path)
-{
-	long long v;
-	FILE *f;
-	int n;
-
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "%lld", &v);
-	fclose(f);
-	return n == 1 && v >= 0 ? v : -1;
-}
-
 /*
  * Key @key (without its colon) of the fdinfo of @fd, in bytes for a figure
  * in KiB; -1 when the file has no such key.
@@ -2655,6 +3082,12 @@ static void run_metric(enum metric_id m, struct result *res)
 		run_munmap_2dev(res);
 	else if (m == M_MUNMAP_4DEV)
 		run_munmap_4dev(res);
+	else if (m == M_FAULT_1M)
+		run_fault_1m(res);
+	else if (m == M_META_PAGE)
+		run_metadata_page(res);
+	else if (m == M_FAULT_STORM)
+		run_fault_storm(res);
 	else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
 		run_d2d(m, res);
 	else if (m == M_PP_GPU || m == M_PP_CPU)
@@ -2798,7 +3231,9 @@ static void print_usage(FILE *f, const char *argv0)
 	fprintf(f,
 		"needs vsvm (2 devices for munmap-mirrored-2dev, 4 and its tlb_flush_us and\n"
 		"tlb_flush_async parameters, which it sets and then restores, for\n"
-		"munmap-mirrored-4dev-vs-1dev; device-private VRAM of at\n"
+		"munmap-mirrored-4dev-vs-1dev, and fault_batch for\n"
+		"fault-storm-batched-vs-single; a cgroup2 memory controller for\n"
+		"metadata-per-page; device-private VRAM of at\n"
 		"least the size on vsvm0 for migrate-*; 3 devices of that VRAM, 0 and 1\n"
 		"linked, for d2d-* and remote-*; 2 devices linked to each other for\n"
 		"pingpong-gpu-gpu and policy-metadata) and test_hmm's %s;\n"
