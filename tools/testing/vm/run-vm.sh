@@ -54,8 +54,10 @@ append+=" memmap=256M\$0x80000000 memmap=256M\$0x90000000 svm.spm=$spm"
 append+=" memmap=128M\$0xA0000000 memmap=128M\$0xA8000000"
 append+=" svm.vram_coherent=$vram_coherent"
 append+=" svm.vram_coherent_multi=$vram_coherent_multi"
-# The bench measures our software, not the DMA API's debug tracking.
-[ "$plan" = bench ] && append+=" dma_debug=off"
+# The bench measures our software, not the debug tracking of the DMA API
+# and of kmemleak (which records a stack trace per allocation); the tests
+# keep both.
+[ "$plan" = bench ] && append+=" dma_debug=off kmemleak=off"
 append+="${extra:+ $extra}"
 
 cache=${DRM_SVM_CACHE:-$HOME/.cache/drm-svm}
