@@ -174,6 +174,14 @@
  *		The bindings are NO_MIGRATE and the buffers MADV_NOHUGEPAGE,
  *		so that neither the CPU's checks in between nor khugepaged
  *		change the GPU mappings.
+ *
+ * SUBTEST: fault-batching
+ * Description: A FILL job over 8 MiB at a fault granularity of 4 KiB
+ *		takes one fault per page, and the engine reports them to the
+ *		core in full batches (vsvm's fault_batch): at most about two
+ *		reports per batch's worth of faults, one for the batch that
+ *		pre-translation collects and one for the fault execution
+ *		meets after it. The data is checked.
  */
 
 #include <errno.h>
@@ -2202,14 +2210,85 @@ static void test_fault_count(int fd)
 	svm_vm_destroy(fd, vm);
 }
 
+/* fault-batching */
+
+#define DEBUGFS_VSVM	"/sys/kernel/debug/vsvm"
+
+/* A number alone in a file. */
+static uint64_t read_u64(const char *path)
+{
+	unsigned long long v;
+	FILE *f = fopen(path, "re");
+
+	igt_assert_f(f, "%s: %m\n", path);
+	igt_assert_f(fscanf(f, "%llu", &v) == 1, "%s: no number\n", path);
+	fclose(f);
+	return v;
+}
+
+/* The batches of faults device @index's engine reported so far. */
+static uint64_t fault_reports(unsigned int index)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), DEBUGFS_VSVM "/vsvm%u/fault_reports",
+		 index);
+	return read_u64(path);
+}
+
+static void test_fault_batching(int fd, unsigned int index)
+{
+	const uint64_t size = 8ull << 20, pages = size / svm_page_size();
+	struct drm_svm_madvise m = {
+		.range = size,
+		.type = DRM_SVM_ATTR_GRANULARITY,
+		.granularity.size = 4096,
+	};
+	uint64_t batch = read_u64("/sys/module/vsvm/parameters/fault_batch");
+	uint32_t vm = svm_vm_create(fd);
+	uint8_t *buf = svm_alloc(size);
+	uint64_t before, reports, most;
+	struct drm_vsvm_job_query q;
+	struct svm_batch b;
+
+	igt_assert_eq(madvise(buf, size, MADV_NOHUGEPAGE), 0);
+	m.start = to_u64(buf);
+	igt_assert_eq(__svm_madvise(fd, &m), 0);
+	svm_bind_ptr(fd, vm, buf, size, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	svm_batch_init_flags(&b, fd, vm, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	cmd_fill(&b, to_u64(buf), size, FILL_A);
+	cmd_end(&b);
+
+	before = fault_reports(index);
+	q = svm_run_batch_ok(fd, vm, &b);
+	reports = fault_reports(index) - before;
+	/* Two reports a batch, and a few while the granularity is learnt */
+	most = 2 * ((q.faults + batch - 1) / batch) + 16;
+	igt_info("%" PRIu64 " faults in %" PRIu64 " reports (batch %" PRIu64
+		 ", at most %" PRIu64 " expected)\n", (uint64_t)q.faults,
+		 reports, batch, most);
+	igt_assert_f(q.faults >= pages && q.faults <= pages + 4,
+		     "%" PRIu64 " faults for %" PRIu64 " pages of 4 KiB\n",
+		     (uint64_t)q.faults, pages);
+	igt_assert_f(reports <= most,
+		     "%" PRIu64 " reports for %" PRIu64 " faults in batches of %"
+		     PRIu64 ", more than %" PRIu64 "\n", reports,
+		     (uint64_t)q.faults, batch, most);
+	svm_assert_value(buf, size, FILL_A);
+
+	svm_batch_fini(&b);
+	munmap(buf, size);
+	svm_vm_destroy(fd, vm);
+}
+
 igt_main
 {
 	const struct munmap_case *mc;
 	const struct mremap_case *rc;
+	struct drm_vsvm_device_query dq = {};
 	int fd = -1;
 
 	igt_fixture {
-		struct drm_vsvm_device_query dq = {};
 
 		igt_require_f(vsvm_count_devices() > 0,
 			      "No vsvm render node; is vsvm loaded?\n");
@@ -2340,6 +2419,10 @@ igt_main
 	igt_describe("JOB_QUERY counts the recoverable faults of a job.");
 	igt_subtest("fault-count")
 		test_fault_count(fd);
+
+	igt_describe("4 KiB faults reach the core in full batches.");
+	igt_subtest("fault-batching")
+		test_fault_batching(fd, dq.index);
 
 	igt_fixture
 		close(fd);

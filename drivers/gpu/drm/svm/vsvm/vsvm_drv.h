@@ -85,6 +85,11 @@ struct vsvm_device {
 	atomic64_t invalidations[VSVM_INVAL_REASONS];
 	/** @pt_blocks: Page table blocks allocated, all VMs */
 	atomic_t pt_blocks;
+	/**
+	 * @fault_reports: Calls of drm_svm_mirror_fault() the engine made,
+	 * each with a batch of faults
+	 */
+	atomic64_t fault_reports;
 	/** @files_lock: Protects @files */
 	struct mutex files_lock;
 	/** @files: The open files, &vsvm_file.link */

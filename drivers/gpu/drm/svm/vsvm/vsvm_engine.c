@@ -172,6 +172,8 @@ struct vsvm_cursor {
 	bool has_fault;
 	/* index of the fault granularity in the device's chunk sizes */
 	unsigned int gran;
+	/* what the command had completed (&vsvm_resume.done) at @off */
+	u64 done;
 };
 
 static void vsvm_run_fail(struct vsvm_run *run, u64 addr, u32 access,
@@ -272,7 +274,25 @@ static void vsvm_cursor_miss(struct vsvm_cursor *cur, unsigned int i, u64 off,
 /* Back to the start of the spans, and to the largest fault granularity */
 static void vsvm_cursor_reset(struct vsvm_cursor *cur)
 {
+	u64 done = cur->done;
+
 	memset(cur, 0, sizeof(*cur));
+	cur->done = done;
+}
+
+/*
+ * The resumable spans start @done bytes in now (vsvm_cmd_trim()): move
+ * the cursor back by what execution completed since it was taken, so
+ * that it stays on the same page.
+ */
+static void vsvm_cursor_trim(struct vsvm_cursor *cur,
+			     const struct vsvm_cmd *cmd, u64 done)
+{
+	u64 delta = done - cur->done;
+
+	cur->done = done;
+	if (cur->span < cmd->nspans && cmd->spans[cur->span].resumable)
+		cur->off = cur->off > delta ? cur->off - delta : 0;
 }
 
 /*
@@ -341,6 +361,7 @@ static int vsvm_run_service(struct vsvm_run *run)
 	int ret;
 
 	/* Returns how many failed; each fault's @error says why */
+	atomic64_inc(&run->engine->vdev->fault_reports);
 	vsvm_cost_charge_begin(&run->copies);
 	ret = drm_svm_mirror_fault(&run->vm->mirror, faults, run->nfaults);
 	vsvm_cost_charge_end(&run->copies);
@@ -416,7 +437,7 @@ static void vsvm_cmd_restart(const struct vsvm_cmd *cmd, u64 *words,
 	memcpy(words, cmd->w, sizeof(cmd->w));
 	resume->done = 0;
 	resume->hash = VSVM_CHECKSUM_SEED;
-	vsvm_cursor_reset(cur);
+	memset(cur, 0, sizeof(*cur));
 }
 
 /* Leave out of the spans what earlier rounds already processed */
@@ -439,7 +460,7 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 	u64 words[VSVM_CMD_MAX_WORDS] = {};
 	struct vsvm_resume resume = {};
 	struct vsvm_cursor cur = {};
-	bool progress, fresh = true, exec_next = false, prefaulted;
+	bool progress, fresh = true, exec_next = false, prefaulted, exec_first;
 	struct drm_svm_fault first;
 	unsigned int replays = 0;
 	u64 done;
@@ -459,22 +480,29 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 				vsvm_cmd_restart(cmd, words, &resume, &cur);
 			fresh = false;
 			vsvm_cmd_trim(cmd, &resume);
+			vsvm_cursor_trim(&cur, cmd, resume.done);
 			if (!exec_next) {
 				ret = vsvm_run_prefault(run, cmd, &cur,
 							&progress);
 				prefaulted = ret == -EAGAIN;
 			}
 		}
+		exec_first = exec_next;
 		exec_next = false;
 		if (!ret) {
 			done = resume.done;
 			ret = vsvm_cmd_execute(run, cmd, &resume);
 			if (ret == -EAGAIN) {
 				/*
-				 * An invalidation won the race: what is missing
-				 * now says nothing about chunk sizes
+				 * After pre-translation found everything, an
+				 * invalidation won the race: what is missing
+				 * now says nothing about chunk sizes. A round
+				 * that skipped it meets the pages the last
+				 * faults did not bring in, which tells the
+				 * next pre-translation the chunks are smaller.
 				 */
-				vsvm_cursor_reset(&cur);
+				if (!exec_first)
+					vsvm_cursor_reset(&cur);
 				progress = resume.done != done;
 			}
 		}

@@ -168,6 +168,14 @@ static int vsvm_vm_invalidations_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(vsvm_vm_invalidations);
 
+static int vsvm_vm_fault_reports_get(void *data, u64 *val)
+{
+	*val = atomic64_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vsvm_vm_fault_reports_fops,
+			 vsvm_vm_fault_reports_get, NULL, "%llu\n");
+
 /**
  * vsvm_vm_debugfs_init() - The VMs' files in a device's debugfs directory
  * @vdev: the device
@@ -175,13 +183,18 @@ DEFINE_SHOW_ATTRIBUTE(vsvm_vm_invalidations);
  *
  * ``invalidations``: the invalidations of the device's VMs so far, one
  * line per reason the core gave (&enum drm_svm_inval_reason);
- * ``pt_blocks``: page table blocks allocated now, all VMs.
+ * ``pt_blocks``: page table blocks allocated now, all VMs;
+ * ``fault_reports``: the batches of GPU faults the engine reported to the
+ * core so far, all VMs.
  */
 void vsvm_vm_debugfs_init(struct vsvm_device *vdev, struct dentry *dir)
 {
 	debugfs_create_file("invalidations", 0444, dir, vdev,
 			    &vsvm_vm_invalidations_fops);
 	debugfs_create_atomic_t("pt_blocks", 0444, dir, &vdev->pt_blocks);
+	debugfs_create_file_unsafe("fault_reports", 0444, dir,
+				   &vdev->fault_reports,
+				   &vsvm_vm_fault_reports_fops);
 }
 
 /* The driver's callbacks for the SVM core */
