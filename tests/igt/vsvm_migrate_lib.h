@@ -430,9 +430,13 @@ struct svm_phases {
 
 enum svm_phase_id {
 	SVM_PH_HMM, SVM_PH_SETUP, SVM_PH_ALLOC, SVM_PH_COPY, SVM_PH_FINISH,
-	SVM_PH_INVALIDATE, SVM_PH_DMA_MAP, SVM_PH_DMA_UNMAP, SVM_PH_MAP,
-	SVM_PH_EVICT, SVM_PH_WAIT,
+	SVM_PH_INVALIDATE, SVM_PH_INVALIDATE_WAIT, SVM_PH_DMA_MAP,
+	SVM_PH_DMA_UNMAP, SVM_PH_MAP, SVM_PH_EVICT, SVM_PH_WAIT,
+	SVM_PH_COUNT,
 };
+
+_Static_assert(SVM_PH_COUNT == SVM_NR_PHASES,
+	       "svm_phase_id and svm_phase_names disagree");
 
 /*
  * Read the phase timers of @svm_id, asserting the file's layout: the
