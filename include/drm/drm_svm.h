@@ -125,9 +125,10 @@ struct drm_svm_ops {
 	/**
 	 * @invalidate: Stop the device from using GPU addresses
 	 * [@start, @end) of @mirror (required): clear the page table entries
-	 * and flush the device TLB, then return; with @invalidate_wait, only
-	 * start the flush. The core unmaps the DMA addresses of the range
-	 * right after (after @invalidate_wait), and the CPU pages may be
+	 * and flush the device TLB, then return; a driver with
+	 * @invalidate_wait may return once the flush is started. The core
+	 * unmaps the DMA addresses of the range after this returns (with
+	 * @invalidate_wait, after that returns), and the CPU pages may be
 	 * freed as soon as that is done, whatever @reason says. @reason (&enum
 	 * drm_svm_inval_reason) lets the device keep what it would build
 	 * again: page table memory of a range that is only changing, against

@@ -6,6 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
 #include <linux/moduleparam.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -33,13 +34,14 @@
  * &drm_svm_ops.invalidate_wait polls the clock until it is done, as a
  * driver polls its device, so that the core overlaps the flushes of all
  * devices (see DOC: Invalidation); without it, the invalidation polls for
- * the whole flush itself, as a driver with no such callback does. A poll,
- * not a sleep, so that the modelled time holds to the microsecond on a
- * kernel whose timers have jiffy resolution. Only the time is
- * modelled: the emulated TLB drops the entries at once, so the engine
- * never uses a translation of the range after the invalidation, which is
- * stronger than what the core requires. The flushes that map itself makes
- * when it replaces a valid entry cost no modelled time.
+ * the whole flush itself, as a driver with no such callback does. A poll
+ * (that lets other tasks run), not a sleep, so that the modelled time
+ * holds to the microsecond on a kernel without high-resolution timers,
+ * such as the test kernel, where a sleep lasts until a tick. Only the
+ * time is modelled: the emulated TLB drops the entries at once, so the
+ * engine never uses a translation of the range after the invalidation,
+ * which is stronger than what the core requires. The flushes that map
+ * itself makes when it replaces a valid entry cost no modelled time.
  */
 
 /** VSVM_TLB_FLUSH_MAX_US - Longest modelled TLB flush, in microseconds */
@@ -78,7 +80,7 @@ static void vsvm_vm_tlb_wait(struct vsvm_vm *vm)
 
 	vm->tlb_flush_done = 0;
 	while (ktime_get_ns() < done)
-		cpu_relax();
+		cond_resched();
 }
 
 static struct drm_svm_mirror *vsvm_vm_alloc(struct drm_svm_device *sdev)
@@ -117,7 +119,9 @@ static void vsvm_vm_invalidate(struct drm_svm_mirror *mirror, u64 start,
 			   reason == DRM_SVM_INVAL_RELEASE);
 	if (!flush_us)
 		return;
-	vm->tlb_flush_done = ktime_get_ns() + (u64)flush_us * NSEC_PER_USEC;
+	/* A flush started earlier may end later, if flush_us went down */
+	vm->tlb_flush_done = max(vm->tlb_flush_done,
+				 ktime_get_ns() + (u64)flush_us * NSEC_PER_USEC);
 	if (!READ_ONCE(tlb_flush_async))
 		vsvm_vm_tlb_wait(vm);
 }
