@@ -172,8 +172,6 @@ struct vsvm_cursor {
 	bool has_fault;
 	/* index of the fault granularity in the device's chunk sizes */
 	unsigned int gran;
-	/* what the command had completed (&vsvm_resume.done) at @off */
-	u64 done;
 };
 
 static void vsvm_run_fail(struct vsvm_run *run, u64 addr, u32 access,
@@ -274,25 +272,18 @@ static void vsvm_cursor_miss(struct vsvm_cursor *cur, unsigned int i, u64 off,
 /* Back to the start of the spans, and to the largest fault granularity */
 static void vsvm_cursor_reset(struct vsvm_cursor *cur)
 {
-	u64 done = cur->done;
-
 	memset(cur, 0, sizeof(*cur));
-	cur->done = done;
 }
 
 /*
- * The resumable spans start @done bytes in now (vsvm_cmd_trim()): move
- * the cursor back by what execution completed since it was taken, so
- * that it stays on the same page.
+ * Back to the start of the spans, which the next round trims to where
+ * execution stopped, keeping the fault granularity learnt so far.
  */
-static void vsvm_cursor_trim(struct vsvm_cursor *cur,
-			     const struct vsvm_cmd *cmd, u64 done)
+static void vsvm_cursor_rewind(struct vsvm_cursor *cur)
 {
-	u64 delta = done - cur->done;
-
-	cur->done = done;
-	if (cur->span < cmd->nspans && cmd->spans[cur->span].resumable)
-		cur->off = cur->off > delta ? cur->off - delta : 0;
+	cur->span = 0;
+	cur->off = 0;
+	cur->faulted = false;
 }
 
 /*
@@ -437,7 +428,7 @@ static void vsvm_cmd_restart(const struct vsvm_cmd *cmd, u64 *words,
 	memcpy(words, cmd->w, sizeof(cmd->w));
 	resume->done = 0;
 	resume->hash = VSVM_CHECKSUM_SEED;
-	memset(cur, 0, sizeof(*cur));
+	vsvm_cursor_reset(cur);
 }
 
 /* Leave out of the spans what earlier rounds already processed */
@@ -480,7 +471,6 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 				vsvm_cmd_restart(cmd, words, &resume, &cur);
 			fresh = false;
 			vsvm_cmd_trim(cmd, &resume);
-			vsvm_cursor_trim(&cur, cmd, resume.done);
 			if (!exec_next) {
 				ret = vsvm_run_prefault(run, cmd, &cur,
 							&progress);
@@ -497,11 +487,14 @@ static int vsvm_run_cmd(struct vsvm_run *run, u64 pc, u64 end,
 				 * After pre-translation found everything, an
 				 * invalidation won the race: what is missing
 				 * now says nothing about chunk sizes. A round
-				 * that skipped it meets the pages the last
-				 * faults did not bring in, which tells the
-				 * next pre-translation the chunks are smaller.
+				 * that skipped it stops at a page the last
+				 * faults did not bring in, or one an
+				 * invalidation took: pre-translate again from
+				 * there, at the granularity learnt so far.
 				 */
-				if (!exec_first)
+				if (exec_first)
+					vsvm_cursor_rewind(&cur);
+				else
 					vsvm_cursor_reset(&cur);
 				progress = resume.done != done;
 			}
