@@ -2227,7 +2227,7 @@ static uint64_t read_u64(const char *path)
 }
 
 /* The batches of faults device @index's engine reported so far. */
-static uint64_t fault_reports(unsigned int index)
+static uint64_t engine_reports(unsigned int index)
 {
 	char path[96];
 
@@ -2259,9 +2259,9 @@ static void test_fault_batching(int fd, unsigned int index)
 	cmd_fill(&b, to_u64(buf), size, FILL_A);
 	cmd_end(&b);
 
-	before = fault_reports(index);
+	before = engine_reports(index);
 	q = svm_run_batch_ok(fd, vm, &b);
-	reports = fault_reports(index) - before;
+	reports = engine_reports(index) - before;
 	/* Two reports a batch, and a few while the granularity is learnt */
 	most = 2 * ((q.faults + batch - 1) / batch) + 16;
 	igt_info("%" PRIu64 " faults in %" PRIu64 " reports (batch %" PRIu64
@@ -2289,7 +2289,6 @@ igt_main
 	int fd = -1;
 
 	igt_fixture {
-
 		igt_require_f(vsvm_count_devices() > 0,
 			      "No vsvm render node; is vsvm loaded?\n");
 		fd = vsvm_open_render(0);

@@ -1060,7 +1060,8 @@ static double munmap_mirrored(struct vsvm *dev, int ndev, unsigned long piece,
 	char *buf;
 	int d;
 
-	buf = buf_create(buf_size, 0);
+	/* 2 MiB aligned: each piece is one invalidation, in one window */
+	buf = buf_create(buf_size, BUF_ALIGN);
 	batch[0] = VSVM_CMD_TOUCH;
 	batch[1] = (uintptr_t)buf;
 	batch[2] = buf_size;
@@ -1130,14 +1131,21 @@ static void run_munmap_2dev(struct result *res)
 
 #define VSVM_PARAM_DIR	"/sys/module/vsvm/parameters/"
 
+enum vsvm_param_id {
+	P_TLB_FLUSH_US,
+	P_TLB_FLUSH_ASYNC,
+	P_FAULT_BATCH,
+	NR_VSVM_PARAMS,
+};
+
 /* The vsvm parameters a metric sets, and their values before it. */
 static struct {
 	const char *name;
 	char saved[32];		/* "": not changed */
-} vsvm_params[] = {
-	{ .name = "tlb_flush_us" },
-	{ .name = "tlb_flush_async" },
-	{ .name = "fault_batch" },
+} vsvm_params[NR_VSVM_PARAMS] = {
+	[P_TLB_FLUSH_US]	= { .name = "tlb_flush_us" },
+	[P_TLB_FLUSH_ASYNC]	= { .name = "tlb_flush_async" },
+	[P_FAULT_BATCH]		= { .name = "fault_batch" },
 };
 
 static pid_t vsvm_params_pid;
@@ -1202,7 +1210,7 @@ static void vsvm_params_restore(void)
 }
 
 /* Set vsvm parameter @i to @v, saving its value first; checked by reading. */
-static void vsvm_param_set(unsigned int i, const char *v)
+static void vsvm_param_set(enum vsvm_param_id i, const char *v)
 {
 	const char *name = vsvm_params[i].name;
 	static int registered;
@@ -1276,14 +1284,14 @@ static void run_munmap_4dev(struct result *res)
 
 	for (d = 0; d < 4; d++)
 		vsvm_open(&dev[d], d);
-	vsvm_param_set(0, TLB_FLUSH_US);
+	vsvm_param_set(P_TLB_FLUSH_US, TLB_FLUSH_US);
 	for (i = 0; i < reps; i++) {
-		vsvm_param_set(1, "Y");
+		vsvm_param_set(P_TLB_FLUSH_ASYNC, "Y");
 		munmap_4dev_rep(dev, i, MUNMAP_PIECE, 1, &res->ours[i],
 				&res->peer[i]);
 		munmap_4dev_rep(dev, i, buf_size, 0, &res->extra_ours[whole][i],
 				&res->extra_peer[whole][i]);
-		vsvm_param_set(1, "N");
+		vsvm_param_set(P_TLB_FLUSH_ASYNC, "N");
 		munmap_4dev_rep(dev, i, MUNMAP_PIECE, 0,
 				&res->extra_ours[serial][i],
 				&res->extra_peer[serial][i]);
@@ -1309,7 +1317,7 @@ static void run_munmap_4dev(struct result *res)
 #define META_BINDINGS	20000
 
 /* A line of /proc/meminfo, in bytes. */
-static long long meminfo(const char *key)
+static long long meminfo_bytes(const char *key)
 {
 	char line[128], k[64];
 	long long v = -1, kb;
@@ -1388,10 +1396,11 @@ static char *reserve_many(long n)
 
 /*
  * Bind a fresh MANY_FAULT_SIZE buffer of 4 KiB granularity in @vm_id, fault
- * it in with one TOUCH job and return the job's time per 4 KiB page, us.
- * Every page must then be DMA-mapped for the device, each its own fault.
+ * it in with one TOUCH job and return the job's time per fault, us (our
+ * side's phases around the job when @ours). Every page must then be
+ * DMA-mapped for the device, each its own fault.
  */
-static double fault_4k(struct vsvm *dev, uint32_t vm_id)
+static double fault_4k(struct vsvm *dev, uint32_t vm_id, int ours)
 {
 	unsigned long pages = MANY_FAULT_SIZE / page_size;
 	long long dma0, dma1;
@@ -1406,10 +1415,14 @@ static double fault_4k(struct vsvm *dev, uint32_t vm_id)
 	batch[2] = MANY_FAULT_SIZE;
 	batch[3] = VSVM_CMD_END;
 	dma0 = dma_mapped(dev);
+	if (ours)
+		phases_begin();
 	t0 = now_ns();
 	job = touch_submit(dev, vm_id);
 	job_wait(dev);
 	t1 = now_ns();
+	if (ours)
+		phases_end(t1 - t0);
 	faults = job_check(dev, job);
 	dma1 = dma_mapped(dev);
 	if (dma1 - dma0 != (long long)pages || faults < pages)
@@ -1417,7 +1430,7 @@ static double fault_4k(struct vsvm *dev, uint32_t vm_id)
 		    dev->node, dma1 - dma0, (unsigned long long)faults, pages);
 	vm_unbind(dev, vm_id, buf, MANY_FAULT_SIZE);
 	buf_destroy(buf, MANY_FAULT_SIZE);
-	return (double)(t1 - t0) / 1000 / pages;
+	return (double)(t1 - t0) / 1000 / faults;
 }
 
 static void run_fault_1m(struct result *res)
@@ -1434,22 +1447,19 @@ static void run_fault_1m(struct result *res)
 	many = reserve_many(MANY_BINDINGS);
 	vm_many = vm_create_size(&dev, NULL, 0, 0);
 	vm_one = vm_create_size(&dev, NULL, 0, 0);
-	slab0 = meminfo("Slab");
+	slab0 = meminfo_bytes("Slab");
 	ns = bind_many(&dev, vm_many, many, MANY_BINDINGS);
-	slab1 = meminfo("Slab");
+	slab1 = meminfo_bytes("Slab");
 	printf("  %s: %d bindings made in %.1f s, %.2f us each; slab grew by %lld KiB, %.0f bytes a binding\n",
 	       name, MANY_BINDINGS, ns / 1e9, ns / 1e3 / MANY_BINDINGS,
 	       (slab1 - slab0) >> 10, (double)(slab1 - slab0) / MANY_BINDINGS);
 
 	for (i = 0; i < reps; i++) {
 		if (i % 2)
-			res->peer[i] = fault_4k(&dev, vm_one);
-		phases_begin();
-		ns = now_ns();
-		res->ours[i] = fault_4k(&dev, vm_many);
-		phases_end(now_ns() - ns);
+			res->peer[i] = fault_4k(&dev, vm_one, 0);
+		res->ours[i] = fault_4k(&dev, vm_many, 1);
 		if (!(i % 2))
-			res->peer[i] = fault_4k(&dev, vm_one);
+			res->peer[i] = fault_4k(&dev, vm_one, 0);
 		printf("  %-22s rep %d: ours %8.2f us per fault, peer %8.2f us%s\n",
 		       name, i + 1, res->ours[i], res->peer[i],
 		       i % 2 ? " (peer first)" : "");
@@ -1622,7 +1632,7 @@ static void run_metadata_page(struct result *res)
 #define STORM_SIZE	(256UL << 20)
 
 /* The batches of faults @dev's engine reported to the core so far. */
-static long long fault_reports(struct vsvm *dev)
+static long long engine_reports(struct vsvm *dev)
 {
 	char path[96];
 	long long v;
@@ -1638,7 +1648,7 @@ static long long fault_reports(struct vsvm *dev)
 /*
  * Fault in a fresh STORM_SIZE buffer, bound NO_MIGRATE at a granularity of
  * 4 KiB, with vsvm0 reporting at most @batch_str faults at once; us per
- * page. *@per_report gets the faults per report.
+ * fault. *@per_report gets the faults per report.
  */
 static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 			double *per_report)
@@ -1649,7 +1659,7 @@ static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 	uint32_t vm_id;
 	char *buf;
 
-	vsvm_param_set(2, batch_str);
+	vsvm_param_set(P_FAULT_BATCH, batch_str);
 	buf = buf_create(STORM_SIZE, BUF_ALIGN);
 	set_granularity(dev, buf, STORM_SIZE, 4096);
 	vm_id = vm_create_size(dev, buf, STORM_SIZE,
@@ -1659,7 +1669,7 @@ static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 	batch[2] = STORM_SIZE;
 	batch[3] = VSVM_CMD_END;
 	dma0 = dma_mapped(dev);
-	reports = fault_reports(dev);
+	reports = engine_reports(dev);
 	if (ours)
 		phases_begin();
 	t0 = now_ns();
@@ -1669,7 +1679,7 @@ static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 	if (ours)
 		phases_end(t1 - t0);
 	faults = job_check(dev, job);
-	reports = fault_reports(dev) - reports;
+	reports = engine_reports(dev) - reports;
 	*per_report = reports ? (double)faults / reports : 0;
 	dma1 = dma_mapped(dev);
 	if (dma1 - dma0 != (long long)pages || faults < pages)
@@ -1677,7 +1687,7 @@ static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 		    dev->node, dma1 - dma0, (unsigned long long)faults, pages);
 	vm_destroy(dev, vm_id);
 	buf_destroy(buf, STORM_SIZE);
-	return (double)(t1 - t0) / 1000 / pages;
+	return (double)(t1 - t0) / 1000 / faults;
 }
 
 static void run_fault_storm(struct result *res)
