@@ -1017,17 +1017,16 @@ static void run_fault_in(enum metric_id m, struct result *res)
 	vsvm_close(&dev);
 }
 
-/* A key of SVM device @id's debugfs file (drm_svm/device<id>). */
-static long long devstat_key(uint32_t id, const char *key)
+/* The value of "KEY VALUE" line @key of the file at @path; dies if none. */
+static long long file_key(const char *path, const char *key)
 {
-	char path[64], line[128], k[64];
+	char line[128], k[64];
 	long long v, found = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u", id);
 	f = fopen(path, "re");
 	if (!f)
-		die("open %s: %s (is debugfs mounted?)", path, strerror(errno));
+		die("open %s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s %lld", k, &v) == 2 && !strcmp(k, key))
 			found = v;
@@ -1035,6 +1034,15 @@ static long long devstat_key(uint32_t id, const char *key)
 	if (found < 0)
 		die("%s: no %s", path, key);
 	return found;
+}
+
+/* A key of SVM device @id's debugfs file (drm_svm/device<id>). */
+static long long devstat_key(uint32_t id, const char *key)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u", id);
+	return file_key(path, key);
 }
 
 /* System pages DMA-mapped for @dev, over all its VMs. */
@@ -1394,27 +1402,40 @@ static char *reserve_many(long n)
 	return p;
 }
 
+/* The batches of faults @dev's engine reported to the core so far. */
+static long long engine_reports(struct vsvm *dev)
+{
+	char path[96];
+	long long v;
+
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/vsvm/vsvm%u/fault_reports", dev->index);
+	v = read_number(path);
+	if (v < 0)
+		die("%s: not there", path);
+	return v;
+}
+
 /*
- * Bind a fresh MANY_FAULT_SIZE buffer of 4 KiB granularity in @vm_id, fault
- * it in with one TOUCH job and return the job's time per fault, us (our
- * side's phases around the job when @ours). Every page must then be
+ * Fault in @size bytes at @buf, bound NO_MIGRATE in @vm_id at a
+ * granularity of 4 KiB, with one TOUCH job; returns the job's time per
+ * fault, us, with our side's phases around it when @ours, and the faults
+ * per report of vsvm's engine in *@per_report. Every page must then be
  * DMA-mapped for the device, each its own fault.
  */
-static double fault_4k(struct vsvm *dev, uint32_t vm_id, int ours)
+static double touch_4k(struct vsvm *dev, uint32_t vm_id, const char *buf,
+		       unsigned long size, int ours, double *per_report)
 {
-	unsigned long pages = MANY_FAULT_SIZE / page_size;
-	long long dma0, dma1;
+	unsigned long pages = size / page_size;
 	uint64_t t0, t1, job, faults;
-	char *buf;
+	long long dma0, dma1, reports;
 
-	buf = buf_create(MANY_FAULT_SIZE, BUF_ALIGN);
-	set_granularity(dev, buf, MANY_FAULT_SIZE, 4096);
-	vm_bind(dev, vm_id, buf, MANY_FAULT_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
 	batch[0] = VSVM_CMD_TOUCH;
 	batch[1] = (uintptr_t)buf;
-	batch[2] = MANY_FAULT_SIZE;
+	batch[2] = size;
 	batch[3] = VSVM_CMD_END;
 	dma0 = dma_mapped(dev);
+	reports = engine_reports(dev);
 	if (ours)
 		phases_begin();
 	t0 = now_ns();
@@ -1424,13 +1445,28 @@ static double fault_4k(struct vsvm *dev, uint32_t vm_id, int ours)
 	if (ours)
 		phases_end(t1 - t0);
 	faults = job_check(dev, job);
+	reports = engine_reports(dev) - reports;
+	*per_report = reports ? (double)faults / reports : 0;
 	dma1 = dma_mapped(dev);
 	if (dma1 - dma0 != (long long)pages || faults < pages)
 		die("%s: %lld pages DMA-mapped by %llu GPU faults, expected %lu by as many",
 		    dev->node, dma1 - dma0, (unsigned long long)faults, pages);
+	return (double)(t1 - t0) / 1000 / faults;
+}
+
+/* touch_4k() of a fresh MANY_FAULT_SIZE buffer bound in @vm_id, then unbound */
+static double fault_4k(struct vsvm *dev, uint32_t vm_id, int ours)
+{
+	double per_report, us;
+	char *buf;
+
+	buf = buf_create(MANY_FAULT_SIZE, BUF_ALIGN);
+	set_granularity(dev, buf, MANY_FAULT_SIZE, 4096);
+	vm_bind(dev, vm_id, buf, MANY_FAULT_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	us = touch_4k(dev, vm_id, buf, MANY_FAULT_SIZE, ours, &per_report);
 	vm_unbind(dev, vm_id, buf, MANY_FAULT_SIZE);
 	buf_destroy(buf, MANY_FAULT_SIZE);
-	return (double)(t1 - t0) / 1000 / faults;
+	return us;
 }
 
 static void run_fault_1m(struct result *res)
@@ -1546,22 +1582,10 @@ static void meta_cg_leave(void)
 /* Slab charged to the cgroup: the exact bytes of its objects. */
 static long long meta_cg_slab(void)
 {
-	char path[128], line[128], k[64];
-	long long v, found = -1;
-	FILE *f;
+	char path[128];
 
 	snprintf(path, sizeof(path), "%s/memory.stat", meta_cg);
-	f = fopen(path, "re");
-	if (!f)
-		die("open %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld", k, &v) == 2 &&
-		    !strcmp(k, "slab_unreclaimable"))
-			found = v;
-	fclose(f);
-	if (found < 0)
-		die("%s: no slab_unreclaimable", path);
-	return found;
+	return file_key(path, "slab_unreclaimable");
 }
 
 /*
@@ -1631,32 +1655,15 @@ static void run_metadata_page(struct result *res)
 /* 65,536 faults of 4 KiB: 256 MiB at a granularity of one page. */
 #define STORM_SIZE	(256UL << 20)
 
-/* The batches of faults @dev's engine reported to the core so far. */
-static long long engine_reports(struct vsvm *dev)
-{
-	char path[96];
-	long long v;
-
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/vsvm/vsvm%u/fault_reports", dev->index);
-	v = read_number(path);
-	if (v < 0)
-		die("%s: not there", path);
-	return v;
-}
-
 /*
- * Fault in a fresh STORM_SIZE buffer, bound NO_MIGRATE at a granularity of
- * 4 KiB, with vsvm0 reporting at most @batch_str faults at once; us per
- * fault. *@per_report gets the faults per report.
+ * touch_4k() of a fresh STORM_SIZE buffer in a VM of its own, with vsvm0
+ * reporting at most @batch_str faults at once.
  */
 static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 			double *per_report)
 {
-	unsigned long pages = STORM_SIZE / page_size;
-	uint64_t t0, t1, job, faults;
-	long long dma0, dma1, reports;
 	uint32_t vm_id;
+	double us;
 	char *buf;
 
 	vsvm_param_set(P_FAULT_BATCH, batch_str);
@@ -1664,30 +1671,10 @@ static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 	set_granularity(dev, buf, STORM_SIZE, 4096);
 	vm_id = vm_create_size(dev, buf, STORM_SIZE,
 			       DRM_SVM_BIND_FLAG_NO_MIGRATE);
-	batch[0] = VSVM_CMD_TOUCH;
-	batch[1] = (uintptr_t)buf;
-	batch[2] = STORM_SIZE;
-	batch[3] = VSVM_CMD_END;
-	dma0 = dma_mapped(dev);
-	reports = engine_reports(dev);
-	if (ours)
-		phases_begin();
-	t0 = now_ns();
-	job = touch_submit(dev, vm_id);
-	job_wait(dev);
-	t1 = now_ns();
-	if (ours)
-		phases_end(t1 - t0);
-	faults = job_check(dev, job);
-	reports = engine_reports(dev) - reports;
-	*per_report = reports ? (double)faults / reports : 0;
-	dma1 = dma_mapped(dev);
-	if (dma1 - dma0 != (long long)pages || faults < pages)
-		die("%s: %lld pages DMA-mapped by %llu GPU faults, expected %lu by as many",
-		    dev->node, dma1 - dma0, (unsigned long long)faults, pages);
+	us = touch_4k(dev, vm_id, buf, STORM_SIZE, ours, per_report);
 	vm_destroy(dev, vm_id);
 	buf_destroy(buf, STORM_SIZE);
-	return (double)(t1 - t0) / 1000 / faults;
+	return us;
 }
 
 static void run_fault_storm(struct result *res)
