@@ -5,6 +5,7 @@
 
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -94,6 +95,28 @@ static const unsigned long vsvm_chunk_sizes[] = { SZ_2M, SZ_64K, SZ_4K };
  * space, the most the core accepts (TASK_SIZE_MAX) on every configuration
  */
 #define VSVM_VA_END	(BIT_ULL(47) - PAGE_SIZE)
+
+/**
+ * vsvm_param_set_range() - Set a run-time uint parameter within bounds
+ * @val: the value written
+ * @kp: the parameter
+ * @min: lowest value allowed
+ * @max: highest value allowed
+ *
+ * For the &kernel_param_ops.set of vsvm's writable parameters: a value out
+ * of range is refused with a log line naming the bounds.
+ *
+ * Returns: 0, or -EINVAL.
+ */
+int vsvm_param_set_range(const char *val, const struct kernel_param *kp,
+			 unsigned int min, unsigned int max)
+{
+	int err = param_set_uint_minmax(val, kp, min, max);
+
+	if (err)
+		pr_warn("vsvm: %s must be %u to %u\n", kp->name, min, max);
+	return err;
+}
 
 /**
  * vsvm_num_devices() - Number of virtual GPUs registered

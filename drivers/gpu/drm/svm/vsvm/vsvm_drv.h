@@ -21,6 +21,7 @@
 #include "vsvm_engine.h"
 #include "vsvm_pt.h"
 
+struct kernel_param;
 struct platform_device;
 
 #define VSVM_MAX_DEVICES	8
@@ -151,6 +152,8 @@ static inline struct vsvm_file *to_vsvm_file(struct drm_file *file)
 extern const struct drm_svm_ops vsvm_svm_ops;
 
 unsigned int vsvm_num_devices(void);
+int vsvm_param_set_range(const char *val, const struct kernel_param *kp,
+			 unsigned int min, unsigned int max);
 struct vsvm_device *vsvm_device_at(unsigned int index);
 
 int vsvm_bus_init(struct vsvm_device *vdev);

@@ -19,12 +19,7 @@
 
 static int vsvm_fault_batch_set(const char *val, const struct kernel_param *kp)
 {
-	int err = param_set_uint_minmax(val, kp, 1, VSVM_FAULT_BATCH_MAX);
-
-	if (err)
-		pr_warn("vsvm: fault_batch must be 1 to %d\n",
-			VSVM_FAULT_BATCH_MAX);
-	return err;
+	return vsvm_param_set_range(val, kp, 1, VSVM_FAULT_BATCH_MAX);
 }
 
 static const struct kernel_param_ops vsvm_fault_batch_ops = {

@@ -50,12 +50,7 @@
 static int vsvm_tlb_flush_us_set(const char *val,
 				 const struct kernel_param *kp)
 {
-	int err = param_set_uint_minmax(val, kp, 0, VSVM_TLB_FLUSH_MAX_US);
-
-	if (err)
-		pr_warn("vsvm: tlb_flush_us must be 0 to %d\n",
-			VSVM_TLB_FLUSH_MAX_US);
-	return err;
+	return vsvm_param_set_range(val, kp, 0, VSVM_TLB_FLUSH_MAX_US);
 }
 
 static const struct kernel_param_ops vsvm_tlb_flush_us_ops = {
