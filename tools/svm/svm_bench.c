@@ -1135,38 +1135,41 @@ static void run_munmap_2dev(struct result *res)
 	vsvm_close(&dev[1]);
 }
 
-/* ---- vsvm module parameters ------------------------------------------ */
+/* ---- module parameters ------------------------------------------------ */
 
-#define VSVM_PARAM_DIR	"/sys/module/vsvm/parameters/"
-
-enum vsvm_param_id {
+enum param_id {
 	P_TLB_FLUSH_US,
 	P_TLB_FLUSH_ASYNC,
 	P_FAULT_BATCH,
-	NR_VSVM_PARAMS,
+	P_MIGRATION_POLICY,
+	NR_PARAMS,
 };
 
-/* The vsvm parameters a metric sets, and their values before it. */
+/*
+ * The module parameters metrics set, and their values before the metric:
+ * each is given back after its metric, and at exit if the bench dies.
+ */
 static struct {
-	const char *name;
+	const char *path;
 	char saved[32];		/* "": not changed */
-} vsvm_params[NR_VSVM_PARAMS] = {
-	[P_TLB_FLUSH_US]	= { .name = "tlb_flush_us" },
-	[P_TLB_FLUSH_ASYNC]	= { .name = "tlb_flush_async" },
-	[P_FAULT_BATCH]		= { .name = "fault_batch" },
+} params[NR_PARAMS] = {
+	[P_TLB_FLUSH_US] = { "/sys/module/vsvm/parameters/tlb_flush_us" },
+	[P_TLB_FLUSH_ASYNC] = { "/sys/module/vsvm/parameters/tlb_flush_async" },
+	[P_FAULT_BATCH] = { "/sys/module/vsvm/parameters/fault_batch" },
+	[P_MIGRATION_POLICY] = {
+		"/sys/module/drm_svm/parameters/migration_policy" },
 };
 
-static pid_t vsvm_params_pid;
+/* The process that may give them back (not a forked child). */
+static pid_t params_pid;
 
-/* Read parameter @name into @s; 0, or -errno. */
-static int vsvm_param_read(const char *name, char *s, size_t n)
+/* Read parameter @i into @s; 0, or -errno. */
+static int param_read(enum param_id i, char *s, size_t n)
 {
-	char path[96];
 	ssize_t len;
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), VSVM_PARAM_DIR "%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(params[i].path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = read(fd, s, n - 1);
@@ -1180,14 +1183,12 @@ static int vsvm_param_read(const char *name, char *s, size_t n)
 	return 0;
 }
 
-/* Write @v to parameter @name; 0, or -errno. */
-static int vsvm_param_write(const char *name, const char *v)
+/* Write @v to parameter @i; 0, or -errno. */
+static int param_write(enum param_id i, const char *v)
 {
-	char path[96];
 	int fd, err = 0;
 
-	snprintf(path, sizeof(path), VSVM_PARAM_DIR "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(params[i].path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, v, strlen(v)) != (ssize_t)strlen(v))
@@ -1196,57 +1197,70 @@ static int vsvm_param_write(const char *name, const char *v)
 	return err;
 }
 
-/* Give every changed parameter its value back; at exit too, so no die(). */
-static void vsvm_params_restore(void)
+/*
+ * Give every changed parameter its value back, once; returns how many
+ * could not be. Says why on stderr, so that it also serves at exit.
+ */
+static int params_give_back(void)
 {
 	unsigned int i;
-	int err;
+	int err, failed = 0;
 
-	if (getpid() != vsvm_params_pid)
-		return;
-	for (i = 0; i < ARRAY_SIZE(vsvm_params); i++) {
-		if (!vsvm_params[i].saved[0])
+	if (getpid() != params_pid)
+		return 0;
+	for (i = 0; i < NR_PARAMS; i++) {
+		if (!params[i].saved[0])
 			continue;
-		err = vsvm_param_write(vsvm_params[i].name,
-				       vsvm_params[i].saved);
-		if (err)
-			fprintf(stderr, "svm_bench: error: restoring %s%s to %s: %s\n",
-				VSVM_PARAM_DIR, vsvm_params[i].name,
-				vsvm_params[i].saved, strerror(-err));
-		vsvm_params[i].saved[0] = 0;
+		err = param_write(i, params[i].saved);
+		if (err) {
+			fprintf(stderr, "svm_bench: error: restoring %s to %s: %s\n",
+				params[i].path, params[i].saved,
+				strerror(-err));
+			failed++;
+		}
+		params[i].saved[0] = 0;
 	}
+	return failed;
 }
 
-/* Set vsvm parameter @i to @v, saving its value first; checked by reading. */
-static void vsvm_param_set(enum vsvm_param_id i, const char *v)
+static void params_give_back_at_exit(void)
 {
-	const char *name = vsvm_params[i].name;
+	params_give_back();
+}
+
+/* After a metric: every parameter it set must get its value back. */
+static void params_restore(void)
+{
+	if (params_give_back())
+		die("module parameters could not be restored");
+}
+
+/* Set parameter @i to @v, saving its value first; checked by reading. */
+static void param_set(enum param_id i, const char *v)
+{
+	const char *path = params[i].path;
 	static int registered;
 	char now[32];
 	int err;
 
 	if (!registered) {
-		if (atexit(vsvm_params_restore))
+		if (atexit(params_give_back_at_exit))
 			die("atexit failed");
-		vsvm_params_pid = getpid();
+		params_pid = getpid();
 		registered = 1;
 	}
-	if (!vsvm_params[i].saved[0]) {
-		err = vsvm_param_read(name, vsvm_params[i].saved,
-				      sizeof(vsvm_params[i].saved));
-		if (err || !vsvm_params[i].saved[0])
-			die("read %s%s: %s (a vsvm without it?)", VSVM_PARAM_DIR,
-			    name, err ? strerror(-err) : "empty");
+	if (!params[i].saved[0]) {
+		err = param_read(i, params[i].saved, sizeof(params[i].saved));
+		if (err || !params[i].saved[0])
+			die("read %s: %s", path, err ? strerror(-err) : "empty");
 	}
-	err = vsvm_param_write(name, v);
+	err = param_write(i, v);
 	if (!err)
-		err = vsvm_param_read(name, now, sizeof(now));
+		err = param_read(i, now, sizeof(now));
 	if (err)
-		die("write %s to %s%s: %s", v, VSVM_PARAM_DIR, name,
-		    strerror(-err));
+		die("write %s to %s: %s", v, path, strerror(-err));
 	if (strcmp(now, v))
-		die("%s%s reads %s after %s was written", VSVM_PARAM_DIR, name,
-		    now, v);
+		die("%s reads %s after %s was written", path, now, v);
 }
 
 /* ---- munmap on 4 devices ---------------------------------------------- */
@@ -1292,14 +1306,14 @@ static void run_munmap_4dev(struct result *res)
 
 	for (d = 0; d < 4; d++)
 		vsvm_open(&dev[d], d);
-	vsvm_param_set(P_TLB_FLUSH_US, TLB_FLUSH_US);
+	param_set(P_TLB_FLUSH_US, TLB_FLUSH_US);
 	for (i = 0; i < reps; i++) {
-		vsvm_param_set(P_TLB_FLUSH_ASYNC, "Y");
+		param_set(P_TLB_FLUSH_ASYNC, "Y");
 		munmap_4dev_rep(dev, i, MUNMAP_PIECE, 1, &res->ours[i],
 				&res->peer[i]);
 		munmap_4dev_rep(dev, i, buf_size, 0, &res->extra_ours[whole][i],
 				&res->extra_peer[whole][i]);
-		vsvm_param_set(P_TLB_FLUSH_ASYNC, "N");
+		param_set(P_TLB_FLUSH_ASYNC, "N");
 		munmap_4dev_rep(dev, i, MUNMAP_PIECE, 0,
 				&res->extra_ours[serial][i],
 				&res->extra_peer[serial][i]);
@@ -1309,7 +1323,7 @@ static void run_munmap_4dev(struct result *res)
 		       res->extra_ours[whole][i], res->extra_peer[whole][i],
 		       i % 2 ? " (1 device first)" : "");
 	}
-	vsvm_params_restore();
+	params_restore();
 	for (d = 0; d < 4; d++)
 		vsvm_close(&dev[d]);
 }
@@ -1666,7 +1680,7 @@ static double storm_run(struct vsvm *dev, const char *batch_str, int ours,
 	double us;
 	char *buf;
 
-	vsvm_param_set(P_FAULT_BATCH, batch_str);
+	param_set(P_FAULT_BATCH, batch_str);
 	buf = buf_create(STORM_SIZE, BUF_ALIGN);
 	set_granularity(dev, buf, STORM_SIZE, 4096);
 	vm_id = vm_create_size(dev, buf, STORM_SIZE,
@@ -1695,7 +1709,7 @@ static void run_fault_storm(struct result *res)
 		       per_ours, res->peer[i], per_peer,
 		       i % 2 ? " (single first)" : "");
 	}
-	vsvm_params_restore();
+	params_restore();
 	vsvm_close(&dev);
 }
 
@@ -2291,7 +2305,6 @@ static void run_d2d(enum metric_id m, struct result *res)
 
 /* ---- migration policy ------------------------------------------------- */
 
-#define POLICY_PARAM	"/sys/module/drm_svm/parameters/migration_policy"
 #define POLICY_DEBUGFS	"/sys/kernel/debug/drm_svm/policy"
 /* Timed rounds of a ping-pong run, and of policy-metadata's */
 #define PP_ROUNDS	64
@@ -2305,100 +2318,30 @@ static void run_d2d(enum metric_id m, struct result *res)
 #define STREAM_JOBS	(STREAM_PASSES * STREAM_SIZE / STREAM_JOB)
 #define FILL_WORDS	5	/* [FILL, addr, len, pattern, END] */
 
-/* The value to give migration_policy back, and which process may. */
-static int policy_saved = -1;
-static pid_t policy_saved_pid;
-
 /* migration_policy: 1 on, 0 off; -1 when drm_svm has no such parameter. */
 static int policy_get(void)
 {
-	char s[16];
-	ssize_t n;
-	int fd;
+	char v[16];
+	int err;
 
-	fd = open(POLICY_PARAM, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	err = param_read(P_MIGRATION_POLICY, v, sizeof(v));
+	if (err == -ENOENT)
 		return -1;
-	n = read(fd, s, sizeof(s) - 1);
-	close(fd);
-	if (n <= 0)
-		die("read %s: %s", POLICY_PARAM, n ? strerror(errno) : "empty");
-	s[n] = 0;
-	switch (s[0]) {
+	if (err)
+		die("read %s: %s", params[P_MIGRATION_POLICY].path, strerror(-err));
+	switch (v[0]) {
 	case 'Y': case 'y': case '1':
 		return 1;
 	case 'N': case 'n': case '0':
 		return 0;
 	}
-	die("%s reads '%.*s', expected Y or N", POLICY_PARAM,
-	    (int)strcspn(s, "\n"), s);
-}
-
-/* Write migration_policy; returns 0 or -errno. */
-static int policy_write(int on)
-{
-	int fd, err = 0;
-
-	fd = open(POLICY_PARAM, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, on ? "Y" : "N", 1) != 1)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* Give migration_policy back the value it had before the metric. */
-static void policy_restore(void)
-{
-	int was = policy_saved, err;
-
-	/* Not in a child, and once: die() below comes back here at exit. */
-	if (was < 0 || getpid() != policy_saved_pid)
-		return;
-	policy_saved = -1;
-	err = policy_write(was);
-	if (err)
-		die("restoring %s to %c: %s", POLICY_PARAM, was ? 'Y' : 'N',
-		    strerror(-err));
-}
-
-/* At exit, after a failure: restore it without dying again. */
-static void policy_restore_at_exit(void)
-{
-	int was = policy_saved, err;
-
-	if (was < 0 || getpid() != policy_saved_pid)
-		return;
-	policy_saved = -1;
-	err = policy_write(was);
-	if (err)
-		fprintf(stderr, "svm_bench: error: restoring %s to %c: %s\n",
-			POLICY_PARAM, was ? 'Y' : 'N', strerror(-err));
+	die("%s reads '%s', expected Y or N", params[P_MIGRATION_POLICY].path, v);
 }
 
 /* Switch the policy on or off for the next run; checked by reading it. */
 static void policy_set(int on)
 {
-	static int registered;
-	int err;
-
-	if (policy_saved < 0) {
-		policy_saved = policy_get();
-		if (policy_saved < 0)
-			die("%s: no such parameter", POLICY_PARAM);
-		policy_saved_pid = getpid();
-		if (!registered && atexit(policy_restore_at_exit))
-			die("atexit failed");
-		registered = 1;
-	}
-	err = policy_write(on);
-	if (err)
-		die("write %c to %s: %s", on ? 'Y' : 'N', POLICY_PARAM,
-		    strerror(-err));
-	if (policy_get() != on)
-		die("%s does not read %c after it was written", POLICY_PARAM,
-		    on ? 'Y' : 'N');
+	param_set(P_MIGRATION_POLICY, on ? "Y" : "N");
 }
 
 /* Whether the policy metric @m can run here; skipped (and failed) if not. */
@@ -2409,7 +2352,7 @@ static int policy_start(enum metric_id m, struct result *res)
 	if (was < 0) {
 		res->skipped = "drm_svm has no migration_policy parameter";
 		printf("  %s: skipped: %s (%s)\n", metrics[m].name,
-		       res->skipped, POLICY_PARAM);
+		       res->skipped, params[P_MIGRATION_POLICY].path);
 		return 0;
 	}
 	printf("  %s: migration_policy is %c before the metric\n",
@@ -2806,7 +2749,7 @@ static void run_pingpong(enum metric_id m, struct result *res)
 			       metrics[m].name, i + 1);
 	}
 
-	policy_restore();
+	params_restore();
 	if (gpu)
 		vsvm_close(&b);
 	vsvm_close(&a);
@@ -2923,7 +2866,7 @@ static void run_streaming(struct result *res)
 		res->peer[i] = off.wall_ms;
 	}
 
-	policy_restore();
+	params_restore();
 	vsvm_close(&dev);
 }
 
@@ -3050,7 +2993,7 @@ static void run_policy_metadata(struct result *res)
 		       metrics[m].name, i + 1, out[0], out[1]);
 	}
 
-	policy_restore();
+	params_restore();
 	if (munmap(out, page_size))
 		die("munmap: %s", strerror(errno));
 }
