@@ -89,9 +89,12 @@ modules: kernel ## build drm_svm.ko, vsvm.ko, drm_svm_test.ko out-of-tree
 intree: kernel ## build drivers/gpu/drm/svm inside the kernel tree
 	@$(VM)/kernel.sh intree
 
-userspace: kernel ## build IGT tests, tools and hmm-tests
-	$(MAKE) -C tests/igt O=$(OUT)/igt UAPI=$(CURDIR)/include/uapi/drm all
-	$(MAKE) -C tools/svm O=$(OUT)/tools UAPI=$(CURDIR)/include/uapi/drm
+userspace: kernel ## build libdrm_svm, IGT tests, tools and hmm-tests
+	$(MAKE) -C tools/lib/drm_svm O=$(OUT)/lib UAPI=$(CURDIR)/include/uapi/drm
+	$(MAKE) -C tests/igt O=$(OUT)/igt UAPI=$(CURDIR)/include/uapi/drm \
+		LIBDRM_SVM=$(OUT)/lib all
+	$(MAKE) -C tools/svm O=$(OUT)/tools UAPI=$(CURDIR)/include/uapi/drm \
+		LIBDRM_SVM=$(OUT)/lib
 	@$(VM)/build-peer.sh $(OUT)/peer
 
 initramfs: modules userspace ## assemble the guest initramfs
@@ -119,6 +122,7 @@ vm-shell: initramfs ## interactive shell in the VM, modules loaded
 clean: ## remove build outputs of the work tree
 	-@[ -d "$(KDIR)" ] && $(MAKE) $(KMOD_ARGS) clean >/dev/null
 	-$(MAKE) -C tests/igt O=$(OUT)/igt clean >/dev/null
+	-$(MAKE) -C tools/lib/drm_svm O=$(OUT)/lib clean >/dev/null
 	rm -rf $(OUT)
 
 clean-cache: ## remove the kernel cache

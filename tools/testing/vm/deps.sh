@@ -15,6 +15,7 @@ pkgs=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev dwarves
 	python3 cpio busybox-static qemu-system-x86 libdrm-dev
 	linux-source-6.12 ccache rsync xz-utils sparse coccinelle patch ocaml
+	pkgconf
 )
 
 # Commands the build and the harness run, and the package of the list
@@ -25,6 +26,8 @@ cmds=(
 	busybox:busybox-static qemu-system-x86_64:qemu-system-x86
 	ccache:ccache rsync:rsync xz:xz-utils sparse:sparse spatch:coccinelle
 	patch:patch
+	# the host check that links a program against the installed libdrm_svm
+	pkg-config:pkgconf
 	# spatch compiles the OCaml scripts of some semantic patches
 	# (coccicheck); the coccinelle package does not depend on a compiler.
 	ocamlopt:ocaml

@@ -260,7 +260,7 @@ def main():
                 print_block("kmemleak report", lines)
             else:
                 run.add("kernel", "kmemleak", "pass")
-        elif kind in ("demo", "bench"):
+        elif kind in ("demo", "bench", "example"):
             print_block(bid, lines)
             if rc != 0:
                 run.add(kind, bid, "fail", f"exit {rc}")

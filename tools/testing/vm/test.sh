@@ -58,7 +58,7 @@ sources() {
 	local pat
 	case "$1" in
 	kernel) pat=("drivers/*.[ch]" "include/*.h") ;;
-	tools) pat=("tools/svm/*.[ch]") ;;
+	tools) pat=("tools/svm/*.[ch]" "tools/lib/*/*.[ch]") ;;
 	esac
 	(cd "$repo" && git ls-files -co --exclude-standard "${pat[@]}")
 }
@@ -86,6 +86,23 @@ checkpatch() {
 			$(sources tools))
 }
 
+# Install libdrm_svm into a scratch prefix, then build the svm_usm.h
+# example against it as a user of the package would: with the flags of
+# its pkg-config file and the shared library, which the program must need.
+lib_install() {
+	local prefix=$out/libdrm_svm-install
+
+	rm -rf "$prefix"
+	make -C "$repo/tools/lib/drm_svm" O="$prefix/build" \
+		UAPI="$repo/include/uapi/drm" PREFIX="$prefix" install || return
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$prefix/svm_usm_example" \
+		"$repo/tools/svm/svm_usm_example.c" \
+		$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+		  pkg-config --cflags --libs libdrm_svm) || return
+	readelf -d "$prefix/svm_usm_example" | grep 'NEEDED.*libdrm_svm\.so\.1'
+}
+
 if selected host; then
 	echo "test.sh: host checks"
 	check deps "$here/deps.sh" --check
@@ -94,6 +111,7 @@ if selected host; then
 	check kernel-doc kernel_doc
 	check checkpatch checkpatch
 	check igt-harness make -C "$repo/tests/igt" O="$repo/build/igt" check
+	check libdrm-svm-install lib_install
 fi
 
 vm_only=$(echo ",$only," | sed 's/,host,/,/g; s/^,//; s/,$//')

@@ -367,6 +367,9 @@ test_igt() {
 		igt_selected "${t##*/}" || continue
 		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
+	# The svm_usm.h example program checks its own results.
+	igt_selected svm_usm_example &&
+		logrun example:svm_usm_example svm_usm_example
 	check_dma ""
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
 	# shellcheck disable=SC2086
