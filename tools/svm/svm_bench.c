@@ -200,7 +200,7 @@
 
 #include "drm_svm.h"
 #include "vsvm_drm.h"
-#include "vsvm_tool.h"
+#include "libdrm_svm.h"
 #include "test_hmm_uapi.h"
 
 #define MAX_NODES	64
@@ -344,16 +344,16 @@ struct result {
 struct vsvm {
 	int fd;
 	unsigned int index;
-	struct vsvm_tool_fence *fence;
+	struct svm_fence *fence;
 	char node[64];
-	struct drm_vsvm_device_query q;
+	struct svm_device_info q;
 };
 
 static long page_size;
 static unsigned long buf_size;		/* bytes */
 static int reps = MIN_REPS;
 static char vsvm_nodes[MAX_VSVM][64];
-static struct drm_vsvm_device_query vsvm_query[MAX_VSVM];
+static struct svm_device_info vsvm_query[MAX_VSVM];
 static unsigned int num_vsvm_nodes;
 static uint64_t *batch;			/* one page, bound in every VM */
 static uint64_t *result;		/* one page the GPU writes results to */
@@ -608,9 +608,9 @@ static void phases_read(struct phases *p)
 	for (i = 0; i < num_vsvm_nodes && !ph.off; i++) {
 		if (!vsvm_nodes[i][0])
 			continue;
-		if (phases_add_dev(p, vsvm_query[i].svm_device_id)) {
+		if (phases_add_dev(p, vsvm_query[i].svm_id)) {
 			printf("svm_bench: note: no %s/phases%u: no phase breakdown\n",
-			       PHASES_DIR, vsvm_query[i].svm_device_id);
+			       PHASES_DIR, vsvm_query[i].svm_id);
 			ph.off = 1;
 		}
 	}
@@ -699,24 +699,27 @@ static void find_vsvm(void)
 		die("drmGetDevices2: %s", strerror(-n));
 
 	for (i = 0; i < n; i++) {
-		struct drm_vsvm_device_query q = {};
+		struct svm_device_info q;
 		const char *node;
-		int fd;
+		int fd, err;
 
 		if (!(devs[i]->available_nodes & (1 << DRM_NODE_RENDER)))
 			continue;
 		node = devs[i]->nodes[DRM_NODE_RENDER];
-		fd = vsvm_tool_open(node, &q);
+		fd = svm_open(node);
 		if (fd == -ENODEV)
 			continue;
+		if (fd == -EPROTO)
+			die("%s: not vsvm uAPI %u, which this tool speaks",
+			    node, DRM_VSVM_UAPI_MAJOR);
 		if (fd < 0)
 			die("%s: DRM_IOCTL_VSVM_DEVICE_QUERY: %s", node,
 			    strerror(-fd));
-		close(fd);
-		if (q.uapi_major != DRM_VSVM_UAPI_MAJOR)
-			die("%s: vsvm uAPI %u.%u, this tool speaks %u.%u", node,
-			    q.uapi_major, q.uapi_minor, DRM_VSVM_UAPI_MAJOR,
-			    DRM_VSVM_UAPI_MINOR);
+		err = svm_device_info(fd, &q);
+		svm_close(fd);
+		if (err)
+			die("%s: DRM_IOCTL_VSVM_DEVICE_QUERY: %s", node,
+			    strerror(-err));
 		if (q.index >= MAX_VSVM)
 			continue;
 		snprintf(vsvm_nodes[q.index], sizeof(vsvm_nodes[q.index]),
@@ -740,8 +743,7 @@ static void vsvm_open(struct vsvm *dev, unsigned int index)
 	dev->fd = open(dev->node, O_RDWR | O_CLOEXEC);
 	if (dev->fd < 0)
 		die("open %s: %s", dev->node, strerror(errno));
-	dev->fence = vsvm_tool_fence_create();
-	if (!dev->fence)
+	if (svm_fence_create(&dev->fence))
 		die("%s: mmap of a user fence page: %s", dev->node,
 		    strerror(errno));
 }
@@ -751,27 +753,20 @@ static void vsvm_close(struct vsvm *dev)
 {
 	close(dev->fd);
 	dev->fd = -1;
-	vsvm_tool_fence_destroy(dev->fence);
+	svm_fence_destroy(dev->fence);
 	dev->fence = NULL;
 }
 
 static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 		    unsigned long size, uint32_t flags)
 {
-	struct drm_svm_vm_bind bind = {
-		.vm_id = vm_id,
-		.op = DRM_SVM_BIND_OP_MAP,
-		.cpu_addr = (uintptr_t)addr,
-		.gpu_addr = (uintptr_t)addr,
-		.range = size,
-		.flags = flags,
-	};
+	int err = svm_bind(dev->fd, vm_id, addr, (uintptr_t)addr, size, flags);
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_BIND, &bind))
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_VM_BIND of %lu KiB at %p%s: %s",
 		    dev->node, size >> 10, addr,
 		    flags & DRM_SVM_BIND_FLAG_POPULATE ? " (populate)" : "",
-		    strerror(errno));
+		    strerror(-err));
 }
 
 /*
@@ -781,23 +776,24 @@ static void vm_bind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 static uint32_t vm_create_size(struct vsvm *dev, const char *buf,
 			       unsigned long size, uint32_t flags)
 {
-	struct drm_svm_vm_create create = {};
+	uint32_t vm_id;
+	int err = svm_vm_create(dev->fd, 0, &vm_id);
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_CREATE, &create))
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_VM_CREATE: %s", dev->node,
-		    strerror(errno));
+		    strerror(-err));
 	/*
 	 * Fault the batch in here, so that the timed job only faults the
 	 * buffer; it stays in system memory, where the CPU writes it.
 	 */
-	vm_bind(dev, create.vm_id, batch, page_size,
+	vm_bind(dev, vm_id, batch, page_size,
 		DRM_SVM_BIND_FLAG_READONLY | DRM_SVM_BIND_FLAG_NO_MIGRATE |
 		DRM_SVM_BIND_FLAG_POPULATE);
-	vm_bind(dev, create.vm_id, result, page_size,
+	vm_bind(dev, vm_id, result, page_size,
 		DRM_SVM_BIND_FLAG_NO_MIGRATE | DRM_SVM_BIND_FLAG_POPULATE);
 	if (size)
-		vm_bind(dev, create.vm_id, buf, size, flags);
-	return create.vm_id;
+		vm_bind(dev, vm_id, buf, size, flags);
+	return vm_id;
 }
 
 /* The same with a buffer of buf_size bytes. */
@@ -808,11 +804,11 @@ static uint32_t vm_create(struct vsvm *dev, const char *buf, uint32_t flags)
 
 static void vm_destroy(struct vsvm *dev, uint32_t vm_id)
 {
-	struct drm_svm_vm_destroy destroy = { .vm_id = vm_id };
+	int err = svm_vm_destroy(dev->fd, vm_id);
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_DESTROY, &destroy))
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_VM_DESTROY: %s", dev->node,
-		    strerror(errno));
+		    strerror(-err));
 }
 
 /*
@@ -822,16 +818,14 @@ static void vm_destroy(struct vsvm *dev, uint32_t vm_id)
 static uint64_t job_submit_at(struct vsvm *dev, uint32_t vm_id,
 			      const uint64_t *cmds, unsigned int words)
 {
-	struct drm_vsvm_exec exec = {
-		.vm_id = vm_id,
-		.batch_addr = (uintptr_t)cmds,
-		.batch_len = words * sizeof(uint64_t),
-	};
+	uint64_t job_id;
+	int err;
 
-	vsvm_tool_fence_chain(dev->fence, &exec.extensions);
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_EXEC, &exec))
-		die("%s: DRM_IOCTL_VSVM_EXEC: %s", dev->node, strerror(errno));
-	return exec.job_id;
+	err = svm_exec(dev->fd, vm_id, cmds, words * sizeof(uint64_t),
+		       dev->fence, &job_id);
+	if (err)
+		die("%s: DRM_IOCTL_VSVM_EXEC: %s", dev->node, strerror(-err));
+	return job_id;
 }
 
 /* Submit the first @words of the batch on @vm_id; returns the job id. */
@@ -856,8 +850,8 @@ static void job_wait(struct vsvm *dev)
 {
 	int ret;
 
-	ret = vsvm_tool_fence_wait(dev->fd, dev->fence,
-				   JOB_TIMEOUT_S * 1000000000ll);
+	ret = svm_fence_wait(dev->fd, dev->fence,
+			     JOB_TIMEOUT_S * 1000000000ll);
 	if (ret == -ETIME)
 		die("%s: job did not complete within %d s", dev->node,
 		    JOB_TIMEOUT_S);
@@ -872,11 +866,12 @@ static uint64_t last_device_time_ns;
 
 static uint64_t job_done(struct vsvm *dev, uint64_t job_id)
 {
-	struct drm_vsvm_job_query q = { .job_id = job_id };
+	struct drm_vsvm_job_query q;
+	int err = svm_job_query(dev->fd, job_id, &q);
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_JOB_QUERY, &q))
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_JOB_QUERY: %s", dev->node,
-		    strerror(errno));
+		    strerror(-err));
 	if (q.status != DRM_VSVM_JOB_DONE)
 		die("%s: job %llu: status %u, error %d (%s), fault at 0x%llx access %u error %d",
 		    dev->node, (unsigned long long)job_id, q.status, q.error,
@@ -1048,7 +1043,7 @@ static long long devstat_key(uint32_t id, const char *key)
 /* System pages DMA-mapped for @dev, over all its VMs. */
 static long long dma_mapped(struct vsvm *dev)
 {
-	return devstat_key(dev->q.svm_device_id, "dma_mapped");
+	return devstat_key(dev->q.svm_id, "dma_mapped");
 }
 
 /*
@@ -1361,32 +1356,22 @@ static long long meminfo_bytes(const char *key)
 static void vm_unbind(struct vsvm *dev, uint32_t vm_id, const void *addr,
 		      unsigned long size)
 {
-	struct drm_svm_vm_bind bind = {
-		.vm_id = vm_id,
-		.op = DRM_SVM_BIND_OP_UNMAP,
-		.gpu_addr = (uintptr_t)addr,
-		.range = size,
-	};
+	int err = svm_unbind(dev->fd, vm_id, (uintptr_t)addr, size);
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_VM_BIND, &bind))
+	if (err)
 		die("%s: unbind of %lu KiB at %p: %s", dev->node, size >> 10,
-		    addr, strerror(errno));
+		    addr, strerror(-err));
 }
 
 /* Give [@buf, @buf + @size) a granularity of @g bytes. */
 static void set_granularity(struct vsvm *dev, const char *buf,
 			    unsigned long size, uint64_t g)
 {
-	struct drm_svm_madvise m = {
-		.start = (uintptr_t)buf,
-		.range = size,
-		.type = DRM_SVM_ATTR_GRANULARITY,
-		.granularity.size = g,
-	};
+	int err = svm_set_granularity(dev->fd, buf, size, g);
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_MADVISE, &m))
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_MADVISE granularity %llu: %s",
-		    dev->node, (unsigned long long)g, strerror(errno));
+		    dev->node, (unsigned long long)g, strerror(-err));
 }
 
 /*
@@ -1789,19 +1774,17 @@ static void mig_check_sum(struct mig *c, const char *who, const char *where,
 static uint64_t prefetch(struct vsvm *dev, uint32_t vm_id, const char *buf,
 			 uint32_t region)
 {
-	struct drm_svm_prefetch pf = {
-		.vm_id = vm_id,
-		.region = region,
-		.gpu_addr = (uintptr_t)buf,
-		.range = buf_size,
-	};
+	uint64_t moved;
+	int err;
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_PREFETCH, &pf))
+	err = svm_prefetch(dev->fd, vm_id, (uintptr_t)buf, buf_size, region,
+			   &moved);
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_PREFETCH of %lu MiB to %s: %s",
 		    dev->node, buf_size >> 20,
 		    region == DRM_SVM_REGION_DEVICE ? "VRAM" : "system memory",
-		    strerror(errno));
-	return pf.moved;
+		    strerror(-err));
+	return moved;
 }
 
 /*
@@ -1813,17 +1796,14 @@ static void mig_check_residency(struct mig *c, uint32_t vm_id,
 {
 	unsigned long npages = buf_size / page_size, i, first = npages;
 	unsigned long sys = 0, vram = 0, other = 0;
-	struct drm_svm_residency r = {
-		.vm_id = vm_id,
-		.gpu_addr = (uintptr_t)buf,
-		.npages = npages,
-		.pages = (uintptr_t)c->residency,
-	};
 	struct vsvm *dev = &c->dev;
+	int err;
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_RESIDENCY, &r))
+	err = svm_residency(dev->fd, vm_id, (uintptr_t)buf, npages,
+			    c->residency, NULL);
+	if (err)
 		die("%s: DRM_IOCTL_VSVM_RESIDENCY: %s", dev->node,
-		    strerror(errno));
+		    strerror(-err));
 	for (i = 0; i < npages; i++) {
 		const struct drm_svm_page_residency *p = &c->residency[i];
 		int here;
@@ -1832,7 +1812,7 @@ static void mig_check_residency(struct mig *c, uint32_t vm_id,
 			sys++;
 			here = !in_vram;
 		} else if (p->location == DRM_SVM_RESIDENT_DEVICE &&
-			   p->device == dev->q.svm_device_id) {
+			   p->device == dev->q.svm_id) {
 			vram++;
 			here = in_vram;
 		} else {
@@ -1875,7 +1855,7 @@ static long long vram_used(struct vsvm *dev)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u",
-		 dev->q.svm_device_id);
+		 dev->q.svm_id);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -2085,7 +2065,7 @@ static void run_migrate(enum metric_id m, struct result *res)
 		    (unsigned long long)c.dev.q.vram_size >> 20,
 		    buf_size >> 20);
 	if (m == M_TO_RAM_CPUFAULT &&
-	    c.dev.q.vram_mode != DRM_VSVM_VRAM_PRIVATE)
+	    c.dev.q.coherent)
 		die("%s: vsvm0's VRAM is not device-private: CPU accesses would not migrate",
 		    metrics[m].name);
 	c.dst = buf_create(buf_size, BUF_ALIGN);
@@ -2121,16 +2101,14 @@ static int topology_peer(struct vsvm *dev, uint32_t from, uint32_t to)
 {
 	struct drm_svm_topology_link links[DRM_SVM_MAX_DEVICES *
 					   (DRM_SVM_MAX_DEVICES - 1)];
-	struct drm_svm_topology t = {
-		.num_links = ARRAY_SIZE(links),
-		.links = (uintptr_t)links,
-	};
-	uint32_t i;
+	uint32_t i, num_devices = 0, num_links = ARRAY_SIZE(links);
+	int err;
 
-	if (drmIoctl(dev->fd, DRM_IOCTL_VSVM_TOPOLOGY, &t))
+	err = svm_topology(dev->fd, NULL, &num_devices, links, &num_links);
+	if (err && err != -ENOSPC)
 		die("%s: DRM_IOCTL_VSVM_TOPOLOGY: %s", dev->node,
-		    strerror(errno));
-	for (i = 0; i < t.num_links && i < ARRAY_SIZE(links); i++)
+		    strerror(-err));
+	for (i = 0; i < num_links && i < ARRAY_SIZE(links); i++)
 		if (links[i].from == from && links[i].to == to)
 			return !!(links[i].flags & DRM_SVM_LINK_PEER);
 	return 0;
@@ -2148,8 +2126,8 @@ static void d2d_devices(enum metric_id m, struct vsvm *src,
 
 	vsvm_open(src, 0);
 	for (i = 1; i < num_vsvm_nodes; i++) {
-		int peer = topology_peer(src, vsvm_query[i].svm_device_id,
-					 src->q.svm_device_id);
+		int peer = topology_peer(src, vsvm_query[i].svm_id,
+					 src->q.svm_id);
 
 		if (peer && !have_linked) {
 			vsvm_open(linked, i);
@@ -2437,7 +2415,7 @@ static void devstat_read(struct devstat *s)
 			continue;
 		snprintf(path, sizeof(path),
 			 "/sys/kernel/debug/drm_svm/device%u",
-			 vsvm_query[i].svm_device_id);
+			 vsvm_query[i].svm_id);
 		f = fopen(path, "r");
 		if (!f)
 			die("open %s: %s (is debugfs mounted?)", path,
@@ -2684,8 +2662,8 @@ static void pp_find_pair(enum metric_id m, unsigned int *ia,
 	vsvm_open(&any, 0);
 	for (i = 0; i < num_vsvm_nodes; i++) {
 		for (j = i + 1; j < num_vsvm_nodes; j++) {
-			uint32_t di = vsvm_query[i].svm_device_id,
-				 dj = vsvm_query[j].svm_device_id;
+			uint32_t di = vsvm_query[i].svm_id,
+				 dj = vsvm_query[j].svm_id;
 
 			if (!vsvm_nodes[i][0] || !vsvm_nodes[j][0])
 				continue;
@@ -2724,8 +2702,7 @@ static void run_pingpong(enum metric_id m, struct result *res)
 	else
 		printf("  %s: vsvm%u (%s, %s VRAM) and the CPU; %d rounds a run after one that places the block\n",
 		       metrics[m].name, a.index, a.node,
-		       a.q.vram_mode == DRM_VSVM_VRAM_PRIVATE ? "private" :
-		       "coherent", PP_ROUNDS);
+		       a.q.coherent ? "coherent" : "private", PP_ROUNDS);
 
 	for (i = 0; i < reps; i++) {
 		struct pp_run on, off;

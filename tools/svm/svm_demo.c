@@ -40,8 +40,7 @@
 
 #include <xf86drm.h>
 
-#include "vsvm_drm.h"
-#include "vsvm_tool.h"
+#include "libdrm_svm.h"
 
 #define MAX_NODES	64
 #define BUF_SIZE	(8u << 20)
@@ -56,7 +55,7 @@
 
 static int fds[VSVM_MAX_DEVICES_DEMO];
 static char lines[VSVM_MAX_DEVICES_DEMO][112];
-static struct drm_vsvm_device_query devq[VSVM_MAX_DEVICES_DEMO];
+static struct svm_device_info devq[VSVM_MAX_DEVICES_DEMO];
 
 /* Open and describe every vsvm render node; fds[] is indexed by device. */
 static int find_devices(void)
@@ -70,16 +69,20 @@ static int find_devices(void)
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		struct drm_vsvm_device_query q;
+		struct svm_device_info q;
 		const char *node;
 		int fd;
 
 		if (!(devs[i]->available_nodes & (1 << DRM_NODE_RENDER)))
 			continue;
 		node = devs[i]->nodes[DRM_NODE_RENDER];
-		fd = vsvm_tool_open(node, &q);
+		fd = svm_open(node);
 		if (fd < 0)
 			continue;
+		if (svm_device_info(fd, &q)) {
+			svm_close(fd);
+			continue;
+		}
 		if (q.index >= VSVM_MAX_DEVICES_DEMO) {
 			close(fd);
 			continue;
@@ -87,8 +90,7 @@ static int find_devices(void)
 		snprintf(lines[q.index], sizeof(lines[q.index]),
 			 "  vsvm%u  %-22s VRAM %5llu MiB %-8s  uAPI %u.%u\n",
 			 q.index, node, (unsigned long long)q.vram_size >> 20,
-			 q.vram_mode == DRM_VSVM_VRAM_COHERENT ? "coherent" :
-			 "private", q.uapi_major, q.uapi_minor);
+			 q.coherent ? "coherent" : "private", q.uapi_major, q.uapi_minor);
 		fds[q.index] = fd;
 		devq[q.index] = q;
 		found++;
@@ -113,13 +115,14 @@ static uint64_t checksum(const void *p, size_t len)
 
 static uint32_t vm_create(int fd)
 {
-	struct drm_svm_vm_create c = {};
+	uint32_t vm;
+	int err = svm_vm_create(fd, 0, &vm);
 
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_VM_CREATE, &c)) {
-		perror("svm_demo: vm create");
+	if (err) {
+		fprintf(stderr, "svm_demo: vm create: %s\n", strerror(-err));
 		exit(1);
 	}
-	return c.vm_id;
+	return vm;
 }
 
 /* Bind the pages holding [p, p + len) at the same GPU address. */
@@ -128,17 +131,12 @@ static void vm_bind(int fd, uint32_t vm, const void *p, size_t len,
 {
 	uint64_t start = (uintptr_t)p & ~(PAGE - 1);
 	uint64_t end = ((uintptr_t)p + len + PAGE - 1) & ~(PAGE - 1);
-	struct drm_svm_vm_bind b = {
-		.vm_id = vm,
-		.op = DRM_SVM_BIND_OP_MAP,
-		.cpu_addr = start,
-		.gpu_addr = start,
-		.range = end - start,
-		.flags = flags,
-	};
+	int err;
 
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_VM_BIND, &b)) {
-		perror("svm_demo: vm bind");
+	err = svm_bind(fd, vm, (void *)(uintptr_t)start, start, end - start,
+		       flags);
+	if (err) {
+		fprintf(stderr, "svm_demo: vm bind: %s\n", strerror(-err));
 		exit(1);
 	}
 }
@@ -150,40 +148,35 @@ static void vm_bind(int fd, uint32_t vm, const void *p, size_t len,
 static struct drm_vsvm_job_query run(int fd, uint32_t vm, uint64_t *batch,
 				     size_t words)
 {
-	static struct vsvm_tool_fence *fence;
-	struct drm_vsvm_job_query q = {};
-	struct drm_vsvm_exec e = {
-		.vm_id = vm,
-		.batch_addr = (uintptr_t)batch,
-		.batch_len = words * 8,
-	};
+	static struct svm_fence *fence;
+	struct drm_vsvm_job_query q;
+	uint64_t job;
 	int64_t error;
 	int err;
 
 	if (!fence) {
-		fence = vsvm_tool_fence_create();
-		if (!fence) {
-			perror("svm_demo: user fence");
+		err = svm_fence_create(&fence);
+		if (err) {
+			fprintf(stderr, "svm_demo: user fence: %s\n",
+				strerror(-err));
 			exit(1);
 		}
 	}
-	vsvm_tool_fence_chain(fence, &e.extensions);
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &e)) {
-		perror("svm_demo: exec");
+	err = svm_exec(fd, vm, batch, words * 8, fence, &job);
+	if (err) {
+		fprintf(stderr, "svm_demo: exec: %s\n", strerror(-err));
 		exit(1);
 	}
 	/* A failed job ends too: its fence gets the error, its record why. */
-	err = vsvm_tool_fence_wait(fd, fence, -1);
+	err = svm_fence_wait(fd, fence, -1);
+	if (!err)
+		err = svm_job_query(fd, job, &q);
 	if (err) {
-		fprintf(stderr, "svm_demo: wait: %s\n", strerror(-err));
+		fprintf(stderr, "svm_demo: job %llu: %s\n",
+			(unsigned long long)job, strerror(-err));
 		exit(1);
 	}
-	q.job_id = e.job_id;
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_JOB_QUERY, &q)) {
-		perror("svm_demo: job query");
-		exit(1);
-	}
-	error = vsvm_tool_fence_error(fence);
+	error = svm_fence_error(fence);
 	if (error != q.error) {
 		fprintf(stderr,
 			"svm_demo: job %llu: user fence error %lld, record error %d\n",
@@ -242,7 +235,7 @@ static bool read_stats(int dev, struct dev_stats *st)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u",
-		 devq[dev].svm_device_id);
+		 devq[dev].svm_id);
 	f = fopen(path, "r");
 	if (!f)
 		return false;
@@ -307,7 +300,7 @@ static int dev_of_svm_id(uint32_t id)
 	int i;
 
 	for (i = 0; i < VSVM_MAX_DEVICES_DEMO; i++)
-		if (lines[i][0] && devq[i].svm_device_id == id)
+		if (lines[i][0] && devq[i].svm_id == id)
 			return i;
 	return -1;
 }
@@ -321,16 +314,11 @@ static void residency_query(int dev, uint32_t vm, const void *buf,
 			    size_t npages, struct drm_svm_page_residency *r,
 			    struct drm_svm_block_policy *blocks)
 {
-	struct drm_svm_residency q = {
-		.vm_id = vm,
-		.gpu_addr = (uintptr_t)buf,
-		.npages = npages,
-		.pages = (uintptr_t)r,
-		.blocks = (uintptr_t)blocks,
-	};
+	int err = svm_residency(fds[dev], vm, (uintptr_t)buf, npages, r,
+				blocks);
 
-	if (drmIoctl(fds[dev], DRM_IOCTL_VSVM_RESIDENCY, &q)) {
-		perror("svm_demo: residency");
+	if (err) {
+		fprintf(stderr, "svm_demo: residency: %s\n", strerror(-err));
 		exit(1);
 	}
 }
@@ -390,9 +378,9 @@ static void residency_print(const struct drm_svm_page_residency *r,
 		printf(", %u not present", none);
 	printf("; mapped on:");
 	for (d = 0; d < VSVM_MAX_DEVICES_DEMO; d++)
-		if (lines[d][0] && mapped & (1ull << devq[d].svm_device_id))
+		if (lines[d][0] && mapped & (1ull << devq[d].svm_id))
 			printf(" vsvm%d%s", d,
-			       remote & (1ull << devq[d].svm_device_id) ?
+			       remote & (1ull << devq[d].svm_id) ?
 			       " (over a link)" : "");
 	if (!mapped)
 		printf(" none");
@@ -427,18 +415,16 @@ static void step(bool ok, const char *fmt, ...)
 static uint64_t prefetch_to(int dev, uint32_t vm, const void *buf,
 			    uint32_t region)
 {
-	struct drm_svm_prefetch p = {
-		.vm_id = vm,
-		.region = region,
-		.gpu_addr = (uintptr_t)buf,
-		.range = MIG_SIZE,
-	};
+	uint64_t moved;
+	int err;
 
-	if (drmIoctl(fds[dev], DRM_IOCTL_VSVM_PREFETCH, &p)) {
-		perror("svm_demo: prefetch");
+	err = svm_prefetch(fds[dev], vm, (uintptr_t)buf, MIG_SIZE, region,
+			   &moved);
+	if (err) {
+		fprintf(stderr, "svm_demo: prefetch: %s\n", strerror(-err));
 		exit(1);
 	}
-	return p.moved;
+	return moved;
 }
 
 /* Whether words [from, to) of @w hold the pattern of @seed. */
@@ -462,7 +448,7 @@ static void migration_demo(const uint32_t *vm, int n, uint64_t *batch,
 {
 	const size_t words = MIG_SIZE / 8, half = words / 2;
 	uint64_t seed = 0x5eed0000c0ffee00ull, want;
-	bool coherent = devq[0].vram_mode == DRM_VSVM_VRAM_COHERENT;
+	bool coherent = devq[0].coherent;
 	struct drm_vsvm_job_query q;
 	uint64_t *w;
 	size_t i;
@@ -542,8 +528,8 @@ static const struct drm_svm_topology_link *link_of(int a, int b)
 	uint32_t i;
 
 	for (i = 0; i < topo_links; i++)
-		if (topo[i].from == devq[a].svm_device_id &&
-		    topo[i].to == devq[b].svm_device_id)
+		if (topo[i].from == devq[a].svm_id &&
+		    topo[i].to == devq[b].svm_id)
 			return &topo[i];
 	return NULL;
 }
@@ -553,7 +539,7 @@ static uint32_t group_of(int d)
 	uint32_t i;
 
 	for (i = 0; i < DRM_SVM_MAX_DEVICES; i++)
-		if (topo_dev[i].id == devq[d].svm_device_id)
+		if (topo_dev[i].id == devq[d].svm_id)
 			return topo_dev[i].group;
 	return 0;
 }
@@ -561,18 +547,16 @@ static uint32_t group_of(int d)
 /* Read the devices and links into topo_dev[] and topo[]. */
 static void load_topology(void)
 {
-	struct drm_svm_topology t = {
-		.num_devices = DRM_SVM_MAX_DEVICES,
-		.num_links = ARRAY_SIZE(topo),
-		.devices = (uintptr_t)topo_dev,
-		.links = (uintptr_t)topo,
-	};
+	uint32_t num_devices = DRM_SVM_MAX_DEVICES;
+	uint32_t num_links = ARRAY_SIZE(topo);
+	int err;
 
-	if (drmIoctl(fds[0], DRM_IOCTL_VSVM_TOPOLOGY, &t)) {
-		perror("svm_demo: topology");
+	err = svm_topology(fds[0], topo_dev, &num_devices, topo, &num_links);
+	if (err) {
+		fprintf(stderr, "svm_demo: topology: %s\n", strerror(-err));
 		exit(1);
 	}
-	topo_links = t.num_links;
+	topo_links = num_links;
 }
 
 /* Print the link matrix; returns how many links the core uses. */
@@ -630,7 +614,6 @@ static bool find_pair(int n, bool linked, int *a, int *b)
 static void multi_demo(const uint32_t *vm, int n, uint64_t *batch,
 		       uint64_t *result)
 {
-	struct drm_svm_madvise m = { .type = DRM_SVM_ATTR_PREFERRED_LOC };
 	struct drm_vsvm_job_query q;
 	uint64_t want, *w, seed = 0x0dd5eed00ull;
 	int a, b, c, d;
@@ -651,11 +634,8 @@ static void multi_demo(const uint32_t *vm, int n, uint64_t *batch,
 
 	printf("svm_demo: preferred location vsvm%d, jobs on vsvm%d over the link (%lu MiB):\n",
 	       a, b, MIG_SIZE >> 20);
-	m.start = (uintptr_t)w;
-	m.range = MIG_SIZE;
-	m.preferred_loc.location = DRM_SVM_LOC_DEVICE;
-	m.preferred_loc.fd = fds[a];
-	step(!drmIoctl(fds[b], DRM_IOCTL_VSVM_MADVISE, &m),
+	step(!svm_set_preferred_loc(fds[b], w, MIG_SIZE, DRM_SVM_LOC_DEVICE,
+				    fds[a]),
 	     "madvise: preferred location vsvm%d", a);
 	step(prefetch_to(b, vm[b], w, DRM_SVM_REGION_PREFERRED) ==
 	     MIG_PAGES, "prefetch from vsvm%d to the preferred location", b);
@@ -678,9 +658,7 @@ static void multi_demo(const uint32_t *vm, int n, uint64_t *batch,
 	show_stats(a);
 	show_stats(b);
 
-	m.preferred_loc.location = DRM_SVM_LOC_NONE;
-	m.preferred_loc.fd = -1;
-	step(!drmIoctl(fds[b], DRM_IOCTL_VSVM_MADVISE, &m),
+	step(!svm_set_preferred_loc(fds[b], w, MIG_SIZE, DRM_SVM_LOC_NONE, -1),
 	     "madvise: no preferred location");
 	printf("svm_demo: moving the buffer between devices:\n");
 	step(prefetch_to(b, vm[b], w, DRM_SVM_REGION_DEVICE) == MIG_PAGES,
@@ -932,7 +910,7 @@ static void show_block(const struct drm_svm_block_policy *b)
 	       b->epoch_ns / 1e6);
 	for (d = 0; d < VSVM_MAX_DEVICES_DEMO; d++)
 		if (lines[d][0] &&
-		    b->contenders & (1u << devq[d].svm_device_id))
+		    b->contenders & (1u << devq[d].svm_id))
 			printf(" vsvm%d", d);
 	if (b->contenders & DRM_SVM_POLICY_CPU)
 		printf(" CPU");
@@ -1165,7 +1143,7 @@ static void pingpong(const uint32_t *vm, int n, int a, int b,
 		       "still is not pinned");
 	if (traced) {
 		printf("    trace (processors: vsvm%d is %u, vsvm%d %u, %u the CPU and system memory; state 2 throttled, 3 pinned, 4 probe):\n",
-		       a, devq[a].svm_device_id, b, devq[b].svm_device_id,
+		       a, devq[a].svm_id, b, devq[b].svm_id,
 		       DRM_SVM_MAX_DEVICES);
 		trace_show(count);
 	}
@@ -1180,7 +1158,7 @@ static void pingpong(const uint32_t *vm, int n, int a, int b,
 		other = home == a ? b : a;
 		for (i = 0; i < PP_PAGES; i++)
 			remote &= !!(r[i].mapped_remote &
-				     (1u << devq[other].svm_device_id));
+				     (1u << devq[other].svm_id));
 		if (home == a || home == b)
 			step(remote, "pinned at vsvm%d, vsvm%d maps it over the link",
 			     home, other);
@@ -1210,16 +1188,8 @@ static void pingpong(const uint32_t *vm, int n, int a, int b,
 /* Unbind and unmap a ping-pong's block. */
 static void pp_block_free(const uint32_t *vm, int a, int b, uint64_t *w)
 {
-	struct drm_svm_vm_bind u = {
-		.op = DRM_SVM_BIND_OP_UNMAP,
-		.gpu_addr = (uintptr_t)w,
-		.range = PP_SIZE,
-	};
-
-	u.vm_id = vm[a];
-	drmIoctl(fds[a], DRM_IOCTL_VSVM_VM_BIND, &u);
-	u.vm_id = vm[b];
-	drmIoctl(fds[b], DRM_IOCTL_VSVM_VM_BIND, &u);
+	svm_unbind(fds[a], vm[a], (uintptr_t)w, PP_SIZE);
+	svm_unbind(fds[b], vm[b], (uintptr_t)w, PP_SIZE);
 	munmap(w, PP_SIZE);
 }
 
