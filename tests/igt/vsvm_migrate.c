@@ -270,7 +270,16 @@
  *
  * SUBTEST: residency-fork-child
  * Description: Residency of the parent's VM from a fork child fails with
- *		EACCES.
+ *		EACCES. *
+ * SUBTEST: trace-faults
+ * Description: The core's fault tracepoints, enabled in a tracefs instance
+ *		of their own, follow a GPU checksum of 4 MiB of system memory
+ *		at a fault granularity of 64 KiB: the drm_svm_fault_batch
+ *		events of the process count the job's faults, none failed,
+ *		and as many chunks as there are drm_svm_gpu_fault events;
+ *		every chunk in the buffer maps at most 64 KiB inside it, and
+ *		the pages the chunks moved add up to the device's
+ *		pages_to_vram, one per page of the buffer.
  */
 
 #include <errno.h>
@@ -283,6 +292,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <sys/wait.h>
@@ -2247,6 +2257,139 @@ static void test_prefetch_async_kill(void)
 		     PRIu64 " ms\n", other / 1000000);
 }
 
+/* trace-faults */
+
+#define TRACEFS			"/sys/kernel/tracing"
+#define TRACE_INST		TRACEFS "/instances/vsvm_migrate"
+#define TRACE_GRANULE		SZ_64K
+
+static void trace_write(const char *file, const char *what)
+{
+	char path[160];
+	int fd;
+
+	snprintf(path, sizeof(path), TRACE_INST "/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	igt_assert_f(fd >= 0, "%s: %m\n", path);
+	igt_assert_eq(write(fd, what, strlen(what)), (ssize_t)strlen(what));
+	close(fd);
+}
+
+static void trace_events(bool on)
+{
+	trace_write("events/drm_svm/drm_svm_fault_batch/enable", on ? "1" : "0");
+	trace_write("events/drm_svm/drm_svm_gpu_fault/enable", on ? "1" : "0");
+}
+
+/* The number after @key in @line, which must have it. */
+static uint64_t trace_field(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	igt_assert_f(p, "no %s in: %s", key, line);
+	return strtoull(p + strlen(key), NULL, 0);
+}
+
+/* The fault events of this process, added up. */
+struct trace_sums {
+	uint64_t faults, chunks, failed, events, errors, moved, in_buf;
+};
+
+static struct trace_sums trace_sum(const uint8_t *buf, uint64_t size)
+{
+	uint64_t lo = to_u64(buf), hi = lo + size, start, end;
+	struct trace_sums t = {};
+	char line[512], who[32];
+	const char *m;
+	FILE *f;
+
+	snprintf(who, sizeof(who), "pid=%d ", getpid());
+	f = fopen(TRACE_INST "/trace", "re");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || !strstr(line, who))
+			continue;
+		if (strstr(line, "drm_svm_fault_batch:")) {
+			t.faults += trace_field(line, " faults=");
+			t.chunks += trace_field(line, " chunks=");
+			t.failed += trace_field(line, " failed=");
+			continue;
+		}
+		if (!strstr(line, "drm_svm_gpu_fault:"))
+			continue;
+		t.events++;
+		t.errors += !strstr(line, " err=0");
+		t.moved += trace_field(line, " moved=");
+		m = strstr(line, " mapped=");
+		igt_assert_f(m && sscanf(m, " mapped=%" SCNx64 "-%" SCNx64,
+					 &start, &end) == 2,
+			     "no mapped range in: %s", line);
+		if (start < lo || start >= hi)
+			continue;
+		t.in_buf++;
+		igt_assert_f(end <= hi && end - start <= TRACE_GRANULE,
+			     "chunk %#" PRIx64 "-%#" PRIx64 " of a %" PRIu64
+			     " KiB granularity, buffer %#" PRIx64 "-%#" PRIx64
+			     "\n", start, end, (uint64_t)TRACE_GRANULE >> 10,
+			     lo, hi);
+	}
+	fclose(f);
+	return t;
+}
+
+static void test_trace_faults(void)
+{
+	const uint64_t size = BUF_SIZE;
+	struct drm_svm_madvise m = {
+		.range = size,
+		.type = DRM_SVM_ATTR_GRANULARITY,
+		.granularity.size = TRACE_GRANULE,
+	};
+	uint8_t *buf, *shadow = shadow_alloc(size);
+	struct svm_dev_stats st0, st1;
+	uint64_t faults, sum;
+	struct trace_sums t;
+	struct ctx c;
+
+	if (access(TRACEFS "/instances", F_OK))
+		igt_require_f(system("mount -t tracefs nodev " TRACEFS) == 0,
+			      "no tracefs at %s\n", TRACEFS);
+	igt_assert(!mkdir(TRACE_INST, 0755) || errno == EEXIST);
+	ctx_init(&c, &dev0);
+	buf = ctx_buf(&c, size);
+	m.start = to_u64(buf);
+	igt_assert_eq(__svm_madvise(c.fd, &m), 0);
+	svm_pattern_fill(buf, size, SEED_A);
+	svm_pattern_fill(shadow, size, SEED_A);
+	assert_res(&c, buf, size, SYSTEM, false);
+
+	st0 = svm_dev_stats(c.d);
+	trace_events(true);
+	sum = gpu_checksum(&c, buf, size, &faults);
+	trace_events(false);
+	st1 = svm_dev_stats(c.d);
+	t = trace_sum(buf, size);
+	igt_info("%" PRIu64 " faults in the job; traced: %" PRIu64
+		 " faults, %" PRIu64 " chunks (%" PRIu64 " in the buffer), %"
+		 PRIu64 " pages moved\n", faults, t.faults, t.chunks, t.in_buf,
+		 t.moved);
+
+	igt_assert_eq_u64(sum, svm_checksum(shadow, size));
+	assert_res(&c, buf, size, DEVICE, true);
+	igt_assert_eq_u64(t.faults, faults);
+	igt_assert_eq_u64(t.failed, 0);
+	igt_assert_eq_u64(t.errors, 0);
+	igt_assert_eq_u64(t.chunks, t.events);
+	igt_assert_cmpu64(size / TRACE_GRANULE, <=, >, t.in_buf);
+	igt_assert_eq_u64(t.moved, st1.pages_to_vram - st0.pages_to_vram);
+	igt_assert_eq_u64(t.moved, pages(size));
+
+	munmap(buf, size);
+	free(shadow);
+	ctx_fini(&c);
+	igt_assert_eq(rmdir(TRACE_INST), 0);
+}
+
 igt_main
 {
 	const struct prefetch_case *pc;
@@ -2431,6 +2574,10 @@ igt_main
 		igt_fixture
 			neg_env_fini(&e);
 	}
+
+	igt_describe("The fault tracepoints follow a GPU job's faults.");
+	igt_subtest("trace-faults")
+		test_trace_faults();
 
 	igt_fixture {
 		knobs_reset();

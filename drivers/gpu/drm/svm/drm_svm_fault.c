@@ -1053,9 +1053,10 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 {
 	struct drm_svm_counters *c =
 		&mirror->svm_mm->counters[mirror->sdev->id];
-	u64 done_start = 0, done_end = 0, moved = 0;
+	u64 done_start = 0, done_end = 0, moved = 0, before;
 	u32 done_access = DRM_SVM_ACCESS_READ;
-	unsigned int i, failed = 0;
+	unsigned int i, failed = 0, chunks = 0;
+	u64 t0 = ktime_get_ns();
 
 	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
 	atomic64_add(count, &mirror->sdev->gpu_faults);
@@ -1073,12 +1074,15 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			continue;
 		}
 
+		before = moved;
 		f->error = drm_svm_fault_one(mirror, f->addr, f->access,
 					     DRM_SVM_PLACE_FAULT, true,
 					     &done_start, &done_end, &moved,
 					     &done_access);
-		trace_drm_svm_gpu_fault(mirror->sdev->id, f->addr, f->access,
-					done_start, done_end, f->error);
+		chunks++;
+		trace_drm_svm_gpu_fault(mirror->svm_mm->pid, mirror->sdev->id,
+					mirror, f->addr, f->access, done_start,
+					done_end, moved - before, f->error);
 		if (f->error) {
 			done_start = 0;
 			done_end = 0;
@@ -1087,6 +1091,8 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 	}
 	drm_svm_devmem_unpin_all(mirror);
 	mutex_unlock(&mirror->lock);
+	trace_drm_svm_fault_batch(mirror->svm_mm->pid, mirror->sdev->id, mirror,
+				  count, chunks, failed, ktime_get_ns() - t0);
 
 	return failed;
 }

@@ -11,8 +11,13 @@
  * (DRM_SVM_MAX_DEVICES) for the CPU and system memory; pid is the
  * process whose address space it is.
  *
- *  - ``drm_svm_gpu_fault``: a GPU fault serviced: device, address,
- *    access, the GPU range mapped for it, the error;
+ *  - ``drm_svm_fault_batch``: a batch of GPU faults a device reported:
+ *    device, VM (its mirror, as a hashed pointer), the faults, the chunks
+ *    serviced for them (one per fault that the chunk of an earlier one did
+ *    not cover), those that failed, and the time taken;
+ *  - ``drm_svm_gpu_fault``: a chunk serviced for a GPU fault: device, VM,
+ *    address, access, the GPU range mapped for it, the pages moved into
+ *    place for it (0 when it was mapped where it was), the error;
  *  - ``drm_svm_migrate``: a move that a fault, a prefetch or a CPU fault
  *    made: block, from, to, bytes, ns;
  *  - ``drm_svm_bounce``: a move into a device that went through system

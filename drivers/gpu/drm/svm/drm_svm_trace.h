@@ -16,26 +16,59 @@
  * (DRM_SVM_MAX_DEVICES) for the CPU and system memory.
  */
 
+TRACE_EVENT(drm_svm_fault_batch,
+	    TP_PROTO(pid_t pid, u32 dev, const void *vm, u32 faults, u32 chunks,
+		     u32 failed, u64 ns),
+	    TP_ARGS(pid, dev, vm, faults, chunks, failed, ns),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, dev)
+			     __field(const void *, vm)
+			     __field(u32, faults)
+			     __field(u32, chunks)
+			     __field(u32, failed)
+			     __field(u64, ns)
+	    ),
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->dev = dev;
+			   __entry->vm = vm;
+			   __entry->faults = faults;
+			   __entry->chunks = chunks;
+			   __entry->failed = failed;
+			   __entry->ns = ns;
+	    ),
+	    TP_printk("pid=%d dev=%u vm=%p faults=%u chunks=%u failed=%u ns=%llu",
+		      __entry->pid, __entry->dev, __entry->vm, __entry->faults,
+		      __entry->chunks, __entry->failed, __entry->ns)
+);
+
 TRACE_EVENT(drm_svm_gpu_fault,
-	    TP_PROTO(u32 dev, u64 addr, u32 access, u64 start, u64 end, int err),
-	    TP_ARGS(dev, addr, access, start, end, err),
-	    TP_STRUCT__entry(__field(u32, dev)
+	    TP_PROTO(pid_t pid, u32 dev, const void *vm, u64 addr, u32 access,
+		     u64 start, u64 end, u64 moved, int err),
+	    TP_ARGS(pid, dev, vm, addr, access, start, end, moved, err),
+	    TP_STRUCT__entry(__field(pid_t, pid)
+			     __field(u32, dev)
 			     __field(u32, access)
+			     __field(const void *, vm)
 			     __field(u64, addr)
 			     __field(u64, start)
 			     __field(u64, end)
+			     __field(u64, moved)
 			     __field(int, err)
 	    ),
-	    TP_fast_assign(__entry->dev = dev;
+	    TP_fast_assign(__entry->pid = pid;
+			   __entry->dev = dev;
 			   __entry->access = access;
+			   __entry->vm = vm;
 			   __entry->addr = addr;
 			   __entry->start = start;
 			   __entry->end = end;
+			   __entry->moved = moved;
 			   __entry->err = err;
 	    ),
-	    TP_printk("dev=%u addr=%#llx access=%u mapped=%#llx-%#llx err=%d",
-		      __entry->dev, __entry->addr, __entry->access,
-		      __entry->start, __entry->end, __entry->err)
+	    TP_printk("pid=%d dev=%u vm=%p addr=%#llx access=%u mapped=%#llx-%#llx moved=%llu err=%d",
+		      __entry->pid, __entry->dev, __entry->vm, __entry->addr,
+		      __entry->access, __entry->start, __entry->end,
+		      __entry->moved, __entry->err)
 );
 
 TRACE_EVENT(drm_svm_bind,
