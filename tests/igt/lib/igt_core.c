@@ -8,9 +8,12 @@
  * sigsetjmp(igt_subtest_jmpbuf). Every normal way out of a subtest
  * (success, failure, skip) prints the verdict and siglongjmp()s back into
  * that condition, which ends the loop, and the program goes on with the
- * next fixture or subtest. Crashes and timeouts are different: the state
- * of the process cannot be trusted any more, so the signal handler prints
- * the verdict with async-signal-safe calls only and exits.
+ * next fixture or subtest. Crashes are different: the state of the
+ * process cannot be trusted any more, so the signal handler prints the
+ * verdict with async-signal-safe calls only and exits.
+ *
+ * There is no timeout: as with upstream IGT, bounding a test's run time
+ * is the test runner's job.
  */
 
 #include <ctype.h>
@@ -26,7 +29,6 @@
 #include "igt_core.h"
 
 #define IGT_VERSION		"1.28-drm_svm"
-#define DEFAULT_SUBTEST_TIMEOUT	120	/* seconds */
 
 #if defined(__x86_64__)
 #define TARGET_CPU "x86_64"
@@ -54,7 +56,6 @@ static const char *subtest_filter;
 static bool subtest_filter_matched;
 static bool debug_enabled;
 static const char *debug_domain;
-static unsigned int subtest_timeout = DEFAULT_SUBTEST_TIMEOUT;
 
 /* Where we are; the first two are also read by the signal handlers. */
 static volatile sig_atomic_t in_subtest;
@@ -81,8 +82,8 @@ static void __attribute__((noreturn)) internal_error(const char *what)
 }
 
 /*
- * Async-signal-safe output, for the crash and timeout handlers and, so
- * that there is a single format, for every verdict line.
+ * Async-signal-safe output, for the crash handler and, so that there is
+ * a single format, for every verdict line.
  */
 struct sigbuf {
 	char buf[512];
@@ -183,7 +184,6 @@ static void reap_children(void)
 
 static void __attribute__((noreturn)) exit_subtest(const char *result)
 {
-	alarm(0);
 	reap_children();
 	fflush(stdout);
 	print_result(result, true);
@@ -229,24 +229,6 @@ static void crash_handler(int sig)
 	raise(sig);
 }
 
-static void timeout_handler(int sig)
-{
-	struct sigbuf b = { .len = 0 };
-
-	(void)sig;
-	if (!in_subtest || test_child)
-		return;
-
-	sigbuf_str(&b, "Timed out: subtest ran longer than ");
-	sigbuf_uint(&b, subtest_timeout, 1);
-	sigbuf_str(&b, "s (IGT_SUBTEST_TIMEOUT)\n");
-	sigbuf_write(&b, STDERR_FILENO);
-
-	kill_children();
-	print_result("TIMEOUT", true);
-	_exit(IGT_EXIT_TIMEOUT);
-}
-
 static void install_signal_handlers(void)
 {
 	/* Own stack, so that a stack overflow is reported too. */
@@ -261,9 +243,6 @@ static void install_signal_handlers(void)
 	sa.sa_handler = crash_handler;
 	for (i = 0; i < ARRAY_SIZE(crash_signals); i++)
 		sigaction(crash_signals[i].sig, &sa, NULL);
-
-	sa.sa_handler = timeout_handler;
-	sigaction(SIGALRM, &sa, NULL);
 }
 
 enum {
@@ -296,10 +275,8 @@ static void print_usage(FILE *f)
 		"  --help-description\n"
 		"  --help|-h\n"
 		"<pattern> is a comma-separated list of shell wildcards; a\n"
-		"leading '!' excludes, and the last one to match decides.\n"
-		"IGT_SUBTEST_TIMEOUT=<seconds> limits each subtest "
-		"(default %d, 0 = none).\n",
-		program_invocation_short_name, DEFAULT_SUBTEST_TIMEOUT);
+		"leading '!' excludes, and the last one to match decides.\n",
+		program_invocation_short_name);
 }
 
 static void handle_option(int opt)
@@ -350,24 +327,6 @@ static void parse_options(int argc, char **argv)
 	}
 }
 
-static void read_timeout(void)
-{
-	const char *env = getenv("IGT_SUBTEST_TIMEOUT");
-	unsigned long val;
-	char *end;
-
-	if (!env)
-		return;
-
-	errno = 0;
-	val = strtoul(env, &end, 10);
-	if (!isdigit((unsigned char)*env) || *end || errno || val > UINT_MAX) {
-		igt_warn("Ignoring invalid IGT_SUBTEST_TIMEOUT=%s\n", env);
-		return;
-	}
-	subtest_timeout = val;
-}
-
 static void print_version(void)
 {
 	struct utsname uts;
@@ -386,7 +345,6 @@ void __igt_main_init(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	parse_options(argc, argv);
-	read_timeout();
 	install_signal_handlers();
 	print_version();
 }
@@ -486,7 +444,6 @@ bool __igt_run_subtest(const char *name, const char *file, int line)
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &subtest_start);
 	in_subtest = 1;
-	alarm(subtest_timeout);
 	/* A failure reports errno: not one left by an earlier subtest. */
 	errno = 0;
 	return true;

@@ -32,7 +32,6 @@
 /* Exit codes, as understood by igt_runner and piglit. */
 #define IGT_EXIT_SUCCESS	0
 #define IGT_EXIT_SKIP		77
-#define IGT_EXIT_TIMEOUT	78
 #define IGT_EXIT_INVALID	79
 #define IGT_EXIT_FAILURE	98
 #define IGT_EXIT_ABORT		112

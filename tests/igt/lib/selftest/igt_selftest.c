@@ -3,11 +3,12 @@
  * Copyright © 2026 The drm_svm authors
  *
  * Subtests with known verdicts, for run.sh to check the harness with.
- * The ones that end the whole run (crash, timeout) or fail a fixture
- * skip unless their environment variable is set.
+ * The ones that end the whole run (crash), never end (hang) or fail a
+ * fixture skip unless their environment variable is set.
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -114,9 +115,24 @@ static void test_crash(void)
 	*(volatile int *)NULL = 0;
 }
 
-static void test_timeout(void)
+/*
+ * Never ends, nor does its child: for the runner's timeout to catch. The
+ * child writes its pid to the file SELFTEST_HANG names.
+ */
+static void test_hang(void)
 {
-	igt_require_f(getenv("SELFTEST_TIMEOUT"), "set SELFTEST_TIMEOUT=1\n");
+	const char *pidfile = getenv("SELFTEST_HANG");
+
+	igt_require_f(pidfile, "set SELFTEST_HANG=<pid file>\n");
+	igt_fork(child, 1) {
+		FILE *f = fopen(pidfile, "w");
+
+		igt_assert(f);
+		fprintf(f, "%d\n", getpid());
+		fclose(f);
+		for (;;)
+			pause();
+	}
 	for (;;)
 		pause();
 }
@@ -158,8 +174,8 @@ igt_main
 	igt_subtest("crash")
 		test_crash();
 
-	igt_subtest("timeout")
-		test_timeout();
+	igt_subtest("hang")
+		test_hang();
 
 	igt_subtest_group {
 		igt_fixture

@@ -7,13 +7,17 @@
 # exits non-zero if any check failed.
 #
 # Usage: run.sh BIN_DIR	(the directory holding igt_selftest)
+#
+# With busybox installed, it also checks that the VM's test runner
+# (tools/testing/vm/guest/guest-lib.sh, run by busybox sh in the VM) kills
+# a hanging IGT program and what it started at its timeout.
 
 set -u
 
 bin=${1:?usage: run.sh BIN_DIR}/igt_selftest
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-unset SELFTEST_CRASH SELFTEST_TIMEOUT SELFTEST_FIXTURE_FAIL IGT_SUBTEST_TIMEOUT
+unset SELFTEST_CRASH SELFTEST_HANG SELFTEST_FIXTURE_FAIL
 
 n=0
 failed=0
@@ -80,6 +84,22 @@ same_lines() {
 	return 1
 }
 
+# child_gone: the child of the hang subtest, whose pid it wrote to
+# hang.pid, is gone (or is a zombie nobody reaps), within 2 s.
+child_gone() {
+	pid=$(cat "$tmp/hang.pid" 2>/dev/null)
+	[ -n "$pid" ] || { echo "# no pid file"; return 1; }
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		state=$(sed 's/.*) \(.\).*/\1/' "/proc/$pid/stat" 2>/dev/null)
+		if [ -z "$state" ] || [ "$state" = Z ]; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "# child $pid still there, state $state"
+	return 1
+}
+
 if [ ! -x "$bin" ]; then
 	echo "not ok 1 - $bin is not built"
 	echo "selftest: 0 passed, 1 failed"
@@ -87,7 +107,7 @@ if [ ! -x "$bin" ]; then
 fi
 
 all="pass pass-formatted ioctl-wrappers fail-ioctl-errno fail-assert
-     fail-assert-eq skip-require pass-children fail-child crash timeout
+     fail-assert-eq skip-require pass-children fail-child crash hang
      skip-group-a skip-group-b fixture-fail-a fixture-fail-b after-groups"
 
 # Whole run: every verdict, in order; one failure makes it exit 98.
@@ -96,7 +116,7 @@ check "whole run: verdicts and exit 98" verdicts_are 98 \
 	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
 	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
 	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
-	"crash: SKIP" "timeout: SKIP" "skip-group-a: SKIP" \
+	"crash: SKIP" "hang: SKIP" "skip-group-a: SKIP" \
 	"skip-group-b: SKIP" "fixture-fail-a: SKIP" "fixture-fail-b: SKIP" \
 	"after-groups: SUCCESS"
 check "whole run: IGT-Version line" has out \
@@ -113,7 +133,7 @@ for spec in pass:SUCCESS:0 pass-formatted:SUCCESS:0 \
 	    ioctl-wrappers:SUCCESS:0 fail-ioctl-errno:FAIL:98 \
 	    fail-assert:FAIL:98 fail-assert-eq:FAIL:98 skip-require:SKIP:77 \
 	    pass-children:SUCCESS:0 fail-child:FAIL:98 crash:SKIP:77 \
-	    timeout:SKIP:77 skip-group-a:SKIP:77 skip-group-b:SKIP:77 \
+	    hang:SKIP:77 skip-group-a:SKIP:77 skip-group-b:SKIP:77 \
 	    fixture-fail-a:SKIP:77 after-groups:SUCCESS:0; do
 	name=${spec%%:*}
 	rest=${spec#*:}
@@ -167,7 +187,7 @@ check "--run-subtest 'skip-*': all skipped, exit 77" verdicts_are 77 \
 
 run "$bin" --run-subtest '*,!fail-*,!pass*,!ioctl-*'
 check "--run-subtest with '!' exclusions" verdicts_are 0 \
-	"skip-require: SKIP" "crash: SKIP" "timeout: SKIP" \
+	"skip-require: SKIP" "crash: SKIP" "hang: SKIP" \
 	"skip-group-a: SKIP" "skip-group-b: SKIP" "fixture-fail-a: SKIP" \
 	"fixture-fail-b: SKIP" "after-groups: SUCCESS"
 
@@ -206,7 +226,7 @@ run "$bin" --help-description
 check "--help-description" same_lines \
 	"Self-test of the IGT-compatible harness."
 
-# Verdicts that end the run: crash, timeout, failed fixture.
+# Verdicts that end the run: crash, failed fixture.
 run env SELFTEST_CRASH=1 "$bin"
 check "crash: CRASH, exit 98, run stops" verdicts_are 98 \
 	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
@@ -218,9 +238,6 @@ check "crash: signal named" has err '^Received signal SIGSEGV\.$'
 run env SELFTEST_CRASH=1 "$bin" --run-subtest crash
 check "crash alone: CRASH, exit 98" verdicts_are 98 "crash: CRASH"
 
-run env SELFTEST_TIMEOUT=1 IGT_SUBTEST_TIMEOUT=1 "$bin" --run-subtest timeout
-check "timeout: TIMEOUT, exit 78" verdicts_are 78 "timeout: TIMEOUT"
-
 run env SELFTEST_FIXTURE_FAIL=1 "$bin" --run-subtest 'fixture-fail-*'
 check "failed fixture: its group's subtests FAIL" verdicts_are 98 \
 	"fixture-fail-a: FAIL" "fixture-fail-b: FAIL"
@@ -230,6 +247,35 @@ check "failed fixture: assertion reported" has err \
 run env SELFTEST_FIXTURE_FAIL=1 "$bin" --run-subtest 'after-groups'
 check "failed fixture: later subtests run, exit still 98" verdicts_are 98 \
 	"after-groups: SUCCESS"
+
+# The VM's runner bounds each IGT program: run igt_run() from guest-lib.sh
+# as the VM does, in busybox sh, on a subtest that hangs with a child.
+guest_lib=$(dirname "$0")/../../../../tools/testing/vm/guest/guest-lib.sh
+if command -v busybox > /dev/null && [ -r "$guest_lib" ]; then
+	cat > "$tmp/runner.sh" <<'EOF'
+. "$1"
+say() { echo "say: $*" >&2; }
+exec 3>&1
+start=$(date +%s)
+igt_run 2 igt:hang env SELFTEST_HANG="$3/hang.pid" "$2" --run-subtest hang
+igt_run 30 igt:pass "$2" --run-subtest pass
+echo "elapsed $(($(date +%s) - start))"
+EOF
+	run busybox sh "$tmp/runner.sh" "$guest_lib" "$bin" "$tmp"
+	check "runner timeout: killed, block ends" has out '^@@END igt:hang 143$'
+	check "runner timeout: a failure with the reason" has out \
+		'^@@RESULT igt hang fail timeout after 2 s, killed$'
+	check "runner timeout: the next program runs" has out \
+		'^@@END igt:pass 0$'
+	check "runner timeout: no timeout for a program that ends" \
+		lacks out '^@@RESULT igt pass'
+	check "runner timeout: the watcher does not hold the runner" has out \
+		'^elapsed [2-9]$'
+	check "runner timeout: the program's children are killed" child_gone
+else
+	n=$((n + 1))
+	echo "ok $n - # SKIP runner timeout: no busybox or no $guest_lib"
+fi
 
 echo "selftest: $((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
