@@ -282,11 +282,17 @@ static void print_usage(FILE *f)
 static void handle_option(int opt)
 {
 	switch (opt) {
+	/*
+	 * As upstream: of --list-subtests and --run-subtest, the first one
+	 * given wins and the other is ignored. Listing lists every subtest.
+	 */
 	case OPT_LIST_SUBTESTS:
-		list_subtests = true;
+		if (!subtest_filter)
+			list_subtests = true;
 		break;
 	case OPT_RUN_SUBTEST:
-		subtest_filter = optarg;
+		if (!list_subtests)
+			subtest_filter = optarg;
 		break;
 	case OPT_DESCRIBE:
 		/* Lists, with descriptions; the pattern selects subtests. */

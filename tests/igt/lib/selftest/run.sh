@@ -202,8 +202,16 @@ check "--list-subtests: exit 0" exit_is 0
 # shellcheck disable=SC2086 # word splitting of $all is wanted
 check "--list-subtests: names only" same_lines $all
 
+# As upstream: the first of --list-subtests and --run-subtest wins, and
+# a listing is never filtered.
 run "$bin" --list-subtests --run-subtest 'skip-group-*'
-check "--list-subtests with a pattern" same_lines skip-group-a skip-group-b
+check "--list-subtests --run-subtest: every subtest, exit 0" exit_is 0
+# shellcheck disable=SC2086 # word splitting of $all is wanted
+check "--list-subtests --run-subtest: every subtest" same_lines $all
+
+run "$bin" --run-subtest pass --list-subtests
+check "--run-subtest --list-subtests: runs the subtest" verdicts_are 0 \
+	"pass: SUCCESS"
 
 run "$bin" --describe=pass
 check "--describe: exit 0" exit_is 0
