@@ -17,7 +17,7 @@ set -u
 bin=${1:?usage: run.sh BIN_DIR}/igt_selftest
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-unset SELFTEST_CRASH SELFTEST_HANG SELFTEST_FIXTURE_FAIL
+unset SELFTEST_CRASH SELFTEST_ABORT SELFTEST_HANG SELFTEST_FIXTURE_FAIL
 
 n=0
 failed=0
@@ -77,6 +77,18 @@ lacks() {
 	! grep -q -e "$2" "$tmp/$1"
 }
 
+# in_order out|err REGEX1 REGEX2: a line matching REGEX1 comes before one
+# matching REGEX2.
+in_order() {
+	first=$(grep -n -e "$2" "$tmp/$1" | head -n 1 | cut -d: -f1)
+	second=$(grep -n -e "$3" "$tmp/$1" | tail -n 1 | cut -d: -f1)
+	[ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ] &&
+		return 0
+	echo "# no '$2' before '$3' in std$1:"
+	sed 's/^/#   /' "$tmp/$1"
+	return 1
+}
+
 same_lines() {
 	[ "$(cat "$tmp/out")" = "$(printf '%s\n' "$@")" ] && return 0
 	echo "# got:"
@@ -107,8 +119,9 @@ if [ ! -x "$bin" ]; then
 fi
 
 all="pass pass-formatted ioctl-wrappers fail-ioctl-errno fail-assert
-     fail-assert-eq skip-require pass-children fail-child crash hang
-     skip-group-a skip-group-b fixture-fail-a fixture-fail-b after-groups"
+     fail-assert-eq skip-require pass-children fail-child fail-thread crash
+     crash-thread abort hang skip-group-a skip-group-b fixture-fail-a
+     fixture-fail-b after-groups"
 
 # Whole run: every verdict, in order; one failure makes it exit 98.
 run "$bin"
@@ -116,9 +129,9 @@ check "whole run: verdicts and exit 98" verdicts_are 98 \
 	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
 	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
 	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
-	"crash: SKIP" "hang: SKIP" "skip-group-a: SKIP" \
-	"skip-group-b: SKIP" "fixture-fail-a: SKIP" "fixture-fail-b: SKIP" \
-	"after-groups: SUCCESS"
+	"fail-thread: FAIL" "crash: SKIP" "crash-thread: SKIP" "abort: SKIP" \
+	"hang: SKIP" "skip-group-a: SKIP" "skip-group-b: SKIP" \
+	"fixture-fail-a: SKIP" "fixture-fail-b: SKIP" "after-groups: SUCCESS"
 check "whole run: IGT-Version line" has out \
 	'^IGT-Version: 1\.28-drm_svm ([a-z0-9_]*) (Linux: [^ ]* [a-z0-9_]*)$'
 check "whole run: Starting subtest line" has out '^Starting subtest: pass$'
@@ -132,9 +145,10 @@ check "whole run: no debug output without --debug" lacks out 'DEBUG'
 for spec in pass:SUCCESS:0 pass-formatted:SUCCESS:0 \
 	    ioctl-wrappers:SUCCESS:0 fail-ioctl-errno:FAIL:98 \
 	    fail-assert:FAIL:98 fail-assert-eq:FAIL:98 skip-require:SKIP:77 \
-	    pass-children:SUCCESS:0 fail-child:FAIL:98 crash:SKIP:77 \
-	    hang:SKIP:77 skip-group-a:SKIP:77 skip-group-b:SKIP:77 \
-	    fixture-fail-a:SKIP:77 after-groups:SUCCESS:0; do
+	    pass-children:SUCCESS:0 fail-child:FAIL:98 fail-thread:FAIL:98 \
+	    crash:SKIP:77 crash-thread:SKIP:77 abort:SKIP:77 hang:SKIP:77 \
+	    skip-group-a:SKIP:77 skip-group-b:SKIP:77 fixture-fail-a:SKIP:77 \
+	    after-groups:SUCCESS:0; do
 	name=${spec%%:*}
 	rest=${spec#*:}
 	run "$bin" --run-subtest "$name"
@@ -172,6 +186,20 @@ check "igt_fork: failing child reported" has out \
 check "igt_fork: child's assertion" has err \
 	'CRITICAL: Failed assertion: child != 1$'
 
+# An assertion in a thread: the thread ends there, the main thread goes
+# on, and the subtest FAILs when it ends; the next subtest runs.
+run "$bin" --run-subtest 'fail-thread,after-groups'
+check "thread assert: FAIL, next subtest runs, exit 98" verdicts_are 98 \
+	"fail-thread: FAIL" "after-groups: SUCCESS"
+check "thread assert: thread's message" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: thread saw 1$'
+check "thread assert: the thread ends in the assertion" has out \
+	'^main thread: joined, thread returned nothing, value 1$'
+check "thread assert: the main thread reports it" has err \
+	'^(igt_selftest:[0-9]*) CRITICAL: Failure in a thread!$'
+check "thread assert: verdict after the main thread went on" in_order out \
+	'^main thread: joined' '^Subtest fail-thread: FAIL'
+
 # Selection: wildcards, lists, exclusion, nothing matched.
 run "$bin" --run-subtest 'pass*'
 check "--run-subtest 'pass*'" verdicts_are 0 \
@@ -187,9 +215,9 @@ check "--run-subtest 'skip-*': all skipped, exit 77" verdicts_are 77 \
 
 run "$bin" --run-subtest '*,!fail-*,!pass*,!ioctl-*'
 check "--run-subtest with '!' exclusions" verdicts_are 0 \
-	"skip-require: SKIP" "crash: SKIP" "hang: SKIP" \
-	"skip-group-a: SKIP" "skip-group-b: SKIP" "fixture-fail-a: SKIP" \
-	"fixture-fail-b: SKIP" "after-groups: SUCCESS"
+	"skip-require: SKIP" "crash: SKIP" "crash-thread: SKIP" "abort: SKIP" \
+	"hang: SKIP" "skip-group-a: SKIP" "skip-group-b: SKIP" \
+	"fixture-fail-a: SKIP" "fixture-fail-b: SKIP" "after-groups: SUCCESS"
 
 run "$bin" --run-subtest no-such-subtest
 check "unknown subtest: exit 79" exit_is 79
@@ -234,18 +262,37 @@ run "$bin" --help-description
 check "--help-description" same_lines \
 	"Self-test of the IGT-compatible harness."
 
-# Verdicts that end the run: crash, failed fixture.
+# A crash (SIGSEGV) is the subtest's CRASH and the next subtests run; the
+# first failure of the run gives the exit code, 128 + the signal for a
+# crash. A crash in a thread fails the subtest as a failed assertion does.
 run env SELFTEST_CRASH=1 "$bin"
-check "crash: CRASH, exit 98, run stops" verdicts_are 98 \
+check "crash: CRASH, the run goes on, exit 98" verdicts_are 98 \
 	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
 	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
 	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
-	"crash: CRASH"
+	"fail-thread: FAIL" "crash: CRASH" "crash-thread: FAIL" "abort: SKIP" \
+	"hang: SKIP" "skip-group-a: SKIP" "skip-group-b: SKIP" \
+	"fixture-fail-a: SKIP" "fixture-fail-b: SKIP" "after-groups: SUCCESS"
 check "crash: signal named" has err '^Received signal SIGSEGV\.$'
 
-run env SELFTEST_CRASH=1 "$bin" --run-subtest crash
-check "crash alone: CRASH, exit 98" verdicts_are 98 "crash: CRASH"
+run env SELFTEST_CRASH=1 "$bin" --run-subtest 'crash,after-groups'
+check "crash first: CRASH, next subtest runs, exit 139" verdicts_are 139 \
+	"crash: CRASH" "after-groups: SUCCESS"
 
+run env SELFTEST_CRASH=1 "$bin" --run-subtest 'crash-thread,after-groups'
+check "crash in a thread: FAIL, next subtest runs, exit 139" verdicts_are 139 \
+	"crash-thread: FAIL" "after-groups: SUCCESS"
+check "crash in a thread: signal named" has err \
+	'^Received signal SIGSEGV in a thread\.$'
+check "crash in a thread: the main thread goes on" has out \
+	'^main thread: joined, thread returned nothing, value 1$'
+
+# SIGABRT: CRASH, then the process dies of it.
+run env SELFTEST_ABORT=1 "$bin" --run-subtest 'abort,after-groups'
+check "abort: CRASH, then killed by SIGABRT" verdicts_are 134 "abort: CRASH"
+check "abort: signal named" has err '^Received signal SIGABRT\.$'
+
+# A failed fixture fails the subtests of its group; the others run.
 run env SELFTEST_FIXTURE_FAIL=1 "$bin" --run-subtest 'fixture-fail-*'
 check "failed fixture: its group's subtests FAIL" verdicts_are 98 \
 	"fixture-fail-a: FAIL" "fixture-fail-b: FAIL"
