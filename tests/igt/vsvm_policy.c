@@ -350,10 +350,10 @@ static void policy_param(const char *value, bool expected)
 }
 
 /*
- * The watchdog: an alarm shorter than the harness's own subtest timeout,
- * that says what did not finish. Its handler, and those of the crash
- * signals, restore the settings and then do what the harness's handler
- * does.
+ * The watchdog: an alarm that says what did not finish, well within the
+ * runner's timeout of the whole program. Its handler, and those of the
+ * crash signals, restore the settings and then do what the handler they
+ * replaced does (for SIGALRM, by default, end the process).
  */
 
 static const int chained[] = { SIGALRM, SIGBUS, SIGSEGV, SIGABRT };
@@ -411,7 +411,7 @@ static void watchdog_arm(unsigned int secs, const char *what)
 {
 	unsigned int prev = alarm(0);
 
-	/* Never later than the harness's timeout would have fired. */
+	/* Never later than an alarm already set would have fired. */
 	if (prev && prev < secs)
 		secs = prev;
 	watchdog_prev = prev;

@@ -1687,9 +1687,6 @@ static void run_stress(unsigned int secs)
 		 seed, seed, nthreads, secs, ndevs, vms_per_thread,
 		 mig_mode_str(devs[0].vram_mode), region_first,
 		 region_first + region_count - 1);
-	/* The harness's own timeout must not come first. */
-	alarm(secs + GRACE_S + OP_LIMIT_S + 60);
-
 	regions_init();
 	for (i = 0; i < nthreads; i++)
 		worker_init(&ws[i], i);

@@ -8,9 +8,22 @@
  * sigsetjmp(igt_subtest_jmpbuf). Every normal way out of a subtest
  * (success, failure, skip) prints the verdict and siglongjmp()s back into
  * that condition, which ends the loop, and the program goes on with the
- * next fixture or subtest. Crashes and timeouts are different: the state
- * of the process cannot be trusted any more, so the signal handler prints
- * the verdict with async-signal-safe calls only and exits.
+ * next fixture or subtest.
+ *
+ * A crash (SIGSEGV, SIGBUS, SIGFPE) in a subtest is the subtest's CRASH
+ * verdict: the signal handler prints it with async-signal-safe calls only
+ * and siglongjmp()s out of the handler to the same place, so the remaining
+ * subtests still run, and the exit code says the run failed. SIGABRT and
+ * SIGILL also print CRASH, but then the process dies of the signal: an
+ * abort() (a failed assert(), heap corruption found by the C library, the
+ * harness's own internal errors) leaves nothing worth going on with.
+ *
+ * A failure in a thread other than the main one cannot jump to the main
+ * thread's stack. The thread records it and exits (pthread_exit()); the
+ * main thread turns it into the subtest's FAIL when the subtest ends.
+ *
+ * There is no timeout: as with upstream IGT, bounding a test's run time
+ * is the test runner's job.
  */
 
 #include <ctype.h>
@@ -18,7 +31,9 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,7 +41,6 @@
 #include "igt_core.h"
 
 #define IGT_VERSION		"1.28-drm_svm"
-#define DEFAULT_SUBTEST_TIMEOUT	120	/* seconds */
 
 #if defined(__x86_64__)
 #define TARGET_CPU "x86_64"
@@ -54,11 +68,14 @@ static const char *subtest_filter;
 static bool subtest_filter_matched;
 static bool debug_enabled;
 static const char *debug_domain;
-static unsigned int subtest_timeout = DEFAULT_SUBTEST_TIMEOUT;
 
 /* Where we are; the first two are also read by the signal handlers. */
 static volatile sig_atomic_t in_subtest;
 static volatile sig_atomic_t test_child;
+/* Set in the thread that runs igt_main, and inherited by fork() children. */
+static __thread bool main_thread;
+/* A thread other than the main one failed during the current subtest. */
+static atomic_bool thread_failed;
 static bool in_fixture;
 static enum fixture_state skip_henceforth;
 static char subtest_name[256];
@@ -81,8 +98,8 @@ static void __attribute__((noreturn)) internal_error(const char *what)
 }
 
 /*
- * Async-signal-safe output, for the crash and timeout handlers and, so
- * that there is a single format, for every verdict line.
+ * Async-signal-safe output, for the crash handler and, so that there is
+ * a single format, for every verdict line.
  */
 struct sigbuf {
 	char buf[512];
@@ -181,70 +198,82 @@ static void reap_children(void)
 	num_children = 0;
 }
 
-static void __attribute__((noreturn)) exit_subtest(const char *result)
+/* How the subtest ends once its verdict is known; async-signal-safe. */
+static void __attribute__((noreturn)) leave_subtest(const char *result)
 {
-	alarm(0);
 	reap_children();
-	fflush(stdout);
 	print_result(result, true);
 	in_subtest = 0;
 	siglongjmp(igt_subtest_jmpbuf, 1);
 }
 
+static void __attribute__((noreturn)) exit_subtest(const char *result)
+{
+	fflush(stdout);
+	leave_subtest(result);
+}
+
+/* The first failure of the run gives the exit code. */
+static void record_failure(int exitcode)
+{
+	if (!failed_one)
+		igt_exitcode = exitcode;
+	failed_one = true;
+}
+
+/* Ends the calling thread, not the main one, after a failure. */
+static void __attribute__((noreturn)) fail_thread(void)
+{
+	atomic_store(&thread_failed, true);
+	pthread_exit(NULL);
+}
+
 static const struct {
 	int sig;
 	const char *name;
+	bool fatal;	/* the process dies of it */
 } crash_signals[] = {
-	{ SIGSEGV, "SIGSEGV" },
-	{ SIGBUS, "SIGBUS" },
-	{ SIGFPE, "SIGFPE" },
-	{ SIGILL, "SIGILL" },
-	{ SIGABRT, "SIGABRT" },
+	{ SIGSEGV, "SIGSEGV", false },
+	{ SIGBUS, "SIGBUS", false },
+	{ SIGFPE, "SIGFPE", false },
+	{ SIGILL, "SIGILL", true },
+	{ SIGABRT, "SIGABRT", true },
 };
 
 static void crash_handler(int sig)
 {
 	struct sigbuf b = { .len = 0 };
+	bool fatal = true;
 	size_t i;
 
 	sigbuf_str(&b, "Received signal ");
-	for (i = 0; i < ARRAY_SIZE(crash_signals); i++)
-		if (crash_signals[i].sig == sig)
-			sigbuf_str(&b, crash_signals[i].name);
-	sigbuf_str(&b, ".\n");
-	sigbuf_write(&b, STDERR_FILENO);
-
-	if (in_subtest && !test_child) {
-		kill_children();
-		print_result("CRASH", true);
-		_exit(IGT_EXIT_FAILURE);
+	for (i = 0; i < ARRAY_SIZE(crash_signals); i++) {
+		if (crash_signals[i].sig != sig)
+			continue;
+		sigbuf_str(&b, crash_signals[i].name);
+		fatal = crash_signals[i].fatal;
 	}
+	sigbuf_str(&b, main_thread ? ".\n" : " in a thread.\n");
+	sigbuf_write(&b, STDERR_FILENO);
 
 	/*
-	 * Outside a subtest, or in a child (whose parent reports it from
-	 * igt_waitchildren()): die of the signal. It stays blocked until we
-	 * return, then the default action applies.
+	 * In a child, or outside a subtest: die of the signal; a child's
+	 * parent reports it from igt_waitchildren().
 	 */
+	if (in_subtest && !test_child) {
+		record_failure(128 + sig);
+		if (!fatal && !main_thread)
+			fail_thread();
+		if (!fatal)
+			leave_subtest("CRASH");
+
+		kill_children();
+		print_result("CRASH", true);
+	}
+
+	/* It stays blocked until we return, then the default action applies. */
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-static void timeout_handler(int sig)
-{
-	struct sigbuf b = { .len = 0 };
-
-	(void)sig;
-	if (!in_subtest || test_child)
-		return;
-
-	sigbuf_str(&b, "Timed out: subtest ran longer than ");
-	sigbuf_uint(&b, subtest_timeout, 1);
-	sigbuf_str(&b, "s (IGT_SUBTEST_TIMEOUT)\n");
-	sigbuf_write(&b, STDERR_FILENO);
-
-	kill_children();
-	print_result("TIMEOUT", true);
-	_exit(IGT_EXIT_TIMEOUT);
 }
 
 static void install_signal_handlers(void)
@@ -261,9 +290,6 @@ static void install_signal_handlers(void)
 	sa.sa_handler = crash_handler;
 	for (i = 0; i < ARRAY_SIZE(crash_signals); i++)
 		sigaction(crash_signals[i].sig, &sa, NULL);
-
-	sa.sa_handler = timeout_handler;
-	sigaction(SIGALRM, &sa, NULL);
 }
 
 enum {
@@ -296,20 +322,24 @@ static void print_usage(FILE *f)
 		"  --help-description\n"
 		"  --help|-h\n"
 		"<pattern> is a comma-separated list of shell wildcards; a\n"
-		"leading '!' excludes, and the last one to match decides.\n"
-		"IGT_SUBTEST_TIMEOUT=<seconds> limits each subtest "
-		"(default %d, 0 = none).\n",
-		program_invocation_short_name, DEFAULT_SUBTEST_TIMEOUT);
+		"leading '!' excludes, and the last one to match decides.\n",
+		program_invocation_short_name);
 }
 
 static void handle_option(int opt)
 {
 	switch (opt) {
+	/*
+	 * As upstream: of --list-subtests and --run-subtest, the first one
+	 * given wins and the other is ignored. Listing lists every subtest.
+	 */
 	case OPT_LIST_SUBTESTS:
-		list_subtests = true;
+		if (!subtest_filter)
+			list_subtests = true;
 		break;
 	case OPT_RUN_SUBTEST:
-		subtest_filter = optarg;
+		if (!list_subtests)
+			subtest_filter = optarg;
 		break;
 	case OPT_DESCRIBE:
 		/* Lists, with descriptions; the pattern selects subtests. */
@@ -350,24 +380,6 @@ static void parse_options(int argc, char **argv)
 	}
 }
 
-static void read_timeout(void)
-{
-	const char *env = getenv("IGT_SUBTEST_TIMEOUT");
-	unsigned long val;
-	char *end;
-
-	if (!env)
-		return;
-
-	errno = 0;
-	val = strtoul(env, &end, 10);
-	if (!isdigit((unsigned char)*env) || *end || errno || val > UINT_MAX) {
-		igt_warn("Ignoring invalid IGT_SUBTEST_TIMEOUT=%s\n", env);
-		return;
-	}
-	subtest_timeout = val;
-}
-
 static void print_version(void)
 {
 	struct utsname uts;
@@ -382,11 +394,11 @@ static void print_version(void)
 
 void __igt_main_init(int argc, char **argv)
 {
-	/* Complete lines get out even if a signal handler _exit()s. */
+	/* Complete lines get out even if the process dies of a signal. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	main_thread = true;
 	parse_options(argc, argv);
-	read_timeout();
 	install_signal_handlers();
 	print_version();
 }
@@ -485,8 +497,8 @@ bool __igt_run_subtest(const char *name, const char *file, int line)
 	igt_info("Starting subtest: %s\n", name);
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &subtest_start);
+	atomic_store(&thread_failed, false);
 	in_subtest = 1;
-	alarm(subtest_timeout);
 	/* A failure reports errno: not one left by an earlier subtest. */
 	errno = 0;
 	return true;
@@ -537,6 +549,15 @@ void igt_describe_f(const char *fmt, ...)
 
 void igt_success(void)
 {
+	if (!main_thread)
+		internal_error("igt_success() outside the main thread");
+
+	/* As upstream: a thread's failure is noticed when the subtest ends. */
+	if (atomic_exchange(&thread_failed, false)) {
+		igt_critical("Failure in a thread!\n");
+		igt_fail(IGT_EXIT_FAILURE);
+	}
+
 	succeeded_one = true;
 	if (in_subtest)
 		exit_subtest("SUCCESS");
@@ -547,9 +568,11 @@ void igt_fail(int exitcode)
 	if (exitcode == IGT_EXIT_SUCCESS)
 		internal_error("igt_fail() with a success exit code");
 
-	if (!failed_one)
-		igt_exitcode = exitcode;
-	failed_one = true;
+	/* Reported, by igt_success(), when the subtest ends. */
+	if (!main_thread)
+		fail_thread();
+
+	record_failure(exitcode);
 
 	/* Quietly: the parent's igt_waitchildren() reports it. */
 	if (test_child)
@@ -570,9 +593,11 @@ void igt_skip(const char *fmt, ...)
 {
 	va_list args;
 
-	skipped_one = true;
+	if (!main_thread)
+		internal_error("skipping is only allowed in the main thread");
 	if (test_child)
 		internal_error("skipping is not allowed in igt_fork() children");
+	skipped_one = true;
 
 	if (!list_subtests) {
 		va_start(args, fmt);

@@ -32,7 +32,6 @@
 /* Exit codes, as understood by igt_runner and piglit. */
 #define IGT_EXIT_SUCCESS	0
 #define IGT_EXIT_SKIP		77
-#define IGT_EXIT_TIMEOUT	78
 #define IGT_EXIT_INVALID	79
 #define IGT_EXIT_FAILURE	98
 #define IGT_EXIT_ABORT		112
@@ -204,7 +203,12 @@ void igt_vlog(const char *domain, enum igt_log_level level,
 		igt_debug("Test requirement passed: !(%s)\n", #expr); \
 } while (0)
 
-/* Assertions: fail the subtest (or, in a fixture, the rest) if false. */
+/*
+ * Assertions: fail the subtest (or, in a fixture, the rest) if false. In
+ * a thread other than the main one, a failed assertion ends the thread
+ * (pthread_exit()) and the subtest FAILs when it ends; requirements and
+ * skips are for the main thread only.
+ */
 #define igt_assert(expr) do { \
 	if (!(expr)) \
 		__igt_fail_assert(IGT_LOG_DOMAIN, __FILE__, __LINE__, \

@@ -24,10 +24,10 @@ SPLAT = re.compile(
     r"UBSAN:|KASAN:|kmemleak: \d+ new suspected|Call Trace:"
 )
 RESULT_RE = re.compile(r"^@@RESULT (\S+) (\S+) (pass|fail|skip)\s?(.*)$")
-IGT_SUBTEST = re.compile(r"^Subtest (\S+): (SUCCESS|FAIL|SKIP|CRASH|TIMEOUT)")
+IGT_SUBTEST = re.compile(r"^Subtest (\S+): (SUCCESS|FAIL|SKIP|CRASH)")
 IGT_START = re.compile(r"^Starting subtest: (\S+)")
 TAP_RESULT = re.compile(r"^(\s*)(not ok|ok) \d+ (.*?)(?:\s+#\s*(SKIP|TODO)\b.*)?$")
-IGT_EXIT = {0: "all subtests passed", 77: "all skipped", 98: "failure"}
+IGT_EXIT = {0: "all subtests passed", 77: "all skipped"}
 
 
 class Run:
@@ -143,8 +143,15 @@ def judge_igt(run, bid, lines, rc):
     if not started:
         run.add("igt", binary, "fail", f"no subtest ran (exit {rc})")
         return
-    expect = 98 if statuses - {"SUCCESS", "SKIP"} else \
-        (77 if statuses == {"SKIP"} else 0)
+    if statuses - {"SUCCESS", "SKIP"} or len(seen) < len(started):
+        # The first failure gives the code: 98 for a failure, 128 + the
+        # signal for a crash (or a child's death by a signal), and the
+        # shell's 128 + signal when SIGABRT or the runner killed it.
+        if rc in IGT_EXIT:
+            run.add("igt", binary, "fail",
+                    f"exit status {rc} ({IGT_EXIT[rc]}), expected a failure")
+        return
+    expect = 77 if statuses == {"SKIP"} else 0
     if rc != expect:
         run.add("igt", binary, "fail",
                 f"exit status {rc}, expected {expect} ({IGT_EXIT[expect]})")

@@ -3,11 +3,13 @@
  * Copyright © 2026 The drm_svm authors
  *
  * Subtests with known verdicts, for run.sh to check the harness with.
- * The ones that end the whole run (crash, timeout) or fail a fixture
- * skip unless their environment variable is set.
+ * The ones that crash, end the whole run (abort), never end (hang) or
+ * fail a fixture skip unless their environment variable is set.
  */
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -108,15 +110,66 @@ static void test_children(bool fail_one)
 	igt_waitchildren();
 }
 
+static void *thread_assert(void *arg)
+{
+	volatile int *value = arg;
+
+	igt_assert_f(*value == 2, "thread saw %d\n", *value);
+	/* Not reached: the thread ends in the failed assertion. */
+	*value = 3;
+	return arg;
+}
+
+static void *thread_crash(void *arg)
+{
+	(void)arg;
+	*(volatile int *)NULL = 0;
+	return arg;
+}
+
+/* The main thread goes on after the thread's failure, then FAILs. */
+static void test_thread(void *(*fn)(void *))
+{
+	volatile int value = 1;
+	pthread_t thread;
+	void *ret;
+
+	igt_assert_eq(pthread_create(&thread, NULL, fn, (void *)&value), 0);
+	igt_assert_eq(pthread_join(thread, &ret), 0);
+	igt_info("main thread: joined, thread returned %s, value %d\n",
+		 ret ? "its argument" : "nothing", value);
+}
+
 static void test_crash(void)
 {
 	igt_require_f(getenv("SELFTEST_CRASH"), "set SELFTEST_CRASH=1\n");
 	*(volatile int *)NULL = 0;
 }
 
-static void test_timeout(void)
+static void test_abort(void)
 {
-	igt_require_f(getenv("SELFTEST_TIMEOUT"), "set SELFTEST_TIMEOUT=1\n");
+	igt_require_f(getenv("SELFTEST_ABORT"), "set SELFTEST_ABORT=1\n");
+	abort();
+}
+
+/*
+ * Never ends, nor does its child: for the runner's timeout to catch. The
+ * child writes its pid to the file SELFTEST_HANG names.
+ */
+static void test_hang(void)
+{
+	const char *pidfile = getenv("SELFTEST_HANG");
+
+	igt_require_f(pidfile, "set SELFTEST_HANG=<pid file>\n");
+	igt_fork(child, 1) {
+		FILE *f = fopen(pidfile, "w");
+
+		igt_assert(f);
+		fprintf(f, "%d\n", getpid());
+		fclose(f);
+		for (;;)
+			pause();
+	}
 	for (;;)
 		pause();
 }
@@ -155,11 +208,22 @@ igt_main
 	igt_subtest("fail-child")
 		test_children(true);
 
+	igt_subtest("fail-thread")
+		test_thread(thread_assert);
+
 	igt_subtest("crash")
 		test_crash();
 
-	igt_subtest("timeout")
-		test_timeout();
+	igt_subtest("crash-thread") {
+		igt_require_f(getenv("SELFTEST_CRASH"), "set SELFTEST_CRASH=1\n");
+		test_thread(thread_crash);
+	}
+
+	igt_subtest("abort")
+		test_abort();
+
+	igt_subtest("hang")
+		test_hang();
 
 	igt_subtest_group {
 		igt_fixture

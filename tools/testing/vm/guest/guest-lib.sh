@@ -39,6 +39,46 @@ logrun() {
 	return $rc
 }
 
+# How long one IGT program may run, in seconds, unless its suite says
+# otherwise. The harness has no timeout of its own (nor has upstream IGT's):
+# as igt_runner does, the runner bounds each test program.
+IGT_TIMEOUT=600
+TIMEOUT_FLAG=/tmp/svm-timeout
+
+# igt_run SECS ID CMD...: logrun, with CMD in a session of its own and
+# bounded: after SECS seconds it and every process it started get SIGTERM,
+# SIGKILL 10 s later, its block ends with the status that killed it and a
+# "@@RESULT igt <name> fail timeout after SECS s" line follows; the plan
+# goes on. The VM watchdog remains the last resort.
+igt_run() {
+	local secs=$1 id=$2 pid watcher rc
+	shift 2
+	say "start $id (timeout ${secs} s)"
+	echo "@@BEGIN $id" >&3
+	rm -f $TIMEOUT_FLAG
+	# Not a process group leader, so setsid(1) execs CMD: its pid is $!.
+	setsid "$@" >&3 2>&1 < /dev/null &
+	pid=$!
+	# shellcheck disable=SC2016 # expanded by the watcher's shell
+	setsid sh -c 'sleep "$1" && : > "$2" && kill -TERM -"$3" &&
+		sleep 10 && kill -KILL -"$3"' igt-timeout "$secs" \
+		$TIMEOUT_FLAG "$pid" > /dev/null 2>&1 < /dev/null &
+	watcher=$!
+	wait "$pid"
+	rc=$?
+	kill -KILL -"$watcher" 2>/dev/null
+	wait "$watcher" 2> /dev/null
+	echo "@@END $id $rc" >&3
+	if [ -e $TIMEOUT_FLAG ]; then
+		# What ignored SIGTERM, and what the program left behind.
+		kill -KILL -"$pid" 2>/dev/null
+		result igt "${id#*:}" fail "timeout after $secs s, killed"
+		say "timeout $id after $secs s"
+	fi
+	say "end $id rc=$rc"
+	return $rc
+}
+
 guest_start() {
 	exec 3> /dev/ttyS1
 	# Objects allocated during boot are not ours to report.
@@ -248,7 +288,7 @@ test_modload() {
 	# Work that outlives a closed render node holds the module until
 	# it ends; then the module goes.
 	if modprobe vsvm; then
-		logrun igt:vsvm_unload "$IGT_DIR/vsvm_unload"
+		igt_run $IGT_TIMEOUT igt:vsvm_unload "$IGT_DIR/vsvm_unload"
 		rmmod vsvm drm_svm ||
 			result modload unload-after-job fail "rmmod failed"
 	else
@@ -365,7 +405,8 @@ test_igt() {
 		*" ${t##*/} "*) continue ;;
 		esac
 		igt_selected "${t##*/}" || continue
-		logrun "igt:${t##*/}" env VSVM_EXPECT_VRAM_MODE=private "$t"
+		igt_run $IGT_TIMEOUT "igt:${t##*/}" \
+			env VSVM_EXPECT_VRAM_MODE=private "$t"
 	done
 	# The svm_usm.h example program checks its own results.
 	igt_selected svm_usm_example &&
@@ -392,8 +433,8 @@ test_igt() {
 			result igt "$t@coherent" fail "$t not installed"
 			continue
 		fi
-		logrun "igt:$t@coherent" env VSVM_EXPECT_VRAM_MODE=coherent \
-			"$IGT_DIR/$t"
+		igt_run $IGT_TIMEOUT "igt:$t@coherent" \
+			env VSVM_EXPECT_VRAM_MODE=coherent "$IGT_DIR/$t"
 	done
 	check_dma @coherent
 	rmmod vsvm drm_svm ||
@@ -418,7 +459,7 @@ test_igt_multi_run() {
 			result igt "$t$suffix" fail "$t not installed"
 			continue
 		fi
-		logrun "igt:$t$suffix" "$IGT_DIR/$t"
+		igt_run $IGT_TIMEOUT "igt:$t$suffix" "$IGT_DIR/$t"
 	done
 	check_dma "-multi$suffix"
 	rmmod vsvm drm_svm ||
@@ -468,8 +509,11 @@ test_stress_run() {
 		result igt "load-stress$suffix" fail "modprobe vsvm $IGT_MULTI_ARGS $* failed"
 		return
 	fi
+	# Each stress run takes its time, then up to 150 s for the last
+	# operations (the test's GRACE_S and OP_LIMIT_S); twice that and more.
 	# shellcheck disable=SC2086
-	logrun "igt:$IGT_STRESS_TEST$suffix" env VSVM_STRESS_SECONDS="${secs:-60}" \
+	igt_run $((${secs:-60} + 600)) "igt:$IGT_STRESS_TEST$suffix" \
+		env VSVM_STRESS_SECONDS="${secs:-60}" \
 		${seed:+VSVM_STRESS_SEED=$seed} "$IGT_DIR/$IGT_STRESS_TEST" \
 		--run-subtest "${subtests:-$IGT_STRESS_SUBTESTS}"
 	check_dma "-stress$suffix"
@@ -494,7 +538,8 @@ test_stress() {
 # reproducers of kernel bugs the test kernel fixes (FUZZ_FAILSLAB=1,
 # FUZZ_REPRO=0). The
 # fuzzer's watchdog fails a worker that stops making calls for 30 s; the
-# subtest timeout bounds the rest.
+# runner's timeout, the time cap and 400 s more (the "ioctls" subtest once
+# had 400 s in all with the default cap of 200 s), bounds the rest.
 test_fuzz() {
 	local seed calls seconds failslab repro
 
@@ -508,7 +553,8 @@ test_fuzz() {
 		result fuzz load fail "modprobe vsvm $IGT_MULTI_ARGS vram_mb=16 failed"
 		return
 	fi
-	logrun igt:vsvm_fuzz env IGT_SUBTEST_TIMEOUT=400 \
+	# shellcheck disable=SC2086
+	igt_run $((${seconds:-200} + 400)) igt:vsvm_fuzz env \
 		${seed:+VSVM_FUZZ_SEED=$seed} ${calls:+VSVM_FUZZ_CALLS=$calls} \
 		${seconds:+VSVM_FUZZ_SECONDS=$seconds} \
 		${failslab:+VSVM_FUZZ_FAILSLAB=$failslab} \
