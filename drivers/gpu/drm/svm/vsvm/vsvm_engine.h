@@ -139,7 +139,7 @@ struct vsvm_resume {
 struct vsvm_cmd {
 	/** @pc: GPU address of the opcode word */
 	u64 pc;
-	/** @w: The command's words; @w[0] is the opcode */
+	/** @w: The command's words, the opcode first */
 	u64 w[VSVM_CMD_MAX_WORDS];
 	/** @nwords: Number of words, opcode included */
 	unsigned int nwords;
