@@ -119,12 +119,13 @@ fi
 [ "$status" = 0 ] || { tail -n 40 "$log"; die "make htmldocs failed"; }
 html=$obj/Documentation/output/gpu/drm-svm.html
 [ -s "$html" ] || die "no $html"
-# The page's text, less code blocks and signatures.
+# The page's text, less code blocks, literals and signatures.
 stray=$(python3 - "$html" <<'EOF'
 import html, re, sys
 page = open(sys.argv[1], encoding="utf-8").read()
 page = re.sub(r"<pre.*?</pre>", "", page, flags=re.S)
 page = re.sub(r'<dt class="sig.*?</dt>', "", page, flags=re.S)
+page = re.sub(r"<code.*?</code>", "", page, flags=re.S)
 text = html.unescape(re.sub(r"<[^>]+>", "", page))
 for line in text.splitlines():
     if "**" in line or "`" in line:
