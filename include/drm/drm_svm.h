@@ -101,7 +101,7 @@ enum drm_svm_inval_reason {
 /**
  * struct drm_svm_ops - What a driver provides to the SVM core
  *
- * Locks named here are described in the DOC: Locking chapter: the
+ * Locks named here are described in :ref:`drm_svm_locking`: the
  * mirror's lock (&drm_svm_mirror.lock) and the notifier lock, the per-mm
  * rw_semaphore shared by every mirror of a process.
  */

@@ -56,9 +56,10 @@ struct drm_svm_devmem_ops {
 		     unsigned long npages, void *priv);
 
 	/**
-	 * @copy: Copy @npages pages with the device's copy engine, each
-	 * @src[i] to @dst[i], and return when the data is there (required).
-	 * A NULL @src[i] means zero-fill @dst[i]; a NULL @dst[i] means skip.
+	 * @copy: Copy @npages pages with the device's copy engine, entry i
+	 * of @src to entry i of @dst, and return when the data is there
+	 * (required). A NULL entry of @src means zero-fill the page of @dst
+	 * at the same index; a NULL entry of @dst means skip that index.
 	 * @dir says which side is device memory (of this @dm). With
 	 * %DRM_SVM_COPY_TO_DEVICE, a source page may also be a page of
 	 * another device that drm_svm_can_access() lets this device reach:

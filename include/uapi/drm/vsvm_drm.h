@@ -127,28 +127,88 @@ extern "C" {
 #define DRM_VSVM_ATTR_QUERY		0x0a
 #define DRM_VSVM_WAIT_USER_FENCE	0x0b
 
+/**
+ * DRM_IOCTL_VSVM_DEVICE_QUERY - Describe the device
+ *
+ * Takes &struct drm_vsvm_device_query.
+ */
 #define DRM_IOCTL_VSVM_DEVICE_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_DEVICE_QUERY, \
 						 struct drm_vsvm_device_query)
+/**
+ * DRM_IOCTL_VSVM_VM_CREATE - Create a VM that mirrors the caller
+ *
+ * Takes &struct drm_svm_vm_create.
+ */
 #define DRM_IOCTL_VSVM_VM_CREATE	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_CREATE, \
 						 struct drm_svm_vm_create)
+/**
+ * DRM_IOCTL_VSVM_VM_DESTROY - Destroy a VM
+ *
+ * Takes &struct drm_svm_vm_destroy.
+ */
 #define DRM_IOCTL_VSVM_VM_DESTROY	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_DESTROY, \
 						struct drm_svm_vm_destroy)
+/**
+ * DRM_IOCTL_VSVM_VM_BIND - Bind CPU ranges into a VM, or unbind them
+ *
+ * Takes &struct drm_svm_vm_bind.
+ */
 #define DRM_IOCTL_VSVM_VM_BIND		DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_BIND, \
 						struct drm_svm_vm_bind)
+/**
+ * DRM_IOCTL_VSVM_EXEC - Queue a batch of commands on the device's engine
+ *
+ * Takes &struct drm_vsvm_exec.
+ */
 #define DRM_IOCTL_VSVM_EXEC		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, \
 						 struct drm_vsvm_exec)
+/**
+ * DRM_IOCTL_VSVM_JOB_QUERY - A job's status, faults, modelled time and error
+ *
+ * Takes &struct drm_vsvm_job_query.
+ */
 #define DRM_IOCTL_VSVM_JOB_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_JOB_QUERY, \
 						 struct drm_vsvm_job_query)
+/**
+ * DRM_IOCTL_VSVM_PREFETCH - Move a bound range and map it
+ *
+ * Takes &struct drm_svm_prefetch.
+ */
 #define DRM_IOCTL_VSVM_PREFETCH		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_PREFETCH, \
 						 struct drm_svm_prefetch)
+/**
+ * DRM_IOCTL_VSVM_RESIDENCY - Where each page of a range is, and who maps it
+ *
+ * Takes &struct drm_svm_residency.
+ */
 #define DRM_IOCTL_VSVM_RESIDENCY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_RESIDENCY, \
 						 struct drm_svm_residency)
+/**
+ * DRM_IOCTL_VSVM_TOPOLOGY - The devices, their isolation groups and links
+ *
+ * Takes &struct drm_svm_topology.
+ */
 #define DRM_IOCTL_VSVM_TOPOLOGY		DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_TOPOLOGY, \
 						 struct drm_svm_topology)
+/**
+ * DRM_IOCTL_VSVM_MADVISE - Set the memory attributes of a CPU range
+ *
+ * Takes &struct drm_svm_madvise.
+ */
 #define DRM_IOCTL_VSVM_MADVISE		DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_MADVISE, \
 						struct drm_svm_madvise)
+/**
+ * DRM_IOCTL_VSVM_ATTR_QUERY - Read the memory attributes of a CPU range
+ *
+ * Takes &struct drm_svm_attr_query.
+ */
 #define DRM_IOCTL_VSVM_ATTR_QUERY	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_ATTR_QUERY, \
 						 struct drm_svm_attr_query)
+/**
+ * DRM_IOCTL_VSVM_WAIT_USER_FENCE - Wait for a user fence
+ *
+ * Takes &struct drm_svm_wait_user_fence.
+ */
 #define DRM_IOCTL_VSVM_WAIT_USER_FENCE	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_WAIT_USER_FENCE, \
 						 struct drm_svm_wait_user_fence)
 

@@ -15,7 +15,7 @@ pkgs=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev dwarves
 	python3 cpio busybox-static qemu-system-x86 libdrm-dev
 	linux-source-6.12 ccache rsync xz-utils sparse coccinelle patch ocaml
-	pkgconf
+	pkgconf python3-sphinx python3-yaml
 )
 
 # Commands the build and the harness run, and the package of the list
@@ -31,6 +31,15 @@ cmds=(
 	# spatch compiles the OCaml scripts of some semantic patches
 	# (coccicheck); the coccinelle package does not depend on a compiler.
 	ocamlopt:ocaml
+	# docs.sh renders Documentation/gpu as the kernel's "make htmldocs"
+	# does (scripts/sphinx-pre-install names what that needs).
+	sphinx-build:python3-sphinx
+)
+
+# Python modules the harness imports, and their packages: htmldocs
+# renders the kernel's netlink specs, which are YAML, in every build.
+pymods=(
+	yaml:python3-yaml
 )
 
 installed() {
@@ -57,6 +66,20 @@ check_commands() {
 		[ "$strict" = 1 ] || continue
 		if ! installed "$pkg"; then
 			echo "deps.sh: '$cmd' is $path, but package $pkg is not installed: the list would not bring it" >&2
+			bad=1
+		fi
+	done
+	for entry in "${pymods[@]}"; do
+		cmd=${entry%%:*}
+		pkg=${entry#*:}
+		if [[ " ${pkgs[*]} " != *" $pkg "* ]]; then
+			echo "deps.sh: Python module '$cmd' maps to '$pkg', which is not in the package list" >&2
+			bad=1
+		elif ! python3 -c "import $cmd" 2>/dev/null; then
+			echo "deps.sh: Python module '$cmd' is not installed; it comes with package $pkg" >&2
+			bad=1
+		elif [ "$strict" = 1 ] && ! installed "$pkg"; then
+			echo "deps.sh: Python module '$cmd' is there, but package $pkg is not installed: the list would not bring it" >&2
 			bad=1
 		fi
 	done

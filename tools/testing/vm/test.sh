@@ -109,6 +109,7 @@ if selected host; then
 	check intree-build "$here/kernel.sh" intree
 	check static-analysis "$here/kernel.sh" analyze
 	check kernel-doc kernel_doc
+	check docs "$here/docs.sh" --out "$repo/build/docs"
 	check checkpatch checkpatch
 	check igt-harness make -C "$repo/tests/igt" O="$repo/build/igt" check
 	check libdrm-svm-install lib_install

@@ -1043,7 +1043,7 @@ static void drm_svm_fault_lock(struct drm_svm_mirror *mirror)
  * @count: number of entries in @faults
  *
  * Services each chunk once, however many of the faults fall in it. May
- * sleep; the caller holds no SVM lock. See the GPU page faults chapter.
+ * sleep; the caller holds no SVM lock. See :ref:`drm_svm_gpu_faults`.
  *
  * Returns: the number of faults that could not be serviced (their @error
  * says why), 0 when the device may replay every access.

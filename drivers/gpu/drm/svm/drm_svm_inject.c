@@ -13,7 +13,7 @@
  *
  * The core's failure sites use the kernel's fault-injection framework
  * (Documentation/fault-injection/fault-injection.rst), with one
- * &struct fault_attr each. With ``CONFIG_FAULT_INJECTION_DEBUG_FS``, each
+ * ``struct fault_attr`` each. With ``CONFIG_FAULT_INJECTION_DEBUG_FS``, each
  * is a directory under ``/sys/kernel/debug/drm_svm/`` with the usual
  * ``probability``, ``interval``, ``times``, ``space``, ``verbose`` and
  * ``task-filter`` files (``probability`` 100 and ``times`` N: the next N

@@ -15,7 +15,7 @@
  * DOC: Topology
  *
  * Every device of the core shares one peer domain: the device memory of
- * all of them is ZONE_DEVICE memory with the same &dev_pagemap owner, so
+ * all of them is ZONE_DEVICE memory with the same ``dev_pagemap`` owner, so
  * hmm_range_fault() and migrate_vma_setup() hand the core the pages of
  * every device as they are, and the core decides what to do with each:
  * map it in place, map it over a link, move it directly to another

@@ -19,7 +19,7 @@
  * DOC: Commands
  *
  * Decoding and execution of the commands of a batch, for the engine (see
- * the Engine chapter). Accesses go page by page, in runs of up to
+ * :ref:`drm_svm_vsvm_engine`). Accesses go page by page, in runs of up to
  * VSVM_ACCESS_RUN pages per hold of the VM's pt_lock (for read) and the
  * TLB lock, each access made with a translation taken in that run. A
  * missing translation is recorded as a fault and makes the command return

@@ -33,7 +33,7 @@
  * Each device embeds a &struct drm_svm_device and one engine; each open
  * file a &struct drm_svm_file with its VM handles, and the records of its
  * jobs. The VM ioctls are the core's; EXEC and JOB_QUERY are the
- * driver's (see the Jobs and Engine chapters).
+ * driver's (see :ref:`drm_svm_vsvm_jobs` and :ref:`drm_svm_vsvm_engine`).
  *
  * The devices are bound to the ``vsvm`` platform driver, so that they can
  * be unbound and bound again through its sysfs files
@@ -45,7 +45,8 @@
  *    fails with -ENODEV, the render node is gone, and the driver's
  *    ioctls still running (each between drm_dev_enter() and
  *    drm_dev_exit()) have returned;
- *  - the jobs end with -ENODEV at their next round (see Engine);
+ *  - the jobs end with -ENODEV at their next round (see
+ *    :ref:`drm_svm_vsvm_engine`);
  *  - every VM of every open file is emptied (drm_svm_file_unplug()):
  *    bindings, device mappings and DMA mappings go;
  *  - the VRAM is drained (drm_svm_devmem_drain()): every page in it moves

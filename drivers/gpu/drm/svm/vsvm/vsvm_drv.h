@@ -36,7 +36,7 @@ struct platform_device;
 #define VSVM_INVAL_REASONS	(DRM_SVM_INVAL_POLICY + 1)
 
 /**
- * struct vsvm_vram - Emulated device memory (see DOC: VRAM)
+ * struct vsvm_vram - Emulated device memory (see :ref:`drm_svm_vsvm_vram`)
  */
 struct vsvm_vram {
 	/** @dm: The memory as the SVM core knows it */
@@ -79,7 +79,7 @@ struct vsvm_device {
 	struct vsvm_engine engine;
 	/**
 	 * @stale_tlb_hits: TLB hits the page table no longer backed (see
-	 * DOC: Page table and TLB); anything but zero is a bug
+	 * :ref:`drm_svm_vsvm_pt`); anything but zero is a bug
 	 */
 	atomic64_t stale_tlb_hits;
 	/** @invalidations: Invalidations of the device's VMs, by reason */
@@ -118,7 +118,8 @@ struct vsvm_vm {
 	/**
 	 * @tlb_flush_done: ktime_get_ns() at which the last TLB flush that
 	 * an invalidation started completes, 0 when none is pending (see
-	 * DOC: VMs). Protected by the core's notifier lock, held for write.
+	 * :ref:`drm_svm_vsvm_vms`). Protected by the core's notifier lock,
+	 * held for write.
 	 */
 	u64 tlb_flush_done;
 };

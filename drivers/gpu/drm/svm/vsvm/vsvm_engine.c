@@ -46,8 +46,8 @@ MODULE_PARM_DESC(fault_batch,
  * drops the references.
  *
  * Every memory access of a command, the batch itself included, goes
- * through the engine's TLB and the VM's page table (see the Page table
- * and TLB chapter); the engine never looks at CPU page tables.
+ * through the engine's TLB and the VM's page table (see
+ * :ref:`drm_svm_vsvm_pt`); the engine never looks at CPU page tables.
  *
  * **Commands, faults and replay.** A command runs in rounds. Each round:
  *

@@ -88,7 +88,7 @@ struct vsvm_job {
 /**
  * struct vsvm_engine - The execution engine of a device
  *
- * See DOC: Engine.
+ * See :ref:`drm_svm_vsvm_engine`.
  */
 struct vsvm_engine {
 	/** @vdev: Device of the engine */
@@ -121,7 +121,8 @@ struct vsvm_span {
  * struct vsvm_resume - How far a command got before a fault stopped it
  *
  * Kept across the rounds of one command, so that a replay does not redo
- * the page accesses that already completed (see DOC: Engine).
+ * the page accesses that already completed (see
+ * :ref:`drm_svm_vsvm_engine`).
  */
 struct vsvm_resume {
 	/** @done: Bytes of the command's main range already processed */
@@ -139,7 +140,7 @@ struct vsvm_resume {
 struct vsvm_cmd {
 	/** @pc: GPU address of the opcode word */
 	u64 pc;
-	/** @w: The command's words; @w[0] is the opcode */
+	/** @w: The command's words, the opcode first */
 	u64 w[VSVM_CMD_MAX_WORDS];
 	/** @nwords: Number of words, opcode included */
 	unsigned int nwords;
@@ -177,7 +178,7 @@ struct vsvm_run {
 	struct drm_svm_fault_info info;
 	/**
 	 * @device_time_ps: Modelled device time of the page accesses so far
-	 * (see DOC: Modelled device time)
+	 * (see :ref:`drm_svm_vsvm_cost`)
 	 */
 	u64 device_time_ps;
 	/** @copies: Modelled time of the copies made for the job's faults */
@@ -186,7 +187,7 @@ struct vsvm_run {
 	unsigned int busy_rounds;
 	/**
 	 * @no_faults: The VM takes no faults: a missing translation fails
-	 * the job (see DOC: Engine)
+	 * the job (see :ref:`drm_svm_vsvm_engine`)
 	 */
 	bool no_faults;
 };

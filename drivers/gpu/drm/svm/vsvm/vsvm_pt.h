@@ -33,7 +33,7 @@ enum vsvm_loc {
  * struct vsvm_xlate - A translation of one GPU page, as the engine uses it
  */
 struct vsvm_xlate {
-	/** @addr: Bus address of the GPU page (see DOC: Bus addresses) */
+	/** @addr: Bus address of the GPU page (see :ref:`drm_svm_vsvm_bus`) */
 	u64 addr;
 	/** @pfn: Page frame the bus address reaches */
 	unsigned long pfn;

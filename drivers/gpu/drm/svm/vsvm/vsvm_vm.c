@@ -22,7 +22,7 @@
  * A vsvm VM (&struct vsvm_vm) is a &struct drm_svm_mirror with a software
  * page table. The SVM core owns everything about the mirror: handles,
  * bindings, the mmu notifier and fault servicing. The driver only provides
- * the page table operations of &vsvm_svm_ops, and its engine reports GPU
+ * the page table operations of ``vsvm_svm_ops``, and its engine reports GPU
  * page faults with drm_svm_mirror_fault(). The VM ioctls are the core's,
  * wrapped for the driver's ioctl table.
  *
@@ -33,8 +33,9 @@
  * (the default), the invalidation only starts it and
  * &drm_svm_ops.invalidate_wait polls the clock until it is done, as a
  * driver polls its device, so that the core overlaps the flushes of all
- * devices (see DOC: Invalidation); without it, the invalidation polls for
- * the whole flush itself, as a driver with no such callback does. A poll
+ * devices (see :ref:`drm_svm_invalidation`); without it, the
+ * invalidation polls for the whole flush itself, as a driver with no
+ * such callback does. A poll
  * (that lets other tasks run), not a sleep, so that the modelled time
  * holds to the microsecond on a kernel without high-resolution timers,
  * such as the test kernel, where a sleep lasts until a tick. Only the

@@ -35,7 +35,7 @@
  * 64 KiB or 4 KiB). The copy engine copies and zero-fills whole pages.
  *
  * For tests, each device has three fault-injection sites of the kernel's
- * framework (&struct fault_attr; the directories under
+ * framework (``struct fault_attr``; the directories under
  * ``vsvm/vsvm<index>/`` have its usual files, ``probability`` 100 and
  * ``times`` N making the next N operations fail): ``fail_vram_alloc``
  * (allocations fail with -ENOSPC, as when the memory is full),
