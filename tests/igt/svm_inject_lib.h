@@ -25,7 +25,7 @@
 
 #define INJECT_DEBUGFS		"/sys/kernel/debug"
 #define INJECT_SVM_DIR		INJECT_DEBUGFS "/drm_svm"
-#define INJECT_VSVM_DIR		INJECT_DEBUGFS "/vsvm"
+#define INJECT_VSVM_DIR		INJECT_DEBUGFS "/dri"
 #define INJECT_FAILSLAB		INJECT_DEBUGFS "/failslab"
 #define INJECT_FAIL_PAGE_ALLOC	INJECT_DEBUGFS "/fail_page_alloc"
 

@@ -317,7 +317,7 @@ static void test_stats(void)
 	fill(&c);
 	igt_assert_eq(svm_stats(fd, &after), 0);
 	igt_assert_cmpu64(before.gpu_faults, <, >=, after.gpu_faults);
-	igt_assert_eq(svm_fdinfo_value(fd, "svm-gpu-faults", &value), 0);
+	igt_assert_eq(svm_fdinfo_value(fd, "vsvm-gpu-faults", &value), 0);
 	igt_assert_eq_u64(value, after.gpu_faults);
 	igt_assert_eq(svm_fdinfo_value(fd, "svm-no-such-key", &value),
 		      -ENODATA);

@@ -2992,7 +2992,7 @@ static void fz_inject(struct fz *f)
 	char path[96], val[16];
 	int fd, n;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vsvm/vsvm%u/%s",
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/vsvm%u/%s",
 		 (unsigned int)fz_below(f, f->num_files),
 		 fz_chance(f, 50) ? "fail_vram_alloc" : "fail_copy");
 	n = snprintf(val, sizeof(val), "%u\n", 1 + (unsigned int)fz_below(f, 8));

@@ -183,8 +183,8 @@ static void test_vram_scrub(const struct mig_dev *d, enum scrub_kind kind)
 /* fdinfo-own */
 
 static const char *const fdinfo_keys[] = {
-	"drm-total-vram", "drm-resident-vram", "svm-gpu-faults",
-	"svm-cpu-faults", "svm-to-vram", "svm-to-ram", "svm-evictions",
+	"drm-total-vram", "drm-resident-vram", "vsvm-gpu-faults",
+	"vsvm-cpu-faults", "vsvm-to-vram", "vsvm-to-ram", "vsvm-evictions",
 };
 
 /* The owner: pages in the device's memory until told to go. */

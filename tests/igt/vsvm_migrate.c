@@ -1277,16 +1277,16 @@ static void overcommit_worker(const struct mig_dev *d, uint64_t size,
 		svm_assert_mem_eq(buf + i * SZ_2M, expected, SZ_2M);
 	}
 
-	igt_info("pid %d: %" PRIu64 " MiB, fdinfo svm-evictions %" PRIu64
-		 ", svm-to-vram %" PRIu64 " KiB, svm-to-ram %" PRIu64
+	igt_info("pid %d: %" PRIu64 " MiB, fdinfo vsvm-evictions %" PRIu64
+		 ", vsvm-to-vram %" PRIu64 " KiB, vsvm-to-ram %" PRIu64
 		 " KiB\n", getpid(), size >> 20,
-		 svm_fdinfo(fd, "svm-evictions"),
-		 svm_fdinfo(fd, "svm-to-vram") >> 10,
-		 svm_fdinfo(fd, "svm-to-ram") >> 10);
-	igt_assert(svm_fdinfo(fd, "svm-to-vram") >= size);
+		 svm_fdinfo(fd, "vsvm-evictions"),
+		 svm_fdinfo(fd, "vsvm-to-vram") >> 10,
+		 svm_fdinfo(fd, "vsvm-to-ram") >> 10);
+	igt_assert(svm_fdinfo(fd, "vsvm-to-vram") >= size);
 	/* Alone on the device, every eviction was of our own pages. */
 	if (alone)
-		igt_assert(svm_fdinfo(fd, "svm-evictions") > 0);
+		igt_assert(svm_fdinfo(fd, "vsvm-evictions") > 0);
 
 	munmap(buf, size);
 	free(expected);
@@ -1347,8 +1347,8 @@ static void test_overcommit_one_command(void)
 		cmd_end(&c.b);
 		q = run_ok(&c, "one command over twice the VRAM");
 		igt_info("%" PRIu64 " MiB in single commands: %" PRIu64
-			 " faults, svm-evictions %" PRIu64 "\n", size >> 20,
-			 (uint64_t)q.faults, svm_fdinfo(fd, "svm-evictions"));
+			 " faults, vsvm-evictions %" PRIu64 "\n", size >> 20,
+			 (uint64_t)q.faults, svm_fdinfo(fd, "vsvm-evictions"));
 		igt_assert_eq_u64(*sum, expected);
 		svm_assert_pattern(buf, size, SEED_D);
 	}
@@ -1620,8 +1620,8 @@ static void test_isolation(void)
 /* stats */
 
 static const char * const fdinfo_keys[] = {
-	"drm-total-vram", "drm-resident-vram", "svm-gpu-faults",
-	"svm-cpu-faults", "svm-to-vram", "svm-to-ram", "svm-evictions",
+	"drm-total-vram", "drm-resident-vram", "vsvm-gpu-faults",
+	"vsvm-cpu-faults", "vsvm-to-vram", "vsvm-to-ram", "vsvm-evictions",
 };
 
 static void print_fdinfo(int fd)
@@ -1666,25 +1666,25 @@ static void stats_child(void)
 	igt_info("after the GPU faults:\n");
 	print_fdinfo(fd);
 
-	igt_assert(svm_fdinfo(fd, "svm-gpu-faults") > 0);
+	igt_assert(svm_fdinfo(fd, "vsvm-gpu-faults") > 0);
 	igt_assert_eq_u64(st1.gpu_faults - st0.gpu_faults,
-			  svm_fdinfo(fd, "svm-gpu-faults"));
-	igt_assert_eq_u64(svm_fdinfo(fd, "svm-to-vram"), BUF_SIZE);
-	igt_assert_eq_u64(svm_fdinfo(fd, "svm-to-ram"), 0);
+			  svm_fdinfo(fd, "vsvm-gpu-faults"));
+	igt_assert_eq_u64(svm_fdinfo(fd, "vsvm-to-vram"), BUF_SIZE);
+	igt_assert_eq_u64(svm_fdinfo(fd, "vsvm-to-ram"), 0);
 	igt_assert_eq_u64(svm_fdinfo(fd, "drm-resident-vram"), BUF_SIZE);
 	igt_assert(svm_fdinfo(fd, "drm-total-vram") >= BUF_SIZE);
 	igt_assert_eq_u64(st1.pages_to_vram - st0.pages_to_vram, n);
 	igt_assert_eq_u64(st1.vram_in_use - st0.vram_in_use, BUF_SIZE);
 
 	igt_assert_eq(__svm_proc_stats(getpid(), dev0.svm_id, &ps), 1);
-	igt_assert_eq_u64(ps.gpu_faults, svm_fdinfo(fd, "svm-gpu-faults"));
+	igt_assert_eq_u64(ps.gpu_faults, svm_fdinfo(fd, "vsvm-gpu-faults"));
 	igt_assert_eq_u64(ps.pages_to_vram, n);
 	igt_assert_eq_u64(ps.pages_to_ram, 0);
 	igt_assert_eq_u64(ps.vram_in_use, BUF_SIZE);
 
 	/* One chunk back: read by the CPU, or prefetched when coherent. */
 	svm_assert_pattern(buf, SZ_2M, SEED_A);
-	cpu_faults = svm_fdinfo(fd, "svm-cpu-faults");
+	cpu_faults = svm_fdinfo(fd, "vsvm-cpu-faults");
 	if (mig_coherent(&dev0)) {
 		igt_assert_eq_u64(cpu_faults, 0);
 		igt_assert_eq_u64(svm_fdinfo(fd, "drm-resident-vram"),
@@ -1699,10 +1699,10 @@ static void stats_child(void)
 	igt_info("after one chunk came back:\n");
 	print_fdinfo(fd);
 
-	igt_assert_eq_u64(svm_fdinfo(fd, "svm-to-ram"), SZ_2M);
-	igt_assert_eq_u64(svm_fdinfo(fd, "svm-to-vram"), BUF_SIZE);
+	igt_assert_eq_u64(svm_fdinfo(fd, "vsvm-to-ram"), SZ_2M);
+	igt_assert_eq_u64(svm_fdinfo(fd, "vsvm-to-vram"), BUF_SIZE);
 	igt_assert_eq_u64(svm_fdinfo(fd, "drm-resident-vram"), SZ_2M);
-	igt_assert_eq_u64(svm_fdinfo(fd, "svm-evictions"), 0);
+	igt_assert_eq_u64(svm_fdinfo(fd, "vsvm-evictions"), 0);
 	igt_assert_eq_u64(st2.cpu_faults - st1.cpu_faults, cpu_faults);
 	igt_assert_eq_u64(st2.pages_to_ram - st1.pages_to_ram, pages(SZ_2M));
 	igt_assert_eq_u64(st2.vram_in_use - st0.vram_in_use, SZ_2M);

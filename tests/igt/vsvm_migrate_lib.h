@@ -29,7 +29,7 @@
 #include "svm_inject_lib.h"
 
 #define SVM_DEBUGFS_DIR		"/sys/kernel/debug/drm_svm"
-#define VSVM_DEBUGFS_DIR	"/sys/kernel/debug/vsvm"
+#define VSVM_DEBUGFS_DIR	"/sys/kernel/debug/dri"
 
 /**
  * struct mig_dev - A vsvm device and its VRAM, as the device query says

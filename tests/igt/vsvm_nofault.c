@@ -13,7 +13,7 @@
  *		(checked with vsvm's per-reason invalidation counters), then
  *		checks that a GPU job reads what the CPU has now, that a GPU
  *		write is seen by the CPU, and that no job took a fault (job
- *		query, and the fd's svm-gpu-faults in fdinfo). An
+ *		query, and the fd's vsvm-gpu-faults in fdinfo). An
  *		access to memory the VM does not map fails the job with
  *		EFAULT.
  *
@@ -114,7 +114,7 @@
 
 IGT_TEST_DESCRIPTION("VMs without page faults: revalidation before each job");
 
-#define DEBUGFS_VSVM	"/sys/kernel/debug/vsvm"
+#define DEBUGFS_VSVM	"/sys/kernel/debug/dri"
 #define BUF_SIZE	(4ull << 20)
 /*
  * Populated and kept in system memory, as a userptr replacement: the CPU
@@ -193,10 +193,10 @@ static uint64_t fdinfo_gpu_faults(int fd)
 	f = fopen(path, "re");
 	igt_assert_f(f, "%s: %m\n", path);
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "svm-gpu-faults: %llu", &v) == 1)
+		if (sscanf(line, "vsvm-gpu-faults: %llu", &v) == 1)
 			break;
 	fclose(f);
-	igt_assert_f(v != ~0ull, "no svm-gpu-faults in %s\n", path);
+	igt_assert_f(v != ~0ull, "no vsvm-gpu-faults in %s\n", path);
 	return v;
 }
 

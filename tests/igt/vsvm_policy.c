@@ -32,7 +32,7 @@
  *		count on some device, and after one more round the block is
  *		PINNED at one of the two devices, with the other mapping
  *		every page over the link (mapped_remote); the fdinfo's moves
- *		between the two (svm-moves-<from>-<to>) match the counters.
+ *		between the two (vsvm-moves-<from>-<to>) match the counters.
  *		The CPU reads every word at the end.
  *
  * SUBTEST: pingpong-cpu-gpu
@@ -50,7 +50,7 @@
  *		or probe is counted, and it ends where placement puts it,
  *		in the VRAM of the device that ran last. This is what the
  *		policy saves. The fdinfo counts each move once, for its
- *		pair of devices (svm-moves-<from>-<to>).
+ *		pair of devices (vsvm-moves-<from>-<to>).
  *
  * SUBTEST: single-owner
  * Description: One device streams over 8 MiB (checksum and fill, several
@@ -108,7 +108,7 @@
  * Description: A child process pins a block and exits with its VMs open;
  *		another one pins a block and is killed in the middle of its
  *		ping-pong. While each lives, its fdinfo counts its blocks and
- *		their bytes (svm-policy-blocks, svm-policy-bytes) and the
+ *		their bytes (vsvm-policy-blocks, vsvm-policy-bytes) and the
  *		debugfs count of blocks includes them; after each is gone,
  *		the count is back where it was before.
  *
@@ -842,7 +842,7 @@ static uint64_t pp_rounds(struct pingpong *pp, int rounds,
 
 /*
  * The moves of the process between the devices of @pp, by fdinfo of the
- * first one (svm-moves-<from>-<to>), both ways.
+ * first one (vsvm-moves-<from>-<to>), both ways.
  */
 static uint64_t pp_fdinfo_moves(struct pingpong *pp)
 {
@@ -851,7 +851,7 @@ static uint64_t pp_fdinfo_moves(struct pingpong *pp)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		snprintf(key, sizeof(key), "svm-moves-%u-%u",
+		snprintf(key, sizeof(key), "vsvm-moves-%u-%u",
 			 pp->c[i].d->svm_id, pp->c[!i].d->svm_id);
 		if (!__svm_fdinfo(pp->c[0].fd, key, &v))
 			n += v;
@@ -1073,8 +1073,8 @@ static void single_owner(const void *data)
 		snprintf(what, sizeof(what), "block %u", i);
 		assert_untracked(&b[i], what);
 	}
-	igt_assert_eq_u64(svm_fdinfo(c.fd, "svm-policy-blocks"), 0);
-	igt_assert_eq_u64(svm_fdinfo(c.fd, "svm-policy-bytes"), 0);
+	igt_assert_eq_u64(svm_fdinfo(c.fd, "vsvm-policy-blocks"), 0);
+	igt_assert_eq_u64(svm_fdinfo(c.fd, "vsvm-policy-bytes"), 0);
 
 	ctx_fini(&c);
 	munmap(buf, STREAM_SIZE);
@@ -1401,8 +1401,8 @@ static void live_child(const struct pair_arg *p, int up, int down,
 	pp_job(&pp, 0);
 	pp_until_pinned(&pp);
 	m.pid = getpid();
-	m.blocks = svm_fdinfo(pp.c[0].fd, "svm-policy-blocks");
-	m.bytes = svm_fdinfo(pp.c[0].fd, "svm-policy-bytes");
+	m.blocks = svm_fdinfo(pp.c[0].fd, "vsvm-policy-blocks");
+	m.bytes = svm_fdinfo(pp.c[0].fd, "vsvm-policy-bytes");
 	igt_info("child %d: %" PRIu64 " blocks, %" PRIu64 " bytes, %" PRIu64
 		 " bytes a block\n", m.pid, m.blocks, m.bytes, block_bytes);
 	igt_assert(m.blocks >= 1);
@@ -1603,7 +1603,7 @@ static void munmap_forget(const void *data)
 	pp_init(&pp, p->a, p->b, false);
 	pp_job(&pp, 0);
 	pp_until_pinned(&pp);
-	igt_assert_lte(1, svm_fdinfo(pp.c[0].fd, "svm-policy-blocks"));
+	igt_assert_lte(1, svm_fdinfo(pp.c[0].fd, "vsvm-policy-blocks"));
 
 	igt_assert_eq(munmap(pp.buf, SZ_2M), 0);
 	again = mmap(pp.buf, SZ_2M, PROT_READ | PROT_WRITE,
@@ -1614,8 +1614,8 @@ static void munmap_forget(const void *data)
 	b = pp_block(&pp, NULL);
 	svm_block_print("after munmap", &b);
 	igt_assert_eq_u32(b.state, DRM_SVM_POLICY_UNTRACKED);
-	igt_assert_eq_u64(svm_fdinfo(pp.c[0].fd, "svm-policy-blocks"), 0);
-	igt_assert_eq_u64(svm_fdinfo(pp.c[0].fd, "svm-policy-bytes"), 0);
+	igt_assert_eq_u64(svm_fdinfo(pp.c[0].fd, "vsvm-policy-blocks"), 0);
+	igt_assert_eq_u64(svm_fdinfo(pp.c[0].fd, "vsvm-policy-bytes"), 0);
 	pp_fini(&pp);
 }
 

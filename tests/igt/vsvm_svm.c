@@ -2212,7 +2212,7 @@ static void test_fault_count(int fd)
 
 /* fault-batching */
 
-#define DEBUGFS_VSVM	"/sys/kernel/debug/vsvm"
+#define DEBUGFS_VSVM	"/sys/kernel/debug/dri"
 
 /* A number alone in a file. */
 static uint64_t read_u64(const char *path)

@@ -129,13 +129,13 @@
  *                        vs off (goal: ratio <= 1.02). The data is checked
  *                        afterwards.
  *  policy-metadata       bytes of policy state per tracked 2 MiB block:
- *                        svm-policy-bytes / svm-policy-blocks in the fdinfo
+ *                        vsvm-policy-bytes / vsvm-policy-blocks in the fdinfo
  *                        of a process (a child) right after a ping-pong of
  *                        32 rounds between the linked devices, policy on
  *                        (goal: <= 64); policy-metadata.debugfs, the size
  *                        of one block's state that debugfs reports
  *                        (drm_svm/policy/block_bytes); and
- *                        policy-metadata.streaming, the svm-policy-bytes
+ *                        policy-metadata.streaming, the vsvm-policy-bytes
  *                        of another child after the streaming workload
  *                        (goal: 0). No peer: one value each.
  *
@@ -322,7 +322,7 @@ static const struct fig fig_meta_debugfs = {
 };
 
 static const struct fig fig_meta_streaming = {
-	"streaming", "bytes", "svm-policy-bytes of a streaming process",
+	"streaming", "bytes", "vsvm-policy-bytes of a streaming process",
 	.kind = FIG_VALUE, .has_goal = 1, .goal = 0,
 };
 
@@ -1408,7 +1408,7 @@ static long long engine_reports(struct vsvm *dev)
 	long long v;
 
 	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/vsvm/vsvm%u/fault_reports", dev->index);
+		 "/sys/kernel/debug/dri/vsvm%u/fault_reports", dev->index);
 	v = read_number(path);
 	if (v < 0)
 		die("%s: not there", path);
@@ -1523,7 +1523,7 @@ static long long pt_bytes(struct vsvm *dev)
 	char path[96];
 	long long blocks, size;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/vsvm/vsvm%u/pt_blocks",
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/vsvm%u/pt_blocks",
 		 dev->index);
 	blocks = read_number(path);
 	size = read_number("/sys/kernel/slab/vsvm_pt_block/slab_size");
@@ -2489,8 +2489,8 @@ struct pp_run {
 	double wall_ms;		/* the timed rounds */
 	double dev_ms;		/* modelled device time of their jobs */
 	long long pins;		/* policy_pins grew by; -1 unknown */
-	long long blocks;	/* fdinfo svm-policy-blocks after the rounds */
-	long long bytes;	/* fdinfo svm-policy-bytes after the rounds */
+	long long blocks;	/* fdinfo vsvm-policy-blocks after the rounds */
+	long long bytes;	/* fdinfo vsvm-policy-bytes after the rounds */
 	long long tracked;	/* drm_svm/policy/blocks after the rounds */
 };
 
@@ -2605,7 +2605,7 @@ static void pingpong_run(enum metric_id m, int rep, int on, struct vsvm *a,
 	if (b)
 		vm_b = vm_create_size(b, buf, PP_SIZE, 0);
 	if (on)
-		at_start = fdinfo_value(a->fd, "svm-policy-blocks");
+		at_start = fdinfo_value(a->fd, "vsvm-policy-blocks");
 
 	pp_gpu_round(a, vm_a, w, 0, seed);
 	devstat_read(&s0);
@@ -2623,8 +2623,8 @@ static void pingpong_run(enum metric_id m, int rep, int on, struct vsvm *a,
 	out->bytes = -1;
 	out->tracked = -1;
 	if (fdinfo) {
-		out->blocks = fdinfo_value(a->fd, "svm-policy-blocks");
-		out->bytes = fdinfo_value(a->fd, "svm-policy-bytes");
+		out->blocks = fdinfo_value(a->fd, "vsvm-policy-blocks");
+		out->bytes = fdinfo_value(a->fd, "vsvm-policy-bytes");
 		out->tracked = read_number(POLICY_DEBUGFS "/blocks");
 	}
 	devstat_read(&s1);
@@ -2738,8 +2738,8 @@ static void run_pingpong(enum metric_id m, struct result *res)
 struct stream_run {
 	double wall_ms;
 	double mib;		/* migrated, either way */
-	long long blocks;	/* fdinfo svm-policy-blocks at the end */
-	long long bytes;	/* fdinfo svm-policy-bytes at the end */
+	long long blocks;	/* fdinfo vsvm-policy-blocks at the end */
+	long long bytes;	/* fdinfo vsvm-policy-bytes at the end */
 };
 
 /*
@@ -2802,8 +2802,8 @@ static void stream_run(enum metric_id m, int rep, int on, struct vsvm *dev,
 		    metrics[m].name, on ? "on" : "off", rep + 1, bad,
 		    STREAM_SIZE / sizeof(*words), first * sizeof(*words),
 		    words[first], pattern);
-	out->blocks = fdinfo_value(dev->fd, "svm-policy-blocks");
-	out->bytes = fdinfo_value(dev->fd, "svm-policy-bytes");
+	out->blocks = fdinfo_value(dev->fd, "vsvm-policy-blocks");
+	out->bytes = fdinfo_value(dev->fd, "vsvm-policy-bytes");
 	out->wall_ms = (double)(t1 - t0) / 1e6;
 	out->mib = devstat_moved_mib(&s0, &s1);
 	devstat_policy_str(&s0, &s1, counters, sizeof(counters));
@@ -2955,18 +2955,18 @@ static void run_policy_metadata(struct result *res)
 		block_bytes = read_number(POLICY_DEBUGFS "/block_bytes");
 		res->extra_ours[dbg][i] = block_bytes >= 0 ?
 					  (double)block_bytes : NAN;
-		printf("  %-26s rep %d: ping-pong process: svm-policy-blocks %lld svm-policy-bytes %lld (%lld pins; %lld blocks tracked in all); block_bytes %lld\n",
+		printf("  %-26s rep %d: ping-pong process: vsvm-policy-blocks %lld vsvm-policy-bytes %lld (%lld pins; %lld blocks tracked in all); block_bytes %lld\n",
 		       metrics[m].name, i + 1, blocks, bytes, out[2], out[3],
 		       block_bytes);
 		if (blocks <= 0)
 			printf("  %s: note: the ping-pong process had no tracked block (fdinfo %s)\n",
 			       metrics[m].name, blocks < 0 ?
-			       "has no svm-policy-blocks" : "says 0");
+			       "has no vsvm-policy-blocks" : "says 0");
 
 		/* A process that only streams on one device. */
 		run_child("streaming", meta_stream_child, out, 2);
 		res->extra_ours[str][i] = out[1] >= 0 ? (double)out[1] : NAN;
-		printf("  %-26s rep %d: streaming process: svm-policy-blocks %lld svm-policy-bytes %lld\n",
+		printf("  %-26s rep %d: streaming process: vsvm-policy-blocks %lld vsvm-policy-bytes %lld\n",
 		       metrics[m].name, i + 1, out[0], out[1]);
 	}
 

@@ -283,7 +283,8 @@ static void show_fdinfo(int dev)
 	while (fgets(line, sizeof(line), f)) {
 		if (strncmp(line, "drm-total-vram:", 15) &&
 		    strncmp(line, "drm-resident-vram:", 18) &&
-		    strncmp(line, "svm-", 4))
+		    strncmp(line, "drm-engine-", 11) &&
+		    strncmp(line, "vsvm-", 5))
 			continue;
 		val[0] = 0;
 		if (sscanf(line, "%47[^:]: %47[^\n]", key, val) >= 1)

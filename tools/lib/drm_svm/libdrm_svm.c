@@ -384,13 +384,13 @@ int svm_stats(int fd, struct svm_stats *stats)
 		const char *key;
 		size_t offset;
 	} keys[] = {
-		{ "svm-gpu-faults", offsetof(struct svm_stats, gpu_faults) },
-		{ "svm-cpu-faults", offsetof(struct svm_stats, cpu_faults) },
-		{ "svm-to-vram", offsetof(struct svm_stats, to_vram_kib) },
-		{ "svm-to-ram", offsetof(struct svm_stats, to_ram_kib) },
-		{ "svm-from-peer", offsetof(struct svm_stats, from_peer_kib) },
-		{ "svm-evictions", offsetof(struct svm_stats, evictions) },
-		{ "svm-bounces", offsetof(struct svm_stats, bounces) },
+		{ "vsvm-gpu-faults", offsetof(struct svm_stats, gpu_faults) },
+		{ "vsvm-cpu-faults", offsetof(struct svm_stats, cpu_faults) },
+		{ "vsvm-to-vram", offsetof(struct svm_stats, to_vram_kib) },
+		{ "vsvm-to-ram", offsetof(struct svm_stats, to_ram_kib) },
+		{ "vsvm-from-peer", offsetof(struct svm_stats, from_peer_kib) },
+		{ "vsvm-evictions", offsetof(struct svm_stats, evictions) },
+		{ "vsvm-bounces", offsetof(struct svm_stats, bounces) },
 		{ "drm-resident-vram",
 		  offsetof(struct svm_stats, resident_vram_kib) },
 	};

@@ -249,7 +249,7 @@ int svm_stats(int fd, struct svm_stats *stats);
 
 /**
  * svm_fdinfo_value() - One numeric key of @fd's fdinfo, such as
- * "svm-gpu-faults" or "drm-resident-vram" (in the unit it is printed in)
+ * "vsvm-gpu-faults" or "drm-resident-vram" (in the unit it is printed in)
  * @fd: the device
  * @key: the key, without the colon
  * @value: out

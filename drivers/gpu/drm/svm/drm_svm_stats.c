@@ -7,6 +7,7 @@
 #include <linux/seq_file.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 
@@ -41,7 +42,8 @@
  *    another one's move of their block); a request counts on the device
  *    that made it, a CPU fault's on the device whose memory it was.
  *    Reading ``vram_in_use`` first completes the frees already queued.
- *  - ``/sys/kernel/debug/drm_svm/processes``: a header, then one line per
+ *  - ``/sys/kernel/debug/drm_svm/processes`` (root only, as it names every
+ *    process; so is ``moves``): a header, then one line per
  *    process and device with activity: pid, device id, the first five
  *    counters, the bytes of device memory the process's data occupies,
  *    then ``pages_from_peer``, ``bounces``, the seven policy events and
@@ -55,15 +57,21 @@
  *  - ``/sys/kernel/debug/drm_svm/phases<id>``: the device's phase timers,
  *    where the core's time goes (see Phase timers).
  *  - DRM fdinfo of the driver's file (drm_svm_show_fdinfo()), for the
- *    process the file's VMs mirror, on that device: ``drm-total-vram`` and
+ *    process the file's VMs mirror, on that device, in the format of
+ *    Documentation/gpu/drm-usage-stats.rst: ``drm-total-vram`` and
  *    ``drm-resident-vram`` (KiB of device memory holding its data, which
- *    is always resident), ``svm-gpu-faults``, ``svm-cpu-faults``,
- *    ``svm-to-vram`` and ``svm-to-ram`` (KiB migrated),
- *    ``svm-evictions``, ``svm-from-peer`` (KiB), ``svm-bounces``, the
- *    policy events as ``svm-policy-thrash`` and so on, and the process's
- *    policy state, ``svm-policy-blocks`` and ``svm-policy-bytes``, and
- *    for each pair of processors the device is one of, the moves
- *    (``svm-moves-<from>-<to>``) and their KiB (``svm-moved-<from>-<to>``).
+ *    is always resident), then keys of their own, which the spec has
+ *    start with the driver's name (``vsvm-`` for vsvm, written
+ *    ``<drv>-`` here): ``<drv>-gpu-faults``, ``<drv>-cpu-faults``,
+ *    ``<drv>-to-vram`` and ``<drv>-to-ram`` (KiB migrated),
+ *    ``<drv>-evictions``, ``<drv>-from-peer`` (KiB), ``<drv>-bounces``,
+ *    the policy events as ``<drv>-policy-thrash`` and so on, and the
+ *    process's policy state, ``<drv>-policy-blocks`` and
+ *    ``<drv>-policy-bytes``, and for each pair of processors the device
+ *    is one of, the moves (``<drv>-moves-<from>-<to>``) and their KiB
+ *    (``<drv>-moved-<from>-<to>``). The device memory in use is counted
+ *    as the debugfs ``vram_in_use`` counts it, frees queued completed
+ *    first, so that a tool that reads both sees one answer.
  *
  * Counters only grow, except the memory in use. Data migrated by one
  * process and shared with a fork child stays counted to the first.
@@ -243,9 +251,9 @@ static int drm_svm_processes_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(drm_svm_processes);
 
-/* The moves into and out of device @id, as fdinfo. */
-static void drm_svm_fdinfo_moves(struct drm_printer *p, u32 id,
-				 const struct drm_svm_moves *moves)
+/* The moves into and out of device @id, as fdinfo keys of driver @drv. */
+static void drm_svm_fdinfo_moves(struct drm_printer *p, const char *drv,
+				 u32 id, const struct drm_svm_moves *moves)
 {
 	char a[12], b[12];
 	u32 from, to;
@@ -258,12 +266,37 @@ static void drm_svm_fdinfo_moves(struct drm_printer *p, u32 id,
 				continue;
 			drm_svm_proc_name(from, a, sizeof(a));
 			drm_svm_proc_name(to, b, sizeof(b));
-			drm_printf(p, "svm-moves-%s-%s:\t%d\n", a, b, n);
-			drm_printf(p, "svm-moved-%s-%s:\t%lld KiB\n", a, b,
+			drm_printf(p, "%s-moves-%s-%s:\t%d\n", drv, a, b, n);
+			drm_printf(p, "%s-moved-%s-%s:\t%lld KiB\n", drv, a, b,
 				   atomic64_read(&moves->pages[from][to]) <<
 				   (PAGE_SHIFT - 10));
 		}
 	}
+}
+
+/* The counters of fdinfo: key after the driver's name, and unit. */
+static const struct {
+	const char *key;
+	size_t offset;
+	bool kib;
+} drm_svm_fdinfo_keys[] = {
+	{ "gpu-faults", offsetof(struct drm_svm_counters, gpu_faults) },
+	{ "cpu-faults", offsetof(struct drm_svm_counters, cpu_faults) },
+	{ "to-vram", offsetof(struct drm_svm_counters, pages_to_vram), true },
+	{ "to-ram", offsetof(struct drm_svm_counters, pages_to_ram), true },
+	{ "evictions", offsetof(struct drm_svm_counters, evictions) },
+	{ "from-peer", offsetof(struct drm_svm_counters, pages_from_peer),
+	  true },
+	{ "bounces", offsetof(struct drm_svm_counters, bounces) },
+};
+
+/* Complete the device's queued frees, as its debugfs vram_in_use does. */
+static void drm_svm_fdinfo_settle(struct drm_svm_device *sdev)
+{
+	drm_svm_devices_lock();
+	if (sdev->devmem)
+		drm_svm_devmem_in_use(sdev->devmem);
+	drm_svm_devices_unlock();
 }
 
 /**
@@ -273,14 +306,17 @@ static void drm_svm_fdinfo_moves(struct drm_printer *p, u32 id,
  * @p: the printer of the driver's &drm_driver.show_fdinfo
  *
  * Prints the keys listed in DOC: Statistics for the process the file's
- * VMs mirror; zeros for a file without VMs.
+ * VMs mirror, those of the core's own named after the driver; zeros for a
+ * file without VMs. Completes the device's queued frees first, and so
+ * may sleep and move data: call it with no lock of the core held.
  */
 void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 			 struct drm_svm_file *sfile, struct drm_printer *p)
 {
+	const char *drv = sdev->drm->driver->name;
 	struct drm_svm_counters *c = NULL;
 	struct drm_svm_mirror *mirror;
-	u64 vram = 0, blocks = 0, bytes;
+	u64 vram = 0, blocks = 0, bytes, v;
 	unsigned long id = 0;
 	unsigned int i;
 	char key[16];
@@ -291,37 +327,35 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 		drm_svm_mirror_get(mirror);
 	xa_unlock(&sfile->vms);
 
+	drm_svm_fdinfo_settle(sdev);
 	if (mirror) {
 		c = &mirror->svm_mm->counters[sdev->id];
 		vram = atomic64_read(&c->vram_pages) << (PAGE_SHIFT - 10);
 	}
 	drm_printf(p, "drm-total-vram:\t%llu KiB\n", vram);
 	drm_printf(p, "drm-resident-vram:\t%llu KiB\n", vram);
-	drm_printf(p, "svm-gpu-faults:\t%lld\n",
-		   c ? atomic64_read(&c->gpu_faults) : 0);
-	drm_printf(p, "svm-cpu-faults:\t%lld\n",
-		   c ? atomic64_read(&c->cpu_faults) : 0);
-	drm_printf(p, "svm-to-vram:\t%lld KiB\n",
-		   c ? atomic64_read(&c->pages_to_vram) << (PAGE_SHIFT - 10) : 0);
-	drm_printf(p, "svm-to-ram:\t%lld KiB\n",
-		   c ? atomic64_read(&c->pages_to_ram) << (PAGE_SHIFT - 10) : 0);
-	drm_printf(p, "svm-evictions:\t%lld\n",
-		   c ? atomic64_read(&c->evictions) : 0);
-	drm_printf(p, "svm-from-peer:\t%lld KiB\n",
-		   c ? atomic64_read(&c->pages_from_peer) << (PAGE_SHIFT - 10) : 0);
-	drm_printf(p, "svm-bounces:\t%lld\n",
-		   c ? atomic64_read(&c->bounces) : 0);
+	for (i = 0; i < ARRAY_SIZE(drm_svm_fdinfo_keys); i++) {
+		v = c ? atomic64_read((atomic64_t *)((char *)c +
+			drm_svm_fdinfo_keys[i].offset)) : 0;
+		if (drm_svm_fdinfo_keys[i].kib)
+			drm_printf(p, "%s-%s:\t%llu KiB\n", drv,
+				   drm_svm_fdinfo_keys[i].key,
+				   v << (PAGE_SHIFT - 10));
+		else
+			drm_printf(p, "%s-%s:\t%llu\n", drv,
+				   drm_svm_fdinfo_keys[i].key, v);
+	}
 	for (i = 0; i < DRM_SVM_PSTAT_NR; i++) {
 		strscpy(key, drm_svm_pstat_names[i]);
 		strreplace(key, '_', '-');
-		drm_printf(p, "svm-policy-%s:\t%lld\n", key,
+		drm_printf(p, "%s-policy-%s:\t%lld\n", drv, key,
 			   c ? atomic64_read(&c->policy[i]) : 0);
 	}
 	bytes = mirror ? drm_svm_mcache_bytes(mirror->svm_mm, &blocks) : 0;
-	drm_printf(p, "svm-policy-blocks:\t%llu\n", blocks);
-	drm_printf(p, "svm-policy-bytes:\t%llu\n", bytes);
+	drm_printf(p, "%s-policy-blocks:\t%llu\n", drv, blocks);
+	drm_printf(p, "%s-policy-bytes:\t%llu\n", drv, bytes);
 	if (mirror)
-		drm_svm_fdinfo_moves(p, sdev->id,
+		drm_svm_fdinfo_moves(p, drv, sdev->id,
 				     READ_ONCE(mirror->svm_mm->mcache.moves));
 
 	drm_svm_mirror_put(mirror);
@@ -346,9 +380,9 @@ int drm_svm_stats_init(void)
 		debugfs_remove_recursive(drm_svm_debugfs_root);
 		return err;
 	}
-	debugfs_create_file("processes", 0444, drm_svm_debugfs_root, NULL,
+	debugfs_create_file("processes", 0400, drm_svm_debugfs_root, NULL,
 			    &drm_svm_processes_fops);
-	debugfs_create_file("moves", 0444, drm_svm_debugfs_root, NULL,
+	debugfs_create_file("moves", 0400, drm_svm_debugfs_root, NULL,
 			    &drm_svm_moves_fops);
 	drm_svm_inject_init(drm_svm_debugfs_root);
 	return 0;

@@ -211,6 +211,9 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	vfile = kzalloc(sizeof(*vfile), GFP_KERNEL_ACCOUNT);
 	if (!vfile)
 		return -ENOMEM;
+	vfile->busy = vsvm_busy_create();
+	if (!vfile->busy)
+		goto err_free_vfile;
 
 	drm_svm_file_init(&vfile->svm);
 	vsvm_file_jobs_init(vfile);
@@ -220,6 +223,10 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	list_add_tail(&vfile->link, &vdev->files);
 	mutex_unlock(&vdev->files_lock);
 	return 0;
+
+err_free_vfile:
+	kfree(vfile);
+	return -ENOMEM;
 }
 
 /* Jobs still in flight hold their VM and record: they finish on their own */
@@ -238,13 +245,24 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	if (atomic_dec_and_test(&vdev->files_closing))
 		wake_up_var(&vdev->files_closing);
 	vsvm_file_jobs_fini(vfile);
+	vsvm_busy_put(vfile->busy);
 	kfree(vfile);
 }
 
+/*
+ * drm_show_fdinfo() has printed drm-driver and drm-client-id; the platform
+ * device's name stands for the PCI address of drm-pdev. The engine is
+ * "compute", busy while it runs a job of the file, faults included.
+ */
 static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
-	drm_svm_show_fdinfo(&to_vsvm_device(file->minor->dev)->svm,
-			    &to_vsvm_file(file)->svm, p);
+	struct vsvm_file *vfile = to_vsvm_file(file);
+	struct drm_device *drm = file->minor->dev;
+
+	drm_printf(p, "drm-pdev:\t%s\n", dev_name(drm->dev));
+	drm_printf(p, "drm-engine-compute:\t%llu ns\n",
+		   vsvm_busy_ns(vfile->busy));
+	drm_svm_show_fdinfo(&to_vsvm_device(drm)->svm, &vfile->svm, p);
 }
 
 static const struct file_operations vsvm_fops = {
@@ -479,11 +497,10 @@ static int __init vsvm_init(void)
 	ret = vsvm_pt_cache_init();
 	if (ret)
 		return ret;
-	vsvm_vram_module_init();
 
 	ret = platform_driver_register(&vsvm_platform_driver);
 	if (ret)
-		goto err_module_fini;
+		goto err_pt_cache_fini;
 
 	for (i = 0; i < num_devices; i++) {
 		ret = vsvm_create_device(i);
@@ -498,8 +515,7 @@ static int __init vsvm_init(void)
 err_destroy_devices:
 	vsvm_destroy_devices();
 	platform_driver_unregister(&vsvm_platform_driver);
-err_module_fini:
-	vsvm_vram_module_fini();
+err_pt_cache_fini:
 	vsvm_pt_cache_fini();
 	return ret;
 }
@@ -508,7 +524,6 @@ static void __exit vsvm_exit(void)
 {
 	vsvm_destroy_devices();
 	platform_driver_unregister(&vsvm_platform_driver);
-	vsvm_vram_module_fini();
 	vsvm_pt_cache_fini();
 }
 

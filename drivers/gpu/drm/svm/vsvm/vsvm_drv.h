@@ -55,8 +55,6 @@ struct vsvm_vram {
 	struct fault_attr fail_copy;
 	/** @fail_pt_alloc: Fault injection: page-table blocks, -ENOMEM */
 	struct fault_attr fail_pt_alloc;
-	/** @debugfs: The device's debugfs directory */
-	struct dentry *debugfs;
 };
 
 /**
@@ -143,6 +141,8 @@ struct vsvm_file {
 	struct xarray jobs;
 	/** @last_job_id: Id of the last job submitted, 0 before the first */
 	u64 last_job_id;
+	/** @busy: The engine time of the file's jobs */
+	struct vsvm_busy *busy;
 };
 
 static inline struct vsvm_file *to_vsvm_file(struct drm_file *file)
@@ -168,8 +168,6 @@ int vsvm_vram_init(struct vsvm_device *vdev);
 void vsvm_vram_unplug(struct vsvm_device *vdev);
 bool vsvm_vram_is_coherent(struct vsvm_device *vdev);
 struct page *vsvm_vram_backing(struct vsvm_vram *vram, struct page *page);
-void vsvm_vram_module_init(void);
-void vsvm_vram_module_fini(void);
 
 struct page *vsvm_page_backing(struct page *page);
 enum vsvm_loc vsvm_vram_loc(struct vsvm_device *vdev,

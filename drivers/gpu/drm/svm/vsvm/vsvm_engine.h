@@ -41,6 +41,24 @@ struct vsvm_vm;
 #define VSVM_BUSY_ROUNDS	8
 
 /**
+ * struct vsvm_busy - Engine time of one file's jobs (drm-engine-compute)
+ *
+ * Referenced by the file and by the record of each of its jobs, so that a
+ * job that outlives its file still ends its count. The engine runs one
+ * job at a time, so at most one of a file's jobs runs.
+ */
+struct vsvm_busy {
+	/** @ref: Reference count */
+	struct kref ref;
+	/** @lock: Protects @done_ns and @since */
+	spinlock_t lock;
+	/** @done_ns: Time the engine spent on the jobs that ended, ns */
+	u64 done_ns;
+	/** @since: When the running job started (ktime ns), 0 when none */
+	u64 since;
+};
+
+/**
  * struct vsvm_job_record - What &DRM_IOCTL_VSVM_JOB_QUERY reports of a job
  *
  * Referenced by the file's job table and by the job while it exists, so it
@@ -61,6 +79,8 @@ struct vsvm_job_record {
 	struct drm_svm_fault_info fault;
 	/** @device_time_ns: Modelled device time, set when the job ends */
 	u64 device_time_ns;
+	/** @busy: The engine time of the job's file, counted into */
+	struct vsvm_busy *busy;
 };
 
 /**
@@ -210,7 +230,10 @@ int vsvm_cmd_fetch(struct vsvm_run *run, u64 pc, u64 end,
 int vsvm_cmd_execute(struct vsvm_run *run, const struct vsvm_cmd *cmd,
 		     struct vsvm_resume *resume);
 
-struct vsvm_job_record *vsvm_job_record_alloc(void);
+struct vsvm_busy *vsvm_busy_create(void);
+void vsvm_busy_put(struct vsvm_busy *busy);
+u64 vsvm_busy_ns(struct vsvm_busy *busy);
+struct vsvm_job_record *vsvm_job_record_alloc(struct vsvm_busy *busy);
 void vsvm_job_record_put(struct vsvm_job_record *record);
 void vsvm_job_record_start(struct vsvm_job_record *record);
 void vsvm_job_record_add_faults(struct vsvm_job_record *record,

@@ -35,12 +35,63 @@
 #define VSVM_JOB_HISTORY	4096
 
 /**
+ * vsvm_busy_create() - The engine time count of a new file
+ *
+ * Returns: a count of zero with one reference, or NULL when out of memory.
+ */
+struct vsvm_busy *vsvm_busy_create(void)
+{
+	struct vsvm_busy *busy = kzalloc(sizeof(*busy), GFP_KERNEL_ACCOUNT);
+
+	if (!busy)
+		return NULL;
+	kref_init(&busy->ref);
+	spin_lock_init(&busy->lock);
+	return busy;
+}
+
+static void vsvm_busy_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct vsvm_busy, ref));
+}
+
+/**
+ * vsvm_busy_put() - Drop a reference to an engine time count
+ * @busy: the count, or NULL
+ */
+void vsvm_busy_put(struct vsvm_busy *busy)
+{
+	if (busy)
+		kref_put(&busy->ref, vsvm_busy_release);
+}
+
+/**
+ * vsvm_busy_ns() - The engine time of a file's jobs
+ * @busy: the file's count
+ *
+ * Returns: ns the engine spent on the jobs that ended and so far on the
+ * one running.
+ */
+u64 vsvm_busy_ns(struct vsvm_busy *busy)
+{
+	u64 ns;
+
+	spin_lock(&busy->lock);
+	ns = busy->done_ns;
+	if (busy->since)
+		ns += ktime_get_ns() - busy->since;
+	spin_unlock(&busy->lock);
+	return ns;
+}
+
+/**
  * vsvm_job_record_alloc() - Allocate the record of a new job
+ * @busy: the engine time count of the job's file
  *
  * Returns: a record with one reference, status %DRM_VSVM_JOB_QUEUED, or
  * NULL when out of memory.
  */
-struct vsvm_job_record *vsvm_job_record_alloc(void)
+struct vsvm_job_record *vsvm_job_record_alloc(struct vsvm_busy *busy)
 {
 	struct vsvm_job_record *record;
 
@@ -51,12 +102,18 @@ struct vsvm_job_record *vsvm_job_record_alloc(void)
 	kref_init(&record->ref);
 	spin_lock_init(&record->lock);
 	record->status = DRM_VSVM_JOB_QUEUED;
+	kref_get(&busy->ref);
+	record->busy = busy;
 	return record;
 }
 
 static void vsvm_job_record_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct vsvm_job_record, ref));
+	struct vsvm_job_record *record =
+		container_of(ref, struct vsvm_job_record, ref);
+
+	vsvm_busy_put(record->busy);
+	kfree(record);
 }
 
 /**
@@ -78,6 +135,10 @@ void vsvm_job_record_start(struct vsvm_job_record *record)
 	spin_lock(&record->lock);
 	record->status = DRM_VSVM_JOB_RUNNING;
 	spin_unlock(&record->lock);
+
+	spin_lock(&record->busy->lock);
+	record->busy->since = ktime_get_ns();
+	spin_unlock(&record->busy->lock);
 }
 
 /**
@@ -104,6 +165,14 @@ void vsvm_job_record_finish(struct vsvm_job_record *record, int error,
 			    const struct drm_svm_fault_info *info,
 			    u64 device_time_ns)
 {
+	struct vsvm_busy *busy = record->busy;
+
+	spin_lock(&busy->lock);
+	if (busy->since)
+		busy->done_ns += ktime_get_ns() - busy->since;
+	busy->since = 0;
+	spin_unlock(&busy->lock);
+
 	spin_lock(&record->lock);
 	record->status = error ? DRM_VSVM_JOB_FAILED : DRM_VSVM_JOB_DONE;
 	record->error = error;
@@ -252,7 +321,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (ret)
 		goto err_put_mirror;
 
-	record = vsvm_job_record_alloc();
+	record = vsvm_job_record_alloc(vfile->busy);
 	if (!record) {
 		ret = -ENOMEM;
 		goto err_free_ufence;

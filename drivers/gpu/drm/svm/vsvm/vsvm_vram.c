@@ -35,13 +35,13 @@
  * 64 KiB or 4 KiB). The copy engine copies and zero-fills whole pages.
  *
  * For tests, each device has three fault-injection sites of the kernel's
- * framework (``struct fault_attr``; the directories under
- * ``vsvm/vsvm<index>/`` have its usual files, ``probability`` 100 and
- * ``times`` N making the next N operations fail): ``fail_vram_alloc``
- * (allocations fail with -ENOSPC, as when the memory is full),
- * ``fail_copy`` (copies fail with -EIO) and ``fail_pt_alloc`` (page-table
- * blocks fail with -ENOMEM). All are off at load. The same directory has
- * the VMs' files (vsvm_vm_debugfs_init()).
+ * framework (``struct fault_attr``; their directories, in the DRM
+ * device's debugfs directory ``dri/vsvm<index>/``, have its usual files,
+ * ``probability`` 100 and ``times`` N making the next N operations fail):
+ * ``fail_vram_alloc`` (allocations fail with -ENOSPC, as when the memory
+ * is full), ``fail_copy`` (copies fail with -EIO) and ``fail_pt_alloc``
+ * (page-table blocks fail with -ENOMEM). All are off at load. The same
+ * directory has the VMs' files (vsvm_vm_debugfs_init()).
  *
  * The core reaches a VRAM page at the address vsvm_bus_vram_addr() gives:
  * its offset for the device itself, the owner's peer window for a linked
@@ -53,8 +53,6 @@ static int num_coherent;
 module_param_array(coherent, ulong, &num_coherent, 0444);
 MODULE_PARM_DESC(coherent,
 		 "Physical base of each device's coherent VRAM, 0 for private (default: all private)");
-
-static struct dentry *vsvm_debugfs_root;
 
 /*
  * Devices whose coherent VRAM is registered, from their probe to their
@@ -260,19 +258,38 @@ static void vsvm_fail_init(struct fault_attr *attr)
 #endif
 }
 
+/* vsvm's files in the DRM device's debugfs directory, dri/vsvm<i>/ */
+static const char *const vsvm_debugfs_files[] = {
+	"fail_vram_alloc", "fail_copy", "fail_pt_alloc", "invalidations",
+	"pt_blocks", "fault_reports",
+};
+
+/*
+ * The DRM core makes dri/<device name>/, with dri/<minor> links to it for
+ * the card and the render node, and removes it when the DRM device is
+ * released.
+ */
 static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 {
+	struct dentry *dir = vdev->drm.debugfs_root;
 	struct vsvm_vram *vram = &vdev->vram;
-	char name[16];
 
-	snprintf(name, sizeof(name), "vsvm%u", vdev->index);
-	vram->debugfs = debugfs_create_dir(name, vsvm_debugfs_root);
-	fault_create_debugfs_attr("fail_vram_alloc", vram->debugfs,
-				  &vram->fail_alloc);
-	fault_create_debugfs_attr("fail_copy", vram->debugfs, &vram->fail_copy);
-	fault_create_debugfs_attr("fail_pt_alloc", vram->debugfs,
-				  &vram->fail_pt_alloc);
-	vsvm_vm_debugfs_init(vdev, vram->debugfs);
+	fault_create_debugfs_attr("fail_vram_alloc", dir, &vram->fail_alloc);
+	fault_create_debugfs_attr("fail_copy", dir, &vram->fail_copy);
+	fault_create_debugfs_attr("fail_pt_alloc", dir, &vram->fail_pt_alloc);
+	vsvm_vm_debugfs_init(vdev, dir);
+}
+
+/* Remove vsvm's files, where the DRM core has not removed them yet. */
+static void vsvm_vram_debugfs_fini(struct vsvm_device *vdev)
+{
+	struct dentry *dir = vdev->drm.debugfs_root;
+	unsigned int i;
+
+	if (IS_ERR_OR_NULL(dir))
+		return;
+	for (i = 0; i < ARRAY_SIZE(vsvm_debugfs_files); i++)
+		debugfs_lookup_and_remove(vsvm_debugfs_files[i], dir);
 }
 
 /* The DRM device is released: every file is closed, the VRAM unused. */
@@ -281,7 +298,7 @@ static void vsvm_vram_release(struct drm_device *drm, void *data)
 	struct vsvm_vram *vram = data;
 	bool coherent = drm_svm_devmem_is_coherent(&vram->dm);
 
-	debugfs_remove_recursive(vram->debugfs);
+	vsvm_vram_debugfs_fini(to_vsvm_device(drm));
 	drm_svm_devmem_fini(&vram->dm);
 	gpu_buddy_fini(&vram->buddy);
 	vsvm_vram_free_backing(vram);
@@ -369,16 +386,13 @@ err_destroy_lock:
  * @vdev: the device, unplugged, with its VMs emptied
  *
  * Processes keep their data: every page in the VRAM moves back to system
- * memory. The debugfs files go, so that the device can be bound again;
- * the memory itself goes when the DRM device is released.
+ * memory. vsvm's debugfs files go, since they read the device; the
+ * memory itself goes when the DRM device is released.
  */
 void vsvm_vram_unplug(struct vsvm_device *vdev)
 {
-	struct vsvm_vram *vram = &vdev->vram;
-
-	debugfs_remove_recursive(vram->debugfs);
-	vram->debugfs = NULL;
-	drm_svm_devmem_drain(&vram->dm);
+	vsvm_vram_debugfs_fini(vdev);
+	drm_svm_devmem_drain(&vdev->vram.dm);
 }
 
 /**
@@ -390,20 +404,4 @@ void vsvm_vram_unplug(struct vsvm_device *vdev)
 bool vsvm_vram_is_coherent(struct vsvm_device *vdev)
 {
 	return drm_svm_devmem_is_coherent(&vdev->vram.dm);
-}
-
-/**
- * vsvm_vram_module_init() - Create the driver's debugfs directory
- */
-void vsvm_vram_module_init(void)
-{
-	vsvm_debugfs_root = debugfs_create_dir("vsvm", NULL);
-}
-
-/**
- * vsvm_vram_module_fini() - Remove the driver's debugfs directory
- */
-void vsvm_vram_module_fini(void)
-{
-	debugfs_remove_recursive(vsvm_debugfs_root);
 }
