@@ -100,8 +100,34 @@ run_demo() {
 	# shellcheck disable=SC2086
 	modprobe vsvm $IGT_MULTI_ARGS ||
 		{ result demo load fail "modprobe"; return; }
+	svmstat_start
 	logrun demo:svm_demo svm_demo
+	svmstat_stop
 	rmmod vsvm drm_svm
+}
+
+# svmstat records the demo every 0.2 s; the host extracts the record from
+# the block "record:svmstat" and plots it (report.py).
+SVMSTAT_RECORD=/tmp/svmstat.jsonl
+
+svmstat_start() {
+	svmstat --record $SVMSTAT_RECORD -d 0.2 2> /tmp/svmstat.err &
+	SVMSTAT_PID=$!
+}
+
+svmstat_stop() {
+	local rc
+
+	kill -TERM "$SVMSTAT_PID"
+	wait "$SVMSTAT_PID"
+	rc=$?
+	if [ $rc = 0 ]; then
+		result demo svmstat-record pass
+	else
+		result demo svmstat-record fail \
+			"svmstat exit $rc: $(head -c 300 /tmp/svmstat.err)"
+	fi
+	logrun record:svmstat cat $SVMSTAT_RECORD
 }
 
 # The function profiler (svm.profile=1, "make bench PROFILE=1"): every
