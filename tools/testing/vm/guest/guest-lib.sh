@@ -396,6 +396,9 @@ test_igt() {
 	# The svm_usm.h example program checks its own results.
 	igt_selected svm_usm_example &&
 		logrun example:svm_usm_example svm_usm_example
+	# svmstat against a workload (svm_usm_example), checked by a script.
+	igt_selected svmstat &&
+		logrun example:svmstat svmstat_check
 	check_dma ""
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
 	# shellcheck disable=SC2086
