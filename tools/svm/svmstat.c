@@ -827,16 +827,19 @@ static void gp_panels(FILE *gp, const struct series *sr)
 {
 	unsigned int d;
 
+	/* The same margins in both panels line their time axes up. */
 	fprintf(gp, "set multiplot layout 2,1\nset grid\nset key outside right\n");
+	fprintf(gp, "set lmargin at screen 0.09\nset rmargin at screen 0.74\n");
+	fprintf(gp, "set xrange [0:%.3f]\n", sr->t[sr->n - 1]);
 	fprintf(gp, "set xlabel 'seconds'\nset ylabel 'MiB'\n");
 	fprintf(gp, "set title 'VRAM in use per device'\nset yrange [0:*]\nplot");
 	for (d = 0; d < sr->ndev; d++)
-		fprintf(gp, "%s $vram using 1:%u with lines lw 2 lc %u title '%s'",
+		fprintf(gp, "%s $vram using 1:%u with linespoints lw 2 pt 7 ps 0.4 lc %u title '%s'",
 			d ? "," : "", d + 2, d + 1, sr->names[d]);
 	fprintf(gp, "\nset ylabel 'pages/s'\n");
 	fprintf(gp, "set title 'Migrations per second (solid: to VRAM, dashed: to RAM)'\nplot");
 	for (d = 0; d < sr->ndev; d++)
-		fprintf(gp, "%s $mig using 1:%u with lines lw 2 lc %u title '%s to VRAM', $mig using 1:%u with lines lw 2 dt 2 lc %u title '%s to RAM'",
+		fprintf(gp, "%s $mig using 1:%u with linespoints lw 2 pt 7 ps 0.4 lc %u title '%s to VRAM', $mig using 1:%u with linespoints lw 2 dt 2 pt 6 ps 0.4 lc %u title '%s to RAM'",
 			d ? "," : "", 2 * d + 2, d + 1, sr->names[d],
 			2 * d + 3, d + 1, sr->names[d]);
 	fprintf(gp, "\nunset multiplot\n");
