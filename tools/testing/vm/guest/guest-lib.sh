@@ -118,6 +118,8 @@ svmstat_start() {
 svmstat_stop() {
 	local rc
 
+	# Two more samples show the state the demo left.
+	sleep 0.5
 	kill -TERM "$SVMSTAT_PID"
 	wait "$SVMSTAT_PID"
 	rc=$?
