@@ -15,7 +15,7 @@ pkgs=(
 	build-essential bc bison flex kmod libelf-dev libssl-dev dwarves
 	python3 cpio busybox-static qemu-system-x86 libdrm-dev
 	linux-source-6.12 ccache rsync xz-utils sparse coccinelle patch ocaml
-	pkgconf python3-sphinx python3-yaml
+	pkgconf python3-sphinx python3-yaml gnuplot-nox
 )
 
 # Commands the build and the harness run, and the package of the list
@@ -28,6 +28,8 @@ cmds=(
 	patch:patch
 	# the host check that links a program against the installed libdrm_svm
 	pkg-config:pkgconf
+	# svmstat --plot, which renders the recording of "make run"
+	gnuplot:gnuplot-nox
 	# spatch compiles the OCaml scripts of some semantic patches
 	# (coccicheck); the coccinelle package does not depend on a compiler.
 	ocamlopt:ocaml

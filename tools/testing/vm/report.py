@@ -16,6 +16,7 @@ import argparse
 import fnmatch
 import os
 import re
+import subprocess
 import sys
 
 SPLAT = re.compile(
@@ -37,6 +38,7 @@ class Run:
         self.order = []
         self.done = False
         self.peer = None
+        self.notes = []  # lines printed before the results
 
     def add(self, suite, name, status, msg=""):
         self.results.append((suite, name, status, msg))
@@ -227,6 +229,39 @@ def scan_console(lines):
     return hits, excerpts
 
 
+def judge_record(run, bid, lines, rc, args):
+    """A recording of the guest's: saved to OUT/<name>.jsonl; svmstat's
+    recording is also plotted to OUT/svmstat.png with the svmstat binary
+    (static, it runs on the host too). A plot that fails is a failure."""
+    name = bid.split(":", 1)[1]
+    path = os.path.join(args.out, name + ".jsonl")
+    samples = [l for l in lines if l.startswith("{")]
+    with open(path, "w") as f:
+        f.write("".join(l + "\n" for l in samples))
+    if rc != 0 or not samples:
+        run.add("record", name, "fail", f"exit {rc}, {len(samples)} samples")
+        print_block(bid, lines, 20)
+        return
+    run.add("record", name, "pass")
+    run.notes.append(f"{name}: {len(samples)} samples in {path}")
+    if name != "svmstat":
+        return
+    png = os.path.join(args.out, "svmstat.png")
+    if os.path.exists(png):
+        os.unlink(png)
+    if not args.svmstat or not os.access(args.svmstat, os.X_OK):
+        run.add("record", "svmstat-plot", "fail", f"no svmstat at '{args.svmstat}'")
+        return
+    p = subprocess.run([args.svmstat, "--plot", path, png],
+                       capture_output=True, text=True)
+    if p.returncode != 0 or not os.path.exists(png) or not os.path.getsize(png):
+        msg = (p.stderr.strip() or p.stdout.strip()).replace("\n", "; ")
+        run.add("record", "svmstat-plot", "fail", f"exit {p.returncode}: {msg}")
+        return
+    run.add("record", "svmstat-plot", "pass")
+    run.notes.append(f"svmstat plot: {png}")
+
+
 def print_block(title, lines, limit=200):
     print(f"----- {title} -----")
     for l in lines[-limit:]:
@@ -239,6 +274,8 @@ def main():
     ap.add_argument("--plan", required=True)
     ap.add_argument("--known", default="")
     ap.add_argument("--host-results", default="")
+    ap.add_argument("--svmstat", default="",
+                    help="svmstat binary that plots a record:svmstat block")
     args = ap.parse_args()
 
     run = Run()
@@ -267,6 +304,8 @@ def main():
                 print_block("kmemleak report", lines)
             else:
                 run.add("kernel", "kmemleak", "pass")
+        elif kind == "record":
+            judge_record(run, bid, lines, rc, args)
         elif kind in ("demo", "bench", "example"):
             print_block(bid, lines)
             if rc != 0:
@@ -302,6 +341,10 @@ def main():
     for suite, _, status, _ in run.results:
         s = suites.setdefault(suite, {"pass": 0, "fail": 0, "skip": 0})
         s[status] += 1
+    if run.notes:
+        print()
+    for note in run.notes:
+        print(note)
     print("\n== drm_svm results ==")
     for suite, c in suites.items():
         print(f"  {suite:<10} {c['pass']:4d} passed {c['fail']:4d} failed "

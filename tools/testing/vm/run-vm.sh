@@ -8,8 +8,10 @@
 #             [--append KERNEL-ARGS] [--host-results FILE]
 #
 # Writes DIR/console.log (kernel console) and DIR/results.log (the guest's
-# result channel), then has report.py judge them. A guest that has not
-# finished when the watchdog fires is killed and reported as a failure.
+# result channel), then has report.py judge them; svmstat's recording in
+# the channel goes to DIR/svmstat.jsonl, plotted to DIR/svmstat.png. A
+# guest that has not finished when the watchdog fires is killed and
+# reported as a failure.
 # KVM is used where it works, TCG otherwise.
 set -uo pipefail
 
@@ -149,5 +151,5 @@ fi
 echo "run-vm.sh: guest ran $((SECONDS - t0)) s (qemu exit $qrc)"
 
 exec python3 "$here/report.py" --plan "$plan" --out "$out" \
-	--known "$here/peer-known-failures.txt" \
+	--known "$here/peer-known-failures.txt" --svmstat "$build/tools/svmstat" \
 	${host_results:+--host-results "$host_results"}

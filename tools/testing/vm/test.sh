@@ -103,6 +103,32 @@ lib_install() {
 	readelf -d "$prefix/svm_usm_example" | grep 'NEEDED.*libdrm_svm\.so\.1'
 }
 
+# svmstat on the host: a bad option exits 2, the files of a fake debugfs
+# (tools/svm/testdata/debugfs) come out as they are in the JSON, and
+# --plot renders a recording of "make run" to a PNG.
+svmstat_host() {
+	local bin=$repo/build/tools/svmstat td=$repo/tools/svm/testdata
+	local png=$out/svmstat-plot.png json=$out/svmstat-fake.json rc
+
+	[ -x "$bin" ] || { echo "no $bin (make userspace)"; return 1; }
+	"$bin" --bogus
+	rc=$?
+	[ $rc = 2 ] || { echo "svmstat --bogus exited $rc, not 2"; return 1; }
+	SVMSTAT_DEBUGFS=$td/debugfs "$bin" -J -n 1 -d 0.05 > "$json" || return
+	cat "$json"
+	for want in '"id":0,"name":"vsvm0","vram_mode":"private","vram_size":67108864,"vram_in_use":8388608,"dma_mapped":16,"gpu_faults":100,"cpu_faults":3,"pages_to_vram":2048,"pages_to_ram":512,"evictions":0,' \
+		    '"id":1,"name":"vsvm1","vram_mode":"private","vram_size":67108864,"vram_in_use":12582912,"dma_mapped":16,"gpu_faults":110,"cpu_faults":3,"pages_to_vram":3072,"pages_to_ram":512,"evictions":1,' \
+		    '"pid":1,' '"vram":[{"device":0,"bytes":8388608},{"device":1,"bytes":12582912}]'; do
+		grep -qF "$want" "$json" || { echo "not in the JSON: $want"; return 1; }
+	done
+	rm -f "$png"
+	"$bin" --plot "$td/svmstat-demo.jsonl" "$png" || return
+	[ -s "$png" ] || { echo "$png is empty"; return 1; }
+	[ "$(head -c 4 "$png" | od -An -tx1 | tr -d ' ')" = 89504e47 ] ||
+		{ echo "$png is not a PNG"; return 1; }
+	ls -l "$png"
+}
+
 if selected host; then
 	echo "test.sh: host checks"
 	check deps "$here/deps.sh" --check
@@ -113,6 +139,7 @@ if selected host; then
 	check checkpatch checkpatch
 	check igt-harness make -C "$repo/tests/igt" O="$repo/build/igt" check
 	check libdrm-svm-install lib_install
+	check svmstat svmstat_host
 fi
 
 vm_only=$(echo ",$only," | sed 's/,host,/,/g; s/^,//; s/,$//')

@@ -140,8 +140,36 @@ run_demo() {
 	# shellcheck disable=SC2086
 	modprobe vsvm $IGT_MULTI_ARGS ||
 		{ result demo load fail "modprobe"; return; }
+	svmstat_start
 	logrun demo:svm_demo svm_demo
+	svmstat_stop
 	rmmod vsvm drm_svm
+}
+
+# svmstat records the demo every 0.2 s; the host extracts the record from
+# the block "record:svmstat" and plots it (report.py).
+SVMSTAT_RECORD=/tmp/svmstat.jsonl
+
+svmstat_start() {
+	svmstat --record $SVMSTAT_RECORD -d 0.2 2> /tmp/svmstat.err &
+	SVMSTAT_PID=$!
+}
+
+svmstat_stop() {
+	local rc
+
+	# Two more samples show the state the demo left.
+	sleep 0.5
+	kill -TERM "$SVMSTAT_PID"
+	wait "$SVMSTAT_PID"
+	rc=$?
+	if [ $rc = 0 ]; then
+		result demo svmstat-record pass
+	else
+		result demo svmstat-record fail \
+			"svmstat exit $rc: $(head -c 300 /tmp/svmstat.err)"
+	fi
+	logrun record:svmstat cat $SVMSTAT_RECORD
 }
 
 # The function profiler (svm.profile=1, "make bench PROFILE=1"): every
@@ -411,6 +439,9 @@ test_igt() {
 	# The svm_usm.h example program checks its own results.
 	igt_selected svm_usm_example &&
 		logrun example:svm_usm_example svm_usm_example
+	# svmstat against a workload (svm_usm_example), checked by a script.
+	igt_selected svmstat &&
+		logrun example:svmstat svmstat_check
 	check_dma ""
 	rmmod vsvm drm_svm || result igt unload fail "rmmod after tests"
 	# shellcheck disable=SC2086
