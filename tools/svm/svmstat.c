@@ -356,16 +356,22 @@ static int fd_device(const struct sample *s, int pid, const char *fd)
 /* KiB of drm-resident-vram of one fdinfo file; -1 if not drm_svm's. */
 static long long fdinfo_vram(const char *path)
 {
+	char line[256], drv[64] = "", key[80] = "";
 	long long kib = -1;
 	bool svm = false;
-	char line[256];
 	FILE *f;
 
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
+	/*
+	 * drm-driver comes first; the core's keys are named after the
+	 * driver, "<driver>-gpu-faults" among them.
+	 */
 	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "svm-gpu-faults:", 15))
+		if (sscanf(line, "drm-driver: %63s", drv) == 1)
+			snprintf(key, sizeof(key), "%s-gpu-faults:", drv);
+		else if (key[0] && !strncmp(line, key, strlen(key)))
 			svm = true;
 		else
 			sscanf(line, "drm-resident-vram: %lld", &kib);
