@@ -39,6 +39,13 @@
  *                        once (fault_batch=256) versus one at a time
  *                        (fault_batch=1); goal: ratio <= 0.3. The
  *                        parameter gets its value back after the metric.
+ *  parallel-faults-2eng  GPU faults per second (higher is better) over
+ *                        2 x 32 MiB of one buffer at a granularity of
+ *                        4 KiB: the engines of vsvm0 and vsvm1 each fault
+ *                        one half at once, each device in a VM of its own
+ *                        on the one process's memory, versus vsvm0's
+ *                        engine faulting both halves in one job; goal:
+ *                        ratio >= 1.6 (the guest has 2 vCPUs).
  *
  * Metadata, one value per repetition, no peer:
  *
@@ -222,6 +229,7 @@ enum metric_id {
 	M_FAULT_1M,
 	M_META_PAGE,
 	M_FAULT_STORM,
+	M_PAR_FAULTS,
 	M_TO_VRAM,
 	M_TO_RAM_CPUFAULT,
 	M_TO_RAM_EXPLICIT,
@@ -275,6 +283,9 @@ static const struct fig metrics[NR_METRICS] = {
 	[M_FAULT_STORM]	= { "fault-storm-batched-vs-single", "us/fault",
 			    "65,536 4 KiB GPU faults, 256 per report vs 1",
 			    .prec = 2, .has_goal = 1, .goal = 0.3 },
+	[M_PAR_FAULTS]	= { "parallel-faults-2eng", "Mfaults/s",
+			    "4 KiB GPU faults of one buffer, 2 devices at once vs 1", 1,
+			    .has_goal = 1, .goal = 1.6 },
 	[M_TO_VRAM]	= { "migrate-to-vram", "GB/s",
 			    "PREFETCH to VRAM vs HMM_DMIRROR_MIGRATE_TO_DEV", 1 },
 	[M_TO_RAM_CPUFAULT] = { "migrate-to-ram-cpufault", "GB/s",
@@ -1698,6 +1709,93 @@ static void run_fault_storm(struct result *res)
 	vsvm_close(&dev);
 }
 
+/* ---- parallel faults ---------------------------------------------------- */
+
+#define PAR_HALF	(32UL << 20)
+
+/* A TOUCH of [@p, @p + @size) at word @at of the batch page. */
+static const uint64_t *touch_cmds(unsigned int at, const char *p,
+				  unsigned long size)
+{
+	batch[at] = VSVM_CMD_TOUCH;
+	batch[at + 1] = (uintptr_t)p;
+	batch[at + 2] = size;
+	batch[at + 3] = VSVM_CMD_END;
+	return &batch[at];
+}
+
+/*
+ * The faults of a fresh 2 x PAR_HALF buffer at a granularity of 4 KiB, bound
+ * NO_MIGRATE: with @two, half of it in a VM of dev[0] and half in one of
+ * dev[1], the two jobs running at once; else all of it in a VM of dev[0],
+ * one job. Returns millions of faults per second. Every page must then be
+ * DMA-mapped for the device that faulted it, by a fault of its own.
+ */
+static double par_run(struct vsvm *dev, int two)
+{
+	unsigned long pages = 2 * PAR_HALF / page_size;
+	long long dma0[2], dma1[2];
+	uint64_t t0, t1, job[2], faults = 0;
+	uint32_t vm[2];
+	int n = two ? 2 : 1, d;
+	char *buf;
+
+	buf = buf_create(2 * PAR_HALF, BUF_ALIGN);
+	set_granularity(&dev[0], buf, 2 * PAR_HALF, 4096);
+	for (d = 0; d < n; d++) {
+		vm[d] = vm_create_size(&dev[d], buf + d * PAR_HALF,
+				       two ? PAR_HALF : 2 * PAR_HALF,
+				       DRM_SVM_BIND_FLAG_NO_MIGRATE);
+		dma0[d] = dma_mapped(&dev[d]);
+	}
+	if (two)
+		phases_begin();
+	t0 = now_ns();
+	for (d = 0; d < n; d++)
+		job[d] = job_submit_at(&dev[d], vm[d],
+				       touch_cmds(8 * d, buf + d * PAR_HALF,
+						  (2 - two) * PAR_HALF), 4);
+	for (d = 0; d < n; d++)
+		job_wait(&dev[d]);
+	t1 = now_ns();
+	if (two)
+		phases_end(t1 - t0);
+	for (d = 0; d < n; d++) {
+		faults += job_check(&dev[d], job[d]);
+		dma1[d] = dma_mapped(&dev[d]);
+		if (dma1[d] - dma0[d] != (long long)(pages / n))
+			die("%s: %lld pages DMA-mapped, expected %lu",
+			    dev[d].node, dma1[d] - dma0[d], pages / n);
+		vm_destroy(&dev[d], vm[d]);
+	}
+	if (faults < pages)
+		die("%llu GPU faults for %lu pages of 4 KiB",
+		    (unsigned long long)faults, pages);
+	buf_destroy(buf, 2 * PAR_HALF);
+	return (double)faults * 1000 / (double)(t1 - t0);
+}
+
+static void run_par_faults(struct result *res)
+{
+	struct vsvm dev[2];
+	int i;
+
+	vsvm_open(&dev[0], 0);
+	vsvm_open(&dev[1], 1);
+	for (i = 0; i < reps; i++) {
+		if (i % 2)
+			res->peer[i] = par_run(dev, 0);
+		res->ours[i] = par_run(dev, 1);
+		if (!(i % 2))
+			res->peer[i] = par_run(dev, 0);
+		printf("  %-22s rep %d: 2 engines %6.3f Mfaults/s, 1 engine %6.3f%s\n",
+		       metrics[M_PAR_FAULTS].name, i + 1, res->ours[i],
+		       res->peer[i], i % 2 ? " (1 engine first)" : "");
+	}
+	vsvm_close(&dev[1]);
+	vsvm_close(&dev[0]);
+}
+
 /* ---- migration -------------------------------------------------------- */
 
 #define GOLDEN		0x9e3779b97f4a7c15ull
@@ -3026,6 +3124,8 @@ static void run_metric(enum metric_id m, struct result *res)
 		run_metadata_page(res);
 	else if (m == M_FAULT_STORM)
 		run_fault_storm(res);
+	else if (m == M_PAR_FAULTS)
+		run_par_faults(res);
 	else if (m == M_D2D || m == M_REMOTE || m == M_REMOTE_DEVTIME)
 		run_d2d(m, res);
 	else if (m == M_PP_GPU || m == M_PP_CPU)
@@ -3170,7 +3270,8 @@ static void print_usage(FILE *f, const char *argv0)
 		"needs vsvm (2 devices for munmap-mirrored-2dev, 4 and its tlb_flush_us and\n"
 		"tlb_flush_async parameters, which it sets and then restores, for\n"
 		"munmap-mirrored-4dev-vs-1dev, and fault_batch for\n"
-		"fault-storm-batched-vs-single; a cgroup2 memory controller for\n"
+		"fault-storm-batched-vs-single; 2 devices for parallel-faults-2eng;\n"
+		"a cgroup2 memory controller for\n"
 		"metadata-per-page; device-private VRAM of at\n"
 		"least the size on vsvm0 for migrate-*; 3 devices of that VRAM, 0 and 1\n"
 		"linked, for d2d-* and remote-*; 2 devices linked to each other for\n"
