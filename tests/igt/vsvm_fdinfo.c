@@ -11,14 +11,16 @@
  *		says.
  *
  * SUBTEST: format
- * Description: After a job, every line of the fdinfo is "key: value" with
- *		a key free of whitespace, once; besides the file's own keys
+ * Description: After a job that moved pages, with its VM alive, every
+ *		line of the fdinfo is "key: value" with a key free of
+ *		whitespace, once; besides the file's own keys
  *		(pos, flags, mnt_id, ino), every key starts with drm- or with
  *		the driver's name that drm-driver gives, which must be vsvm;
  *		drm-client-id is a number, drm-pdev names the device,
  *		drm-engine-compute is "<uint> ns", drm-total-vram and
  *		drm-resident-vram are sizes with a unit of the spec, and every
- *		driver key is a number with an optional unit.
+ *		driver key is a number with an optional unit, the moves
+ *		between processors (vsvm-moves-<from>-<to>) among them.
  *
  * SUBTEST: client-id
  * Description: Two opens of a node have different drm-client-id values;
@@ -33,8 +35,11 @@
  * SUBTEST: resident-agrees-with-debugfs
  * Description: With VRAM that a munmap has partly freed (its blocks wait
  *		to be given back), drm-resident-vram of the only file using
- *		the device equals the device's vram_in_use in debugfs, read
- *		after it, at every one of a series of reads.
+ *		the device equals the device's vram_in_use in debugfs at
+ *		every read of a series taken while nothing moved (two
+ *		debugfs reads around it agree), and neither read releases
+ *		anything; after a write to the debugfs file releases the
+ *		blocks, both are zero and the data left is intact.
  */
 
 #include <errno.h>
@@ -161,8 +166,11 @@ static int64_t now_ns(void)
 	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
-/* A FILL of @size bytes at @buf, bound with @flags, run to its end. */
-static void run_fill(int fd, uint8_t *buf, uint64_t size, uint32_t flags)
+/*
+ * A FILL of @size bytes at @buf, bound with @flags, run to its end; returns
+ * the VM, which the caller destroys.
+ */
+static uint32_t run_fill(int fd, uint8_t *buf, uint64_t size, uint32_t flags)
 {
 	uint32_t vm = svm_vm_create(fd);
 	struct svm_batch b;
@@ -173,7 +181,7 @@ static void run_fill(int fd, uint8_t *buf, uint64_t size, uint32_t flags)
 	cmd_end(&b);
 	svm_run_batch_ok(fd, vm, &b);
 	svm_batch_fini(&b);
-	svm_vm_destroy(fd, vm);
+	return vm;
 }
 
 static void test_format(int fd)
@@ -182,13 +190,16 @@ static void test_format(int fd)
 		"pos", "flags", "mnt_id", "ino",
 	};
 	uint8_t *buf = svm_alloc(BUF_SIZE);
+	unsigned int n, i, j, moves = 0;
 	struct kv kv[MAX_LINES];
 	const char *driver;
-	unsigned int n, i, j;
 	char prefix[160];
 	bool file_key;
+	uint32_t vm;
 
-	run_fill(fd, buf, BUF_SIZE, DRM_SVM_BIND_FLAG_NO_MIGRATE);
+	/* A live VM whose pages moved: its keys, the moves', all show */
+	memset(buf, 0x5a, BUF_SIZE);
+	vm = run_fill(fd, buf, BUF_SIZE, 0);
 	n = fdinfo_read(fd, kv);
 	driver = kv_get(kv, n, "drm-driver");
 	igt_assert_f(driver, "no drm-driver\n");
@@ -208,6 +219,7 @@ static void test_format(int fd)
 			igt_assert_f(is_number(v, NULL, NULL),
 				     "driver key %s: \"%s\" is no number\n",
 				     k, v);
+			moves += !strncmp(k + strlen(prefix), "moves-", 6);
 			continue;
 		}
 		igt_assert_f(!strncmp(k, "drm-", 4),
@@ -235,6 +247,9 @@ static void test_format(int fd)
 	igt_assert_f(kv_get(kv, n, "drm-total-vram"), "no drm-total-vram\n");
 	igt_assert_f(kv_get(kv, n, "drm-resident-vram"),
 		     "no drm-resident-vram\n");
+	igt_assert_f(moves, "no %smoves-<from>-<to> after a migration\n",
+		     prefix);
+	svm_vm_destroy(fd, vm);
 	munmap(buf, BUF_SIZE);
 }
 
@@ -277,7 +292,7 @@ static void test_engine_busy(int fd)
 	other_before = engine_ns(other);
 	before = engine_ns(fd);
 	t0 = now_ns();
-	run_fill(fd, buf, size, 0);
+	svm_vm_destroy(fd, run_fill(fd, buf, size, 0));
 	t1 = now_ns();
 	after = engine_ns(fd);
 	igt_info("engine: +%" PRIu64 " ns over a job of %" PRId64 " ns\n",
@@ -323,15 +338,47 @@ static uint64_t fdinfo_vram(int fd)
 	return kib << 10;
 }
 
+/* Write to the device's debugfs file: its queued frees complete now. */
+static void debugfs_settle(uint32_t id)
+{
+	char path[64];
+	int f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/drm_svm/device%u", id);
+	f = open(path, O_WRONLY | O_CLOEXEC);
+	igt_assert_f(f >= 0, "%s: %m\n", path);
+	igt_assert_eq(write(f, "1", 1), 1);
+	close(f);
+}
+
+/*
+ * fdinfo's drm-resident-vram against debugfs vram_in_use, read between
+ * two debugfs reads: when those agree, nothing moved in between, and
+ * fdinfo must say the same. Returns whether it could compare.
+ */
+static bool resident_compare(int fd, uint32_t svm_id, int i, uint64_t *now)
+{
+	uint64_t d0 = debugfs_vram(svm_id), f = fdinfo_vram(fd);
+	uint64_t d1 = debugfs_vram(svm_id);
+
+	if (d0 != d1)
+		return false;
+	igt_assert_f(f == d0, "read %d: fdinfo %" PRIu64 " KiB, debugfs %"
+		     PRIu64 " KiB\n", i, f >> 10, d0 >> 10);
+	*now = d0;
+	return true;
+}
+
 static void test_resident(int fd, uint32_t svm_id)
 {
-	const uint64_t size = BUF_SIZE;
+	const uint64_t size = BUF_SIZE, half = 1ull << 20;
 	uint8_t *buf = svm_alloc_aligned(size, 2ull << 20);
-	uint64_t f, d, base;
-	uint32_t vm;
+	uint64_t base, now = 0, first = 0;
+	int i, compared = 0;
 	struct svm_batch b;
-	int i;
+	uint32_t vm;
 
+	debugfs_settle(svm_id);
 	base = debugfs_vram(svm_id);
 	igt_require_f(base == 0, "device %u has %" PRIu64 " bytes in use\n",
 		      svm_id, base);
@@ -341,28 +388,37 @@ static void test_resident(int fd, uint32_t svm_id)
 	cmd_fill(&b, to_u64(buf), size, FILL_A);
 	cmd_end(&b);
 	svm_run_batch_ok(fd, vm, &b);
-	f = fdinfo_vram(fd);
-	d = debugfs_vram(svm_id);
-	igt_info("after the job: fdinfo %" PRIu64 " KiB, debugfs %" PRIu64
-		 " KiB\n", f >> 10, d >> 10);
-	igt_assert_f(d > 0, "the job moved nothing into VRAM\n");
-	igt_assert_eq_u64(f, d);
+	igt_assert_f(resident_compare(fd, svm_id, -1, &now),
+		     "VRAM in use changed with nothing going on\n");
+	igt_info("after the job: %" PRIu64 " KiB in both\n", now >> 10);
+	igt_assert_f(now > 0, "the job moved nothing into VRAM\n");
 
 	/* Half of each 2 MiB chunk gone: the blocks wait to be released. */
-	igt_assert_eq(munmap(buf + (1ull << 20), 1ull << 20), 0);
-	igt_assert_eq(munmap(buf + (3ull << 20), 1ull << 20), 0);
-	for (i = 0; i < 20; i++) {
-		f = fdinfo_vram(fd);
-		d = debugfs_vram(svm_id);
-		igt_assert_f(f == d, "read %d after the munmap: fdinfo %" PRIu64
-			     " KiB, debugfs %" PRIu64 " KiB\n", i, f >> 10,
-			     d >> 10);
-		usleep(2000);
+	igt_assert_eq(munmap(buf + half, half), 0);
+	igt_assert_eq(munmap(buf + 3 * half, half), 0);
+	for (i = 0; i < 40; i++) {
+		if (resident_compare(fd, svm_id, i, &now) && !compared++)
+			first = now;
+		usleep(1000);
 	}
+	igt_info("%d of 40 reads compared, the first at %" PRIu64
+		 " KiB, the last at %" PRIu64 " KiB\n", compared, first >> 10,
+		 now >> 10);
+	igt_assert_lte(20, compared);
+	/* Reading did not release the blocks that wait. */
+	igt_assert_f(first > 0, "the blocks were gone at the first read\n");
+
+	/* Released on demand: both at zero, the data back in system memory */
+	debugfs_settle(svm_id);
+	igt_assert_f(resident_compare(fd, svm_id, 40, &now) && now == 0,
+		     "%" PRIu64 " KiB in use after the release\n", now >> 10);
+	svm_assert_value(buf, half, FILL_A);
+	svm_assert_value(buf + 2 * half, half, FILL_A);
+
 	svm_batch_fini(&b);
 	svm_vm_destroy(fd, vm);
-	munmap(buf, 1ull << 20);
-	munmap(buf + (2ull << 20), 1ull << 20);
+	munmap(buf, half);
+	munmap(buf + 2 * half, half);
 }
 
 igt_main

@@ -267,7 +267,8 @@ static const struct {
 };
 
 /*
- * __svm_dev_stats() - Read the statistics of SVM device @svm_id
+ * __svm_dev_stats() - Read the statistics of SVM device @svm_id, its
+ * queued frees completed first
  *
  * Returns: 0, -errno if the file cannot be read, or -ENODATA if a key is
  * missing (its name then in *@missing).
@@ -278,9 +279,22 @@ static inline int __svm_dev_stats(uint32_t svm_id, struct svm_dev_stats *st,
 	unsigned int i, found = 0, want;
 	char path[128], line[256], key[64], value[64];
 	FILE *f;
+	int fd;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(path, sizeof(path), SVM_DEBUGFS_DIR "/device%u", svm_id);
+	/*
+	 * A write completes the frees and the releases the device has queued,
+	 * so that memory whose pages are gone is not counted in vram_in_use.
+	 */
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "1", 1) != 1) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;

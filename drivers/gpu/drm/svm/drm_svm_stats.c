@@ -41,7 +41,12 @@
  *    look for a move) and ``policy_waits`` (faults that waited for
  *    another one's move of their block); a request counts on the device
  *    that made it, a CPU fault's on the device whose memory it was.
- *    Reading ``vram_in_use`` first completes the frees already queued.
+ *    ``vram_in_use`` counts the blocks not given back yet: a block whose
+ *    pages are all free waits for a worker, one that lost part of its
+ *    pages waits a little for the rest (see Device memory). A write to
+ *    the file (root only) completes those frees and releases now,
+ *    moving what is left in such blocks to system memory; reading has
+ *    no side effect.
  *  - ``/sys/kernel/debug/drm_svm/processes`` (root only, as it names every
  *    process; so is ``moves``): a header, then one line per
  *    process and device with activity: pid, device id, the first five
@@ -70,8 +75,8 @@
  *    ``<drv>-policy-bytes``, and for each pair of processors the device
  *    is one of, the moves (``<drv>-moves-<from>-<to>``) and their KiB
  *    (``<drv>-moved-<from>-<to>``). The device memory in use is counted
- *    as the debugfs ``vram_in_use`` counts it, frees queued completed
- *    first, so that a tool that reads both sees one answer.
+ *    as the debugfs ``vram_in_use`` counts it, from the same counters, so
+ *    that a tool that reads both sees one answer.
  *
  * Counters only grow, except the memory in use. Data migrated by one
  * process and shared with a fork child stays counted to the first.
@@ -102,7 +107,9 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 		   drm_svm_devmem_is_coherent(dm) ? "coherent" : "private");
 	seq_printf(m, "vram_size %llu\n",
 		   dm ? (u64)dm->npages << PAGE_SHIFT : 0);
-	seq_printf(m, "vram_in_use %llu\n", dm ? drm_svm_devmem_in_use(dm) : 0);
+	seq_printf(m, "vram_in_use %llu\n",
+		   dm ? (u64)atomic64_read(&dm->stats.vram_pages) << PAGE_SHIFT :
+		   0);
 	seq_printf(m, "gpu_faults %lld\n", atomic64_read(&sdev->gpu_faults));
 	seq_printf(m, "cpu_faults %lld\n",
 		   dm ? atomic64_read(&dm->stats.cpu_faults) : 0);
@@ -123,7 +130,36 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 	drm_svm_devices_unlock();
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(drm_svm_device);
+
+static int drm_svm_device_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, drm_svm_device_show, inode->i_private);
+}
+
+/*
+ * Any write completes the device's queued frees and releases its queued
+ * blocks now, moving what is left in them to system memory.
+ */
+static ssize_t drm_svm_device_write(struct file *file, const char __user *buf,
+				    size_t len, loff_t *ppos)
+{
+	struct drm_svm_device *sdev = file_inode(file)->i_private;
+
+	drm_svm_devices_lock();
+	if (sdev->devmem)
+		drm_svm_devmem_in_use(sdev->devmem);
+	drm_svm_devices_unlock();
+	return len;
+}
+
+static const struct file_operations drm_svm_device_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_svm_device_open,
+	.read = seq_read,
+	.write = drm_svm_device_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 /**
  * drm_svm_device_stats_init() - Create a device's statistics files
@@ -142,7 +178,7 @@ int drm_svm_device_stats_init(struct drm_svm_device *sdev)
 	if (err)
 		return err;
 	snprintf(name, sizeof(name), "device%u", sdev->id);
-	sdev->debugfs = debugfs_create_file(name, 0444, drm_svm_debugfs_root,
+	sdev->debugfs = debugfs_create_file(name, 0644, drm_svm_debugfs_root,
 					    sdev, &drm_svm_device_fops);
 	return 0;
 }
@@ -290,15 +326,6 @@ static const struct {
 	{ "bounces", offsetof(struct drm_svm_counters, bounces) },
 };
 
-/* Complete the device's queued frees, as its debugfs vram_in_use does. */
-static void drm_svm_fdinfo_settle(struct drm_svm_device *sdev)
-{
-	drm_svm_devices_lock();
-	if (sdev->devmem)
-		drm_svm_devmem_in_use(sdev->devmem);
-	drm_svm_devices_unlock();
-}
-
 /**
  * drm_svm_show_fdinfo() - Print a file's SVM statistics as DRM fdinfo
  * @sdev: the device of the file
@@ -307,8 +334,7 @@ static void drm_svm_fdinfo_settle(struct drm_svm_device *sdev)
  *
  * Prints the keys listed in DOC: Statistics for the process the file's
  * VMs mirror, those of the core's own named after the driver; zeros for a
- * file without VMs. Completes the device's queued frees first, and so
- * may sleep and move data: call it with no lock of the core held.
+ * file without VMs. Reads counters only.
  */
 void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 			 struct drm_svm_file *sfile, struct drm_printer *p)
@@ -327,7 +353,6 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 		drm_svm_mirror_get(mirror);
 	xa_unlock(&sfile->vms);
 
-	drm_svm_fdinfo_settle(sdev);
 	if (mirror) {
 		c = &mirror->svm_mm->counters[sdev->id];
 		vram = atomic64_read(&c->vram_pages) << (PAGE_SHIFT - 10);
