@@ -258,16 +258,11 @@ static void vsvm_fail_init(struct fault_attr *attr)
 #endif
 }
 
-/* vsvm's files in the DRM device's debugfs directory, dri/vsvm<i>/ */
-static const char *const vsvm_debugfs_files[] = {
-	"fail_vram_alloc", "fail_copy", "fail_pt_alloc", "invalidations",
-	"pt_blocks", "fault_reports",
-};
-
 /*
- * The DRM core makes dri/<device name>/, with dri/<minor> links to it for
- * the card and the render node, and removes it when the DRM device is
- * released.
+ * vsvm's files go in the DRM device's debugfs directory: the DRM core
+ * makes dri/<device name>/, with dri/<minor> links to it for the card and
+ * the render node, and removes it with every file in it when the device
+ * is unregistered (an unplug, or an unbind) or released.
  */
 static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 {
@@ -280,25 +275,12 @@ static void vsvm_vram_debugfs_init(struct vsvm_device *vdev)
 	vsvm_vm_debugfs_init(vdev, dir);
 }
 
-/* Remove vsvm's files, where the DRM core has not removed them yet. */
-static void vsvm_vram_debugfs_fini(struct vsvm_device *vdev)
-{
-	struct dentry *dir = vdev->drm.debugfs_root;
-	unsigned int i;
-
-	if (IS_ERR_OR_NULL(dir))
-		return;
-	for (i = 0; i < ARRAY_SIZE(vsvm_debugfs_files); i++)
-		debugfs_lookup_and_remove(vsvm_debugfs_files[i], dir);
-}
-
 /* The DRM device is released: every file is closed, the VRAM unused. */
 static void vsvm_vram_release(struct drm_device *drm, void *data)
 {
 	struct vsvm_vram *vram = data;
 	bool coherent = drm_svm_devmem_is_coherent(&vram->dm);
 
-	vsvm_vram_debugfs_fini(to_vsvm_device(drm));
 	drm_svm_devmem_fini(&vram->dm);
 	gpu_buddy_fini(&vram->buddy);
 	vsvm_vram_free_backing(vram);
@@ -386,12 +368,12 @@ err_destroy_lock:
  * @vdev: the device, unplugged, with its VMs emptied
  *
  * Processes keep their data: every page in the VRAM moves back to system
- * memory. vsvm's debugfs files go, since they read the device; the
- * memory itself goes when the DRM device is released.
+ * memory; the DRM core removed the debugfs files with the device's
+ * directory when it unregistered the device. The memory itself goes when
+ * the DRM device is released.
  */
 void vsvm_vram_unplug(struct vsvm_device *vdev)
 {
-	vsvm_vram_debugfs_fini(vdev);
 	drm_svm_devmem_drain(&vdev->vram.dm);
 }
 
