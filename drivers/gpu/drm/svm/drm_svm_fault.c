@@ -1056,7 +1056,7 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 	u64 done_start = 0, done_end = 0, moved = 0, before;
 	u32 done_access = DRM_SVM_ACCESS_READ;
 	unsigned int i, failed = 0, chunks = 0;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = trace_drm_svm_fault_batch_enabled() ? ktime_get_ns() : 0;
 
 	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
 	atomic64_add(count, &mirror->sdev->gpu_faults);
@@ -1091,8 +1091,10 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 	}
 	drm_svm_devmem_unpin_all(mirror);
 	mutex_unlock(&mirror->lock);
-	trace_drm_svm_fault_batch(mirror->svm_mm->pid, mirror->sdev->id, mirror,
-				  count, chunks, failed, ktime_get_ns() - t0);
+	if (trace_drm_svm_fault_batch_enabled())
+		trace_drm_svm_fault_batch(mirror->svm_mm->pid, mirror->sdev->id,
+					  mirror, count, chunks, failed,
+					  t0 ? ktime_get_ns() - t0 : 0);
 
 	return failed;
 }
