@@ -33,7 +33,9 @@
  *		signalled without error, and the data is intact.
  *
  * SUBTEST: attributes
- * Description: Each attribute setter is read back by svm_attr_query().
+ * Description: Each attribute setter is read back by svm_attr_query(),
+ *		which counts the runs with no room, and with too little
+ *		writes the first, counts them all and fails with ENOSPC.
  *
  * SUBTEST: stats
  * Description: svm_stats() counts the GPU faults of a batch, and
@@ -275,6 +277,7 @@ static void test_attributes(void)
 	void *p = buf_alloc(SIZE);
 	struct drm_svm_attr_range r;
 	struct svm_device_info info;
+	uint32_t n;
 
 	igt_assert_eq(svm_device_info(fd, &info), 0);
 	igt_assert_eq(svm_set_preferred_loc(fd, p, SIZE, DRM_SVM_LOC_DEVICE,
@@ -303,6 +306,17 @@ static void test_attributes(void)
 	igt_assert_eq_u32(r.location | r.accessed_by | r.flags | r.atomics,
 			  0);
 	igt_assert_eq_u64(r.granularity, 0);
+
+	/* Three runs, room for one: the first, the count, -ENOSPC */
+	igt_assert_eq(svm_set_read_mostly(fd, (char *)p + 4096, 4096, true),
+		      0);
+	n = 0;
+	igt_assert_eq(svm_attr_query(fd, p, SIZE, NULL, &n), 0);
+	igt_assert_eq_u32(n, 3);
+	n = 1;
+	igt_assert_eq(svm_attr_query(fd, p, SIZE, &r, &n), -ENOSPC);
+	igt_assert_eq_u32(n, 3);
+	igt_assert_eq_u64(r.end, (uintptr_t)p + 4096);
 	munmap(p, SIZE);
 }
 

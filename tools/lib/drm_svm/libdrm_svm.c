@@ -290,8 +290,11 @@ int svm_attr_query(int fd, const void *start, uint64_t size,
 		return -EINVAL;
 	q.num_ranges = *num_ranges;
 	err = svm_ioctl(fd, DRM_IOCTL_VSVM_ATTR_QUERY, &q);
-	if (!err)
-		*num_ranges = q.num_ranges;
+	if (err)
+		return err;
+	/* A call with a count of zero only counts the runs. */
+	err = *num_ranges && q.num_ranges > *num_ranges ? -ENOSPC : 0;
+	*num_ranges = q.num_ranges;
 	return err;
 }
 
@@ -511,10 +514,10 @@ int svm_exec_wait(int fd, uint32_t vm_id, const uint64_t *batch,
 	if (err)
 		goto out_destroy;
 	err = svm_fence_wait(fd, fence, timeout_ns);
-	if (err == -ETIME)
-		/* The kernel still writes the fence: it must outlive the job. */
+	if (err)
+		/* The job may not have ended: the fence must outlive it. */
 		return err;
-	if (!err && q)
+	if (q)
 		err = svm_job_query(fd, job, q);
 	if (!err)
 		err = svm_fence_error(fence);

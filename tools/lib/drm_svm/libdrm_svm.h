@@ -196,6 +196,10 @@ int svm_set_atomics(int fd, const void *start, uint64_t size, uint32_t mode);
  * @size: bytes, page aligned
  * @ranges: room for *@num_ranges entries
  * @num_ranges: in: entries of @ranges; out: runs found
+ *
+ * A call with *@num_ranges zero only counts the runs. With too little room
+ * otherwise, the first entries are written, *@num_ranges says how many
+ * runs there are, and the call fails with -ENOSPC.
  */
 int svm_attr_query(int fd, const void *start, uint64_t size,
 		   struct drm_svm_attr_range *ranges, uint32_t *num_ranges);
@@ -329,9 +333,11 @@ int svm_job_query(int fd, uint64_t job_id, struct drm_vsvm_job_query *q);
  * @q: out: the job's status, or NULL
  *
  * Returns the job's own error (0 when it succeeded), -ETIME when it did
- * not end in time, or the -errno of a call that failed. After -ETIME the
- * page of the job's fence is left to the kernel, which writes it when the
- * job ends: use svm_exec() with a fence of your own to keep it.
+ * not end in time, or the -errno of a call that failed. When the wait
+ * fails (-ETIME, or -ENODEV for a device unplugged meanwhile), the job may
+ * still be queued, and the page of its fence is left to the kernel, which
+ * writes it when the job ends: use svm_exec() with a fence of your own to
+ * keep it.
  */
 int svm_exec_wait(int fd, uint32_t vm_id, const uint64_t *batch,
 		  uint64_t len, int64_t timeout_ns,

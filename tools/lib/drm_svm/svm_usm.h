@@ -96,12 +96,29 @@ static inline bool usm_device_ok(const struct usm_context *ctx, int device)
 	return device >= 0 && (unsigned int)device < ctx->num_devices;
 }
 
+/*
+ * Clear the advice on @a: the C library hands its memory out again, and
+ * the attributes stay with the addresses until they are unmapped.
+ */
+static inline void usm_unadvise(struct usm_context *ctx,
+				const struct usm_alloc *a)
+{
+	int fd = ctx->fd[0];
+
+	svm_set_preferred_loc(fd, a->ptr, a->size, DRM_SVM_LOC_NONE, -1);
+	svm_set_accessed_by(fd, a->ptr, a->size, NULL, 0);
+	svm_set_read_mostly(fd, a->ptr, a->size, false);
+	svm_set_granularity(fd, a->ptr, a->size, 0);
+	svm_set_atomics(fd, a->ptr, a->size, DRM_SVM_ATOMICS_DEFAULT);
+}
+
 static inline void usm_fini(struct usm_context *ctx)
 {
 	struct usm_alloc *a;
 
 	while ((a = ctx->allocs)) {
 		ctx->allocs = a->next;
+		usm_unadvise(ctx, a);
 		free(a->ptr);
 		free(a);
 	}
@@ -215,6 +232,7 @@ static inline int usm_free(struct usm_context *ctx, void *ptr)
 			continue;
 		*p = a->next;
 		usm_unbind(ctx, a, ctx->num_devices);
+		usm_unadvise(ctx, a);
 		free(a->ptr);
 		free(a);
 		return 0;
@@ -240,11 +258,14 @@ static inline int usm_accessed_by(struct usm_context *ctx, uintptr_t start,
 	while (at < end) {
 		n = USM_ADVISE_RUNS;
 		err = svm_attr_query(ctx->fd[0], (void *)at, end - at, runs, &n);
-		if (err)
+		/* More runs than room: these first, the rest in the next pass */
+		if (err == -ENOSPC)
+			n = USM_ADVISE_RUNS;
+		else if (err)
 			return err;
 		if (!n)
 			return -EIO;
-		for (i = 0; i < n && i < USM_ADVISE_RUNS && at < end; i++) {
+		for (i = 0; i < n && at < end; i++) {
 			bits = runs[i].accessed_by;
 			if (add)
 				bits |= 1u << ctx->svm_id[device];
