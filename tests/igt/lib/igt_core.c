@@ -519,6 +519,11 @@ bool __igt_fixture(void)
 
 void __igt_fixture_complete(void)
 {
+	/* A thread of the fixture failed: the fixture fails. */
+	if (atomic_exchange(&thread_failed, false)) {
+		igt_critical("Failure in a thread!\n");
+		igt_fail(IGT_EXIT_FAILURE);
+	}
 	in_fixture = false;
 }
 
@@ -686,11 +691,21 @@ bool __igt_fork(void)
 	if (pid == 0) {
 		test_child = 1;
 		num_children = 0;
+		/* The child's one thread is its main thread. */
+		main_thread = true;
+		atomic_store(&thread_failed, false);
 		return true;
 	}
 
 	children[num_children++] = pid;
 	return false;
+}
+
+void __igt_child_done(void)
+{
+	/* A thread of the child failed: so did the child. */
+	exit(atomic_load(&thread_failed) ? IGT_EXIT_FAILURE :
+	     IGT_EXIT_SUCCESS);
 }
 
 static int find_child(pid_t pid)

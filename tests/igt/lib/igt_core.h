@@ -62,6 +62,7 @@ void __igt_fixture_end(void) __attribute__((noreturn));
 int __igt_subtest_group_save(void);
 void __igt_subtest_group_restore(int saved);
 bool __igt_fork(void);
+void __igt_child_done(void) __attribute__((noreturn));
 int __igt_waitchildren(void);
 
 void __igt_skip_check(const char *file, int line, const char *func,
@@ -170,7 +171,7 @@ void igt_vlog(const char *domain, enum igt_log_level level,
  */
 #define igt_fork(child, num_children) \
 	for (int child = 0; child < (num_children); child++) \
-		for (; __igt_fork(); exit(IGT_EXIT_SUCCESS))
+		for (; __igt_fork(); __igt_child_done())
 
 /* Requirements: skip the subtest (or, in a fixture, the rest) if unmet. */
 #define igt_require(expr) do { \

@@ -140,6 +140,14 @@ static void test_thread(void *(*fn)(void *))
 		 ret ? "its argument" : "nothing", value);
 }
 
+/* A thread of an igt_fork() child fails: the child, then the subtest. */
+static void test_child_thread(void)
+{
+	igt_fork(child, 1)
+		test_thread(thread_assert);
+	igt_waitchildren();
+}
+
 static void test_crash(void)
 {
 	igt_require_f(getenv("SELFTEST_CRASH"), "set SELFTEST_CRASH=1\n");
@@ -210,6 +218,9 @@ igt_main
 
 	igt_subtest("fail-thread")
 		test_thread(thread_assert);
+
+	igt_subtest("fail-child-thread")
+		test_child_thread();
 
 	igt_subtest("crash")
 		test_crash();

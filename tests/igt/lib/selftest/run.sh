@@ -119,7 +119,8 @@ if [ ! -x "$bin" ]; then
 fi
 
 all="pass pass-formatted ioctl-wrappers fail-ioctl-errno fail-assert
-     fail-assert-eq skip-require pass-children fail-child fail-thread crash
+     fail-assert-eq skip-require pass-children fail-child fail-thread
+     fail-child-thread crash
      crash-thread abort hang skip-group-a skip-group-b fixture-fail-a
      fixture-fail-b after-groups"
 
@@ -129,7 +130,8 @@ check "whole run: verdicts and exit 98" verdicts_are 98 \
 	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
 	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
 	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
-	"fail-thread: FAIL" "crash: SKIP" "crash-thread: SKIP" "abort: SKIP" \
+	"fail-thread: FAIL" "fail-child-thread: FAIL" \
+	"crash: SKIP" "crash-thread: SKIP" "abort: SKIP" \
 	"hang: SKIP" "skip-group-a: SKIP" "skip-group-b: SKIP" \
 	"fixture-fail-a: SKIP" "fixture-fail-b: SKIP" "after-groups: SUCCESS"
 check "whole run: IGT-Version line" has out \
@@ -146,6 +148,7 @@ for spec in pass:SUCCESS:0 pass-formatted:SUCCESS:0 \
 	    ioctl-wrappers:SUCCESS:0 fail-ioctl-errno:FAIL:98 \
 	    fail-assert:FAIL:98 fail-assert-eq:FAIL:98 skip-require:SKIP:77 \
 	    pass-children:SUCCESS:0 fail-child:FAIL:98 fail-thread:FAIL:98 \
+	    fail-child-thread:FAIL:98 \
 	    crash:SKIP:77 crash-thread:SKIP:77 abort:SKIP:77 hang:SKIP:77 \
 	    skip-group-a:SKIP:77 skip-group-b:SKIP:77 fixture-fail-a:SKIP:77 \
 	    after-groups:SUCCESS:0; do
@@ -270,7 +273,8 @@ check "crash: CRASH, the run goes on, exit 98" verdicts_are 98 \
 	"pass: SUCCESS" "pass-formatted: SUCCESS" "ioctl-wrappers: SUCCESS" \
 	"fail-ioctl-errno: FAIL" "fail-assert: FAIL" "fail-assert-eq: FAIL" \
 	"skip-require: SKIP" "pass-children: SUCCESS" "fail-child: FAIL" \
-	"fail-thread: FAIL" "crash: CRASH" "crash-thread: FAIL" "abort: SKIP" \
+	"fail-thread: FAIL" "fail-child-thread: FAIL" \
+	"crash: CRASH" "crash-thread: FAIL" "abort: SKIP" \
 	"hang: SKIP" "skip-group-a: SKIP" "skip-group-b: SKIP" \
 	"fixture-fail-a: SKIP" "fixture-fail-b: SKIP" "after-groups: SUCCESS"
 check "crash: signal named" has err '^Received signal SIGSEGV\.$'

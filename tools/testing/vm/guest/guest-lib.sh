@@ -68,10 +68,13 @@ igt_run() {
 	rc=$?
 	kill -KILL -"$watcher" 2>/dev/null
 	wait "$watcher" 2> /dev/null
+	# What ignored SIGTERM, and what the program left behind in its
+	# session, would hold the devices for the next one.
+	kill -KILL -"$pid" 2>/dev/null
 	echo "@@END $id $rc" >&3
-	if [ -e $TIMEOUT_FLAG ]; then
-		# What ignored SIGTERM, and what the program left behind.
-		kill -KILL -"$pid" 2>/dev/null
+	# A program that ended on its own just as the watcher fired exited
+	# with its own status, not with the signal's.
+	if [ -e $TIMEOUT_FLAG ] && [ "$rc" -ge 128 ]; then
 		result igt "${id#*:}" fail "timeout after $secs s, killed"
 		say "timeout $id after $secs s"
 	fi
