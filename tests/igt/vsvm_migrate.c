@@ -270,7 +270,8 @@
  *
  * SUBTEST: residency-fork-child
  * Description: Residency of the parent's VM from a fork child fails with
- *		EACCES. *
+ *		EACCES.
+ *
  * SUBTEST: trace-faults
  * Description: The core's fault tracepoints, enabled in a tracefs instance
  *		of their own, follow a GPU checksum of 4 MiB of system memory
@@ -2364,6 +2365,8 @@ static void test_trace_faults(void)
 	assert_res(&c, buf, size, SYSTEM, false);
 
 	st0 = svm_dev_stats(c.d);
+	/* What an earlier run may have left in the instance's buffer */
+	trace_write("trace", "");
 	trace_events(true);
 	sum = gpu_checksum(&c, buf, size, &faults);
 	trace_events(false);

@@ -638,6 +638,8 @@ static void catch_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	/* Reads of a sample restart; the sleep between samples ends. */
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -759,7 +761,7 @@ static void series_line(struct series *sr, const char *line)
 {
 	const char *p = strstr(line, "\"devices\":["), *end;
 	double t = json_num(line, line + strlen(line), "elapsed");
-	double *v;
+	double *v, id;
 	int i;
 
 	if (!p || isnan(t))
@@ -773,7 +775,10 @@ static void series_line(struct series *sr, const char *line)
 		end = strchr(p, '}');
 		if (*p != '{' || !end)
 			break;
-		i = series_dev(sr, json_num(p, end, "id"), p, end);
+		id = json_num(p, end, "id");
+		if (isnan(id))
+			continue;
+		i = series_dev(sr, id, p, end);
 		if (i < 0)
 			continue;
 		v = &sr->v[(sr->n * MAX_DEVS + i) * 3];
