@@ -5,9 +5,10 @@
  * Copyright © 2026 The drm_svm authors
  *
  * Reads the core's debugfs files (/sys/kernel/debug/drm_svm/device<id>,
- * one per device, and .../processes, one row per process and device) and
- * the DRM fdinfo of every open render node of a drm_svm driver, in
- * /proc/<pid>/fdinfo. Every interval it shows per device the VRAM in use,
+ * one per device, and .../processes, one row per process and device, its
+ * VRAM among them) and the DRM fdinfo of every open render node of a
+ * drm_svm driver, in /proc/<pid>/fdinfo, for the processes that have the
+ * devices open. Every interval it shows per device the VRAM in use,
  * GPU and CPU faults per second, pages migrated per second each way and
  * evictions; per process, the bytes it has in each device's VRAM and in
  * system memory. Rates are the counters' deltas over the interval measured
@@ -403,13 +404,17 @@ static void read_fdinfo_pid(struct sample *s, int pid)
 		if (kib < 0)
 			continue;
 		i = fd_device(s, pid, e->d_name);
+		if (i < 0)
+			continue;
 		p = proc_get(s, pid);
 		if (!p)
 			break;
+		/*
+		 * Only the file: the process's VRAM is the processes file's.
+		 * A file's counters are those of the process its VMs mirror,
+		 * the parent's in a fork child that inherited the file.
+		 */
 		p->render_fds++;
-		/* The counters are the process's: every file shows them. */
-		if (i >= 0 && (unsigned long long)kib * 1024 > p->vram[i])
-			p->vram[i] = kib * 1024;
 	}
 	closedir(dir);
 }
