@@ -65,9 +65,11 @@
  *    process the file's VMs mirror, on that device, in the format of
  *    Documentation/gpu/drm-usage-stats.rst: ``drm-total-vram`` and
  *    ``drm-resident-vram`` (KiB of device memory holding its data, which
- *    is always resident), then keys of their own, which the spec has
- *    start with the driver's name (``vsvm-`` for vsvm, written
- *    ``<drv>-`` here): ``<drv>-gpu-faults``, ``<drv>-cpu-faults``,
+ *    is always resident), then keys of the core's own. The spec of 6.12
+ *    asks every key to start with ``drm-``; drivers that add keys of
+ *    their own name them after themselves (amdgpu's ``amd-*``), and so
+ *    do these, ``vsvm-`` for vsvm, written ``<drv>-`` here:
+ *    ``<drv>-gpu-faults``, ``<drv>-cpu-faults``,
  *    ``<drv>-to-vram`` and ``<drv>-to-ram`` (KiB migrated),
  *    ``<drv>-evictions``, ``<drv>-from-peer`` (KiB), ``<drv>-bounces``,
  *    the policy events as ``<drv>-policy-thrash`` and so on, and the
