@@ -224,6 +224,50 @@ struct drm_svm_link {
 };
 
 /**
+ * struct drm_svm_counters - What the core counts, per device and per
+ * process and device
+ *
+ * One set per device (&drm_svm_device.counters) and one per process and
+ * device; drm_svm_count() bumps both. Atomic, updated without lock.
+ */
+struct drm_svm_counters {
+	/** @gpu_faults: GPU faults reported to the core */
+	atomic64_t gpu_faults;
+	/** @cpu_faults: CPU faults on the device's private pages */
+	atomic64_t cpu_faults;
+	/** @pages_to_vram: Pages migrated into the device's memory */
+	atomic64_t pages_to_vram;
+	/** @pages_to_ram: Pages migrated out of the device's memory */
+	atomic64_t pages_to_ram;
+	/**
+	 * @pages_from_peer: Of @pages_to_vram, pages moved from another
+	 * device's memory directly, over a link
+	 */
+	atomic64_t pages_from_peer;
+	/**
+	 * @bounces: Chunks moved in from another device's memory through
+	 * system memory, because this device cannot reach it
+	 */
+	atomic64_t bounces;
+	/** @evictions: Allocations evicted to make room */
+	atomic64_t evictions;
+	/** @vram_pages: Device pages allocated, in use or being freed */
+	atomic64_t vram_pages;
+	/** @chunks: Chunks faulted in (faults that needed work) */
+	atomic64_t chunks;
+	/** @pages_mapped: Pages handed to &drm_svm_ops.map */
+	atomic64_t pages_mapped;
+	/** @huge_mapped: Huge (PMD-sized) entries handed to &drm_svm_ops.map */
+	atomic64_t huge_mapped;
+	/** @retries: Fault passes restarted by a concurrent invalidation */
+	atomic64_t retries;
+	/** @invalidations: Calls to &drm_svm_ops.invalidate */
+	atomic64_t invalidations;
+	/** @policy: Migration policy events, by &enum drm_svm_pstat */
+	atomic64_t policy[DRM_SVM_POLICY_STATS];
+};
+
+/**
  * struct drm_svm_device - Per-device SVM state, embedded in the driver's
  * device
  */
@@ -265,42 +309,19 @@ struct drm_svm_device {
 	 * SVM device id (drm_svm_link_set()); under the topology lock
 	 */
 	struct drm_svm_link links[DRM_SVM_MAX_DEVICES];
-	/** @gpu_faults: GPU faults reported to the core, all VMs */
-	atomic64_t gpu_faults;
+	/**
+	 * @counters: What every process did on the device; each event also
+	 * counts in the process's own set (see DOC: Statistics)
+	 */
+	struct drm_svm_counters counters;
 	/** @dma_pages: System pages DMA-mapped for the device now, all VMs */
 	atomic64_t dma_pages;
-	/**
-	 * @policy_stats: Migration policy events of the device, all
-	 * processes, by &enum drm_svm_pstat
-	 */
-	atomic64_t policy_stats[DRM_SVM_POLICY_STATS];
 	/** @debugfs: The device's statistics file */
 	struct dentry *debugfs;
 	/** @phases: Per-CPU phase timers (see DOC: Phase timers) */
 	struct drm_svm_phase_stats __percpu *phases;
 	/** @phases_debugfs: The file of @phases */
 	struct dentry *phases_debugfs;
-};
-
-/**
- * struct drm_svm_stats - Counters of one mirror
- *
- * Updated with the mirror's lock held (@invalidations: with the notifier
- * lock held for write); read without lock.
- */
-struct drm_svm_stats {
-	/** @faults: GPU faults reported to the core */
-	u64 faults;
-	/** @chunks: Chunks faulted in (faults that needed work) */
-	u64 chunks;
-	/** @pages_mapped: Pages handed to &drm_svm_ops.map */
-	u64 pages_mapped;
-	/** @huge_mapped: Huge (PMD-sized) entries handed to &drm_svm_ops.map */
-	u64 huge_mapped;
-	/** @retries: Fault passes restarted by a concurrent invalidation */
-	u64 retries;
-	/** @invalidations: Calls to &drm_svm_ops.invalidate */
-	u64 invalidations;
 };
 
 /**
@@ -357,8 +378,6 @@ struct drm_svm_mirror {
 	 * @lock held, under the blocks' &drm_svm_devmem.lru_lock
 	 */
 	struct list_head pins;
-	/** @stats: Counters */
-	struct drm_svm_stats stats;
 	/** @prefetch_lock: Protects @prefetches */
 	spinlock_t prefetch_lock;
 	/** @prefetches: Asynchronous prefetches queued, in submission order */

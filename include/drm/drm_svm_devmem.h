@@ -93,34 +93,6 @@ struct drm_svm_devmem_ops {
 };
 
 /**
- * struct drm_svm_devmem_stats - Counters of one device's memory
- *
- * Atomic, updated without lock.
- */
-struct drm_svm_devmem_stats {
-	/** @cpu_faults: CPU faults on device-private pages */
-	atomic64_t cpu_faults;
-	/** @pages_to_vram: Pages migrated into device memory */
-	atomic64_t pages_to_vram;
-	/** @pages_to_ram: Pages migrated out of device memory */
-	atomic64_t pages_to_ram;
-	/**
-	 * @pages_from_peer: Of @pages_to_vram, pages moved from another
-	 * device's memory directly, over a link
-	 */
-	atomic64_t pages_from_peer;
-	/**
-	 * @bounces: Chunks moved in from another device's memory through
-	 * system memory, because this device cannot reach it
-	 */
-	atomic64_t bounces;
-	/** @evictions: Allocations evicted to make room */
-	atomic64_t evictions;
-	/** @vram_pages: Device pages allocated, in use or being freed */
-	atomic64_t vram_pages;
-};
-
-/**
  * struct drm_svm_devmem - A device's memory, as ZONE_DEVICE pages
  *
  * Embedded in the driver's device and set up with drm_svm_devmem_init().
@@ -166,8 +138,6 @@ struct drm_svm_devmem {
 	unsigned long release_delay;
 	/** @draining: Set once drm_svm_devmem_drain() has begun */
 	bool draining;
-	/** @stats: Counters */
-	struct drm_svm_devmem_stats stats;
 };
 
 /**

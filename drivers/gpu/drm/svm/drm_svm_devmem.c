@@ -176,7 +176,6 @@ static void drm_svm_devmem_free_work(struct work_struct *work)
 		container_of(work, struct drm_svm_devmem, free_work);
 	struct drm_svm_devmem_alloc *alloc, *next;
 	struct llist_node *nodes = llist_del_all(&dm->free_list);
-	u32 id = dm->sdev->id;
 
 	llist_for_each_entry_safe(alloc, next, nodes, free_node) {
 		spin_lock(&dm->lru_lock);
@@ -184,9 +183,8 @@ static void drm_svm_devmem_free_work(struct work_struct *work)
 		spin_unlock(&dm->lru_lock);
 
 		dm->ops->free(dm, alloc->pfn, alloc->npages, alloc->priv);
-		atomic64_sub(alloc->npages, &dm->stats.vram_pages);
-		atomic64_sub(alloc->npages,
-			     &alloc->svm_mm->counters[id].vram_pages);
+		drm_svm_count(alloc->svm_mm, dm->sdev, vram_pages,
+			      -(s64)alloc->npages);
 		drm_svm_mm_put(alloc->svm_mm);
 		kfree(alloc);
 	}
@@ -251,8 +249,7 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 	refcount_set(&alloc->users, 1);
 	INIT_LIST_HEAD(&alloc->pin_link);
 	drm_svm_mm_ref(svm_mm);
-	atomic64_add(npages, &dm->stats.vram_pages);
-	atomic64_add(npages, &svm_mm->counters[dm->sdev->id].vram_pages);
+	drm_svm_count(svm_mm, dm->sdev, vram_pages, npages);
 
 	spin_lock(&dm->lru_lock);
 	list_add_tail(&alloc->lru, &dm->lru);
@@ -480,10 +477,8 @@ int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages)
 
 		moved = drm_svm_migrate_pfns_to_ram(dm, pfn, count);
 		trace_drm_svm_evict(id, pfn, count, moved);
-		if (moved > 0) {
-			atomic64_inc(&dm->stats.evictions);
-			atomic64_inc(&alloc->svm_mm->counters[id].evictions);
-		}
+		if (moved > 0)
+			drm_svm_count(alloc->svm_mm, dm->sdev, evictions, 1);
 		drm_svm_devmem_alloc_put(alloc);
 	}
 	flush_work(&dm->free_work);
@@ -611,8 +606,7 @@ static vm_fault_t drm_svm_devmem_migrate_to_ram(struct vm_fault *vmf)
 	dm = alloc->dm;
 	t.req.from = dm->sdev->id;
 	t.sdev = dm->sdev;
-	atomic64_inc(&dm->stats.cpu_faults);
-	atomic64_inc(&alloc->svm_mm->counters[dm->sdev->id].cpu_faults);
+	drm_svm_count(alloc->svm_mm, dm->sdev, cpu_faults, 1);
 
 	/* The whole chunk the page was migrated with, as far as still here */
 	before = (page_to_pfn(page) - alloc->pfn) << PAGE_SHIFT;
@@ -759,7 +753,7 @@ u64 drm_svm_devmem_in_use(struct drm_svm_devmem *dm)
 	cancel_delayed_work_sync(&dm->release_work);
 	drm_svm_devmem_release_queued(dm, true);
 	flush_work(&dm->free_work);
-	return (u64)atomic64_read(&dm->stats.vram_pages) << PAGE_SHIFT;
+	return (u64)atomic64_read(&dm->sdev->counters.vram_pages) << PAGE_SHIFT;
 }
 EXPORT_SYMBOL_GPL(drm_svm_devmem_in_use);
 
@@ -781,7 +775,7 @@ static void __drm_svm_devmem_drain(struct drm_svm_devmem *dm)
 	WRITE_ONCE(dm->draining, true);
 
 	for (pass = 0; pass < DRM_SVM_DRAIN_PASSES &&
-	     atomic64_read(&dm->stats.vram_pages); pass++) {
+	     atomic64_read(&dm->sdev->counters.vram_pages); pass++) {
 		if (pass)
 			usleep_range(1000, 2000);
 		for (pfn = dm->pfn_first; pfn < dm->pfn_first + dm->npages;
@@ -794,9 +788,9 @@ static void __drm_svm_devmem_drain(struct drm_svm_devmem *dm)
 		flush_delayed_work(&dm->release_work);
 		flush_work(&dm->free_work);
 	}
-	if (atomic64_read(&dm->stats.vram_pages))
+	if (atomic64_read(&dm->sdev->counters.vram_pages))
 		drm_warn(dm->sdev->drm, "drm_svm: %lld device pages still in use\n",
-			 atomic64_read(&dm->stats.vram_pages));
+			 atomic64_read(&dm->sdev->counters.vram_pages));
 }
 
 /**

@@ -196,9 +196,9 @@ static int drm_svm_map_pages(struct drm_svm_mirror *mirror, u64 gpu_addr,
 
 	lockdep_assert_held(&mirror->svm_mm->notifier_lock);
 
-	mirror->stats.pages_mapped += npages;
+	drm_svm_count(mirror->svm_mm, mirror->sdev, pages_mapped, npages);
 	if (huge)
-		mirror->stats.huge_mapped++;
+		drm_svm_count(mirror->svm_mm, mirror->sdev, huge_mapped, 1);
 	err = ops->map(mirror, gpu_addr, addrs, npages, huge ? PMD_ORDER : 0,
 		       flags);
 	drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_DRIVER_MAP, npages, t0);
@@ -753,7 +753,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 					timeout = jiffies + retry_time;
 			}
 		}
-		mirror->stats.retries++;
+		drm_svm_count(mirror->svm_mm, mirror->sdev, retries, 1);
 		if (time_after(jiffies, timeout)) {
 			err = -EBUSY;
 			goto out_free;
@@ -777,7 +777,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 	err = drm_svm_map_chunk(mirror, gpu_start, npages, huge, &chunk,
 				flags);
 	if (!err)
-		mirror->stats.chunks++;
+		drm_svm_count(mirror->svm_mm, mirror->sdev, chunks, 1);
 out_unlock:
 	up_read(&svm_mm->notifier_lock);
 out_free:
@@ -1051,22 +1051,18 @@ static void drm_svm_fault_lock(struct drm_svm_mirror *mirror)
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count)
 {
-	struct drm_svm_counters *c =
-		&mirror->svm_mm->counters[mirror->sdev->id];
 	u64 done_start = 0, done_end = 0, moved = 0, before;
 	u32 done_access = DRM_SVM_ACCESS_READ;
 	unsigned int i, failed = 0, chunks = 0;
 	u64 t0 = trace_drm_svm_fault_batch_enabled() ? ktime_get_ns() : 0;
 
 	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
-	atomic64_add(count, &mirror->sdev->gpu_faults);
-	atomic64_add(count, &c->gpu_faults);
+	drm_svm_count(mirror->svm_mm, mirror->sdev, gpu_faults, count);
 
 	drm_svm_fault_lock(mirror);
 	for (i = 0; i < count; i++) {
 		struct drm_svm_fault *f = &faults[i];
 
-		mirror->stats.faults++;
 		/* READ < WRITE < ATOMIC: a chunk serves the lesser accesses. */
 		if (f->addr >= done_start && f->addr < done_end &&
 		    f->access <= done_access) {

@@ -57,32 +57,6 @@ enum drm_svm_pstat {
 static_assert(DRM_SVM_PSTAT_NR == DRM_SVM_POLICY_STATS);
 
 /**
- * struct drm_svm_counters - What one process did on one device
- *
- * Atomic, updated without lock.
- */
-struct drm_svm_counters {
-	/** @gpu_faults: GPU faults of the process's VMs on the device */
-	atomic64_t gpu_faults;
-	/** @cpu_faults: CPU faults on the device's private pages */
-	atomic64_t cpu_faults;
-	/** @pages_to_vram: Pages migrated into the device's memory */
-	atomic64_t pages_to_vram;
-	/** @pages_to_ram: Pages migrated out of the device's memory */
-	atomic64_t pages_to_ram;
-	/** @pages_from_peer: Of @pages_to_vram, pages moved from another device directly */
-	atomic64_t pages_from_peer;
-	/** @bounces: Chunks moved in from another device through system memory */
-	atomic64_t bounces;
-	/** @evictions: Allocations of the process evicted */
-	atomic64_t evictions;
-	/** @vram_pages: Device pages allocated for the process */
-	atomic64_t vram_pages;
-	/** @policy: Migration policy events, by &enum drm_svm_pstat */
-	atomic64_t policy[DRM_SVM_PSTAT_NR];
-};
-
-/**
  * struct drm_svm_moves - Moves between each pair of processors
  *
  * By source and destination processor (SVM device id, or
@@ -310,6 +284,28 @@ struct drm_svm_mm {
 	/** @ufence_wq: Waiters for the process's user fences */
 	wait_queue_head_t ufence_wq;
 };
+
+/* Add @n to the counter at @offset of @sdev's set and @svm_mm's. */
+static inline void __drm_svm_count(struct drm_svm_mm *svm_mm,
+				   struct drm_svm_device *sdev, size_t offset,
+				   s64 n)
+{
+	atomic64_add(n, (atomic64_t *)((char *)&sdev->counters + offset));
+	atomic64_add(n, (atomic64_t *)((char *)&svm_mm->counters[sdev->id] +
+				      offset));
+}
+
+/**
+ * drm_svm_count() - Count an event of a process on a device
+ * @svm_mm: the process
+ * @sdev: the device
+ * @field: the member of &struct drm_svm_counters
+ * @n: how many
+ *
+ * Adds @n to the device's counter and to the process's on the device.
+ */
+#define drm_svm_count(svm_mm, sdev, field, n) \
+	__drm_svm_count(svm_mm, sdev, offsetof(struct drm_svm_counters, field), n)
 
 /**
  * struct drm_svm_migration - A migration into device memory in progress

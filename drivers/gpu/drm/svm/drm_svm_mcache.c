@@ -248,8 +248,7 @@ static bool drm_svm_mcache_reaches(const void *ctx, u32 proc, u32 home,
 void drm_svm_mcache_count(struct drm_svm_mm *svm_mm,
 			  struct drm_svm_device *sdev, enum drm_svm_pstat stat)
 {
-	atomic64_inc(&svm_mm->counters[sdev->id].policy[stat]);
-	atomic64_inc(&sdev->policy_stats[stat]);
+	drm_svm_count(svm_mm, sdev, policy[stat], 1);
 }
 
 /* Trace what a step or a tick did to the block at @index. */
@@ -391,10 +390,11 @@ static void drm_svm_mcache_ended(struct drm_svm_mm *svm_mm,
 	struct drm_svm_device *home;
 
 	if (blk->home < DRM_SVM_MAX_DEVICES) {
-		atomic64_inc(&svm_mm->counters[blk->home].policy[DRM_SVM_PSTAT_PROBES]);
 		home = registry ? drm_svm_device_by_id(blk->home) : NULL;
 		if (home)
-			atomic64_inc(&home->policy_stats[DRM_SVM_PSTAT_PROBES]);
+			drm_svm_count(svm_mm, home, policy[DRM_SVM_PSTAT_PROBES], 1);
+		else
+			atomic64_inc(&svm_mm->counters[blk->home].policy[DRM_SVM_PSTAT_PROBES]);
 	}
 	drm_svm_mcache_trace(svm_mm, index, blk->home, blk,
 			     DRM_SVM_POLICY_EV_PROBE);

@@ -351,18 +351,12 @@ static void drm_svm_migrate_account_in(struct drm_svm_devmem *dm,
 				       struct drm_svm_mm *svm_mm, long moved,
 				       unsigned long peers, bool bounced)
 {
-	struct drm_svm_counters *c = &svm_mm->counters[dm->sdev->id];
-
 	if (moved <= 0)
 		return;
-	atomic64_add(moved, &dm->stats.pages_to_vram);
-	atomic64_add(moved, &c->pages_to_vram);
-	atomic64_add(peers, &dm->stats.pages_from_peer);
-	atomic64_add(peers, &c->pages_from_peer);
-	if (bounced) {
-		atomic64_inc(&dm->stats.bounces);
-		atomic64_inc(&c->bounces);
-	}
+	drm_svm_count(svm_mm, dm->sdev, pages_to_vram, moved);
+	drm_svm_count(svm_mm, dm->sdev, pages_from_peer, peers);
+	if (bounced)
+		drm_svm_count(svm_mm, dm->sdev, bounces, 1);
 }
 
 /**
@@ -603,8 +597,7 @@ static void drm_svm_migrate_account_ram(const unsigned long *dst,
 		if (!alloc)
 			continue;
 		drm_svm_devmem_page_set_live(spages[i], false);
-		atomic64_inc(&alloc->dm->stats.pages_to_ram);
-		atomic64_inc(&alloc->svm_mm->counters[alloc->dm->sdev->id].pages_to_ram);
+		drm_svm_count(alloc->svm_mm, alloc->dm->sdev, pages_to_ram, 1);
 	}
 }
 

@@ -114,7 +114,7 @@ int drm_svm_device_init(struct drm_svm_device *sdev, struct drm_device *drm,
 	sdev->num_chunk_sizes = num_chunk_sizes;
 	sdev->va_end = va_end;
 	sdev->devmem = NULL;
-	atomic64_set(&sdev->gpu_faults, 0);
+	memset(&sdev->counters, 0, sizeof(sdev->counters));
 	atomic64_set(&sdev->dma_pages, 0);
 
 	err = drm_svm_device_register(sdev);

@@ -300,7 +300,7 @@ static void drm_svm_zap_start(struct drm_svm_mirror *mirror, u64 start,
 	drm_svm_dma_cover(mirror, &start, &end);
 	trace_drm_svm_invalidate(mirror->svm_mm->pid, sdev->id, start, end,
 				 reason);
-	mirror->stats.invalidations++;
+	drm_svm_count(mirror->svm_mm, sdev, invalidations, 1);
 	t0 = drm_svm_phase_start();
 	sdev->ops->invalidate(mirror, start, end, reason);
 	drm_svm_phase_end(sdev, DRM_SVM_PHASE_INVALIDATE,

@@ -368,7 +368,7 @@ int drm_svm_mirror_revalidate(struct drm_svm_mirror *mirror)
 		    !drm_svm_mirror_any_stale(mirror))
 			break;
 		up_read(&svm_mm->notifier_lock);
-		mirror->stats.retries++;
+		drm_svm_count(mirror->svm_mm, mirror->sdev, retries, 1);
 		if (time_after(jiffies, timeout)) {
 			err = -EBUSY;
 			break;

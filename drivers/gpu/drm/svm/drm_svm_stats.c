@@ -16,21 +16,27 @@
 /**
  * DOC: Statistics
  *
- * The core counts, per device and per process: GPU faults, CPU faults on
- * device-private pages, pages migrated each way, evictions, device memory
- * in use, and for moves between devices the pages that came directly
- * from another device (over a link) and the chunks that bounced through
- * system memory. A page that bounced counts once in ``pages_to_ram`` of
- * the device it left and once in ``pages_to_vram`` of the device it
- * reached; a page moved directly counts only in ``pages_to_vram`` and
- * ``pages_from_peer`` of the device it reached. They are shown in these
- * places:
+ * The core keeps one set of counters, &struct drm_svm_counters, per
+ * device and per process and device; drm_svm_count() counts an event in
+ * both at once. They hold GPU faults, CPU faults on device-private
+ * pages, pages migrated each way, evictions, device memory in use, the
+ * work of the fault path, the migration policy's events, and for moves
+ * between devices the pages that came directly from another device (over
+ * a link) and the chunks that bounced through system memory. A page that
+ * bounced counts once in ``pages_to_ram`` of the device it left and once
+ * in ``pages_to_vram`` of the device it reached; a page moved directly
+ * counts only in ``pages_to_vram`` and ``pages_from_peer`` of the device
+ * it reached. They are shown in these places:
  *
  *  - ``/sys/kernel/debug/drm_svm/device<id>``, one per device by SVM
  *    device id, ``key value`` lines: ``name``, ``vram_mode`` (private,
  *    coherent or none), ``vram_size`` and ``vram_in_use`` in bytes, then
  *    ``gpu_faults``, ``cpu_faults``, ``pages_to_vram``, ``pages_to_ram``,
- *    ``evictions``, ``pages_from_peer``, ``bounces`` and ``dma_mapped``
+ *    ``evictions``, ``pages_from_peer``, ``bounces``, ``chunks`` (faults
+ *    that needed work), ``pages_mapped`` and ``huge_mapped`` (pages and
+ *    PMD-sized entries handed to the driver's map), ``retries`` (fault
+ *    passes a concurrent invalidation restarted), ``invalidations``
+ *    (calls to the driver's invalidate) and ``dma_mapped``
  *    (system pages DMA-mapped for the device now, see Device
  *    addresses), then the migration policy's events (see Migration
  *    policy) of every process: ``policy_thrash`` (blocks found
@@ -96,9 +102,44 @@ static const char *const drm_svm_pstat_names[DRM_SVM_PSTAT_NR] = {
 	[DRM_SVM_PSTAT_WAITS] = "waits",
 };
 
+/*
+ * The counters of &struct drm_svm_counters, in the order the device file
+ * and fdinfo show them: name in debugfs, key in fdinfo after the driver's
+ * name (none: debugfs only), and whether it counts pages, which fdinfo
+ * shows in KiB. The policy events follow, from drm_svm_pstat_names[].
+ */
+#define DRM_SVM_CTR(field) offsetof(struct drm_svm_counters, field)
+static const struct {
+	const char *name;
+	const char *fdinfo;
+	size_t offset;
+	bool pages;
+} drm_svm_counter_keys[] = {
+	{ "gpu_faults", "gpu-faults", DRM_SVM_CTR(gpu_faults) },
+	{ "cpu_faults", "cpu-faults", DRM_SVM_CTR(cpu_faults) },
+	{ "pages_to_vram", "to-vram", DRM_SVM_CTR(pages_to_vram), true },
+	{ "pages_to_ram", "to-ram", DRM_SVM_CTR(pages_to_ram), true },
+	{ "evictions", "evictions", DRM_SVM_CTR(evictions) },
+	{ "pages_from_peer", "from-peer", DRM_SVM_CTR(pages_from_peer), true },
+	{ "bounces", "bounces", DRM_SVM_CTR(bounces) },
+	{ "chunks", NULL, DRM_SVM_CTR(chunks) },
+	{ "pages_mapped", NULL, DRM_SVM_CTR(pages_mapped) },
+	{ "huge_mapped", NULL, DRM_SVM_CTR(huge_mapped) },
+	{ "retries", NULL, DRM_SVM_CTR(retries) },
+	{ "invalidations", NULL, DRM_SVM_CTR(invalidations) },
+};
+
+static u64 drm_svm_counter_read(const struct drm_svm_counters *c,
+				unsigned int i)
+{
+	return atomic64_read((const atomic64_t *)((const char *)c +
+				drm_svm_counter_keys[i].offset));
+}
+
 static int drm_svm_device_show(struct seq_file *m, void *unused)
 {
 	struct drm_svm_device *sdev = m->private;
+	const struct drm_svm_counters *c = &sdev->counters;
 	struct drm_svm_devmem *dm;
 	unsigned int i;
 
@@ -110,25 +151,14 @@ static int drm_svm_device_show(struct seq_file *m, void *unused)
 	seq_printf(m, "vram_size %llu\n",
 		   dm ? (u64)dm->npages << PAGE_SHIFT : 0);
 	seq_printf(m, "vram_in_use %llu\n",
-		   dm ? (u64)atomic64_read(&dm->stats.vram_pages) << PAGE_SHIFT :
-		   0);
-	seq_printf(m, "gpu_faults %lld\n", atomic64_read(&sdev->gpu_faults));
-	seq_printf(m, "cpu_faults %lld\n",
-		   dm ? atomic64_read(&dm->stats.cpu_faults) : 0);
-	seq_printf(m, "pages_to_vram %lld\n",
-		   dm ? atomic64_read(&dm->stats.pages_to_vram) : 0);
-	seq_printf(m, "pages_to_ram %lld\n",
-		   dm ? atomic64_read(&dm->stats.pages_to_ram) : 0);
-	seq_printf(m, "evictions %lld\n",
-		   dm ? atomic64_read(&dm->stats.evictions) : 0);
-	seq_printf(m, "pages_from_peer %lld\n",
-		   dm ? atomic64_read(&dm->stats.pages_from_peer) : 0);
-	seq_printf(m, "bounces %lld\n",
-		   dm ? atomic64_read(&dm->stats.bounces) : 0);
+		   (u64)atomic64_read(&c->vram_pages) << PAGE_SHIFT);
+	for (i = 0; i < ARRAY_SIZE(drm_svm_counter_keys); i++)
+		seq_printf(m, "%s %llu\n", drm_svm_counter_keys[i].name,
+			   drm_svm_counter_read(c, i));
 	seq_printf(m, "dma_mapped %lld\n", atomic64_read(&sdev->dma_pages));
 	for (i = 0; i < DRM_SVM_PSTAT_NR; i++)
 		seq_printf(m, "policy_%s %lld\n", drm_svm_pstat_names[i],
-			   atomic64_read(&sdev->policy_stats[i]));
+			   atomic64_read(&c->policy[i]));
 	drm_svm_devices_unlock();
 	return 0;
 }
@@ -312,22 +342,6 @@ static void drm_svm_fdinfo_moves(struct drm_printer *p, const char *drv,
 	}
 }
 
-/* The counters of fdinfo: key after the driver's name, and unit. */
-static const struct {
-	const char *key;
-	size_t offset;
-	bool kib;
-} drm_svm_fdinfo_keys[] = {
-	{ "gpu-faults", offsetof(struct drm_svm_counters, gpu_faults) },
-	{ "cpu-faults", offsetof(struct drm_svm_counters, cpu_faults) },
-	{ "to-vram", offsetof(struct drm_svm_counters, pages_to_vram), true },
-	{ "to-ram", offsetof(struct drm_svm_counters, pages_to_ram), true },
-	{ "evictions", offsetof(struct drm_svm_counters, evictions) },
-	{ "from-peer", offsetof(struct drm_svm_counters, pages_from_peer),
-	  true },
-	{ "bounces", offsetof(struct drm_svm_counters, bounces) },
-};
-
 /**
  * drm_svm_show_fdinfo() - Print a file's SVM statistics as DRM fdinfo
  * @sdev: the device of the file
@@ -346,8 +360,9 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 	struct drm_svm_mirror *mirror;
 	u64 vram = 0, blocks = 0, bytes, v;
 	unsigned long id = 0;
+	const char *key;
 	unsigned int i;
-	char key[16];
+	char name[16];
 
 	xa_lock(&sfile->vms);
 	mirror = xa_find(&sfile->vms, &id, ULONG_MAX, XA_PRESENT);
@@ -361,21 +376,21 @@ void drm_svm_show_fdinfo(struct drm_svm_device *sdev,
 	}
 	drm_printf(p, "drm-total-vram:\t%llu KiB\n", vram);
 	drm_printf(p, "drm-resident-vram:\t%llu KiB\n", vram);
-	for (i = 0; i < ARRAY_SIZE(drm_svm_fdinfo_keys); i++) {
-		v = c ? atomic64_read((atomic64_t *)((char *)c +
-			drm_svm_fdinfo_keys[i].offset)) : 0;
-		if (drm_svm_fdinfo_keys[i].kib)
-			drm_printf(p, "%s-%s:\t%llu KiB\n", drv,
-				   drm_svm_fdinfo_keys[i].key,
+	for (i = 0; i < ARRAY_SIZE(drm_svm_counter_keys); i++) {
+		key = drm_svm_counter_keys[i].fdinfo;
+		if (!key)
+			continue;
+		v = c ? drm_svm_counter_read(c, i) : 0;
+		if (drm_svm_counter_keys[i].pages)
+			drm_printf(p, "%s-%s:\t%llu KiB\n", drv, key,
 				   v << (PAGE_SHIFT - 10));
 		else
-			drm_printf(p, "%s-%s:\t%llu\n", drv,
-				   drm_svm_fdinfo_keys[i].key, v);
+			drm_printf(p, "%s-%s:\t%llu\n", drv, key, v);
 	}
 	for (i = 0; i < DRM_SVM_PSTAT_NR; i++) {
-		strscpy(key, drm_svm_pstat_names[i]);
-		strreplace(key, '_', '-');
-		drm_printf(p, "%s-policy-%s:\t%lld\n", drv, key,
+		strscpy(name, drm_svm_pstat_names[i]);
+		strreplace(name, '_', '-');
+		drm_printf(p, "%s-policy-%s:\t%lld\n", drv, name,
 			   c ? atomic64_read(&c->policy[i]) : 0);
 	}
 	bytes = mirror ? drm_svm_mcache_bytes(mirror->svm_mm, &blocks) : 0;

@@ -504,7 +504,7 @@ static void drm_test_svm_devmem_chunk_2m(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED(t->alloc_pfn - t->dm.pfn_first,
 					   CHUNK_PAGES));
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)SZ_2M);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_vram), CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_vram), CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, counter(&proc(t)->vram_pages), CHUNK_PAGES);
 	KUNIT_ASSERT_EQ(test, t->nmaps, 1u);
 	KUNIT_EXPECT_EQ(test, t->maps[0].start, g);
@@ -594,7 +594,7 @@ static void drm_test_svm_devmem_batch_collect(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->copy.npages, npages);
 	KUNIT_EXPECT_EQ(test, t->copy.src_null, npages - 3);
 	KUNIT_EXPECT_EQ(test, t->copy.dst_null, 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_vram), npages);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_vram), npages);
 
 	KUNIT_ASSERT_EQ(test, t->nmaps, 1u);
 	KUNIT_ASSERT_EQ(test, t->maps[0].ndev, npages);
@@ -610,8 +610,8 @@ static void drm_test_svm_devmem_batch_collect(struct kunit *test)
 	for (i = 0; i < npages; i++)
 		bad += bad_user_pages(test, small + P(i), 1, seeds[i]);
 	KUNIT_EXPECT_EQ(test, bad, 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), npages);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram), npages);
 	KUNIT_EXPECT_EQ(test, t->ncopies, 2u);
 	KUNIT_EXPECT_EQ(test, t->copy.dir, DRM_SVM_COPY_TO_SYSTEM);
 	KUNIT_EXPECT_EQ(test, t->copy.npages, npages);
@@ -657,8 +657,8 @@ static void drm_test_svm_devmem_round_trip(struct kunit *test)
 			0ul);
 	KUNIT_EXPECT_GT(test, t->nzaps, zaps);
 	KUNIT_EXPECT_EQ(test, t->zap_reasons, BIT(DRM_SVM_INVAL_MIGRATE));
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram), CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, t->copy.dir, DRM_SVM_COPY_TO_SYSTEM);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), 0ULL);
 }
@@ -681,14 +681,14 @@ static void drm_test_svm_devmem_partial_unmap(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vm_munmap(t->uaddr, SZ_1M), 0);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), 0ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), 1);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), half);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram), half);
 	KUNIT_EXPECT_EQ(test, t->copy.dir, DRM_SVM_COPY_TO_SYSTEM);
 	KUNIT_EXPECT_EQ(test, t->copy.npages - t->copy.dst_null, half);
 
 	/* The data is intact, and reading it faults nothing. */
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr + SZ_1M, half,
 					     seed), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 }
 
 /* Wait up to 10 s for @n pages to have moved to system memory. */
@@ -696,10 +696,10 @@ static u64 wait_pages_to_ram(struct tdev *t, u64 n)
 {
 	unsigned long end = jiffies + 10 * HZ;
 
-	while (counter(&t->dm.stats.pages_to_ram) < n &&
+	while (counter(&t->sdev.counters.pages_to_ram) < n &&
 	       time_before(jiffies, end))
 		usleep_range(10000, 20000);
-	return counter(&t->dm.stats.pages_to_ram);
+	return counter(&t->sdev.counters.pages_to_ram);
 }
 
 /* Jiffies since @t: negative while @t is still to come. */
@@ -746,7 +746,7 @@ static void drm_test_svm_devmem_release_quiet(struct kunit *test)
 			0ul);
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, y + PAGE_SIZE, rest, seed),
 			0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), 0ULL);
 }
 
@@ -774,14 +774,14 @@ static void drm_test_svm_devmem_evict_empty(struct kunit *test)
 	put_page(t->held_sys);
 	t->held_sys = NULL;
 	KUNIT_ASSERT_EQ(test, t->maps[0].ndev, CHUNK_PAGES - 1);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_vram),
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_vram),
 			CHUNK_PAGES - 1);
 
 	/* B evicts A: the pages that hold data move, the empty one stays. */
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + SZ_2M, DRM_SVM_ACCESS_READ), 0);
 	KUNIT_EXPECT_NULL(test, t->held_dev);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 1ULL);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram),
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.evictions), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram),
 			CHUNK_PAGES - 1);
 	KUNIT_ASSERT_EQ(test, t->nmaps, 2u);
 	KUNIT_EXPECT_EQ(test, t->maps[1].ndev, CHUNK_PAGES);
@@ -789,7 +789,7 @@ static void drm_test_svm_devmem_evict_empty(struct kunit *test)
 
 	/* A is whole in system memory: reading it faults nothing. */
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, a, CHUNK_PAGES, seed), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 	KUNIT_EXPECT_EQ(test, bad_device_pages(t, t->maps[1].first_pfn, b,
 					       CHUNK_PAGES, seed + 1), 0ul);
 }
@@ -817,11 +817,11 @@ static void drm_test_svm_devmem_evict_lru(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + SZ_2M, DRM_SVM_ACCESS_READ), 0);
 	/* A is used again: B is now the least recently used. */
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + P(1), DRM_SVM_ACCESS_READ), 0);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.evictions), 0ULL);
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + 2 * SZ_2M, DRM_SVM_ACCESS_READ),
 			0);
 
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.evictions), 1ULL);
 	KUNIT_EXPECT_EQ(test, counter(&proc(t)->evictions), 1ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->allocs), 3);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)SZ_4M);
@@ -836,13 +836,13 @@ static void drm_test_svm_devmem_evict_lru(struct kunit *test)
 					       CHUNK_PAGES, seed + 2), 0ul);
 
 	/* B is back in system memory, intact: reading it faults nothing. */
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram), CHUNK_PAGES);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram), CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, b, CHUNK_PAGES, seed + 1),
 			0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 	/* A stayed in device memory. */
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, a, CHUNK_PAGES, seed), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 1ULL);
 }
 
 /*
@@ -884,12 +884,12 @@ static void drm_test_svm_devmem_evict_region(struct kunit *test)
 	t->nmaps = 0;
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g + 2 * SZ_2M, DRM_SVM_ACCESS_READ),
 			0);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.evictions), 1ULL);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm),
 			(u64)SZ_2M + SZ_64K);
 	KUNIT_ASSERT_EQ(test, t->nmaps, 1u);
 	KUNIT_EXPECT_EQ(test, t->maps[0].ndev, CHUNK_PAGES);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram),
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram),
 			(u64)(SZ_64K >> PAGE_SHIFT));
 
 	/* Both 64K blocks' data is right, wherever it is now. */
@@ -913,7 +913,7 @@ static void drm_test_svm_devmem_batch_pinned(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(&t->mirror, faults, 3), 0);
 
 	/* A and B fill the memory; C cannot evict them and stays put. */
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.evictions), 0ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->allocs), 2);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), (u64)SZ_4M);
 	KUNIT_ASSERT_EQ(test, t->nmaps, 3u);
@@ -931,7 +931,7 @@ static void drm_test_svm_devmem_batch_pinned(struct kunit *test)
 					       seed + 1), 0ul);
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr + 2 * SZ_2M,
 					     CHUNK_PAGES, seed + 2), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 }
 
 static void drm_test_svm_devmem_copy_fail(struct kunit *test)
@@ -946,7 +946,7 @@ static void drm_test_svm_devmem_copy_fail(struct kunit *test)
 
 	/* Nothing moved: mapped from system memory, the block given back. */
 	KUNIT_EXPECT_EQ(test, t->ncopies, 1u);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_vram), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_vram), 0ULL);
 	KUNIT_ASSERT_EQ(test, t->nmaps, 1u);
 	KUNIT_EXPECT_EQ(test, t->maps[0].npages, CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, t->maps[0].ndev, 0ul);
@@ -954,7 +954,7 @@ static void drm_test_svm_devmem_copy_fail(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), 1);
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr, CHUNK_PAGES, seed),
 			0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 
 	/* The next fault moves it, data and all. */
 	KUNIT_ASSERT_EQ(test, gpu_fault(t, g, DRM_SVM_ACCESS_WRITE), 0);
@@ -986,13 +986,13 @@ static void drm_test_svm_devmem_alloc_fail(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->alloc_calls), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->allocs), 1);
 	KUNIT_EXPECT_EQ(test, t->ncopies, 2u);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.evictions), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.evictions), 0ULL);
 	KUNIT_ASSERT_EQ(test, t->nmaps, 2u);
 	KUNIT_EXPECT_EQ(test, t->maps[1].npages, CHUNK_PAGES);
 	KUNIT_EXPECT_EQ(test, t->maps[1].ndev, 0ul);
 	KUNIT_EXPECT_EQ(test, drm_svm_devmem_in_use(&t->dm), 0ULL);
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, b, CHUNK_PAGES, seed), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 1ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 1ULL);
 }
 
 static void drm_test_svm_devmem_fini(struct kunit *test)
@@ -1018,14 +1018,14 @@ static void drm_test_svm_devmem_fini(struct kunit *test)
 
 	KUNIT_EXPECT_NULL(test, t->sdev.devmem);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), 2);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.vram_pages), 0ULL);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.pages_to_ram),
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.vram_pages), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.pages_to_ram),
 			CHUNK_PAGES + (SZ_64K >> PAGE_SHIFT));
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, t->uaddr, CHUNK_PAGES, seed),
 			0ul);
 	KUNIT_EXPECT_EQ(test, bad_user_pages(test, small, SZ_64K >> PAGE_SHIFT,
 					     seed + 1), 0ul);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.cpu_faults), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.cpu_faults), 0ULL);
 }
 
 /* Runs drm_svm_devmem_fini() of a test device on its own thread */
@@ -1079,7 +1079,7 @@ static void drm_test_svm_devmem_fini_held(struct kunit *test)
 	/* When fini returns, the driver has every block back. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->frees), atomic_read(&t->allocs));
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->bad_frees), 0);
-	KUNIT_EXPECT_EQ(test, counter(&t->dm.stats.vram_pages), 0ULL);
+	KUNIT_EXPECT_EQ(test, counter(&t->sdev.counters.vram_pages), 0ULL);
 }
 
 static struct kunit_case drm_svm_devmem_tests[] = {
