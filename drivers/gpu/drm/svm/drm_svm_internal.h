@@ -615,6 +615,8 @@ struct page *drm_svm_devmem_alloc_page(struct drm_svm_devmem_alloc *alloc,
 				       unsigned long i);
 void drm_svm_devmem_page_set_live(struct page *page, bool live);
 bool drm_svm_devmem_page_live(const struct page *page);
+void drm_svm_devmem_page_free(struct page *page);
+void drm_svm_devmem_blocks_init(struct drm_svm_devmem *dm);
 
 long drm_svm_migrate_to_devmem(struct drm_svm_devmem *dm,
 			       struct drm_svm_mm *svm_mm, unsigned long start,

@@ -3,7 +3,9 @@
  * Copyright © 2026 The drm_svm authors
  */
 
+#include <linux/nospec.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -13,6 +15,11 @@
 
 /**
  * DOC: Prefetch
+ *
+ * Populate and prefetch walk a bound GPU range and fault each chunk in as
+ * a device fault would, one moving the chunks first as asked
+ * (drm_svm_mirror_prefetch()), the other leaving them where they are
+ * (drm_svm_mirror_populate(), for a bind that asks to fault in at once).
  *
  * The prefetch ioctl (&struct drm_svm_prefetch) moves a bound range to the
  * VM's device memory or to system memory and maps it, chunk by chunk, as
@@ -31,6 +38,127 @@
  * fails with -ENOENT. drm_svm_file_fini() waits for the file's own VMs'
  * queues only.
  */
+
+/*
+ * Fault every page of a bound GPU range in, as a device fault would, after
+ * moving each chunk as @place says. Caller holds the mirror's lock.
+ */
+static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
+				      u64 gpu_addr, u64 range,
+				      enum drm_svm_place place, u64 *moved)
+{
+	u64 addr = gpu_addr, end = gpu_addr + range, start;
+	struct drm_gpuva *va;
+	u32 access;
+	int err;
+
+	lockdep_assert_held(&mirror->lock);
+
+	/* Closing removed the bindings: not a hole, a destroyed VM. */
+	if (mirror->closed)
+		return -ENOENT;
+
+	while (addr < end) {
+		/* A bind may cover terabytes: stay killable and preemptible. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
+
+		va = drm_gpuva_find_first(&mirror->gpuvm, addr, PAGE_SIZE);
+		if (!va)
+			return -EFAULT;
+		access = to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY ?
+			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
+		err = drm_svm_fault_one(mirror, addr, access, place, false,
+					&start, &addr, moved, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * drm_svm_mirror_populate() - Fault a bound GPU range in
+ * @mirror: the mirror
+ * @gpu_addr: first GPU address, page aligned
+ * @range: size in bytes, page aligned
+ *
+ * Maps every page of the range as a device fault would, writable where
+ * the binding allows writes. Caller holds the mirror's lock.
+ *
+ * Returns: 0 on success, -EINTR if the caller was killed, or the error of
+ * the first page that fails.
+ */
+int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			    u64 range)
+{
+	u64 moved = 0;
+	int err;
+
+	err = drm_svm_mirror_fault_range(mirror, gpu_addr, range,
+					 DRM_SVM_PLACE_FAULT, &moved);
+	drm_svm_devmem_unpin_all(mirror);
+	return err;
+}
+
+/**
+ * drm_svm_mirror_prefetch() - Move a bound GPU range and map it
+ * @mirror: the mirror
+ * @gpu_addr: first GPU address, page aligned
+ * @range: size in bytes, page aligned
+ * @region: %DRM_SVM_REGION_DEVICE for the mirror's device memory,
+ *	    %DRM_SVM_REGION_SYSTEM for system memory,
+ *	    %DRM_SVM_REGION_PREFERRED for each chunk's preferred location
+ * @moved: out: pages moved
+ *
+ * Moves each chunk of the range (see &struct drm_svm_prefetch for which
+ * pages move), then maps it as a device fault would, taking the mirror's
+ * lock for each 2 MiB of GPU addresses in turn. May sleep; the caller
+ * holds no SVM lock and a reference on the mirror's address space (or
+ * runs in the process).
+ *
+ * Returns: 0, -EINVAL for an unknown @region or a range that is not page
+ * aligned, empty, wraps or leaves the GPU address space, -ENOENT for a
+ * closed VM, -EINTR if the caller was killed, or the error of the first
+ * page that cannot be mapped.
+ */
+int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
+			    u64 range, u32 region, u64 *moved)
+{
+	static const enum drm_svm_place places[] = {
+		[DRM_SVM_REGION_SYSTEM] = DRM_SVM_PLACE_SYSTEM,
+		[DRM_SVM_REGION_DEVICE] = DRM_SVM_PLACE_DEVICE,
+		[DRM_SVM_REGION_PREFERRED] = DRM_SVM_PLACE_PREFERRED,
+	};
+	u64 addr, next, end = gpu_addr + range;
+	enum drm_svm_place place;
+	int err = 0;
+
+	*moved = 0;
+	if (region >= ARRAY_SIZE(places) ||
+	    !drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
+		return -EINVAL;
+	place = places[array_index_nospec(region, ARRAY_SIZE(places))];
+
+	/*
+	 * The lock is taken per 2 MiB of GPU addresses, which no chunk
+	 * crosses: a VM destroy or file close waits for one step at most,
+	 * and the steps after it fail with -ENOENT.
+	 */
+	for (addr = gpu_addr; addr < end && !err; addr = next) {
+		next = min(end, round_down(addr, DRM_SVM_MAX_CHUNK) +
+			   DRM_SVM_MAX_CHUNK);
+		err = mutex_lock_killable(&mirror->lock);
+		if (err)
+			break;
+		err = drm_svm_mirror_fault_range(mirror, addr, next - addr,
+						 place, moved);
+		drm_svm_devmem_unpin_all(mirror);
+		mutex_unlock(&mirror->lock);
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(drm_svm_mirror_prefetch);
 
 static struct workqueue_struct *drm_svm_prefetch_wq;
 
