@@ -211,7 +211,7 @@ drm_svm_devmem_alloc(struct drm_svm_devmem *dm, struct drm_svm_mm *svm_mm,
 	alloc->npages = npages;
 	refcount_set(&alloc->users, 1);
 	INIT_LIST_HEAD(&alloc->pin_link);
-	drm_svm_mm_ref(svm_mm);
+	drm_svm_mm_get(svm_mm);
 	drm_svm_count(svm_mm, dm->sdev, vram_pages, npages);
 
 	spin_lock(&dm->lru_lock);
@@ -277,7 +277,7 @@ bool drm_svm_devmem_page_live(const struct page *page)
 }
 
 /**
- * drm_svm_devmem_touch() - Mark a page's block as used by a fault batch
+ * drm_svm_devmem_pin() - Pin a page's block for a fault batch, as just used
  * @mirror: the mirror whose fault batch maps the page
  * @dm: the device memory
  * @page: a page of @dm that is mapped and cannot be freed meanwhile (the
@@ -292,8 +292,8 @@ bool drm_svm_devmem_page_live(const struct page *page)
  * that another batch already holds stays pinned until that batch ends.
  * Caller holds the mirror's lock.
  */
-void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
-			  struct drm_svm_devmem *dm, struct page *page)
+void drm_svm_devmem_pin(struct drm_svm_mirror *mirror,
+			struct drm_svm_devmem *dm, struct page *page)
 {
 	struct drm_svm_devmem_alloc *alloc = page->zone_device_data;
 

@@ -230,14 +230,14 @@ static int drm_svm_map_chunk(struct drm_svm_mirror *mirror, u64 gpu_addr,
 }
 
 /*
- * Mark the device memory blocks a fault maps as recently used, and pin
- * them for the batch: those of any device, since a chunk may be mapped
+ * Pin the device memory blocks a fault maps for the batch, as recently
+ * used: those of any device, since a chunk may be mapped
  * over a link. The pages cannot go away: the caller holds the notifier
  * lock with a valid sequence.
  */
-static void drm_svm_touch_devmem(struct drm_svm_mirror *mirror,
-				 const unsigned long *pfns,
-				 unsigned long npages)
+static void drm_svm_pin_devmem(struct drm_svm_mirror *mirror,
+			       const unsigned long *pfns,
+			       unsigned long npages)
 {
 	struct drm_svm_devmem *dm;
 	void *last = NULL;
@@ -252,7 +252,7 @@ static void drm_svm_touch_devmem(struct drm_svm_mirror *mirror,
 		if (!dm || page->zone_device_data == last)
 			continue;
 		last = page->zone_device_data;
-		drm_svm_devmem_touch(mirror, dm, page);
+		drm_svm_devmem_pin(mirror, dm, page);
 	}
 }
 
@@ -771,7 +771,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		drm_svm_pfns_readonly(mirror->pfns, npages);
 	if (chk.atomic_ok && now.atomics != DRM_SVM_ATOMICS_CPU)
 		flags |= DRM_SVM_MAP_ATOMIC;
-	drm_svm_touch_devmem(mirror, mirror->pfns, npages);
+	drm_svm_pin_devmem(mirror, mirror->pfns, npages);
 	err = drm_svm_map_chunk(mirror, gpu_start, npages, huge, &chunk,
 				flags);
 	if (!err)

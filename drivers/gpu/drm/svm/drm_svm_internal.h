@@ -467,9 +467,9 @@ static inline u64 binding_gpu_delta(const struct drm_svm_binding *b)
 	return b->va.va.addr - b->va.gem.offset;
 }
 
-struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm);
+struct drm_svm_mm *drm_svm_mm_find_or_create(struct mm_struct *mm);
 
-static inline void drm_svm_mm_ref(struct drm_svm_mm *svm_mm)
+static inline void drm_svm_mm_get(struct drm_svm_mm *svm_mm)
 {
 	kref_get(&svm_mm->ref);
 }
@@ -481,11 +481,12 @@ void drm_svm_cpu_tree_insert(struct drm_svm_mm *svm_mm,
 			     struct drm_svm_binding *b);
 void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 			     struct drm_svm_binding *b);
-void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
-		 enum drm_svm_inval_reason reason);
-void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
-			   unsigned long last, struct drm_svm_device *to,
-			   enum drm_svm_inval_reason reason);
+void drm_svm_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end,
+			enum drm_svm_inval_reason reason);
+void drm_svm_invalidate_cpu_range(struct drm_svm_mm *svm_mm,
+				  unsigned long start, unsigned long last,
+				  struct drm_svm_device *to,
+				  enum drm_svm_inval_reason reason);
 void drm_svm_migration_begin(struct drm_svm_mm *svm_mm,
 			     struct drm_svm_migration *mig);
 void drm_svm_migration_end(struct drm_svm_mm *svm_mm,
@@ -603,8 +604,8 @@ void drm_svm_topology_reset(struct drm_svm_device *sdev);
 u32 drm_svm_device_group(const struct drm_svm_device *sdev);
 
 void *drm_svm_pgmap_owner(void);
-void drm_svm_devmem_touch(struct drm_svm_mirror *mirror,
-			  struct drm_svm_devmem *dm, struct page *page);
+void drm_svm_devmem_pin(struct drm_svm_mirror *mirror,
+			struct drm_svm_devmem *dm, struct page *page);
 void drm_svm_devmem_unpin_all(struct drm_svm_mirror *mirror);
 int drm_svm_devmem_evict(struct drm_svm_devmem *dm, unsigned long npages);
 struct drm_svm_devmem_alloc *

@@ -313,7 +313,7 @@ static struct drm_svm_mm *drm_svm_file_mm(struct drm_device *drm,
 	if (!svm_mm) {
 		if (!current->mm)
 			return ERR_PTR(-EINVAL);
-		new = drm_svm_mm_get(current->mm);
+		new = drm_svm_mm_find_or_create(current->mm);
 		if (IS_ERR(new))
 			return new;
 		svm_mm = cmpxchg(&sfile->svm_mm, NULL, new);
@@ -356,9 +356,9 @@ static void drm_svm_attr_invalidate(struct drm_svm_mm *svm_mm,
 				     change->spans[i].last);
 	down_write(&svm_mm->notifier_lock);
 	for (i = 0; i < change->num; i++)
-		drm_svm_zap_cpu_range(svm_mm, change->spans[i].start,
-				      change->spans[i].last, NULL,
-				      DRM_SVM_INVAL_ATTR);
+		drm_svm_invalidate_cpu_range(svm_mm, change->spans[i].start,
+					     change->spans[i].last, NULL,
+					     DRM_SVM_INVAL_ATTR);
 	up_write(&svm_mm->notifier_lock);
 }
 

@@ -450,8 +450,8 @@ static void drm_svm_mcache_expire(struct work_struct *work)
 		/* A fault that looked before the zap must not map after it. */
 		down_write(&svm_mm->notifier_lock);
 		WRITE_ONCE(mc->zap_seq, mc->zap_seq + 1);
-		drm_svm_zap_cpu_range(svm_mm, ended[i] << PAGE_SHIFT,
-				      ended_last[i], NULL, DRM_SVM_INVAL_POLICY);
+		drm_svm_invalidate_cpu_range(svm_mm, ended[i] << PAGE_SHIFT,
+					     ended_last[i], NULL, DRM_SVM_INVAL_POLICY);
 		up_write(&svm_mm->notifier_lock);
 	}
 }

@@ -195,7 +195,7 @@ struct drm_svm_mirror *drm_svm_mirror_create(struct drm_svm_device *sdev)
 		goto err_free_scratch;
 	}
 
-	mirror->svm_mm = drm_svm_mm_get(current->mm);
+	mirror->svm_mm = drm_svm_mm_find_or_create(current->mm);
 	if (IS_ERR(mirror->svm_mm)) {
 		err = PTR_ERR(mirror->svm_mm);
 		goto err_free_scratch;
@@ -303,7 +303,7 @@ static void drm_svm_apply_remap(struct drm_svm_mirror *mirror,
 		next = drm_svm_prealloc_take(pa, mirror, old->flags);
 
 	drm_gpuva_op_remap_to_unmap_range(r, &start, &range);
-	drm_svm_zap(mirror, start, start + range, DRM_SVM_INVAL_UNBIND);
+	drm_svm_invalidate(mirror, start, start + range, DRM_SVM_INVAL_UNBIND);
 	drm_svm_cpu_tree_remove(mirror->svm_mm, old);
 	drm_gpuva_remap(prev ? &prev->va : NULL, next ? &next->va : NULL, r);
 	if (prev) {
@@ -326,8 +326,8 @@ static void drm_svm_binding_remove(struct drm_svm_mirror *mirror,
 {
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
-	drm_svm_zap(mirror, b->va.va.addr, b->va.va.addr + b->va.va.range,
-		    DRM_SVM_INVAL_UNBIND);
+	drm_svm_invalidate(mirror, b->va.va.addr, b->va.va.addr + b->va.va.range,
+			   DRM_SVM_INVAL_UNBIND);
 	drm_svm_cpu_tree_remove(mirror->svm_mm, b);
 	drm_gpuva_remove(&b->va);
 	kfree(b);

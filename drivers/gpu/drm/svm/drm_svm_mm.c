@@ -88,21 +88,21 @@
 static DEFINE_HASHTABLE(svm_mm_table, 6);
 static DEFINE_MUTEX(svm_mm_table_lock);
 
-static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
-			       const struct mmu_notifier_range *range,
-			       unsigned long cur_seq);
+static bool drm_svm_window_invalidate(struct mmu_interval_notifier *notifier,
+				      const struct mmu_notifier_range *range,
+				      unsigned long cur_seq);
 
 static const struct mmu_interval_notifier_ops drm_svm_window_ops = {
-	.invalidate = drm_svm_invalidate,
+	.invalidate = drm_svm_window_invalidate,
 };
 
 /**
- * drm_svm_mm_get() - Find or create the SVM state of an mm
+ * drm_svm_mm_find_or_create() - Find or create the SVM state of an mm
  * @mm: the address space, normally current->mm
  *
  * Returns: a referenced &struct drm_svm_mm, or ERR_PTR(-ENOMEM).
  */
-struct drm_svm_mm *drm_svm_mm_get(struct mm_struct *mm)
+struct drm_svm_mm *drm_svm_mm_find_or_create(struct mm_struct *mm)
 {
 	struct drm_svm_mm *svm_mm;
 
@@ -288,11 +288,12 @@ void drm_svm_cpu_tree_remove(struct drm_svm_mm *svm_mm,
 }
 
 /*
- * First half of a zap: grow the range over the huge DMA mappings it cuts
- * into, and have the driver clear its entries and start its TLB flush.
+ * First half of an invalidation: grow the range over the huge DMA
+ * mappings it cuts into, and have the driver clear its entries and start
+ * its TLB flush.
  */
-static void drm_svm_zap_start(struct drm_svm_mirror *mirror, u64 start,
-			      u64 end, enum drm_svm_inval_reason reason)
+static void drm_svm_invalidate_start(struct drm_svm_mirror *mirror, u64 start,
+				     u64 end, enum drm_svm_inval_reason reason)
 {
 	struct drm_svm_device *sdev = mirror->sdev;
 	u64 t0;
@@ -309,10 +310,10 @@ static void drm_svm_zap_start(struct drm_svm_mirror *mirror, u64 start,
 
 /*
  * Second half: wait for the driver's flush, then unmap the DMA addresses
- * of the same range, which drm_svm_zap_start() left as they were.
+ * of the same range, which drm_svm_invalidate_start() left as they were.
  */
-static void drm_svm_zap_finish(struct drm_svm_mirror *mirror, u64 start,
-			       u64 end, enum drm_svm_inval_reason reason)
+static void drm_svm_invalidate_finish(struct drm_svm_mirror *mirror, u64 start,
+				      u64 end, enum drm_svm_inval_reason reason)
 {
 	struct drm_svm_device *sdev = mirror->sdev;
 	unsigned long npages;
@@ -334,7 +335,7 @@ static void drm_svm_zap_finish(struct drm_svm_mirror *mirror, u64 start,
 }
 
 /**
- * drm_svm_zap() - Have the driver drop device mappings of a GPU range
+ * drm_svm_invalidate() - Have the driver drop device mappings of a GPU range
  * @mirror: the mirror
  * @start: first GPU address
  * @end: GPU address past the range
@@ -344,25 +345,25 @@ static void drm_svm_zap_finish(struct drm_svm_mirror *mirror, u64 start,
  * of those is unmapped as a whole. The driver's mappings go first, then
  * the DMA mappings of the range. Caller holds the notifier lock for write.
  */
-void drm_svm_zap(struct drm_svm_mirror *mirror, u64 start, u64 end,
-		 enum drm_svm_inval_reason reason)
+void drm_svm_invalidate(struct drm_svm_mirror *mirror, u64 start, u64 end,
+			enum drm_svm_inval_reason reason)
 {
 	lockdep_assert_held_write(&mirror->svm_mm->notifier_lock);
 
-	drm_svm_zap_start(mirror, start, end, reason);
-	drm_svm_zap_finish(mirror, start, end, reason);
+	drm_svm_invalidate_start(mirror, start, end, reason);
+	drm_svm_invalidate_finish(mirror, start, end, reason);
 }
 
-/* The reason a zap of binding @b gives its driver */
+/* The reason an invalidation of binding @b gives its driver */
 static enum drm_svm_inval_reason
-drm_svm_zap_reason(const struct drm_svm_binding *b, struct drm_svm_device *to,
+drm_svm_reason_for(const struct drm_svm_binding *b, struct drm_svm_device *to,
 		   enum drm_svm_inval_reason reason)
 {
 	return b->mirror->sdev == to ? DRM_SVM_INVAL_MIGRATE_SELF : reason;
 }
 
 /**
- * drm_svm_zap_cpu_range() - Drop every device mapping of a CPU range
+ * drm_svm_invalidate_cpu_range() - Drop every device mapping of a CPU range
  * @svm_mm: the per-process state
  * @start: first CPU address
  * @last: last CPU address of the range
@@ -370,14 +371,16 @@ drm_svm_zap_reason(const struct drm_svm_binding *b, struct drm_svm_device *to,
  * @reason: why (&enum drm_svm_inval_reason); the mirrors of @to are told
  *	%DRM_SVM_INVAL_MIGRATE_SELF
  *
- * Zaps the range in every mirror of the process that binds part of it, in
- * two passes (see DOC: Invalidation): every driver starts its flush, then
- * each is waited for and its DMA addresses unmapped. Caller holds the
- * notifier lock for write, which keeps the tree the same for both passes.
+ * Invalidates the range in every mirror of the process that binds part
+ * of it, in two passes (see DOC: Invalidation): every driver starts its
+ * flush, then each is waited for and its DMA addresses unmapped. Caller
+ * holds the notifier lock for write, which keeps the tree the same for
+ * both passes.
  */
-void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
-			   unsigned long last, struct drm_svm_device *to,
-			   enum drm_svm_inval_reason reason)
+void drm_svm_invalidate_cpu_range(struct drm_svm_mm *svm_mm,
+				  unsigned long start, unsigned long last,
+				  struct drm_svm_device *to,
+				  enum drm_svm_inval_reason reason)
 {
 	struct interval_tree_node *node;
 	struct drm_svm_binding *b;
@@ -395,13 +398,13 @@ void drm_svm_zap_cpu_range(struct drm_svm_mm *svm_mm, unsigned long start,
 			gstart = max(start, node->start) + delta;
 			gend = min(last, node->last) + 1 + delta;
 			if (!pass)
-				drm_svm_zap_start(b->mirror, gstart, gend,
-						  drm_svm_zap_reason(b, to,
-								     reason));
+				drm_svm_invalidate_start(b->mirror, gstart, gend,
+							 drm_svm_reason_for(b, to,
+									    reason));
 			else
-				drm_svm_zap_finish(b->mirror, gstart, gend,
-						   drm_svm_zap_reason(b, to,
-								      reason));
+				drm_svm_invalidate_finish(b->mirror, gstart, gend,
+							  drm_svm_reason_for(b, to,
+									     reason));
 		}
 	}
 }
@@ -454,9 +457,9 @@ static struct drm_svm_device *drm_svm_migration_to(struct drm_svm_mm *svm_mm)
 	return to;
 }
 
-static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
-			       const struct mmu_notifier_range *range,
-			       unsigned long cur_seq)
+static bool drm_svm_window_invalidate(struct mmu_interval_notifier *notifier,
+				      const struct mmu_notifier_range *range,
+				      unsigned long cur_seq)
 {
 	struct drm_svm_window *window =
 		container_of(notifier, struct drm_svm_window, notifier);
@@ -494,7 +497,7 @@ static bool drm_svm_invalidate(struct mmu_interval_notifier *notifier,
 
 	down_write(&svm_mm->notifier_lock);
 	mmu_interval_set_seq(notifier, cur_seq);
-	drm_svm_zap_cpu_range(svm_mm, start, last, to, reason);
+	drm_svm_invalidate_cpu_range(svm_mm, start, last, to, reason);
 	up_write(&svm_mm->notifier_lock);
 	return true;
 }

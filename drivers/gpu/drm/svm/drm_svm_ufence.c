@@ -184,7 +184,7 @@ int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 	uf->error_addr = parse.ext.error_addr;
 	uf->value = parse.ext.value;
 	uf->svm_mm = mirror->svm_mm;
-	drm_svm_mm_ref(uf->svm_mm);
+	drm_svm_mm_get(uf->svm_mm);
 	*ufence = uf;
 	return 0;
 }
@@ -376,7 +376,7 @@ int drm_svm_ioctl_wait_user_fence(struct drm_svm_device *sdev,
 	} else if (!err && !args->timeout_ns) {
 		err = -ETIME;
 	} else if (!err) {
-		svm_mm = drm_svm_mm_get(current->mm);
+		svm_mm = drm_svm_mm_find_or_create(current->mm);
 		if (IS_ERR(svm_mm))
 			return PTR_ERR(svm_mm);
 		err = drm_svm_ufence_wait(&svm_mm->ufence_wq, args, deadline);
