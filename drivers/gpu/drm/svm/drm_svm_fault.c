@@ -548,7 +548,7 @@ static unsigned long drm_svm_place_chunk(struct drm_svm_mirror *mirror,
 	/* What the user asks for resets the history (see Migration policy). */
 	if (req->place != DRM_SVM_PLACE_FAULT)
 		drm_svm_mcache_reset(mirror->svm_mm, start, end - 1);
-	if (to.where != DRM_SVM_PLACE_FAULT)
+	if (to.where != DRM_SVM_PLACE_STAY)
 		moved = drm_svm_place_move(mirror, window, req, &to, start,
 					   end, map);
 	drm_svm_devices_unlock();

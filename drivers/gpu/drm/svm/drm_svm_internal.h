@@ -516,18 +516,20 @@ void drm_svm_binding_split(struct drm_svm_binding *piece,
 
 /**
  * enum drm_svm_place - Where a chunk goes before it is mapped
- * @DRM_SVM_PLACE_FAULT: asked: as a GPU fault wants it (see Placement);
- *	decided: nowhere, map the chunk where it is
+ * @DRM_SVM_PLACE_FAULT: asked only: as a GPU fault wants it (see
+ *	Placement)
  * @DRM_SVM_PLACE_DEVICE: asked: into the mapping device's memory (a
  *	prefetch); decided: into the memory of &drm_svm_place_to.dev
  * @DRM_SVM_PLACE_SYSTEM: into system memory
  * @DRM_SVM_PLACE_PREFERRED: asked only: to the chunk's preferred location
+ * @DRM_SVM_PLACE_STAY: decided only: nowhere, map the chunk where it is
  */
 enum drm_svm_place {
 	DRM_SVM_PLACE_FAULT,
 	DRM_SVM_PLACE_DEVICE,
 	DRM_SVM_PLACE_SYSTEM,
 	DRM_SVM_PLACE_PREFERRED,
+	DRM_SVM_PLACE_STAY,
 };
 
 int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u32 access,
@@ -573,7 +575,7 @@ struct drm_svm_place_req {
  * struct drm_svm_place_to - Where a chunk goes, as decided
  */
 struct drm_svm_place_to {
-	/** @where: %DRM_SVM_PLACE_FAULT, _DEVICE or _SYSTEM */
+	/** @where: %DRM_SVM_PLACE_STAY, _DEVICE or _SYSTEM */
 	enum drm_svm_place where;
 	/** @dev: For %DRM_SVM_PLACE_DEVICE, whose memory; it has memory */
 	struct drm_svm_device *dev;

@@ -58,7 +58,7 @@
 
 static struct drm_svm_place_to drm_svm_place_stay(void)
 {
-	return (struct drm_svm_place_to){ .where = DRM_SVM_PLACE_FAULT,
+	return (struct drm_svm_place_to){ .where = DRM_SVM_PLACE_STAY,
 					  .map = true };
 }
 
