@@ -253,9 +253,14 @@ struct drm_svm_vm_create {
 /**
  * struct drm_svm_vm_destroy - Destroy a GPU VM
  *
- * The handle is released at once; jobs still running on the VM keep it
- * alive until they complete. Fails with -ENOENT for an unknown @vm_id,
- * -EINVAL for non-zero @pad or @reserved, -EACCES from another mm.
+ * Releases the handle and removes every binding of the VM at once, with
+ * its device mappings. A job still running on the VM keeps the VM's
+ * structure alive, but its faults fail from then on. Of the VM's queued
+ * asynchronous prefetches, the one in progress finishes its step and the
+ * rest fail their fences with -ENOENT; the ioctl returns once the queue
+ * is done. Fails with -EINVAL for non-zero @pad or @reserved or any
+ * extension, -EFAULT for an unreadable extension chain, -ENOENT for an
+ * unknown @vm_id, -EACCES from another mm.
  */
 struct drm_svm_vm_destroy {
 	/** @extensions: Pointer to the first &drm_svm_user_extension */

@@ -36,6 +36,11 @@
  * and the invalidation path, the device memory layer (Device memory), the
  * migration of pages between system and device memory (Migration), the
  * prefetch and residency ioctls and the statistics (Statistics).
+ *
+ * Two words name one thing from two sides: the uAPI and the drivers speak
+ * of a GPU VM (a ``vm_id``, the driver's VM object), and the core of the
+ * mirror it keeps for that VM, &struct drm_svm_mirror, embedded in the
+ * driver's VM. One VM has one mirror, of one process, on one device.
  */
 
 /**

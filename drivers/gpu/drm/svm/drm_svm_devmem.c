@@ -22,16 +22,7 @@
  * --------
  *
  * A driver hands its memory (VRAM) to the core with drm_svm_devmem_init(),
- * which makes it ZONE_DEVICE memory with memremap_pages() in one of two
- * kinds:
- *
- *  - MEMORY_DEVICE_PRIVATE: the CPU cannot access the memory. The core
- *    claims an unused physical range for the struct pages; a CPU access to
- *    such a page faults into the core's migrate_to_ram(), which moves the
- *    page's chunk back to system memory.
- *  - MEMORY_DEVICE_COHERENT: the CPU accesses the memory in place, cache
- *    coherently (NVLink2 or C2C-attached memory). The driver names the
- *    physical range; pages move back only when asked to or evicted.
+ * which makes it ZONE_DEVICE pages (see Device pages).
  *
  * Memory is handed out in blocks (&struct drm_svm_devmem_alloc), one per
  * migrated chunk, from the driver's &drm_svm_devmem_ops.alloc. Blocks sit
@@ -98,38 +89,8 @@
  *    link (drm_svm_page_devmem() says whose a page is);
  *  - for several devices, the links and isolation groups (see Topology);
  *  - drm_svm_devmem_fini() when the device is released, and, for a device
- *    that can go away with files open, the unplug sequence below.
- *
- * Unplug
- * ------
- *
- * A device that is hot-unplugged, or unbound from its driver, while
- * processes still have its files open cannot wait for them to close: the
- * data in its memory belongs to the processes, and its DMA mappings must
- * go with the driver. The driver's remove callback then:
- *
- *  1. calls drm_dev_unplug(), after which its ioctls fail with -ENODEV
- *     (the driver's own ioctls run between drm_dev_enter() and
- *     drm_dev_exit(), so that none is left running), and stops feeding
- *     GPU faults to the core: its jobs end with -ENODEV;
- *  2. calls drm_svm_file_unplug() on every open file: every VM loses its
- *     bindings, device mappings and DMA mappings, and later faults fail;
- *  3. calls drm_svm_devmem_drain(): no page migrates into the memory any
- *     more, and every page in it moves back to system memory, whichever
- *     process or device maps it.
- *
- * What is left (the VMs' handles, the ZONE_DEVICE pages, the driver's
- * allocator and copy engine, which a CPU fault on a page that was busy
- * during the drain still uses) is freed when the last file is closed and
- * the DRM device is released: drm_svm_devmem_fini() from a drmm action,
- * then the SVM device id. A device bound again is a new DRM device, with a
- * new SVM device id.
- */
-
-/*
- * The &dev_pagemap owner of every device's memory: one peer domain, so
- * that hmm_range_fault() and migrate_vma_setup() report the pages of all
- * devices as they are and the core decides (see DOC: Topology).
+ *    that can go away with files open, the unplug sequence (see Device
+ *    pages).
  */
 
 /* Give the blocks whose pages are all free back to the driver. */

@@ -17,15 +17,48 @@
  * DOC: Device pages
  *
  * drm_svm_devmem_init() turns a device's memory into ZONE_DEVICE pages
- * with memremap_pages(), private or coherent, all of one owner
- * (drm_svm_pgmap_owner()), so that hmm_range_fault() and migrate_vma
- * see the pages of every device of the core and the core alone handles
- * them. The pagemap's two callbacks are the only ways the core mm calls
- * back: page_free ends a page's use of its block (see Device memory),
- * and migrate_to_ram serves a CPU fault on a private page by moving its
- * chunk back to system memory, as the migration policy allows. A device
- * that goes away drains its memory first (drm_svm_devmem_drain()), and
- * drm_svm_devmem_fini() removes the pages.
+ * with memremap_pages(), of one of two kinds:
+ *
+ *  - MEMORY_DEVICE_PRIVATE: the CPU cannot access the memory. The core
+ *    claims an unused physical range for the struct pages; a CPU access to
+ *    such a page faults into the core's migrate_to_ram(), which moves the
+ *    page's chunk back to system memory.
+ *  - MEMORY_DEVICE_COHERENT: the CPU accesses the memory in place, cache
+ *    coherently (NVLink2 or C2C-attached memory). The driver names the
+ *    physical range; pages move back only when asked to or evicted.
+ *
+ * The pages of every device have one owner, drm_svm_pgmap_owner(): one
+ * peer domain, so that hmm_range_fault() and migrate_vma_setup() report
+ * them as they are and the core decides (see Topology). The pagemap's
+ * page_free ends a page's use of its block (see Device memory), and its
+ * migrate_to_ram serves a CPU fault on a private page by moving the
+ * page's chunk back to system memory (the migration policy may throttle
+ * it, see Migration policy).
+ *
+ * Unplug
+ * ------
+ *
+ * A device that is hot-unplugged, or unbound from its driver, while
+ * processes still have its files open cannot wait for them to close: the
+ * data in its memory belongs to the processes, and its DMA mappings must
+ * go with the driver. The driver's remove callback then:
+ *
+ *  1. calls drm_dev_unplug(), after which its ioctls fail with -ENODEV
+ *     (the driver's own ioctls run between drm_dev_enter() and
+ *     drm_dev_exit(), so that none is left running), and stops feeding
+ *     GPU faults to the core: its jobs end with -ENODEV;
+ *  2. calls drm_svm_file_unplug() on every open file: every VM loses its
+ *     bindings, device mappings and DMA mappings, and later faults fail;
+ *  3. calls drm_svm_devmem_drain(): no page migrates into the memory any
+ *     more, and every page in it moves back to system memory, whichever
+ *     process or device maps it.
+ *
+ * What is left (the VMs' handles, the ZONE_DEVICE pages, the driver's
+ * allocator and copy engine, which a CPU fault on a page that was busy
+ * during the drain still uses) is freed when the last file is closed and
+ * the DRM device is released: drm_svm_devmem_fini() from a drmm action,
+ * then the SVM device id. A device bound again is a new DRM device, with a
+ * new SVM device id.
  */
 
 static int drm_svm_peer_domain;
