@@ -443,7 +443,8 @@ bool drm_svm_can_access(const struct drm_svm_device *from,
 void drm_svm_file_init(struct drm_svm_file *sfile);
 void drm_svm_file_fini(struct drm_svm_file *sfile);
 void drm_svm_file_unplug(struct drm_svm_file *sfile);
-struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
+struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_device *sdev,
+					   struct drm_svm_file *sfile,
 					   u32 vm_id);
 
 int drm_svm_ioctl_check(struct drm_device *drm, const char *what,

@@ -638,9 +638,6 @@ bool drm_svm_vma_migratable(struct vm_area_struct *vma);
 bool drm_svm_range_migratable(struct mm_struct *mm, unsigned long start,
 			      unsigned long end);
 
-struct drm_svm_mirror *drm_svm_ioctl_lookup(struct drm_svm_device *sdev,
-					    struct drm_svm_file *sfile,
-					    u32 vm_id);
 bool drm_svm_range_valid(u64 addr, u64 range, u64 end);
 
 int drm_svm_prefetch_init(void);

@@ -148,14 +148,18 @@ EXPORT_SYMBOL_GPL(drm_svm_file_unplug);
 
 /**
  * drm_svm_file_lookup() - Find a VM for an ioctl
+ * @sdev: the device of the file, for the log
  * @sfile: the caller's file
  * @vm_id: the VM handle
+ *
+ * Logs with drm_dbg() why the VM cannot be used, if it cannot.
  *
  * Returns: the mirror with a reference the caller drops with
  * drm_svm_mirror_put(); ERR_PTR(-ENOENT) for an unknown handle;
  * ERR_PTR(-EACCES) when the caller is not the process the VM mirrors.
  */
-struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
+struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_device *sdev,
+					   struct drm_svm_file *sfile,
 					   u32 vm_id)
 {
 	struct drm_svm_mirror *mirror;
@@ -166,38 +170,18 @@ struct drm_svm_mirror *drm_svm_file_lookup(struct drm_svm_file *sfile,
 		drm_svm_mirror_get(mirror);
 	xa_unlock(&sfile->vms);
 
-	if (!mirror)
+	if (!mirror) {
+		drm_dbg(sdev->drm, "vm %u: no such vm\n", vm_id);
 		return ERR_PTR(-ENOENT);
+	}
 	if (mirror->svm_mm->mm != current->mm) {
+		drm_dbg(sdev->drm, "vm %u: not the caller's mm\n", vm_id);
 		drm_svm_mirror_put(mirror);
 		return ERR_PTR(-EACCES);
 	}
 	return mirror;
 }
 EXPORT_SYMBOL_GPL(drm_svm_file_lookup);
-
-/**
- * drm_svm_ioctl_lookup() - Look a VM up for an ioctl
- * @sdev: the device, for the log
- * @sfile: the caller's file
- * @vm_id: the VM handle
- *
- * Like drm_svm_file_lookup(), logging why the VM cannot be used.
- *
- * Returns: the referenced mirror, or an ERR_PTR().
- */
-struct drm_svm_mirror *drm_svm_ioctl_lookup(struct drm_svm_device *sdev,
-					    struct drm_svm_file *sfile,
-					    u32 vm_id)
-{
-	struct drm_svm_mirror *mirror = drm_svm_file_lookup(sfile, vm_id);
-
-	if (IS_ERR(mirror))
-		drm_dbg(sdev->drm, "vm %u: %s\n", vm_id,
-			PTR_ERR(mirror) == -EACCES ? "not the caller's mm" :
-						     "no such vm");
-	return mirror;
-}
 
 /**
  * drm_svm_ioctl_check() - Common validation of an SVM ioctl's arguments
@@ -307,7 +291,7 @@ int drm_svm_ioctl_vm_destroy(struct drm_svm_device *sdev,
 	if (err)
 		return err;
 
-	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
+	mirror = drm_svm_file_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 
@@ -355,7 +339,7 @@ int drm_svm_ioctl_vm_bind(struct drm_svm_device *sdev,
 		return -EINVAL;
 	}
 
-	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
+	mirror = drm_svm_file_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 

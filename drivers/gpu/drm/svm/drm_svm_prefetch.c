@@ -313,7 +313,7 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 		return -EOPNOTSUPP;
 	}
 
-	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
+	mirror = drm_svm_file_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 	err = drm_svm_ufence_from_user(mirror, "prefetch", args->extensions,

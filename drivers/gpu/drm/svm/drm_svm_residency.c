@@ -307,7 +307,7 @@ int drm_svm_ioctl_residency(struct drm_svm_device *sdev,
 		return -EINVAL;
 	}
 
-	mirror = drm_svm_ioctl_lookup(sdev, sfile, args->vm_id);
+	mirror = drm_svm_file_lookup(sdev, sfile, args->vm_id);
 	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
 

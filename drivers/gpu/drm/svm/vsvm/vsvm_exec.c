@@ -310,11 +310,9 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data, struct drm_file *file)
 	if (ret)
 		return ret;
 
-	mirror = drm_svm_file_lookup(&vfile->svm, args->vm_id);
-	if (IS_ERR(mirror)) {
-		drm_dbg(drm, "exec: VM %u: %pe\n", args->vm_id, mirror);
+	mirror = drm_svm_file_lookup(&vdev->svm, &vfile->svm, args->vm_id);
+	if (IS_ERR(mirror))
 		return PTR_ERR(mirror);
-	}
 
 	ret = drm_svm_ufence_from_user(mirror, "exec", args->extensions,
 				       &ufence);
