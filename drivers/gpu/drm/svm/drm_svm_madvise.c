@@ -101,9 +101,8 @@ static int drm_svm_fd_device(struct drm_device *drm, s32 fd, u32 *id)
 	dev = file_priv->minor->dev;
 
 	drm_svm_devices_lock();
-	for (i = 0; i < DRM_SVM_MAX_DEVICES; i++) {
-		sdev = drm_svm_device_by_id(i);
-		if (sdev && sdev->drm == dev) {
+	drm_svm_for_each_device(i, sdev) {
+		if (sdev->drm == dev) {
 			*id = i;
 			err = 0;
 			break;
@@ -228,10 +227,7 @@ static void drm_svm_groups_get(struct drm_svm_groups *g)
 
 	g->present = 0;
 	drm_svm_devices_lock();
-	for (i = 0; i < DRM_SVM_MAX_DEVICES; i++) {
-		sdev = drm_svm_device_by_id(i);
-		if (!sdev)
-			continue;
+	drm_svm_for_each_device(i, sdev) {
 		g->present |= BIT(i);
 		g->group[i] = drm_svm_device_group(sdev);
 	}

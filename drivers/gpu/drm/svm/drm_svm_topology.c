@@ -189,9 +189,8 @@ void drm_svm_topology_reset(struct drm_svm_device *sdev)
 	spin_lock(&drm_svm_topology_lock);
 	memset(sdev->links, 0, sizeof(sdev->links));
 	sdev->group = 0;
-	for (id = 0; id < DRM_SVM_MAX_DEVICES; id++) {
-		other = drm_svm_device_by_id(id);
-		if (other && other != sdev)
+	drm_svm_for_each_device(id, other) {
+		if (other != sdev)
 			memset(&other->links[sdev->id], 0,
 			       sizeof(other->links[sdev->id]));
 	}
@@ -215,18 +214,14 @@ static void drm_svm_topology_take(struct drm_svm_topology_snap *snap)
 
 	drm_svm_devices_lock();
 	spin_lock(&drm_svm_topology_lock);
-	for (i = 0; i < DRM_SVM_MAX_DEVICES; i++) {
-		from = drm_svm_device_by_id(i);
-		if (!from)
-			continue;
+	drm_svm_for_each_device(i, from) {
 		snap->devices[snap->num_devices].id = i;
 		snap->devices[snap->num_devices].flags = from->caps &
 			(DRM_SVM_DEVICE_ATOMICS_SYSTEM |
 			 DRM_SVM_DEVICE_NO_FAULTS);
 		snap->devices[snap->num_devices++].group = from->group;
-		for (j = 0; j < DRM_SVM_MAX_DEVICES; j++) {
-			to = drm_svm_device_by_id(j);
-			if (!to || to == from ||
+		drm_svm_for_each_device(j, to) {
+			if (to == from ||
 			    from->links[j].class == DRM_SVM_LINK_NONE)
 				continue;
 			l = &snap->links[snap->num_links++];
