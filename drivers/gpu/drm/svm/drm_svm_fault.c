@@ -142,6 +142,16 @@ static bool drm_svm_vma_cow(struct vm_area_struct *vma)
 	return av && (av->root != av || READ_ONCE(av->num_children) > 1);
 }
 
+/*
+ * Start a walk of @range: a new notifier sequence, then the mmap lock for
+ * read. Returns 0 with the lock held, or -EINTR when killed waiting.
+ */
+static int drm_svm_hmm_begin(struct mm_struct *mm, struct hmm_range *range)
+{
+	range->notifier_seq = mmu_interval_read_begin(range->notifier);
+	return mmap_read_lock_killable(mm);
+}
+
 /**
  * drm_svm_snapshot() - Read the CPU page table over a range, faulting nothing
  * @svm_mm: the process
@@ -166,8 +176,7 @@ int drm_svm_snapshot(struct drm_svm_mm *svm_mm, struct hmm_range *range)
 	range->pfn_flags_mask = 0;
 	range->dev_private_owner = drm_svm_pgmap_owner();
 	do {
-		range->notifier_seq = mmu_interval_read_begin(range->notifier);
-		err = mmap_read_lock_killable(svm_mm->mm);
+		err = drm_svm_hmm_begin(svm_mm->mm, range);
 		if (err)
 			break;
 		err = hmm_range_fault(range);
@@ -636,6 +645,37 @@ static long drm_svm_fault_fixup(struct drm_svm_mirror *mirror,
 }
 
 /*
+ * One walk of a fault over @range, in the fault path's way: hugetlb
+ * faulted in from the CPU side first, the injected failure, the phase
+ * timer. Returns -EINTR when killed, -EBUSY to walk again, or the walk's
+ * error.
+ */
+static int drm_svm_fault_pass(struct drm_svm_mirror *mirror,
+			      struct hmm_range *range, long write_index,
+			      bool write)
+{
+	struct mm_struct *mm = mirror->svm_mm->mm;
+	u64 t0;
+	int err;
+
+	err = drm_svm_hmm_begin(mm, range);
+	if (err)
+		return err;
+	drm_svm_prefault_hugetlb(mm, range->start, range->end, write);
+	if (drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT)) {
+		err = -EBUSY;
+	} else {
+		t0 = drm_svm_phase_start();
+		err = drm_svm_hmm_fault(range, write_index);
+		drm_svm_phase_end(mirror->sdev, DRM_SVM_PHASE_HMM_FAULT,
+				  (range->end - range->start) >> PAGE_SHIFT,
+				  t0);
+	}
+	mmap_read_unlock(mm);
+	return err;
+}
+
+/*
  * Fault CPU range [start, end) of binding @b in for @access and map it.
  * With @zap_seq, the process's count of ended pins when the caller placed
  * the chunk, fails with -EAGAIN when a pin of the migration policy ended
@@ -671,7 +711,6 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 		.dev_private_owner = drm_svm_pgmap_owner(),
 	};
 	u32 flags = 0;
-	u64 t0;
 	int err;
 
 	window = drm_svm_window_get(svm_mm, start);
@@ -693,20 +732,7 @@ static int drm_svm_fault_range(struct drm_svm_mirror *mirror,
 
 	timeout = jiffies + retry_time;
 	for (;;) {
-		range.notifier_seq = mmu_interval_read_begin(range.notifier);
-		err = mmap_read_lock_killable(svm_mm->mm);
-		if (err)
-			goto out_free;
-		drm_svm_prefault_hugetlb(svm_mm->mm, start, end, write);
-		if (drm_svm_should_fail(DRM_SVM_FAIL_HMM_RANGE_FAULT)) {
-			err = -EBUSY;
-		} else {
-			t0 = drm_svm_phase_start();
-			err = drm_svm_hmm_fault(&range, write_index);
-			drm_svm_phase_end(mirror->sdev,
-					  DRM_SVM_PHASE_HMM_FAULT, npages, t0);
-		}
-		mmap_read_unlock(svm_mm->mm);
+		err = drm_svm_fault_pass(mirror, &range, write_index, write);
 		if (err && err != -EBUSY)
 			goto out_free;
 		if (!err) {
