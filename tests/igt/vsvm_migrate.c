@@ -134,6 +134,13 @@
  *		the debugfs processes table follow a migration to VRAM and of
  *		one chunk back, with exact page and byte counts.
  *
+ * SUBTEST: fault-counters
+ * Description: The device's debugfs counters of the fault path follow a
+ *		GPU access and an munmap: every chunk faulted in is one
+ *		fault's, maps at most a chunk's pages and all of the
+ *		buffer's; huge entries cover at most the chunks; the munmap
+ *		invalidates; and the data the GPU read is the buffer's.
+ *
  * SUBTEST: phases
  * Description: The core's phase timers (debugfs phases<id>) have every
  *		phase and size class in order, and count the GPU faults of
@@ -1730,6 +1737,48 @@ static void test_stats(void)
 	igt_waitchildren();
 }
 
+/* fault-counters */
+
+static void test_fault_counters(void)
+{
+	const uint64_t size = 2 * SZ_2M, chunk = pages(SZ_2M);
+	struct svm_dev_stats st0, st1, st2;
+	uint64_t faults, chunks, mapped, huge;
+	uint8_t *buf;
+	struct ctx c;
+
+	ctx_init(&c, &dev0);
+	buf = ctx_buf(&c, size);
+	svm_pattern_fill(buf, size, SEED_A);
+
+	st0 = svm_dev_stats(&dev0);
+	igt_assert_eq_u64(gpu_checksum(&c, buf, size, &faults),
+			  svm_checksum(buf, size));
+	st1 = svm_dev_stats(&dev0);
+	igt_assert_eq_u64(st1.gpu_faults - st0.gpu_faults, faults);
+	chunks = st1.chunks - st0.chunks;
+	mapped = st1.pages_mapped - st0.pages_mapped;
+	huge = st1.huge_mapped - st0.huge_mapped;
+	igt_info("GPU read: %" PRIu64 " faults, %" PRIu64 " chunks, %" PRIu64
+		 " pages mapped, %" PRIu64 " huge, %" PRIu64 " retries\n",
+		 faults, chunks, mapped, huge, st1.retries - st0.retries);
+	igt_assert_f(chunks >= 2 && chunks <= faults,
+		     "%" PRIu64 " chunks for %" PRIu64 " faults\n", chunks,
+		     faults);
+	igt_assert_f(mapped >= pages(size) && mapped <= chunks * chunk,
+		     "%" PRIu64 " pages mapped in %" PRIu64 " chunks\n",
+		     mapped, chunks);
+	igt_assert_f(huge <= chunks, "%" PRIu64 " huge entries in %" PRIu64
+		     " chunks\n", huge, chunks);
+
+	igt_assert_eq(munmap(buf + SZ_2M, SZ_2M), 0);
+	st2 = svm_dev_stats(&dev0);
+	igt_assert_f(st2.invalidations > st1.invalidations,
+		     "munmap of a mapped chunk invalidated nothing\n");
+	igt_assert_eq(munmap(buf, SZ_2M), 0);
+	ctx_fini(&c);
+}
+
 /* phases */
 
 static void assert_phases(const struct svm_phases *a,
@@ -2502,6 +2551,10 @@ igt_main
 	igt_describe("fdinfo keys and debugfs counters follow migrations.");
 	igt_subtest("stats")
 		test_stats();
+
+	igt_describe("The fault path's debugfs counters follow a GPU read.");
+	igt_subtest("fault-counters")
+		test_fault_counters();
 
 	igt_describe("A buffer with a memory policy comes back from VRAM.");
 	igt_subtest("mempolicy-vma")

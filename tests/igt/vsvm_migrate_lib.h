@@ -248,6 +248,11 @@ struct svm_dev_stats {
 	uint64_t pages_from_peer;
 	uint64_t bounces;
 	uint64_t dma_mapped;
+	uint64_t chunks;
+	uint64_t pages_mapped;
+	uint64_t huge_mapped;
+	uint64_t retries;
+	uint64_t invalidations;
 };
 
 static const struct {
@@ -264,6 +269,11 @@ static const struct {
 	{ "pages_from_peer", offsetof(struct svm_dev_stats, pages_from_peer) },
 	{ "bounces", offsetof(struct svm_dev_stats, bounces) },
 	{ "dma_mapped", offsetof(struct svm_dev_stats, dma_mapped) },
+	{ "chunks", offsetof(struct svm_dev_stats, chunks) },
+	{ "pages_mapped", offsetof(struct svm_dev_stats, pages_mapped) },
+	{ "huge_mapped", offsetof(struct svm_dev_stats, huge_mapped) },
+	{ "retries", offsetof(struct svm_dev_stats, retries) },
+	{ "invalidations", offsetof(struct svm_dev_stats, invalidations) },
 };
 
 /*

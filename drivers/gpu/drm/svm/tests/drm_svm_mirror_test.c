@@ -312,6 +312,43 @@ static void drm_test_svm_fault_batch(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, f->maps[2].writable);
 }
 
+/*
+ * One set of counters: what a fault batch and an unbind count on the
+ * device counts the same in the process's set on that device.
+ */
+static void drm_test_svm_counters(struct kunit *test)
+{
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	struct drm_svm_counters *dev = &m->sdev->counters;
+	struct drm_svm_counters *proc = &m->svm_mm->counters[m->sdev->id];
+	const u64 g = SZ_1G;
+	struct drm_svm_fault faults[3];
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_4M, 0), 0);
+	KUNIT_EXPECT_EQ(test, ctr(&proc->gpu_faults), 0u);
+	KUNIT_EXPECT_EQ(test, ctr(&proc->invalidations), 0u);
+
+	faults[0] = fault(g, DRM_SVM_ACCESS_READ);
+	faults[1] = fault(g + P(5), DRM_SVM_ACCESS_READ);
+	faults[2] = fault(g + SZ_2M, DRM_SVM_ACCESS_READ);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, 3), 0);
+	KUNIT_ASSERT_EQ(test, f->nmaps, 2u);
+
+	KUNIT_EXPECT_EQ(test, ctr(&dev->gpu_faults), 3u);
+	KUNIT_EXPECT_EQ(test, ctr(&proc->gpu_faults), 3u);
+	KUNIT_EXPECT_EQ(test, ctr(&dev->chunks), 2u);
+	KUNIT_EXPECT_EQ(test, ctr(&proc->chunks), 2u);
+	KUNIT_EXPECT_EQ(test, ctr(&dev->pages_mapped), SZ_4M >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, ctr(&proc->pages_mapped), SZ_4M >> PAGE_SHIFT);
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_unbind(m, g, SZ_4M), 0);
+	KUNIT_EXPECT_GE(test, ctr(&dev->invalidations), 1u);
+	KUNIT_EXPECT_EQ(test, ctr(&proc->invalidations),
+			ctr(&dev->invalidations));
+	KUNIT_EXPECT_EQ(test, ctr(&proc->retries), ctr(&dev->retries));
+}
+
 static void drm_test_svm_fault_fatal(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -1024,6 +1061,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_bind_split),
 	KUNIT_CASE(drm_test_svm_bind_invalid),
 	KUNIT_CASE(drm_test_svm_fault_batch),
+	KUNIT_CASE(drm_test_svm_counters),
 	KUNIT_CASE(drm_test_svm_fault_fatal),
 	KUNIT_CASE(drm_test_svm_fault_offset),
 	KUNIT_CASE(drm_test_svm_invalidate_munmap),
