@@ -20,7 +20,6 @@
 
 #include <drm/drm_svm.h>
 #include <drm/drm_svm_devmem.h>
-#include <drm/drm_util.h>
 #include <uapi/drm/drm_svm.h>
 
 #include "drm_svm_policy.h"
@@ -604,16 +603,7 @@ void drm_svm_devices_unlock_write(void);
 void drm_svm_devices_assert_write(void);
 struct drm_svm_device *drm_svm_device_by_id(u32 id);
 
-/**
- * drm_svm_for_each_device() - Walk the registered devices by SVM device id
- * @id: u32 cursor, the id of @sdev in the body
- * @sdev: the device at @id in the body; ids without a device are skipped
- *
- * Caller holds the device registry.
- */
-#define drm_svm_for_each_device(id, sdev)				\
-	for ((id) = 0; (id) < DRM_SVM_MAX_DEVICES; (id)++)		\
-		for_each_if(((sdev) = drm_svm_device_by_id(id)))
+struct drm_svm_device *drm_svm_device_next(u32 *id);
 
 void drm_svm_topology_reset(struct drm_svm_device *sdev);
 u32 drm_svm_device_group(const struct drm_svm_device *sdev);

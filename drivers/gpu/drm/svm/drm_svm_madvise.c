@@ -101,7 +101,7 @@ static int drm_svm_fd_device(struct drm_device *drm, s32 fd, u32 *id)
 	dev = file_priv->minor->dev;
 
 	drm_svm_devices_lock();
-	drm_svm_for_each_device(i, sdev) {
+	for (i = 0; (sdev = drm_svm_device_next(&i)); i++) {
 		if (sdev->drm == dev) {
 			*id = i;
 			err = 0;
@@ -227,7 +227,7 @@ static void drm_svm_groups_get(struct drm_svm_groups *g)
 
 	g->present = 0;
 	drm_svm_devices_lock();
-	drm_svm_for_each_device(i, sdev) {
+	for (i = 0; (sdev = drm_svm_device_next(&i)); i++) {
 		g->present |= BIT(i);
 		g->group[i] = drm_svm_device_group(sdev);
 	}

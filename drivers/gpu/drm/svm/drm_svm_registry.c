@@ -92,6 +92,25 @@ struct drm_svm_device *drm_svm_device_by_id(u32 id)
 }
 
 /**
+ * drm_svm_device_next() - The next device, by SVM device id
+ * @id: in: the lowest id to look at; out: the id of the device returned
+ *
+ * For walks of the registry: ``for (id = 0; (sdev =
+ * drm_svm_device_next(&id)); id++)``. Caller holds the registry with
+ * drm_svm_devices_lock().
+ *
+ * Returns: the device of the lowest id at or above *@id, or NULL.
+ */
+struct drm_svm_device *drm_svm_device_next(u32 *id)
+{
+	lockdep_assert_held(&drm_svm_devices_rwsem);
+	for (; *id < DRM_SVM_MAX_DEVICES; (*id)++)
+		if (drm_svm_devices[*id])
+			return drm_svm_devices[*id];
+	return NULL;
+}
+
+/**
  * drm_svm_device_register() - Give a device its SVM device id
  * @sdev: the device
  *

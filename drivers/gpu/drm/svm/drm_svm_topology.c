@@ -189,7 +189,7 @@ void drm_svm_topology_reset(struct drm_svm_device *sdev)
 	spin_lock(&drm_svm_topology_lock);
 	memset(sdev->links, 0, sizeof(sdev->links));
 	sdev->group = 0;
-	drm_svm_for_each_device(id, other) {
+	for (id = 0; (other = drm_svm_device_next(&id)); id++) {
 		if (other != sdev)
 			memset(&other->links[sdev->id], 0,
 			       sizeof(other->links[sdev->id]));
@@ -214,13 +214,13 @@ static void drm_svm_topology_take(struct drm_svm_topology_snap *snap)
 
 	drm_svm_devices_lock();
 	spin_lock(&drm_svm_topology_lock);
-	drm_svm_for_each_device(i, from) {
+	for (i = 0; (from = drm_svm_device_next(&i)); i++) {
 		snap->devices[snap->num_devices].id = i;
 		snap->devices[snap->num_devices].flags = from->caps &
 			(DRM_SVM_DEVICE_ATOMICS_SYSTEM |
 			 DRM_SVM_DEVICE_NO_FAULTS);
 		snap->devices[snap->num_devices++].group = from->group;
-		drm_svm_for_each_device(j, to) {
+		for (j = 0; (to = drm_svm_device_next(&j)); j++) {
 			if (to == from ||
 			    from->links[j].class == DRM_SVM_LINK_NONE)
 				continue;
