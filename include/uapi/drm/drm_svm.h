@@ -608,7 +608,8 @@ struct drm_svm_residency {
  *  - %DRM_SVM_ATTR_ACCESSED_BY: devices, named by fd, that map the range
  *    where it is (over a link) instead of moving it on their faults.
  *  - %DRM_SVM_ATTR_GRANULARITY: how much one fault moves: 4 KiB, 64 KiB or
- *    2 MiB at most, or the device's own sizes.
+ *    2 MiB at most, or the device's own sizes. Faults that a device
+ *    reports at once on adjacent pages move and map together.
  *  - %DRM_SVM_ATTR_READ_MOSTLY: read faults never move the range.
  *  - %DRM_SVM_ATTR_ATOMICS: who does atomics on the range.
  *    %DRM_SVM_ATOMICS_DEVICE (and the default): devices do; a device

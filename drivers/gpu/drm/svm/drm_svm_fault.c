@@ -27,6 +27,16 @@
  * fall in it; a write fault in a chunk that was only faulted in for
  * reading is serviced again for writing.
  *
+ * Faults on adjacent pages, a run of them up to a page without one or
+ * with a greater access, are serviced together when their chunk is
+ * smaller than the run (a 4 KiB granularity, a small device chunk size):
+ * the chunk grows to the largest power of two that starts at the run's
+ * next page, is aligned to its size and stays inside the run and the
+ * chunk's limits but the granularity. A device that reports a storm of
+ * faults on every page of a buffer gets one walk and one map per run
+ * instead of one per page, and no page that no fault asked for is mapped
+ * or moved. Not in a VMA that may hold copy-on-write pages (below).
+ *
  * For one chunk, with the mirror's lock held:
  *
  *  1. the binding gives the CPU address and, with the VMA, the chunk;
@@ -810,20 +820,47 @@ out_free:
 }
 
 /*
+ * A run of faults of one batch, on every page of [@cpu, @run_end): the
+ * chunk of [*@start, *@end) grows to the largest that starts at @cpu, is
+ * aligned to its power-of-two size on both sides, and ends below @hi (the
+ * chunk's limits but its granularity) and @run_end. Each of its pages is
+ * one that a fault of the run moves and maps, so the granularity holds
+ * per fault; the run costs one walk and one map instead of one per page.
+ */
+static void drm_svm_chunk_run(unsigned long cpu, unsigned long hi,
+			      unsigned long run_end, u64 gpu_delta,
+			      unsigned long *start, unsigned long *end)
+{
+	unsigned long size;
+
+	hi = min(hi, run_end);
+	for (size = DRM_SVM_MAX_CHUNK; size > *end - *start; size >>= 1) {
+		if (IS_ALIGNED(cpu, size) && IS_ALIGNED(gpu_delta, size) &&
+		    hi - cpu >= size) {
+			*start = cpu;
+			*end = cpu + size;
+			return;
+		}
+	}
+}
+
+/*
  * The chunk around CPU address @cpu: the largest configured size that fits
  * the VMA (whose start goes to *@vma_start), the binding, the notifier
  * window and the range of equal memory attributes (*@attrs, looked up
- * here), no larger than their granularity, aligned on both sides.
+ * here), no larger than their granularity, aligned on both sides; larger
+ * for a run of faults up to CPU address @run_end (see
+ * drm_svm_chunk_run()), when the VMA holds no copy-on-write pages.
  */
 static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 			 struct drm_svm_binding *b, unsigned long cpu,
-			 unsigned long *start, unsigned long *end,
-			 struct drm_svm_place_req *req)
+			 unsigned long run_end, unsigned long *start,
+			 unsigned long *end, struct drm_svm_place_req *req)
 {
 	struct drm_svm_attrs *attrs = &req->attrs;
 	struct drm_svm_device *sdev = mirror->sdev;
 	struct mm_struct *mm = mirror->svm_mm->mm;
-	unsigned long lo, hi, size, alo, ahi, g;
+	unsigned long lo, hi, size, alo, ahi, glo, ghi;
 	struct vm_area_struct *vma;
 
 	lo = max(binding_cpu_start(b), ALIGN_DOWN(cpu, DRM_SVM_WINDOW_SIZE));
@@ -834,11 +871,6 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 	lo = max(lo, alo);
 	if (ahi < hi - 1)
 		hi = ahi + 1;
-	if (attrs->granularity) {
-		g = BIT(attrs->granularity);
-		lo = max(lo, ALIGN_DOWN(cpu, g));
-		hi = min(hi, ALIGN_DOWN(cpu, g) + g);
-	}
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
@@ -859,12 +891,22 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 		return 0;
 	}
 
-	size = drm_svm_chunk_size(cpu, lo, hi, binding_gpu_delta(b),
+	glo = lo;
+	ghi = hi;
+	if (attrs->granularity) {
+		glo = max(lo, ALIGN_DOWN(cpu, BIT(attrs->granularity)));
+		ghi = min(hi, ALIGN_DOWN(cpu, BIT(attrs->granularity)) +
+			      BIT(attrs->granularity));
+	}
+	size = drm_svm_chunk_size(cpu, glo, ghi, binding_gpu_delta(b),
 				  sdev->chunk_sizes, sdev->num_chunk_sizes);
 	if (!size)
 		return -EFAULT;
 	*start = ALIGN_DOWN(cpu, size);
 	*end = *start + size;
+	if (run_end > *end && !req->cow)
+		drm_svm_chunk_run(cpu, hi, run_end, binding_gpu_delta(b),
+				  start, end);
 	return 0;
 }
 
@@ -928,21 +970,22 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
  * drm_svm_fault_one() - Service one fault
  * @mirror: the mirror
  * @addr: GPU address
+ * @run_end: 0, or the GPU address past a run of faults of @access or less,
+ *	     one on every page from @addr's: the chunk may cover it (see
+ *	     :ref:`drm_svm_gpu_faults`)
  * @access: DRM_SVM_ACCESS_*
  * @place: how to move its chunk first
  * @gpu_fault: for a device's fault, rather than a prefetch or a populate
- * @gpu_start: out: on success, first GPU address now mapped
- * @gpu_end: out: on success, GPU address past the range now mapped
  * @moved: grows by the pages moved
- * @served: out when given: the access the range serves on all its pages
+ * @served: out: on success, what is now mapped
  *
  * Caller holds the mirror's lock.
  *
  * Returns: 0, or the error that makes the fault fatal.
  */
-int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u32 access,
-		      enum drm_svm_place place, bool gpu_fault, u64 *gpu_start,
-		      u64 *gpu_end, u64 *moved, u32 *served)
+int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u64 run_end,
+		      u32 access, enum drm_svm_place place, bool gpu_fault,
+		      u64 *moved, struct drm_svm_served *served)
 {
 	bool write = access != DRM_SVM_ACCESS_READ;
 	struct mm_struct *mm = mirror->svm_mm->mm;
@@ -982,7 +1025,9 @@ retry:
 	 */
 	if (mirror->no_faults && place == DRM_SVM_PLACE_FAULT)
 		req.no_migrate = true;
-	err = drm_svm_chunk(mirror, b, cpu, &start, &end, &req);
+	err = drm_svm_chunk(mirror, b, cpu,
+			    run_end ? run_end - binding_gpu_delta(b) : 0,
+			    &start, &end, &req);
 	if (!err && req.uffd && !uffd_done) {
 		err = drm_svm_fault_uffd(mirror, mm, cpu, write);
 		mmput_async(mm);
@@ -1028,11 +1073,10 @@ retry:
 	mmput_async(mm);
 
 	if (!err) {
-		*gpu_start = start + binding_gpu_delta(b);
-		*gpu_end = end + binding_gpu_delta(b);
-		if (served)
-			*served = req.write_page && end - start > PAGE_SIZE ?
-				  DRM_SVM_ACCESS_READ : access;
+		served->start = start + binding_gpu_delta(b);
+		served->end = end + binding_gpu_delta(b);
+		served->access = req.write_page && end - start > PAGE_SIZE ?
+				 DRM_SVM_ACCESS_READ : access;
 	}
 	return err;
 }
@@ -1045,6 +1089,29 @@ static int drm_svm_fault_cmp(const void *a, const void *b)
 		return fa->addr < fb->addr ? -1 : 1;
 	/* Writes first, so that one pass serves the reads of the chunk too. */
 	return (int)fb->access - (int)fa->access;
+}
+
+/*
+ * The GPU address past the run of faults that @faults[@i] starts: a fault
+ * on every page that follows, up to the first page missing from the batch
+ * or with a fault of an access greater than @faults[@i]'s. @faults is
+ * sorted by drm_svm_fault_cmp().
+ */
+static u64 drm_svm_fault_run_end(const struct drm_svm_fault *faults,
+				 unsigned int i, unsigned int count)
+{
+	u64 page = faults[i].addr & PAGE_MASK, next;
+	u32 access = faults[i].access;
+
+	for (i++; i < count; i++) {
+		next = faults[i].addr & PAGE_MASK;
+		if (next == page)
+			continue;
+		if (next != page + PAGE_SIZE || faults[i].access > access)
+			break;
+		page = next;
+	}
+	return page + PAGE_SIZE;
 }
 
 /* Take the mirror's lock, timing the wait when another user holds it. */
@@ -1066,8 +1133,9 @@ static void drm_svm_fault_lock(struct drm_svm_mirror *mirror)
  *	    set on return
  * @count: number of entries in @faults
  *
- * Services each chunk once, however many of the faults fall in it. May
- * sleep; the caller holds no SVM lock. See :ref:`drm_svm_gpu_faults`.
+ * Services each chunk once, however many of the faults fall in it, and
+ * the faults on adjacent pages together. May sleep; the caller holds no
+ * SVM lock. See :ref:`drm_svm_gpu_faults`.
  *
  * Returns: the number of faults that could not be serviced (their @error
  * says why), 0 when the device may replay every access.
@@ -1075,9 +1143,9 @@ static void drm_svm_fault_lock(struct drm_svm_mirror *mirror)
 int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 			 struct drm_svm_fault *faults, unsigned int count)
 {
-	u64 done_start = 0, done_end = 0, moved = 0, before;
-	u32 done_access = DRM_SVM_ACCESS_READ;
+	struct drm_svm_served done = { .access = DRM_SVM_ACCESS_READ };
 	unsigned int i, failed = 0, chunks = 0;
+	u64 moved = 0, before;
 	u64 t0 = trace_drm_svm_fault_batch_enabled() ? ktime_get_ns() : 0;
 
 	sort(faults, count, sizeof(*faults), drm_svm_fault_cmp, NULL);
@@ -1088,24 +1156,25 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 		struct drm_svm_fault *f = &faults[i];
 
 		/* READ < WRITE < ATOMIC: a chunk serves the lesser accesses. */
-		if (f->addr >= done_start && f->addr < done_end &&
-		    f->access <= done_access) {
+		if (f->addr >= done.start && f->addr < done.end &&
+		    f->access <= done.access) {
 			f->error = 0;
 			continue;
 		}
 
 		before = moved;
-		f->error = drm_svm_fault_one(mirror, f->addr, f->access,
-					     DRM_SVM_PLACE_FAULT, true,
-					     &done_start, &done_end, &moved,
-					     &done_access);
+		f->error = drm_svm_fault_one(mirror, f->addr,
+					     drm_svm_fault_run_end(faults, i,
+								   count),
+					     f->access, DRM_SVM_PLACE_FAULT,
+					     true, &moved, &done);
 		chunks++;
 		trace_drm_svm_gpu_fault(mirror->svm_mm->pid, mirror->sdev->id,
-					mirror, f->addr, f->access, done_start,
-					done_end, moved - before, f->error);
+					mirror, f->addr, f->access, done.start,
+					done.end, moved - before, f->error);
 		if (f->error) {
-			done_start = 0;
-			done_end = 0;
+			done.start = 0;
+			done.end = 0;
 			failed++;
 		}
 	}

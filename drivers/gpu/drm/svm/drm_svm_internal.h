@@ -532,9 +532,21 @@ enum drm_svm_place {
 	DRM_SVM_PLACE_STAY,
 };
 
-int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u32 access,
-		      enum drm_svm_place place, bool gpu_fault, u64 *gpu_start,
-		      u64 *gpu_end, u64 *moved, u32 *served);
+/**
+ * struct drm_svm_served - What drm_svm_fault_one() mapped
+ */
+struct drm_svm_served {
+	/** @start: First GPU address mapped */
+	u64 start;
+	/** @end: GPU address past the range mapped */
+	u64 end;
+	/** @access: The access the range serves on all its pages */
+	u32 access;
+};
+
+int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u64 run_end,
+		      u32 access, enum drm_svm_place place, bool gpu_fault,
+		      u64 *moved, struct drm_svm_served *served);
 
 /**
  * struct drm_svm_place_req - A chunk to place, as drm_svm_place_decide() sees it

@@ -208,7 +208,8 @@ static int drm_svm_revalidate_range(struct drm_svm_mirror *mirror,
 				    u64 end, u64 *hole_start, u64 *hole_end)
 {
 	bool readonly = b->flags & DRM_SVM_BIND_FLAG_READONLY;
-	u64 addr = start, first, next, moved = 0;
+	u64 addr = start, next = 0, moved = 0;
+	struct drm_svm_served served;
 	u32 access;
 	int err = 0;
 
@@ -223,15 +224,17 @@ static int drm_svm_revalidate_range(struct drm_svm_mirror *mirror,
 
 		access = readonly || !drm_svm_revalidate_writable(mirror, b, addr) ?
 			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
-		err = drm_svm_fault_one(mirror, addr, access,
-					DRM_SVM_PLACE_FAULT, false, &first,
-					&next, &moved, NULL);
+		err = drm_svm_fault_one(mirror, addr, 0, access,
+					DRM_SVM_PLACE_FAULT, false, &moved,
+					&served);
 		/* Read-only memory in a writable binding: map it read-only. */
 		if (err == -EPERM && access == DRM_SVM_ACCESS_WRITE)
-			err = drm_svm_fault_one(mirror, addr,
+			err = drm_svm_fault_one(mirror, addr, 0,
 						DRM_SVM_ACCESS_READ,
 						DRM_SVM_PLACE_FAULT, false,
-						&first, &next, &moved, NULL);
+						&moved, &served);
+		if (!err)
+			next = served.end;
 		/* Nothing the device may use here: it stays unmapped. */
 		if (err == -EFAULT || err == -EPERM || err == -EACCES) {
 			next = drm_svm_revalidate_skip(mirror, b,

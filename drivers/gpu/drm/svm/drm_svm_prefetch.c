@@ -47,7 +47,8 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 				      u64 gpu_addr, u64 range,
 				      enum drm_svm_place place, u64 *moved)
 {
-	u64 addr = gpu_addr, end = gpu_addr + range, start;
+	u64 addr = gpu_addr, end = gpu_addr + range;
+	struct drm_svm_served served;
 	struct drm_gpuva *va;
 	u32 access;
 	int err;
@@ -69,10 +70,11 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 			return -EFAULT;
 		access = to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY ?
 			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
-		err = drm_svm_fault_one(mirror, addr, access, place, false,
-					&start, &addr, moved, NULL);
+		err = drm_svm_fault_one(mirror, addr, 0, access, place, false,
+					moved, &served);
 		if (err)
 			return err;
+		addr = served.end;
 	}
 	return 0;
 }

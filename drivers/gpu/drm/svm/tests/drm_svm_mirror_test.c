@@ -349,6 +349,61 @@ static void drm_test_svm_counters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctr(&proc->retries), ctr(&dev->retries));
 }
 
+/*
+ * Faults of one batch on adjacent pages are served together, past a 4 KiB
+ * granularity: each run in the largest aligned chunks that start at its
+ * next page, and a run ends at a missing page or at a greater access.
+ */
+static void drm_test_svm_fault_run(struct kunit *test)
+{
+	static const struct { u64 start, end; bool writable; } want[] = {
+		{ P(1), P(2), false }, { P(2), P(4), false },
+		{ P(4), P(8), false }, { P(8), P(9), false },
+		{ P(20), P(21), false }, { P(32), P(34), true },
+		{ P(40), P(41), false }, { P(41), P(42), true },
+	};
+	const struct drm_svm_attr_set gran = {
+		.type = DRM_SVM_ATTR_GRANULARITY,
+		.value.granularity = PAGE_SHIFT,
+	};
+	struct fake *f = test->priv;
+	struct drm_svm_mirror *m = &f->mirror;
+	struct drm_svm_fault faults[16];
+	const u64 g = SZ_1G;
+	unsigned int i, n = 0;
+
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_bind(m, f->uaddr, g, SZ_4M, 0), 0);
+	mutex_lock(&m->svm_mm->attr_mutex);
+	KUNIT_ASSERT_EQ(test, drm_svm_attr_tree_set(&m->svm_mm->attrs, f->uaddr,
+						    f->uaddr + SZ_4M - 1,
+						    &gran, NULL, NULL, NULL),
+			0);
+	mutex_unlock(&m->svm_mm->attr_mutex);
+
+	/* Out of order, one page twice: the batch sorts them. */
+	for (i = 8; i >= 1; i--)
+		faults[n++] = fault(g + P(i), DRM_SVM_ACCESS_READ);
+	faults[n++] = fault(g + P(2) + 8, DRM_SVM_ACCESS_READ);
+	faults[n++] = fault(g + P(20), DRM_SVM_ACCESS_READ);
+	faults[n++] = fault(g + P(33), DRM_SVM_ACCESS_READ);
+	faults[n++] = fault(g + P(32), DRM_SVM_ACCESS_WRITE);
+	faults[n++] = fault(g + P(40), DRM_SVM_ACCESS_READ);
+	faults[n++] = fault(g + P(41), DRM_SVM_ACCESS_WRITE);
+	KUNIT_ASSERT_EQ(test, drm_svm_mirror_fault(m, faults, n), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, faults[i].error, 0);
+
+	KUNIT_ASSERT_EQ(test, f->nmaps, ARRAY_SIZE(want));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		KUNIT_EXPECT_EQ(test, f->maps[i].start, g + want[i].start);
+		KUNIT_EXPECT_EQ(test, f->maps[i].end, g + want[i].end);
+		KUNIT_EXPECT_EQ(test, f->maps[i].writable, want[i].writable);
+		KUNIT_EXPECT_EQ(test, f->maps[i].order, 0u);
+	}
+	KUNIT_EXPECT_EQ(test, ctr(&m->sdev->counters.chunks), ARRAY_SIZE(want));
+	KUNIT_EXPECT_EQ(test, ctr(&m->sdev->counters.pages_mapped), 13u);
+}
+
 static void drm_test_svm_fault_fatal(struct kunit *test)
 {
 	struct fake *f = test->priv;
@@ -1062,6 +1117,7 @@ static struct kunit_case drm_svm_mirror_tests[] = {
 	KUNIT_CASE(drm_test_svm_bind_invalid),
 	KUNIT_CASE(drm_test_svm_fault_batch),
 	KUNIT_CASE(drm_test_svm_counters),
+	KUNIT_CASE(drm_test_svm_fault_run),
 	KUNIT_CASE(drm_test_svm_fault_fatal),
 	KUNIT_CASE(drm_test_svm_fault_offset),
 	KUNIT_CASE(drm_test_svm_invalidate_munmap),
