@@ -485,7 +485,7 @@ int drm_svm_mirror_bind(struct drm_svm_mirror *mirror, u64 cpu_addr,
 int drm_svm_mirror_unbind(struct drm_svm_mirror *mirror, u64 gpu_addr,
 			  u64 range);
 int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
-			    u64 range, u32 region, u64 *moved);
+			    u64 range, u32 region, u32 flags, u64 *moved);
 int drm_svm_ufence_from_user(struct drm_svm_mirror *mirror, const char *what,
 			     u64 extensions, struct drm_svm_ufence **ufence);
 void drm_svm_ufence_signal(struct drm_svm_ufence *ufence, int error);

@@ -29,8 +29,10 @@
  * SUBTEST: prefetch
  * Description: svm_prefetch() moves a bound range to system memory,
  *		then into the device's memory and reports every page moved; svm_residency() sees them
- *		there; svm_prefetch_async() moves them back with its fence
- *		signalled without error, and the data is intact.
+ *		there; svm_prefetch_flags() with DRM_SVM_PREFETCH_FLAG_NO_MAP
+ *		moves them to system memory and back, and refuses an unknown
+ *		flag with EINVAL; svm_prefetch_async() moves them back with
+ *		its fence signalled without error, and the data is intact.
  *
  * SUBTEST: attributes
  * Description: Each attribute setter is read back by svm_attr_query(),
@@ -249,6 +251,22 @@ static void test_prefetch(void)
 				   DRM_SVM_REGION_DEVICE, &moved), 0);
 	igt_assert_eq_u64(moved, SIZE / 4096);
 	check_residency(&c, DRM_SVM_RESIDENT_DEVICE);
+
+	igt_assert_eq(svm_prefetch_flags(fd, c.vm, (uintptr_t)c.buf, SIZE,
+					 DRM_SVM_REGION_SYSTEM,
+					 DRM_SVM_PREFETCH_FLAG_NO_MAP, &moved),
+		      0);
+	igt_assert_eq_u64(moved, SIZE / 4096);
+	check_residency(&c, DRM_SVM_RESIDENT_SYSTEM);
+	igt_assert_eq(svm_prefetch_flags(fd, c.vm, (uintptr_t)c.buf, SIZE,
+					 DRM_SVM_REGION_DEVICE,
+					 DRM_SVM_PREFETCH_FLAG_NO_MAP, &moved),
+		      0);
+	igt_assert_eq_u64(moved, SIZE / 4096);
+	check_residency(&c, DRM_SVM_RESIDENT_DEVICE);
+	igt_assert_eq(svm_prefetch_flags(fd, c.vm, (uintptr_t)c.buf, SIZE,
+					 DRM_SVM_REGION_SYSTEM, 1u << 1, NULL),
+		      -EINVAL);
 
 	igt_assert_eq(svm_fence_create(&fence), 0);
 	igt_assert_eq(svm_prefetch_async(fd, c.vm, (uintptr_t)c.buf, SIZE,

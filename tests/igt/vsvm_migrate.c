@@ -63,6 +63,17 @@
  * Description: As prefetch-system-sync, asynchronously with a user
  *		fence.
  *
+ * SUBTEST: prefetch-no-map-sync
+ * Description: A DEVICE prefetch with DRM_SVM_PREFETCH_FLAG_NO_MAP moves
+ *		every page into VRAM and maps none; a job then faults them in
+ *		where they are, moving nothing, and checksums the data. A
+ *		SYSTEM one moves them all back, takes their mappings and
+ *		makes none, DMA mappings included; the CPU reads the data
+ *		without a CPU fault. One more moves nothing.
+ *
+ * SUBTEST: prefetch-no-map-async
+ * Description: As prefetch-no-map-sync, asynchronously with a user fence.
+ *
  * SUBTEST: fork-cow
  * Description: fork() with pages in VRAM: the child reads the parent's
  *		data on the CPU and on its own GPU VM; the child's writes do
@@ -180,8 +191,9 @@
  * SUBTEST: prefetch-bad-region-high
  * Description: Prefetch to region 0xffffffff fails with EINVAL.
  *
- * SUBTEST: prefetch-bad-flags-bit-0
- * Description: Prefetch with flag bit 0 fails with EINVAL.
+ * SUBTEST: prefetch-bad-flags-bit-1
+ * Description: Prefetch with flag bit 1, the lowest unknown, fails with
+ *		EINVAL.
  *
  * SUBTEST: prefetch-bad-flags-bit-31
  * Description: Prefetch with flag bit 31 fails with EINVAL.
@@ -855,6 +867,107 @@ static void test_prefetch_system(const struct prefetch_case *pc)
 	igt_assert_eq_u64(st1.pages_to_ram - st0.pages_to_ram,
 			  pages(BUF_SIZE));
 	igt_assert_eq_u64(st1.cpu_faults, st0.cpu_faults);
+
+	munmap(buf, BUF_SIZE);
+	free(shadow);
+	ctx_fini(&c);
+}
+
+/* prefetch-no-map-{sync,async} */
+
+/* Pages of [@ptr, @ptr + @size) that @c's device maps */
+static uint64_t mapped_pages(struct ctx *c, const void *ptr, uint64_t size)
+{
+	uint64_t i, n = pages(size), count = 0;
+	struct drm_svm_page_residency *r;
+
+	r = svm_residency(c->fd, c->vm, to_u64(ptr), n);
+	for (i = 0; i < n; i++)
+		count += !!(r[i].mapped & (1ull << c->d->svm_id));
+	free(r);
+	return count;
+}
+
+/* A prefetch that only moves; returns the pages moved (0 when async). */
+static uint64_t prefetch_no_map(struct ctx *c, bool async, const void *ptr,
+				uint64_t size, uint32_t region)
+{
+	struct svm_fence *f = async ? svm_fence_create() : NULL;
+	uint64_t moved = ~0ull;
+
+	igt_assert_eq(__svm_prefetch_flags(c->fd, c->vm, to_u64(ptr), size,
+					   region,
+					   DRM_SVM_PREFETCH_FLAG_NO_MAP, f,
+					   &moved), 0);
+	if (f) {
+		igt_assert_eq_u64(moved, 0);
+		svm_wait_job(c->fd, f, SVM_JOB_TIMEOUT_NS);
+		igt_assert_eq(svm_fence_status(f), 1);
+		svm_fence_destroy(f);
+	}
+	return moved;
+}
+
+/*
+ * A NO_MAP prefetch of all of @buf to @region: @expect pages move, as the
+ * ioctl and the device's counters say, every page ends at @location, and
+ * none is mapped, nor mapped or DMA-mapped by the prefetch.
+ */
+static void move_unmapped(struct ctx *c, bool async, uint8_t *buf,
+			  uint32_t region, uint16_t location, uint64_t expect)
+{
+	struct svm_dev_stats st0, st1;
+	uint64_t moved;
+
+	st0 = svm_dev_stats(c->d);
+	moved = prefetch_no_map(c, async, buf, BUF_SIZE, region);
+	if (!async)
+		igt_assert_eq_u64(moved, expect);
+	assert_res(c, buf, BUF_SIZE, location, false);
+	igt_assert_eq_u64(mapped_pages(c, buf, BUF_SIZE), 0);
+	st1 = svm_dev_stats(c->d);
+	igt_assert_eq_u64(st1.pages_mapped, st0.pages_mapped);
+	igt_assert_eq_u64(st1.dma_mapped, st0.dma_mapped);
+	igt_assert_eq_u64(region == DRM_SVM_REGION_DEVICE ?
+			  st1.pages_to_vram - st0.pages_to_vram :
+			  st1.pages_to_ram - st0.pages_to_ram, expect);
+}
+
+static void test_prefetch_no_map(bool async)
+{
+	uint8_t *buf, *shadow = shadow_alloc(BUF_SIZE);
+	struct svm_dev_stats st0, st1;
+	uint64_t faults;
+	struct ctx c;
+
+	ctx_init(&c, &dev0);
+	buf = ctx_buf(&c, BUF_SIZE);
+	svm_pattern_fill(buf, BUF_SIZE, SEED_A);
+	svm_pattern_fill(shadow, BUF_SIZE, SEED_A);
+
+	/* Into VRAM, mapped nowhere: a job faults the pages in there. */
+	move_unmapped(&c, async, buf, DRM_SVM_REGION_DEVICE, DEVICE,
+		      pages(BUF_SIZE));
+	st0 = svm_dev_stats(c.d);
+	igt_assert_eq_u64(gpu_checksum(&c, buf, BUF_SIZE, &faults),
+			  svm_checksum(shadow, BUF_SIZE));
+	igt_assert(faults > 0);
+	assert_res(&c, buf, BUF_SIZE, DEVICE, true);
+	st1 = svm_dev_stats(c.d);
+	igt_assert_eq_u64(st1.pages_to_vram, st0.pages_to_vram);
+
+	/* Back to system memory: the move takes the mappings, none is made. */
+	gpu_fill(&c, buf + SZ_64K, SZ_2M, FILL_A);
+	fill_words(shadow + SZ_64K, SZ_2M, FILL_A);
+	move_unmapped(&c, async, buf, DRM_SVM_REGION_SYSTEM, SYSTEM,
+		      pages(BUF_SIZE));
+	st0 = svm_dev_stats(c.d);
+	svm_assert_mem_eq(buf, shadow, BUF_SIZE);
+	st1 = svm_dev_stats(c.d);
+	igt_assert_eq_u64(st1.cpu_faults, st0.cpu_faults);
+
+	/* In place already: nothing moves, nothing is mapped. */
+	move_unmapped(&c, async, buf, DRM_SVM_REGION_SYSTEM, SYSTEM, 0);
 
 	munmap(buf, BUF_SIZE);
 	free(shadow);
@@ -1971,8 +2084,8 @@ static const struct field_case prefetch_cases_neg[] = {
 	   "Prefetch to region 3 fails with EINVAL."),
 	PF("bad-region-high", region, 0xffffffff, false, EINVAL,
 	   "Prefetch to region 0xffffffff fails with EINVAL."),
-	PF("bad-flags-bit-0", flags, 1, false, EINVAL,
-	   "Prefetch with flag bit 0 fails with EINVAL."),
+	PF("bad-flags-bit-1", flags, 2, false, EINVAL,
+	   "Prefetch with flag bit 1 fails with EINVAL."),
 	PF("bad-flags-bit-31", flags, 1u << 31, false, EINVAL,
 	   "Prefetch with flag bit 31 fails with EINVAL."),
 	PF("bad-reserved-0", reserved[0], 1, false, EINVAL,
@@ -2497,6 +2610,14 @@ igt_main
 				test_prefetch_system(pc);
 		}
 	}
+
+	igt_describe("A prefetch with NO_MAP moves the range and maps none of it.");
+	igt_subtest("prefetch-no-map-sync")
+		test_prefetch_no_map(false);
+
+	igt_describe("An asynchronous prefetch with NO_MAP maps none of it.");
+	igt_subtest("prefetch-no-map-async")
+		test_prefetch_no_map(true);
 
 	igt_describe("Copy-on-write of pages in VRAM after fork.");
 	igt_subtest("fork-cow")

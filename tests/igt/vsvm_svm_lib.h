@@ -865,21 +865,24 @@ static inline int __svm_prefetch_ioctl(int fd, struct drm_svm_prefetch *args)
 }
 
 /*
- * __svm_prefetch() - Move GPU range [@gpu, @gpu + @size) of @vm to @region
- * (DRM_SVM_REGION_*), asynchronously with user fence @f when not NULL
+ * __svm_prefetch_flags() - Move GPU range [@gpu, @gpu + @size) of @vm to
+ * @region (DRM_SVM_REGION_*) with @flags (DRM_SVM_PREFETCH_FLAG_*),
+ * asynchronously with user fence @f when not NULL
  * @moved: out, may be NULL: the pages moved, for a synchronous call
  *
  * Returns: 0 or -errno.
  */
-static inline int __svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
-				 uint64_t size, uint32_t region,
-				 struct svm_fence *f, uint64_t *moved)
+static inline int __svm_prefetch_flags(int fd, uint32_t vm, uint64_t gpu,
+				       uint64_t size, uint32_t region,
+				       uint32_t flags, struct svm_fence *f,
+				       uint64_t *moved)
 {
 	struct drm_svm_prefetch args = {
 		.vm_id = vm,
 		.region = region,
 		.gpu_addr = gpu,
 		.range = size,
+		.flags = flags,
 		/* The kernel sets it, to 0 for asynchronous work */
 		.moved = ~0ull,
 	};
@@ -892,6 +895,14 @@ static inline int __svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
 	if (moved)
 		*moved = args.moved;
 	return err;
+}
+
+/* __svm_prefetch_flags() without flags: move and map */
+static inline int __svm_prefetch(int fd, uint32_t vm, uint64_t gpu,
+				 uint64_t size, uint32_t region,
+				 struct svm_fence *f, uint64_t *moved)
+{
+	return __svm_prefetch_flags(fd, vm, gpu, size, region, 0, f, moved);
 }
 
 /** svm_prefetch() - Synchronous prefetch; returns the pages moved */

@@ -374,7 +374,8 @@ struct drm_svm_fault_info {
  *
  * Moves every page of GPU range [@gpu_addr, @gpu_addr + @range) of VM
  * @vm_id to @region and maps it in the VM, so that the device then runs
- * on the range without faulting:
+ * on the range without faulting; with %DRM_SVM_PREFETCH_FLAG_NO_MAP, only
+ * moves it:
  *
  *  - %DRM_SVM_REGION_DEVICE: to the memory of the VM's device, from
  *    system memory and from the memory of other devices (directly over a
@@ -397,6 +398,13 @@ struct drm_svm_fault_info {
  * device access: a hole fails with -EFAULT, a read-only binding is mapped
  * read-only.
  *
+ * %DRM_SVM_PREFETCH_FLAG_NO_MAP moves the pages and maps nothing: the VM's
+ * mappings of the pages that move go with the move, as for any migration,
+ * and the device faults them in again where they then are; pages that do
+ * not move keep theirs. This is a prefetch for the CPU or another device
+ * (cudaMemPrefetchAsync() to the host), without the DMA mappings and page
+ * table entries of a range the VM's device may not touch again.
+ *
  * Without an extension the ioctl returns when the work is done, and
  * @moved says how many pages it moved. With a user fence
  * (&struct drm_svm_ext_user_fence in @extensions) the work runs
@@ -408,7 +416,7 @@ struct drm_svm_fault_info {
  * No dma-fence is made for the work, since moving pages allocates memory
  * and may wait for page faults: @syncobj must be zero.
  *
- * Fails with -EINVAL for an unknown @region, non-zero @flags, @pad or
+ * Fails with -EINVAL for an unknown @region, unknown @flags, non-zero
  * @reserved, a range that is not page aligned, empty or wraps, or a bad
  * user fence (see &struct drm_svm_ext_user_fence); -EOPNOTSUPP for a
  * non-zero @syncobj; -ENOENT for an unknown @vm_id; -EACCES from another
@@ -435,7 +443,8 @@ struct drm_svm_prefetch {
 	__u64 gpu_addr;
 	/** @range: Size in bytes, page aligned */
 	__u64 range;
-	/** @flags: MBZ, no flags are defined yet */
+#define DRM_SVM_PREFETCH_FLAG_NO_MAP	(1 << 0)
+	/** @flags: %DRM_SVM_PREFETCH_FLAG_NO_MAP, or 0 */
 	__u32 flags;
 	/** @syncobj: MBZ; dma-fence completion is not offered (-EOPNOTSUPP) */
 	__u32 syncobj;

@@ -543,11 +543,19 @@ static int svm_prefetch_ioctl(int fd, struct drm_svm_prefetch *p,
 int svm_prefetch(int fd, uint32_t vm_id, uint64_t gpu_addr, uint64_t size,
 		 uint32_t region, uint64_t *moved)
 {
+	return svm_prefetch_flags(fd, vm_id, gpu_addr, size, region, 0, moved);
+}
+
+int svm_prefetch_flags(int fd, uint32_t vm_id, uint64_t gpu_addr,
+		       uint64_t size, uint32_t region, uint32_t flags,
+		       uint64_t *moved)
+{
 	struct drm_svm_prefetch p = {
 		.vm_id = vm_id,
 		.region = region,
 		.gpu_addr = gpu_addr,
 		.range = size,
+		.flags = flags,
 	};
 	int err;
 

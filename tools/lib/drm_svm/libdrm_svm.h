@@ -356,6 +356,21 @@ int svm_prefetch(int fd, uint32_t vm_id, uint64_t gpu_addr, uint64_t size,
 		 uint32_t region, uint64_t *moved);
 
 /**
+ * svm_prefetch_flags() - svm_prefetch() with flags
+ * @fd: the device
+ * @vm_id: the VM the range is bound in
+ * @gpu_addr: first GPU address, page aligned
+ * @size: bytes, page aligned
+ * @region: as for svm_prefetch()
+ * @flags: DRM_SVM_PREFETCH_FLAG_NO_MAP to move the range without mapping
+ *	   it (a prefetch for the CPU or another device), or 0
+ * @moved: out: the pages moved, or NULL
+ */
+int svm_prefetch_flags(int fd, uint32_t vm_id, uint64_t gpu_addr,
+		       uint64_t size, uint32_t region, uint32_t flags,
+		       uint64_t *moved);
+
+/**
  * svm_prefetch_async() - svm_prefetch() in the background
  * @fd: the device
  * @vm_id: the VM

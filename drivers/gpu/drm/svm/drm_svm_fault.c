@@ -940,7 +940,8 @@ static int drm_svm_fault_uffd(struct drm_svm_mirror *mirror,
 }
 
 /*
- * Place a chunk, then map it when placement says so; once more when a pin
+ * Place a chunk, then map it when placement says so and the caller does
+ * not only move it; once more when a pin
  * ended meanwhile (see Migration policy), so that the end of the pin is
  * seen. Returns the error of the mapping; *@moved grows by the pages moved.
  */
@@ -956,6 +957,7 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
 	for (tries = 0; tries < 2; tries++) {
 		zap_seq = READ_ONCE(mirror->svm_mm->mcache.zap_seq);
 		*moved += drm_svm_place_chunk(mirror, start, end, req, map);
+		*map &= !req->no_map;
 		if (!*map)
 			return 0;
 		err = drm_svm_fault_range(mirror, b, start, end, access, req,
@@ -975,7 +977,8 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
  *	     :ref:`drm_svm_gpu_faults`)
  * @access: DRM_SVM_ACCESS_*
  * @place: how to move its chunk first
- * @gpu_fault: for a device's fault, rather than a prefetch or a populate
+ * @how: %DRM_SVM_FAULT_GPU for a device's fault, rather than a prefetch or
+ *	 a populate; %DRM_SVM_FAULT_NO_MAP to move the chunk only
  * @moved: grows by the pages moved
  * @served: out: on success, what is now mapped
  *
@@ -984,7 +987,7 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
  * Returns: 0, or the error that makes the fault fatal.
  */
 int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u64 run_end,
-		      u32 access, enum drm_svm_place place, bool gpu_fault,
+		      u32 access, enum drm_svm_place place, u32 how,
 		      u64 *moved, struct drm_svm_served *served)
 {
 	bool write = access != DRM_SVM_ACCESS_READ;
@@ -995,6 +998,7 @@ int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u64 run_end,
 		.place = place,
 		.write = write,
 		.atomic = access == DRM_SVM_ACCESS_ATOMIC,
+		.no_map = how & DRM_SVM_FAULT_NO_MAP,
 	};
 	struct drm_svm_binding *b;
 	bool map = true, uffd_done = false;
@@ -1044,7 +1048,7 @@ retry:
 	 * drm_svm_mirror_populate() writes them all, as userptr does.
 	 */
 	if (!err && req.cow && write) {
-		if (gpu_fault) {
+		if (how & DRM_SVM_FAULT_GPU) {
 			req.write_page = cpu;
 		} else if (place != DRM_SVM_PLACE_FAULT) {
 			access = DRM_SVM_ACCESS_READ;
@@ -1167,7 +1171,7 @@ int drm_svm_mirror_fault(struct drm_svm_mirror *mirror,
 					     drm_svm_fault_run_end(faults, i,
 								   count),
 					     f->access, DRM_SVM_PLACE_FAULT,
-					     true, &moved, &done);
+					     DRM_SVM_FAULT_GPU, &moved, &done);
 		chunks++;
 		trace_drm_svm_gpu_fault(mirror->svm_mm->pid, mirror->sdev->id,
 					mirror, f->addr, f->access, done.start,

@@ -544,8 +544,14 @@ struct drm_svm_served {
 	u32 access;
 };
 
+/* How drm_svm_fault_one() services a fault */
+/* A device's fault, rather than a prefetch or a populate */
+#define DRM_SVM_FAULT_GPU	BIT(0)
+/* Move the chunk only (%DRM_SVM_PREFETCH_FLAG_NO_MAP) */
+#define DRM_SVM_FAULT_NO_MAP	BIT(1)
+
 int drm_svm_fault_one(struct drm_svm_mirror *mirror, u64 addr, u64 run_end,
-		      u32 access, enum drm_svm_place place, bool gpu_fault,
+		      u32 access, enum drm_svm_place place, u32 how,
 		      u64 *moved, struct drm_svm_served *served);
 
 /**
@@ -576,6 +582,11 @@ struct drm_svm_place_req {
 	 * is one page, faulted in from the CPU side first, and never moves
 	 */
 	bool uffd;
+	/**
+	 * @no_map: Move the chunk only, map nothing (a prefetch with
+	 * %DRM_SVM_PREFETCH_FLAG_NO_MAP)
+	 */
+	bool no_map;
 	/**
 	 * @write_page: With @cow, for a write fault: the CPU address of the
 	 * one page faulted for writing; the others are mapped as they are

@@ -225,13 +225,13 @@ static int drm_svm_revalidate_range(struct drm_svm_mirror *mirror,
 		access = readonly || !drm_svm_revalidate_writable(mirror, b, addr) ?
 			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
 		err = drm_svm_fault_one(mirror, addr, 0, access,
-					DRM_SVM_PLACE_FAULT, false, &moved,
+					DRM_SVM_PLACE_FAULT, 0, &moved,
 					&served);
 		/* Read-only memory in a writable binding: map it read-only. */
 		if (err == -EPERM && access == DRM_SVM_ACCESS_WRITE)
 			err = drm_svm_fault_one(mirror, addr, 0,
 						DRM_SVM_ACCESS_READ,
-						DRM_SVM_PLACE_FAULT, false,
+						DRM_SVM_PLACE_FAULT, 0,
 						&moved, &served);
 		if (!err)
 			next = served.end;

@@ -24,7 +24,9 @@
  * The prefetch ioctl (&struct drm_svm_prefetch) moves a bound range to the
  * VM's device memory or to system memory and maps it, chunk by chunk, as
  * the fault path would (drm_svm_mirror_prefetch()), taking the VM's lock
- * for each 2 MiB in turn.
+ * for each 2 MiB in turn. With %DRM_SVM_PREFETCH_FLAG_NO_MAP it stops after
+ * the move: no walk, no DMA mapping, no call to the driver's map, and the
+ * mappings of the pages that moved went with them.
  *
  * Without an extension it runs in the caller. With a user fence (see
  * User fences) it joins the VM's queue of asynchronous prefetches, and
@@ -41,11 +43,13 @@
 
 /*
  * Fault every page of a bound GPU range in, as a device fault would, after
- * moving each chunk as @place says. Caller holds the mirror's lock.
+ * moving each chunk as @place says; with %DRM_SVM_FAULT_NO_MAP in @how,
+ * only move them. Caller holds the mirror's lock.
  */
 static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 				      u64 gpu_addr, u64 range,
-				      enum drm_svm_place place, u64 *moved)
+				      enum drm_svm_place place, u32 how,
+				      u64 *moved)
 {
 	u64 addr = gpu_addr, end = gpu_addr + range;
 	struct drm_svm_served served;
@@ -70,7 +74,7 @@ static int drm_svm_mirror_fault_range(struct drm_svm_mirror *mirror,
 			return -EFAULT;
 		access = to_binding(va)->flags & DRM_SVM_BIND_FLAG_READONLY ?
 			 DRM_SVM_ACCESS_READ : DRM_SVM_ACCESS_WRITE;
-		err = drm_svm_fault_one(mirror, addr, 0, access, place, false,
+		err = drm_svm_fault_one(mirror, addr, 0, access, place, how,
 					moved, &served);
 		if (err)
 			return err;
@@ -98,7 +102,7 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 	int err;
 
 	err = drm_svm_mirror_fault_range(mirror, gpu_addr, range,
-					 DRM_SVM_PLACE_FAULT, &moved);
+					 DRM_SVM_PLACE_FAULT, 0, &moved);
 	drm_svm_devmem_unpin_all(mirror);
 	return err;
 }
@@ -111,21 +115,23 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
  * @region: %DRM_SVM_REGION_DEVICE for the mirror's device memory,
  *	    %DRM_SVM_REGION_SYSTEM for system memory,
  *	    %DRM_SVM_REGION_PREFERRED for each chunk's preferred location
+ * @flags: %DRM_SVM_PREFETCH_FLAG_NO_MAP, or 0
  * @moved: out: pages moved
  *
  * Moves each chunk of the range (see &struct drm_svm_prefetch for which
- * pages move), then maps it as a device fault would, taking the mirror's
+ * pages move), then maps it as a device fault would unless @flags says
+ * %DRM_SVM_PREFETCH_FLAG_NO_MAP, taking the mirror's
  * lock for each 2 MiB of GPU addresses in turn. May sleep; the caller
  * holds no SVM lock and a reference on the mirror's address space (or
  * runs in the process).
  *
- * Returns: 0, -EINVAL for an unknown @region or a range that is not page
- * aligned, empty, wraps or leaves the GPU address space, -ENOENT for a
- * closed VM, -EINTR if the caller was killed, or the error of the first
+ * Returns: 0, -EINVAL for an unknown @region or @flags, or a range that is
+ * not page aligned, empty, wraps or leaves the GPU address space, -ENOENT
+ * for a closed VM, -EINTR if the caller was killed, or the error of the first
  * page that cannot be mapped.
  */
 int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
-			    u64 range, u32 region, u64 *moved)
+			    u64 range, u32 region, u32 flags, u64 *moved)
 {
 	static const enum drm_svm_place places[] = {
 		[DRM_SVM_REGION_SYSTEM] = DRM_SVM_PLACE_SYSTEM,
@@ -133,11 +139,14 @@ int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		[DRM_SVM_REGION_PREFERRED] = DRM_SVM_PLACE_PREFERRED,
 	};
 	u64 addr, next, end = gpu_addr + range;
+	u32 how = flags & DRM_SVM_PREFETCH_FLAG_NO_MAP ? DRM_SVM_FAULT_NO_MAP :
+							 0;
 	enum drm_svm_place place;
 	int err = 0;
 
 	*moved = 0;
 	if (region >= ARRAY_SIZE(places) ||
+	    flags & ~DRM_SVM_PREFETCH_FLAG_NO_MAP ||
 	    !drm_svm_range_valid(gpu_addr, range, mirror->sdev->va_end))
 		return -EINVAL;
 	place = places[array_index_nospec(region, ARRAY_SIZE(places))];
@@ -154,7 +163,7 @@ int drm_svm_mirror_prefetch(struct drm_svm_mirror *mirror, u64 gpu_addr,
 		if (err)
 			break;
 		err = drm_svm_mirror_fault_range(mirror, addr, next - addr,
-						 place, moved);
+						 place, how, moved);
 		drm_svm_devmem_unpin_all(mirror);
 		mutex_unlock(&mirror->lock);
 	}
@@ -173,6 +182,7 @@ struct drm_svm_prefetch_job {
 	u64 gpu_addr;
 	u64 range;
 	u32 region;
+	u32 flags;
 };
 
 /* Run one queued prefetch, write its fence and free it. */
@@ -185,7 +195,8 @@ static void drm_svm_prefetch_run(struct drm_svm_mirror *mirror,
 
 	if (mmget_not_zero(mm)) {
 		err = drm_svm_mirror_prefetch(mirror, job->gpu_addr,
-					      job->range, job->region, &moved);
+					      job->range, job->region,
+					      job->flags, &moved);
 		mmput(mm);
 	} else {
 		err = -EFAULT;
@@ -271,6 +282,7 @@ static int drm_svm_prefetch_async(struct drm_svm_mirror *mirror,
 	job->gpu_addr = args->gpu_addr;
 	job->range = args->range;
 	job->region = args->region;
+	job->flags = args->flags;
 
 	spin_lock(&mirror->prefetch_lock);
 	list_add_tail(&job->link, &mirror->prefetches);
@@ -305,7 +317,8 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 	bool async;
 	int err;
 
-	err = drm_svm_ioctl_check(sdev->drm, "prefetch", 0, args->flags,
+	err = drm_svm_ioctl_check(sdev->drm, "prefetch", 0,
+				  args->flags & ~DRM_SVM_PREFETCH_FLAG_NO_MAP,
 				  args->reserved, sizeof(args->reserved));
 	if (err)
 		return err;
@@ -330,12 +343,12 @@ int drm_svm_ioctl_prefetch(struct drm_svm_device *sdev,
 	else
 		err = drm_svm_mirror_prefetch(mirror, args->gpu_addr,
 					      args->range, args->region,
-					      &args->moved);
+					      args->flags, &args->moved);
 	if (err)
 		drm_dbg(sdev->drm,
-			"prefetch: vm %u region %u gpu %#llx range %#llx%s: %d\n",
-			args->vm_id, args->region, args->gpu_addr, args->range,
-			async ? " async" : "", err);
+			"prefetch: vm %u region %u flags %#x gpu %#llx range %#llx%s: %d\n",
+			args->vm_id, args->region, args->flags, args->gpu_addr,
+			args->range, async ? " async" : "", err);
 out_put:
 	drm_svm_mirror_put(mirror);
 	return err;
