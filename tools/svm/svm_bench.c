@@ -76,8 +76,13 @@
  *                        back to system memory, versus
  *                        HMM_DMIRROR_MIGRATE_TO_SYS of a buffer dmirror
  *                        migrated to its device.
- *  migrate-to-ram-explicit  DRM_IOCTL_VSVM_PREFETCH to system memory of a
- *                        buffer in VRAM, versus HMM_DMIRROR_MIGRATE_TO_SYS.
+ *  migrate-to-ram-explicit  DRM_IOCTL_VSVM_PREFETCH to system memory with
+ *                        DRM_SVM_PREFETCH_FLAG_NO_MAP of a buffer in VRAM
+ *                        (moved, not mapped for the GPU, as dmirror's),
+ *                        versus HMM_DMIRROR_MIGRATE_TO_SYS.
+ *  migrate-to-ram-explicit-map  the same without the flag: moved, then
+ *                        mapped for the GPU (DMA mappings and vsvm's page
+ *                        table), versus HMM_DMIRROR_MIGRATE_TO_SYS.
  *  migrate-to-vram-vs-memcpy  migrate-to-vram again, versus memcpy() of
  *                        the buffer into populated memory.
  *
@@ -233,6 +238,7 @@ enum metric_id {
 	M_TO_VRAM,
 	M_TO_RAM_CPUFAULT,
 	M_TO_RAM_EXPLICIT,
+	M_TO_RAM_EXPLICIT_MAP,
 	M_TO_VRAM_MEMCPY,
 	M_D2D,
 	M_REMOTE,
@@ -292,8 +298,11 @@ static const struct fig metrics[NR_METRICS] = {
 			    "CPU faults from VRAM vs HMM_DMIRROR_MIGRATE_TO_SYS",
 			    1, .has_goal = 1, .goal = 1.5 },
 	[M_TO_RAM_EXPLICIT] = { "migrate-to-ram-explicit", "GB/s",
-			    "PREFETCH to system vs HMM_DMIRROR_MIGRATE_TO_SYS",
+			    "PREFETCH NO_MAP to system vs HMM_DMIRROR_MIGRATE_TO_SYS",
 			    1, .has_goal = 1, .goal = 1.5 },
+	[M_TO_RAM_EXPLICIT_MAP] = { "migrate-to-ram-explicit-map", "GB/s",
+			    "PREFETCH to system, mapped, vs HMM_DMIRROR_MIGRATE_TO_SYS",
+			    1 },
 	[M_TO_VRAM_MEMCPY] = { "migrate-to-vram-vs-memcpy", "GB/s",
 			    "PREFETCH to VRAM vs memcpy() in the guest", 1,
 			    .has_goal = 1, .goal = 0.5 },
@@ -1869,20 +1878,42 @@ static void mig_check_sum(struct mig *c, const char *who, const char *where,
 }
 
 /* DRM_IOCTL_VSVM_PREFETCH of the whole buffer; returns the pages moved. */
-static uint64_t prefetch(struct vsvm *dev, uint32_t vm_id, const char *buf,
-			 uint32_t region)
+static uint64_t prefetch_flags(struct vsvm *dev, uint32_t vm_id,
+			       const char *buf, uint32_t region, uint32_t flags)
 {
 	uint64_t moved;
 	int err;
 
-	err = svm_prefetch(dev->fd, vm_id, (uintptr_t)buf, buf_size, region,
-			   &moved);
+	err = svm_prefetch_flags(dev->fd, vm_id, (uintptr_t)buf, buf_size,
+				 region, flags, &moved);
 	if (err)
 		die("%s: DRM_IOCTL_VSVM_PREFETCH of %lu MiB to %s: %s",
 		    dev->node, buf_size >> 20,
 		    region == DRM_SVM_REGION_DEVICE ? "VRAM" : "system memory",
 		    strerror(-err));
 	return moved;
+}
+
+static uint64_t prefetch(struct vsvm *dev, uint32_t vm_id, const char *buf,
+			 uint32_t region)
+{
+	return prefetch_flags(dev, vm_id, buf, region, 0);
+}
+
+/*
+ * Every page of the residency mig_check_residency() read last must be
+ * mapped by @c's device (@mapped), or none.
+ */
+static void mig_check_mapped(struct mig *c, int mapped)
+{
+	unsigned long npages = buf_size / page_size, i, n = 0;
+
+	for (i = 0; i < npages; i++)
+		n += !!(c->residency[i].mapped & (1ull << c->dev.q.svm_id));
+	if (n != (mapped ? npages : 0))
+		die("%s: %lu of %lu pages mapped by %s after the prefetch, expected %s",
+		    metrics[c->m].name, n, npages, c->dev.node,
+		    mapped ? "all" : "none");
 }
 
 /*
@@ -2021,6 +2052,10 @@ static double mig_ours(struct mig *c)
 		touch_sink = touched;
 		break;
 	case M_TO_RAM_EXPLICIT:
+		moved = prefetch_flags(dev, vm_id, buf, DRM_SVM_REGION_SYSTEM,
+				       DRM_SVM_PREFETCH_FLAG_NO_MAP);
+		break;
+	case M_TO_RAM_EXPLICIT_MAP:
 		moved = prefetch(dev, vm_id, buf, DRM_SVM_REGION_SYSTEM);
 		break;
 	default:
@@ -2031,6 +2066,8 @@ static double mig_ours(struct mig *c)
 	phases_end(t1 - t0);
 
 	mig_check_residency(c, vm_id, buf, to_vram, "after the timed migration");
+	if (c->m == M_TO_RAM_EXPLICIT || c->m == M_TO_RAM_EXPLICIT_MAP)
+		mig_check_mapped(c, c->m == M_TO_RAM_EXPLICIT_MAP);
 	if (to_vram) {
 		got = gpu_checksum(dev, vm_id, buf, &faults);
 		mig_check_sum(c, "ours", "VRAM (GPU checksum)", got, sum);
@@ -3250,7 +3287,8 @@ static void print_row(const char *name, const struct fig *f,
 static int uses_dmirror(int m)
 {
 	return m == M_FAULT_4K || m == M_FAULT_THP || m == M_TO_VRAM ||
-	       m == M_TO_RAM_CPUFAULT || m == M_TO_RAM_EXPLICIT;
+	       m == M_TO_RAM_CPUFAULT || m == M_TO_RAM_EXPLICIT ||
+	       m == M_TO_RAM_EXPLICIT_MAP;
 }
 
 static void print_usage(FILE *f, const char *argv0)
