@@ -75,6 +75,10 @@
  *     the device's atomics work on all of them and the atomics attribute
  *     allows, then drop the notifier lock.
  *     Pages of a linked peer device are mapped in place, over the link.
+ */
+
+/**
+ * DOC: Fault restarts, pins and errors
  *
  * In a VMA registered with a userfaultfd, a chunk is one page, and it
  * never moves: the page is first faulted in from the CPU side with

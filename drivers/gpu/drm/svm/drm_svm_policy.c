@@ -85,8 +85,12 @@
  * the CPU maps read-only, an atomic where the device's atomics do not
  * work) are asked too, so that they wait for a racing move, may be
  * throttled, and count for the moves after them, but they always happen.
+ */
+
+/**
+ * DOC: Racing moves and the cache
  *
- * **Racing moves** of one block are serialised by the block's busy flag:
+ * Racing moves of one block are serialised by the block's busy flag:
  * a device fault that finds a move in progress waits for it, at most a
  * lapse, then decides again, usually to map the new home; after three
  * tries it decides without waiting. The CPU never waits for a device's
@@ -95,7 +99,7 @@
  * at a time and never across a move (see Locking), and unrelated blocks
  * never wait for each other.
  *
- * **Cache.** A device fault on a tracked block that a fault found, in a
+ * A device fault on a tracked block that a fault found, in a
  * chunk of the whole block, where this one wants it, with no invalidation
  * of its notifier window since, maps it without looking at the CPU page
  * table for a move first (a block of a VMA smaller than 2 MiB never is).

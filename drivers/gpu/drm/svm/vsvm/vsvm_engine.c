@@ -49,7 +49,15 @@ MODULE_PARM_DESC(fault_batch,
  * through the engine's TLB and the VM's page table (see
  * :ref:`drm_svm_vsvm_pt`); the engine never looks at CPU page tables.
  *
- * **Commands, faults and replay.** A command runs in rounds. Each round:
+ * A job has no dma-fence: servicing its GPU page faults allocates memory
+ * and waits for the CPU side, so nothing may wait for it as for a
+ * dma-fence. It ends through its user fence and its record.
+ */
+
+/**
+ * DOC: Commands, faults and replay
+ *
+ * A command runs in rounds. Each round:
  *
  *  1. fetches the command words (read access) and decodes them; an
  *     invalid command fails the job with -EINVAL;
@@ -81,7 +89,7 @@ MODULE_PARM_DESC(fault_batch,
  * retry time): the round is replayed, and only %VSVM_BUSY_ROUNDS such
  * rounds in a row fail the job with -EBUSY.
  *
- * **Unplug.** Each round runs between drm_dev_enter() and drm_dev_exit(),
+ * Each round runs between drm_dev_enter() and drm_dev_exit(),
  * its fault servicing outside (it may wait for a userfaultfd's handler).
  * Once the device is unplugged (see DOC: vsvm), the next round of every
  * job does not start, and a fault that fails because the VMs were emptied
@@ -110,7 +118,16 @@ MODULE_PARM_DESC(fault_batch,
  * no progress in more than %VSVM_MAX_REPLAYS rounds fails the job with
  * -EDEADLK.
  *
- * **VMs without faults.** In a VM created with
+ * A failed job's record holds a &struct drm_svm_fault_info: for a fault,
+ * the faulting address and access; for an invalid command, the GPU
+ * address of the command's opcode word with a read access and -EINVAL;
+ * for -EDEADLK, the first fault of the last round.
+ */
+
+/**
+ * DOC: VMs without faults
+ *
+ * In a VM created with
  * %DRM_SVM_VM_CREATE_NO_FAULTS the engine never raises a recoverable
  * fault, like a device without fault support. Before the job's first
  * command, drm_svm_mirror_revalidate() maps again what invalidations
@@ -123,14 +140,12 @@ MODULE_PARM_DESC(fault_batch,
  * When the revalidation fails, so does the job, with its error, reported at
  * the batch address with a read access; one that found the VM busy
  * (-EBUSY) is tried again, %VSVM_BUSY_ROUNDS times in all.
+ */
+
+/**
+ * DOC: Engine locking
  *
- * **Failure report.** A failed job's record holds a
- * &struct drm_svm_fault_info: for a fault, the faulting address and
- * access; for an invalid command, the GPU address of the command's opcode
- * word with a read access and -EINVAL; for -EDEADLK, the first fault of
- * the last round.
- *
- * **Locking.** From outermost to innermost:
+ * From outermost to innermost:
  *
  *  - &vsvm_file.jobs_lock: submission;
  *  - the core's notifier lock, then the VM's pt_lock (&vsvm_pt.lock),
@@ -146,10 +161,6 @@ MODULE_PARM_DESC(fault_batch,
  * VM holds the notifier lock that drm_svm_mirror_revalidate() returns
  * with, outside the pt_lock, while it runs the job; that job allocates
  * nothing and waits for nothing.
- *
- * A job has no dma-fence: servicing its GPU page faults allocates memory
- * and waits for the CPU side, so nothing may wait for it as for a
- * dma-fence. It ends through its user fence and its record.
  */
 
 /** VSVM_MAX_REPLAYS - Rounds without progress before a command fails */
