@@ -1671,8 +1671,8 @@ static struct fz_errs fz_prefetch_errs(struct fz *f,
 	uint64_t end;
 	int async;
 
-	fz_ck_common(ck, p->flags | p->reserved[0] | p->reserved[1],
-		     p->syncobj);
+	fz_ck_common(ck, (p->flags & ~DRM_SVM_PREFETCH_FLAG_NO_MAP) |
+		     p->reserved[0] | p->reserved[1], p->syncobj);
 	if (p->region > DRM_SVM_REGION_PREFERRED || !p->range ||
 	    p->gpu_addr % FZ_PAGE || p->range % FZ_PAGE ||
 	    __builtin_add_overflow(p->gpu_addr, p->range, &end)) {

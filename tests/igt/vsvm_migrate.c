@@ -247,6 +247,17 @@
  * Description: Prefetch of a binding whose CPU memory was unmapped fails
  *		with EFAULT.
  *
+ * SUBTEST: prefetch-no-map-%s
+ * Description: A prefetch with DRM_SVM_PREFETCH_FLAG_NO_MAP refuses what
+ *		a mapping prefetch refuses, though it walks nothing: a
+ *		binding whose CPU memory @arg[1].
+ *
+ * arg[1]:
+ *
+ * @hole:	was unmapped, EFAULT
+ * @prot-none:	is PROT_NONE, EFAULT
+ * @readonly:	is read-only (a writable binding), EPERM
+ *
  * SUBTEST: prefetch-fork-child
  * Description: Prefetch on the parent's VM from a fork child fails with
  *		EACCES and moves nothing.
@@ -2231,6 +2242,43 @@ static void test_prefetch_hole(const struct neg_env *e)
 	svm_unbind(e->fd, e->vm, to_u64(ptr), NEG_SIZE);
 }
 
+/* prefetch-no-map-* */
+
+static const struct no_map_case {
+	const char *name;
+	int prot;		/* of the memory; -1: unmapped */
+	int err;
+} no_map_cases[] = {
+	{ "hole", -1, EFAULT },
+	{ "prot-none", PROT_NONE, EFAULT },
+	{ "readonly", PROT_READ, EPERM },
+	{ NULL }
+};
+
+static void test_prefetch_no_map_refused(const struct neg_env *e,
+					 const struct no_map_case *nc)
+{
+	uint8_t *ptr = svm_alloc(NEG_SIZE);
+	struct drm_svm_prefetch args = valid_prefetch(e);
+
+	svm_pattern_fill(ptr, NEG_SIZE, SEED_A);
+	svm_bind_ptr(e->fd, e->vm, ptr, NEG_SIZE, 0);
+	if (nc->prot < 0)
+		igt_assert_eq(munmap(ptr, NEG_SIZE), 0);
+	else
+		igt_assert_eq(mprotect(ptr, NEG_SIZE, nc->prot), 0);
+	args.gpu_addr = to_u64(ptr);
+	args.region = DRM_SVM_REGION_DEVICE;
+	args.flags = DRM_SVM_PREFETCH_FLAG_NO_MAP;
+	do_ioctl_err(e->fd, DRM_IOCTL_VSVM_PREFETCH, &args, nc->err);
+	svm_unbind(e->fd, e->vm, to_u64(ptr), NEG_SIZE);
+	if (nc->prot >= 0) {
+		igt_assert_eq(mprotect(ptr, NEG_SIZE, PROT_READ), 0);
+		svm_assert_pattern(ptr, NEG_SIZE, SEED_A);
+		munmap(ptr, NEG_SIZE);
+	}
+}
+
 static void test_residency_unwritable(const struct neg_env *e)
 {
 	const uint64_t size = svm_page_size();
@@ -2558,6 +2606,7 @@ static void test_trace_faults(void)
 igt_main
 {
 	const struct prefetch_case *pc;
+	const struct no_map_case *nc;
 	const struct field_case *fc;
 
 	dev0.fd = -1;
@@ -2723,6 +2772,12 @@ igt_main
 			     "with EFAULT.");
 		igt_subtest("prefetch-hole")
 			test_prefetch_hole(&e);
+
+		for (nc = no_map_cases; nc->name; nc++) {
+			igt_describe("A NO_MAP prefetch refuses what a mapping prefetch refuses.");
+			igt_subtest_f("prefetch-no-map-%s", nc->name)
+				test_prefetch_no_map_refused(&e, nc);
+		}
 
 		igt_describe("Prefetch from a fork child fails with EACCES.");
 		igt_subtest("prefetch-fork-child")

@@ -106,11 +106,13 @@ extern "C" {
  * (%DRM_SVM_EXT_USER_FENCE, &DRM_IOCTL_VSVM_WAIT_USER_FENCE); their
  * syncobj fields must be zero (-EOPNOTSUPP), and the driver no longer
  * offers syncobjs. Everything else is as in 1.2.
+ *
+ * 2.1: prefetches that only move (%DRM_SVM_PREFETCH_FLAG_NO_MAP).
  */
 /** DRM_VSVM_UAPI_MAJOR - Incompatible uAPI revision */
 #define DRM_VSVM_UAPI_MAJOR		2
 /** DRM_VSVM_UAPI_MINOR - Compatible feature level */
-#define DRM_VSVM_UAPI_MINOR		0
+#define DRM_VSVM_UAPI_MINOR		1
 
 /* Must be kept compact -- no holes */
 #define DRM_VSVM_DEVICE_QUERY		0x00

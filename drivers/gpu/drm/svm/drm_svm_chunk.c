@@ -26,7 +26,9 @@
  *    the binding's GPU-minus-CPU offset is a multiple of the size.
  *
  * The smallest size must be PAGE_SIZE so that any fault inside a valid
- * interval can be served.
+ * interval can be served. A run of faults of one batch on adjacent pages
+ * may get a larger chunk than its granularity or the listed sizes allow,
+ * of any power of two up to 2M (see GPU page faults).
  */
 
 /**

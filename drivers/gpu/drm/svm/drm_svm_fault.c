@@ -28,7 +28,7 @@
  * reading is serviced again for writing.
  *
  * Faults on adjacent pages, a run of them up to a page without one or
- * with a greater access, are serviced together when their chunk is
+ * with another access, are serviced together when their chunk is
  * smaller than the run (a 4 KiB granularity, a small device chunk size):
  * the chunk grows to the largest power of two that starts at the run's
  * next page, is aligned to its size and stays inside the run and the
@@ -849,6 +849,23 @@ static void drm_svm_chunk_run(unsigned long cpu, unsigned long hi,
 }
 
 /*
+ * Whether the CPU refuses what @req asks of @vma, as hmm_range_fault()
+ * would for a mapping: -EFAULT for no access or no struct pages, -EPERM
+ * for a write to read-only memory; for a move that maps nothing, which
+ * makes no walk.
+ */
+static int drm_svm_vma_refuses(const struct vm_area_struct *vma,
+			       const struct drm_svm_place_req *req)
+{
+	if (!(vma->vm_flags & VM_READ) ||
+	    vma->vm_flags & (VM_IO | VM_PFNMAP))
+		return -EFAULT;
+	if (req->write && !(vma->vm_flags & VM_WRITE))
+		return -EPERM;
+	return 0;
+}
+
+/*
  * The chunk around CPU address @cpu: the largest configured size that fits
  * the VMA (whose start goes to *@vma_start), the binding, the notifier
  * window and the range of equal memory attributes (*@attrs, looked up
@@ -866,6 +883,7 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 	struct mm_struct *mm = mirror->svm_mm->mm;
 	unsigned long lo, hi, size, alo, ahi, glo, ghi;
 	struct vm_area_struct *vma;
+	int err = 0;
 
 	lo = max(binding_cpu_start(b), ALIGN_DOWN(cpu, DRM_SVM_WINDOW_SIZE));
 	hi = min(binding_cpu_start(b) + b->va.va.range,
@@ -885,10 +903,14 @@ static int drm_svm_chunk(struct drm_svm_mirror *mirror,
 		req->vma_start = vma->vm_start;
 		req->cow = drm_svm_vma_cow(vma);
 		req->uffd = userfaultfd_armed(vma);
+		if (req->no_map)
+			err = drm_svm_vma_refuses(vma, req);
 	}
 	mmap_read_unlock(mm);
 	if (!vma)
 		return -EFAULT;
+	if (err)
+		return err;
 	if (req->uffd) {
 		*start = ALIGN_DOWN(cpu, PAGE_SIZE);
 		*end = *start + PAGE_SIZE;
@@ -976,15 +998,17 @@ static int drm_svm_place_map(struct drm_svm_mirror *mirror,
  * drm_svm_fault_one() - Service one fault
  * @mirror: the mirror
  * @addr: GPU address
- * @run_end: 0, or the GPU address past a run of faults of @access or less,
- *	     one on every page from @addr's: the chunk may cover it (see
+ * @run_end: 0, or the GPU address past a run of faults of @access, one on
+ *	     every page from @addr's: the chunk may cover it (see
  *	     :ref:`drm_svm_gpu_faults`)
  * @access: DRM_SVM_ACCESS_*
  * @place: how to move its chunk first
  * @how: %DRM_SVM_FAULT_GPU for a device's fault, rather than a prefetch or
  *	 a populate; %DRM_SVM_FAULT_NO_MAP to move the chunk only
  * @moved: grows by the pages moved
- * @served: out: on success, what is now mapped
+ * @served: out: on success, the chunk serviced, and the access its mapping
+ *	    serves (nothing is mapped with %DRM_SVM_FAULT_NO_MAP, or when
+ *	    placement leaves the chunk where the device does not reach)
  *
  * Caller holds the mirror's lock.
  *
@@ -1102,8 +1126,10 @@ static int drm_svm_fault_cmp(const void *a, const void *b)
 /*
  * The GPU address past the run of faults that @faults[@i] starts: a fault
  * on every page that follows, up to the first page missing from the batch
- * or with a fault of an access greater than @faults[@i]'s. @faults is
- * sorted by drm_svm_fault_cmp().
+ * or whose greatest access differs from @faults[@i]'s (so that a write
+ * makes no page it did not write writable, and a read moves no page a
+ * write or an atomic asked for). @faults is sorted by drm_svm_fault_cmp():
+ * the first fault of a page has its greatest access.
  */
 static u64 drm_svm_fault_run_end(const struct drm_svm_fault *faults,
 				 unsigned int i, unsigned int count)
@@ -1115,7 +1141,7 @@ static u64 drm_svm_fault_run_end(const struct drm_svm_fault *faults,
 		next = faults[i].addr & PAGE_MASK;
 		if (next == page)
 			continue;
-		if (next != page + PAGE_SIZE || faults[i].access > access)
+		if (next != page + PAGE_SIZE || faults[i].access != access)
 			break;
 		page = next;
 	}

@@ -533,12 +533,12 @@ enum drm_svm_place {
 };
 
 /**
- * struct drm_svm_served - What drm_svm_fault_one() mapped
+ * struct drm_svm_served - The chunk drm_svm_fault_one() serviced
  */
 struct drm_svm_served {
-	/** @start: First GPU address mapped */
+	/** @start: Its first GPU address */
 	u64 start;
-	/** @end: GPU address past the range mapped */
+	/** @end: The GPU address past it */
 	u64 end;
 	/** @access: The access the range serves on all its pages */
 	u32 access;

@@ -108,7 +108,7 @@ int drm_svm_mirror_populate(struct drm_svm_mirror *mirror, u64 gpu_addr,
 }
 
 /**
- * drm_svm_mirror_prefetch() - Move a bound GPU range and map it
+ * drm_svm_mirror_prefetch() - Move a bound GPU range, and map it
  * @mirror: the mirror
  * @gpu_addr: first GPU address, page aligned
  * @range: size in bytes, page aligned
@@ -203,8 +203,8 @@ static void drm_svm_prefetch_run(struct drm_svm_mirror *mirror,
 	}
 	if (err)
 		drm_dbg(mirror->sdev->drm,
-			"async prefetch gpu %#llx range %#llx: %d\n",
-			job->gpu_addr, job->range, err);
+			"async prefetch flags %#x gpu %#llx range %#llx: %d\n",
+			job->flags, job->gpu_addr, job->range, err);
 	drm_svm_ufence_signal(job->ufence, err);
 	kfree(job);
 }

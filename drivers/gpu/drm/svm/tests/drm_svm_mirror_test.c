@@ -352,15 +352,16 @@ static void drm_test_svm_counters(struct kunit *test)
 /*
  * Faults of one batch on adjacent pages are served together, past a 4 KiB
  * granularity: each run in the largest aligned chunks that start at its
- * next page, and a run ends at a missing page or at a greater access.
+ * next page, and a run ends at a missing page or at another access.
  */
 static void drm_test_svm_fault_run(struct kunit *test)
 {
 	static const struct { u64 start, end; bool writable; } want[] = {
 		{ P(1), P(2), false }, { P(2), P(4), false },
 		{ P(4), P(8), false }, { P(8), P(9), false },
-		{ P(20), P(21), false }, { P(32), P(34), true },
-		{ P(40), P(41), false }, { P(41), P(42), true },
+		{ P(20), P(21), false }, { P(32), P(33), true },
+		{ P(33), P(34), false }, { P(40), P(41), false },
+		{ P(41), P(42), true },
 	};
 	const struct drm_svm_attr_set gran = {
 		.type = DRM_SVM_ATTR_GRANULARITY,
