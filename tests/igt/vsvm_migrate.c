@@ -258,6 +258,12 @@
  * @prot-none:	is PROT_NONE, EFAULT
  * @readonly:	is read-only (a writable binding), EPERM
  *
+ * SUBTEST: prefetch-no-map-file-readonly
+ * Description: A prefetch with DRM_SVM_PREFETCH_FLAG_NO_MAP of a
+ *		read-only private file mapping in a writable binding succeeds,
+ *		as a mapping prefetch does (it only reads copy-on-write
+ *		memory), and the file's data reads back.
+ *
  * SUBTEST: prefetch-fork-child
  * Description: Prefetch on the parent's VM from a fork child fails with
  *		EACCES and moves nothing.
@@ -2279,6 +2285,34 @@ static void test_prefetch_no_map_refused(const struct neg_env *e,
 	}
 }
 
+static void test_prefetch_no_map_file(const struct neg_env *e)
+{
+	uint8_t *data = malloc(NEG_SIZE), *ptr;
+	struct drm_svm_prefetch args = valid_prefetch(e);
+	int memfd = memfd_create("vsvm-no-map", MFD_CLOEXEC);
+
+	igt_assert(data);
+	igt_assert_fd(memfd);
+	svm_pattern_fill(data, NEG_SIZE, SEED_B);
+	igt_assert_eq(pwrite(memfd, data, NEG_SIZE, 0), NEG_SIZE);
+	ptr = mmap(NULL, NEG_SIZE, PROT_READ, MAP_PRIVATE, memfd, 0);
+	igt_assert(ptr != MAP_FAILED);
+	svm_bind_ptr(e->fd, e->vm, ptr, NEG_SIZE, 0);
+
+	args.gpu_addr = to_u64(ptr);
+	args.region = DRM_SVM_REGION_SYSTEM;
+	args.flags = DRM_SVM_PREFETCH_FLAG_NO_MAP;
+	igt_assert_eq(__svm_prefetch_ioctl(e->fd, &args), 0);
+	args.flags = 0;
+	igt_assert_eq(__svm_prefetch_ioctl(e->fd, &args), 0);
+	svm_assert_pattern(ptr, NEG_SIZE, SEED_B);
+
+	svm_unbind(e->fd, e->vm, to_u64(ptr), NEG_SIZE);
+	munmap(ptr, NEG_SIZE);
+	close(memfd);
+	free(data);
+}
+
 static void test_residency_unwritable(const struct neg_env *e)
 {
 	const uint64_t size = svm_page_size();
@@ -2778,6 +2812,10 @@ igt_main
 			igt_subtest_f("prefetch-no-map-%s", nc->name)
 				test_prefetch_no_map_refused(&e, nc);
 		}
+
+		igt_describe("A NO_MAP prefetch reads copy-on-write memory, as a mapping one does.");
+		igt_subtest("prefetch-no-map-file-readonly")
+			test_prefetch_no_map_file(&e);
 
 		igt_describe("Prefetch from a fork child fails with EACCES.");
 		igt_subtest("prefetch-fork-child")

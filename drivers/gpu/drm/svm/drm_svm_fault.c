@@ -850,9 +850,10 @@ static void drm_svm_chunk_run(unsigned long cpu, unsigned long hi,
 
 /*
  * Whether the CPU refuses what @req asks of @vma, as hmm_range_fault()
- * would for a mapping: -EFAULT for no access or no struct pages, -EPERM
- * for a write to read-only memory; for a move that maps nothing, which
- * makes no walk.
+ * would for a mapping prefetch: -EFAULT for no access or no struct pages,
+ * -EPERM for a write to read-only memory, but where copy-on-write pages
+ * may be (@req->cow, set from @vma first), which a prefetch only reads.
+ * For a move that maps nothing, which makes no walk.
  */
 static int drm_svm_vma_refuses(const struct vm_area_struct *vma,
 			       const struct drm_svm_place_req *req)
@@ -860,7 +861,7 @@ static int drm_svm_vma_refuses(const struct vm_area_struct *vma,
 	if (!(vma->vm_flags & VM_READ) ||
 	    vma->vm_flags & (VM_IO | VM_PFNMAP))
 		return -EFAULT;
-	if (req->write && !(vma->vm_flags & VM_WRITE))
+	if (req->write && !req->cow && !(vma->vm_flags & VM_WRITE))
 		return -EPERM;
 	return 0;
 }
